@@ -1,0 +1,261 @@
+"""The theme: one Style, loaded from TOML, governs the look of every writer.
+
+A theme file is TOML with the sections below; any key may be left out and comes
+from the theme it `extends` (a built-in name such as "handout", or a path relative
+to the file), and finally from `styles/default.toml`. Unknown sections or keys and
+values of the wrong type or range are StyleErrors naming the file, the key and the
+fix. This module only describes the look; it never renders anything.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+from .errors import StyleError
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+PAGE_SIZES_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "Letter": (215.9, 279.4),
+                 "Legal": (215.9, 355.6)}
+
+
+def _choice(*values: str) -> dict:
+    return {"choices": values}
+
+
+_COLOR_META = {"color": True}
+
+
+@dataclass(frozen=True, slots=True)
+class PageStyle:
+    size: str = field(default="A4", metadata=_choice(*PAGE_SIZES_MM))
+    margin_top: float = field(default=25.0, metadata={"min": 0, "max": 100, "unit": "mm"})
+    margin_bottom: float = field(default=25.0, metadata={"min": 0, "max": 100, "unit": "mm"})
+    margin_left: float = field(default=25.0, metadata={"min": 0, "max": 100, "unit": "mm"})
+    margin_right: float = field(default=25.0, metadata={"min": 0, "max": 100, "unit": "mm"})
+    running_header: bool = True
+    page_numbers: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FontStyle:
+    body: str = "DejaVu Serif"
+    heading: str = "DejaVu Sans"
+    mono: str = "DejaVu Sans Mono"
+    fallback: tuple[str, ...] = ("DejaVu Sans", "Noto Sans CJK SC", "Noto Serif CJK SC")
+    size: float = field(default=11.0, metadata={"min": 5, "max": 36, "unit": "pt"})
+    line_height: float = field(default=1.45, metadata={"min": 0.8, "max": 3})
+    title_size: float = field(default=24.0, metadata={"min": 8, "max": 72, "unit": "pt"})
+    heading_sizes: tuple[float, ...] = (17.0, 14.0, 12.5, 11.5, 11.0, 11.0)
+    # CSS font stacks for HTML/EPUB, where the reader's fonts are used.
+    css_body: str = 'Georgia, "DejaVu Serif", "Noto Serif CJK SC", serif'
+    css_heading: str = '"Helvetica Neue", Arial, "DejaVu Sans", "Noto Sans CJK SC", sans-serif'
+    css_mono: str = '"DejaVu Sans Mono", Menlo, Consolas, monospace'
+
+
+@dataclass(frozen=True, slots=True)
+class ColorStyle:
+    text: str = field(default="#1a1a1a", metadata=_COLOR_META)
+    heading: str = field(default="#1f3a5f", metadata=_COLOR_META)
+    link: str = field(default="#1a5fb4", metadata=_COLOR_META)
+    muted: str = field(default="#5e6470", metadata=_COLOR_META)
+    rule: str = field(default="#c5cad3", metadata=_COLOR_META)
+    background: str = field(default="#ffffff", metadata=_COLOR_META)
+
+
+@dataclass(frozen=True, slots=True)
+class SpacingStyle:
+    paragraph: float = field(default=7.0, metadata={"min": 0, "max": 48, "unit": "pt"})
+    heading_before: float = field(default=16.0, metadata={"min": 0, "max": 72, "unit": "pt"})
+    heading_after: float = field(default=6.0, metadata={"min": 0, "max": 72, "unit": "pt"})
+    list_indent: float = field(default=18.0, metadata={"min": 0, "max": 72, "unit": "pt"})
+    first_line_indent: float = field(default=0.0, metadata={"min": 0, "max": 72, "unit": "pt"})
+
+
+@dataclass(frozen=True, slots=True)
+class TableStyle:
+    header_fill: str = field(default="#e6ecf3", metadata=_COLOR_META)
+    header_bold: bool = True
+    border_color: str = field(default="#aab3c0", metadata=_COLOR_META)
+    border_width: float = field(default=0.5, metadata={"min": 0, "max": 6, "unit": "pt"})
+    zebra: bool = True
+    zebra_fill: str = field(default="#f5f7fa", metadata=_COLOR_META)
+    font_scale: float = field(default=0.92, metadata={"min": 0.5, "max": 1.5})
+    caption_prefix: str = "Table"
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingStyle:
+    numbering: bool = False
+    keep_with_next: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class TocStyle:
+    enabled: bool = False
+    depth: int = field(default=2, metadata={"min": 1, "max": 6})
+    title: str = "Contents"
+
+
+@dataclass(frozen=True, slots=True)
+class TextStyle:
+    align: str = field(default="left", metadata=_choice("left", "justify"))
+    hyphenate: bool = False
+    language: str = "en"
+    references_title: str = "References"
+    keywords_label: str = "Keywords"
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    name: str = "default"
+    page: PageStyle = PageStyle()
+    fonts: FontStyle = FontStyle()
+    colors: ColorStyle = ColorStyle()
+    spacing: SpacingStyle = SpacingStyle()
+    table: TableStyle = TableStyle()
+    headings: HeadingStyle = HeadingStyle()
+    toc: TocStyle = TocStyle()
+    text: TextStyle = TextStyle()
+
+    @property
+    def page_size_mm(self) -> tuple[float, float]:
+        return PAGE_SIZES_MM[self.page.size]
+
+
+SECTIONS: dict[str, type] = {name: hint for name, hint in get_type_hints(Style).items() if name != "name"}
+
+
+def styles_dir() -> Path:
+    """Where the built-in themes are: inside the installed package, or the source tree's styles/."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "styles", here.parent.parent / "styles"):
+        if (candidate / "default.toml").is_file():
+            return candidate
+    raise StyleError(f"{here}: built-in themes not found; reinstall docforge")
+
+
+def builtin_styles() -> list[str]:
+    return sorted(p.stem for p in styles_dir().glob("*.toml"))
+
+
+def load_style(name_or_path: str | Path | None = None, overrides: dict | None = None) -> Style:
+    """Load a theme by built-in name ("default", "handout") or by path to a .toml file."""
+    data = _load_chain(str(name_or_path or "default"), base_dir=None, seen=())
+    if overrides:
+        data = _merge(data, overrides)
+    origin = str(name_or_path or "default")
+    return _build(data, origin)
+
+
+def _resolve(ref: str, base_dir: Path | None) -> Path:
+    path = Path(ref)
+    if ref.endswith(".toml") or "/" in ref or "\\" in ref:
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        if not path.is_file():
+            raise StyleError(f"{path}: theme file not found; give an existing .toml file or one of: "
+                             + ", ".join(builtin_styles()))
+        return path
+    builtin = styles_dir() / f"{ref}.toml"
+    if not builtin.is_file():
+        raise StyleError(f"{ref}: no such built-in theme; use one of: {', '.join(builtin_styles())}"
+                         " or a path to a .toml file")
+    return builtin
+
+
+def _load_chain(ref: str, base_dir: Path | None, seen: tuple[Path, ...]) -> dict:
+    path = _resolve(ref, base_dir).resolve()
+    if path in seen:
+        raise StyleError(f"{path}: `extends` forms a cycle; remove the `extends` line from one theme")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise StyleError(f"{path}: not valid TOML ({exc}); fix the syntax") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StyleError(f"{path}: cannot read theme ({exc}); check the file") from None
+    parent_ref = data.pop("extends", None)
+    is_default = path.parent == styles_dir().resolve() and path.stem == "default"
+    if parent_ref is None and not is_default:
+        parent_ref = "default"
+    if parent_ref is not None:
+        if not isinstance(parent_ref, str):
+            raise StyleError(f"{path}: `extends` must be a theme name or a path string")
+        parent = _load_chain(parent_ref, path.parent, seen + (path,))
+        data = _merge(parent, data)
+    data.setdefault("name", path.stem)
+    data["__origin__"] = str(path)
+    return data
+
+
+def _merge(base: dict, top: dict) -> dict:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _build(data: dict, origin: str) -> Style:
+    origin = data.pop("__origin__", origin)
+    name = data.pop("name", "custom")
+    sections: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in SECTIONS:
+            raise StyleError(f"{origin}: unknown theme section [{key}]; known sections: "
+                             + ", ".join(SECTIONS))
+        if not isinstance(value, dict):
+            raise StyleError(f"{origin}: `{key}` must be a table ([{key}]), not a value")
+        sections[key] = _build_section(SECTIONS[key], value, origin, key)
+    return Style(name=str(name), **sections)
+
+
+def _build_section(cls: type, values: dict, origin: str, section: str):
+    hints = get_type_hints(cls)
+    known = {f.name: f for f in fields(cls)}
+    kwargs = {}
+    for key, value in values.items():
+        if key not in known:
+            raise StyleError(f"{origin}: unknown key `{key}` in [{section}]; known keys: "
+                             + ", ".join(known))
+        kwargs[key] = _check(value, hints[key], known[key].metadata, origin, f"{section}.{key}")
+    return cls(**kwargs)
+
+
+def _check(value: Any, hint: Any, meta: Any, origin: str, where: str) -> Any:
+    def bad(expected: str) -> StyleError:
+        return StyleError(f"{origin}: `{where}` = {value!r} is not {expected}; fix the value")
+
+    if get_origin(hint) is tuple:
+        inner = get_args(hint)[0]
+        if not isinstance(value, list):
+            raise bad("a list")
+        return tuple(_check(v, inner, {}, origin, where) for v in value)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise bad("true or false")
+    elif hint in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                hint is int and not isinstance(value, int)):
+            raise bad("a whole number" if hint is int else "a number")
+        low, high = meta.get("min"), meta.get("max")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise bad(f"between {low} and {high}{' ' + meta['unit'] if 'unit' in meta else ''}")
+        value = hint(value)
+    elif hint is str:
+        if not isinstance(value, str):
+            raise bad("a string")
+        if meta.get("color") and not _COLOR.match(value):
+            raise bad("a colour like \"#1f3a5f\"")
+        if "choices" in meta and value not in meta["choices"]:
+            raise bad("one of " + ", ".join(meta["choices"]))
+    return value
+
+
+def css_length_pt(value: float) -> str:
+    """Points as a CSS length, without float noise ("10.5pt")."""
+    return f"{value:g}pt"

@@ -1,0 +1,169 @@
+"""What every writer needs computed once, so that all formats agree.
+
+`prepare(doc, style)` runs, in order: unique heading ids (Unicode-aware slugs),
+optional heading numbers, table ids and labels ("Table 1"), reference ids and
+labels, and the resolution of citation markers to references. Writers receive
+the prepared Document and never number or name anything themselves; `outline()`
+gives the heading tree for tables of contents, bookmarks and navigation.
+
+Transforms are pure functions Document -> Document; they never read files.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from .model import (CitationRef, Document, Heading, Reference, References, Table, Text,
+                    map_tree, plain_text, walk)
+
+_SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)
+_SLUG_SPACE = re.compile(r"[\s_-]+", re.UNICODE)
+
+
+def slugify(text: str, fallback: str = "section") -> str:
+    """A readable anchor for `text`: NFKC, lower case, letters and digits of any script, '-'."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _SLUG_DROP.sub("", text)
+    slug = _SLUG_SPACE.sub("-", text).strip("-")[:80].strip("-")
+    if not slug or not (slug[0].isalpha()):
+        slug = f"{fallback}-{slug}" if slug else fallback
+    return slug
+
+
+class _UniqueIds:
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self.taken = set(taken or ())
+
+    def claim(self, wanted: str) -> str:
+        candidate, n = wanted, 1
+        while candidate in self.taken:
+            candidate = f"{wanted}-{n}"
+            n += 1
+        self.taken.add(candidate)
+        return candidate
+
+
+def label_references(doc: Document) -> Document:
+    """Give every Reference a label (its number) and a unique id "ref-LABEL"."""
+    ids = _UniqueIds()
+    counter = 0
+
+    def fix(node):
+        nonlocal counter
+        if isinstance(node, Reference):
+            counter += 1
+            label = node.label or str(counter)
+            wanted = node.id or (f"ref-{label}" if label.isdigit() else f"ref-{slugify(label, 'n')}")
+            new_id = ids.claim(wanted)
+            if (label, new_id) != (node.label, node.id):
+                return replace(node, label=label, id=new_id)
+        return node
+
+    return map_tree(doc, fix)  # type: ignore[return-value]
+
+
+def number_tables(doc: Document, prefix: str = "Table") -> Document:
+    """Number tables in document order: label "Table N", id "table-N" unless the reader set one."""
+    counter = 0
+
+    def fix(node):
+        nonlocal counter
+        if isinstance(node, Table):
+            counter += 1
+            label = f"{prefix} {counter}"
+            new_id = node.id or f"table-{counter}"
+            if (label, new_id) != (node.label, node.id):
+                return replace(node, label=label, id=new_id)
+        return node
+
+    return map_tree(doc, fix)  # type: ignore[return-value]
+
+
+def assign_heading_ids(doc: Document) -> Document:
+    """Give every heading a unique id: its own if set, else a slug of its text."""
+    taken = {n.id for n in walk(doc) if isinstance(n, (Reference, Table)) and n.id}
+    ids = _UniqueIds(taken)
+
+    def fix(node):
+        if isinstance(node, Heading):
+            new_id = ids.claim(node.id or slugify(plain_text(node)))
+            if new_id != node.id:
+                return replace(node, id=new_id)
+        return node
+
+    return map_tree(doc, fix)  # type: ignore[return-value]
+
+
+def number_headings(doc: Document) -> Document:
+    """Prefix heading text with its section number ("2.1 ") — every writer then shows the same."""
+    counters = [0] * 7
+
+    def fix(node):
+        if isinstance(node, Heading):
+            level = max(1, min(node.level, 6))
+            counters[level] += 1
+            for deeper in range(level + 1, 7):
+                counters[deeper] = 0
+            number = ".".join(str(c) for c in counters[1:level + 1])
+            return replace(node, inlines=(Text(number + " "),) + node.inlines)
+        return node
+
+    return map_tree(doc, fix)  # type: ignore[return-value]
+
+
+def resolve_citations(doc: Document) -> Document:
+    """A CitationRef whose target does not exist becomes the text it was written as."""
+    known = {n.id for n in walk(doc) if isinstance(n, Reference)}
+
+    def fix(node):
+        if isinstance(node, CitationRef) and node.ref_id not in known:
+            return Text(f"[{node.ref_id.removeprefix('ref-')}]")
+        return node
+
+    return map_tree(doc, fix)  # type: ignore[return-value]
+
+
+def prepare(doc: Document, style=None) -> Document:
+    """Everything writers need, computed once. Idempotent: prepare(prepare(d)) == prepare(d)
+    except for heading numbering, which is applied only when the theme asks for it."""
+    doc = label_references(doc)
+    doc = number_tables(doc, style.table.caption_prefix if style else "Table")
+    doc = assign_heading_ids(doc)
+    doc = resolve_citations(doc)
+    if style is not None and style.headings.numbering:
+        doc = number_headings(doc)
+    return doc
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    level: int
+    text: str
+    id: str
+    children: tuple["OutlineEntry", ...] = ()
+
+
+def outline(doc: Document, max_level: int = 6) -> tuple[OutlineEntry, ...]:
+    """The heading tree of a prepared document, for TOCs, PDF bookmarks and EPUB navigation.
+
+    Levels are made consecutive (a level-3 heading directly under a level-1 one becomes
+    its child) so that every consumer gets a well-formed tree.
+    """
+    flat = [(n.level, plain_text(n), n.id) for n in walk(doc)
+            if isinstance(n, Heading) and n.level <= max_level]
+
+    root: list = []
+    stack: list[tuple[int, list]] = [(0, root)]
+    for level, text, id_ in flat:
+        while len(stack) > 1 and stack[-1][0] >= level:
+            stack.pop()
+        kids: list = []
+        stack[-1][1].append((level, text, id_, kids))
+        stack.append((level, kids))
+
+    def freeze(items: list, depth: int) -> tuple[OutlineEntry, ...]:
+        return tuple(OutlineEntry(depth, text, id_, freeze(kids, depth + 1))
+                     for _, text, id_, kids in items)
+
+    return freeze(root, 1)
