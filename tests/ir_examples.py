@@ -34,7 +34,7 @@ def rich_document() -> Document:
             Heading(2, T("A table")),
             Table((Cell(T("Aspect")), Cell(T("China")), Cell(T("United States"))),
                   ((Cell(T("Chips")), Cell(T("Self-reliance")), Cell(T("High-end"))),
-                   (Cell(T("Models")), Cell(T("DeepSeek | ERNIE")), Cell(())))),
+                   (Cell(T("Models")), Cell(T("DeepSeek | ERNIE")), Cell(()))),
                   ("left", "center", "right"), T("Comparison")),
             Quote((Paragraph(T("A quoted paragraph.")),)),
             CodeBlock("print('<hello>')\n  indented", "python"),

@@ -183,6 +183,10 @@ def _load_chain(ref: str, base_dir: Path | None, seen: tuple[Path, ...]) -> dict
     if parent_ref is not None:
         if not isinstance(parent_ref, str):
             raise StyleError(f"{path}: `extends` must be a theme name or a path string")
+        try:
+            _resolve(parent_ref, path.parent)
+        except StyleError as exc:
+            raise StyleError(f"{path}: `extends = {parent_ref!r}` cannot be loaded ({exc})") from None
         parent = _load_chain(parent_ref, path.parent, seen + (path,))
         data = _merge(parent, data)
     data.setdefault("name", path.stem)

@@ -1,0 +1,343 @@
+"""The library API behind `docforge/__init__.py`: read, write, convert, convert_many.
+
+Every CLI action is one call here. Functions raise DocforgeError subclasses for user
+errors (with one-line messages naming the file and the fix) and return diagnostics
+rather than printing them. Nothing here parses text or renders a format itself.
+"""
+from __future__ import annotations
+
+import io as _io
+import os
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO, Iterable, Sequence
+
+from . import registry
+from .errors import ConversionError, Diagnostic, DocforgeError, InputError, OutputError, UsageError
+from .io import atomic_write, decode, read_bytes
+from .model import Document, Meta
+from .options import ReadOptions, WriteOptions
+from .style import Style, load_style
+from .transforms import prepare
+
+Source = str | os.PathLike | bytes | BinaryIO
+
+
+def _resolve_style(style: Style | str | os.PathLike | None) -> Style:
+    return style if isinstance(style, Style) else load_style(style)
+
+
+def read_text(text: str, format: str = "text", *, source_name: str = "<text>",
+              diagnostics: list[Diagnostic] | None = None) -> Document:
+    """Parse already-decoded text with the named reader ("text" or "json")."""
+    reader = registry.get_reader(registry.normalize("reader", format))
+    doc, diags = reader.read(text, ReadOptions(source_name=source_name))
+    if diagnostics is not None:
+        diagnostics.extend(replace(d, source=d.source or source_name) for d in diags)
+    return doc
+
+
+def read(source: Source, format: str | None = None, *, encoding: str | None = None,
+         diagnostics: list[Diagnostic] | None = None, max_input_size: int | None = None) -> Document:
+    """Read a document from a path ('-' = stdin), bytes or a binary file object.
+
+    `format` defaults to the path's extension (.json -> pandoc JSON, anything else -> text).
+    Decoding is detected (BOM, UTF-8, then a guess reported as a diagnostic) unless
+    `encoding` is given. Diagnostics are appended to `diagnostics` when it is a list.
+    """
+    if isinstance(source, (bytes, bytearray)):
+        data, name = bytes(source), "<bytes>"
+    elif hasattr(source, "read"):
+        data, name = source.read(), getattr(source, "name", "<stream>")
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+    else:
+        data, name = read_bytes(source, max_input_size), ("<stdin>" if str(source) == "-" else str(source))
+    fmt = format or (registry.reader_for_path(name) if not name.startswith("<") else "text")
+    text, decode_diags = decode(data, name, encoding)
+    collected = [replace(d, source=name) for d in decode_diags]
+    doc = read_text(text, fmt, source_name=name, diagnostics=collected)
+    if diagnostics is not None:
+        diagnostics.extend(collected)
+    return doc
+
+
+def write(doc: Document, format: str, target: str | os.PathLike | BinaryIO | None = None, *,
+          style: Style | str | os.PathLike | None = None, options: WriteOptions | None = None,
+          diagnostics: list[Diagnostic] | None = None) -> bytes | None:
+    """Write `doc` in `format` to a path (atomically), a binary file, or (target None) return bytes.
+
+    The document goes through transforms.prepare() first, so ids, table and reference
+    numbers are the same in every format.
+    """
+    writer = registry.get_writer(registry.normalize("writer", format))
+    the_style = _resolve_style(style)
+    opts = options or WriteOptions()
+    prepared = prepare(doc, the_style)
+    buffer = _io.BytesIO()
+    try:
+        diags = writer.write(prepared, buffer, the_style, opts) or []
+    except DocforgeError:
+        raise
+    except RecursionError:
+        raise ConversionError(f"{opts.source_name}: the document nests too deeply for the "
+                              f"{format} writer; flatten the nesting") from None
+    if diagnostics is not None:
+        diagnostics.extend(replace(d, source=d.source or str(target or opts.source_name)) for d in diags)
+    data = buffer.getvalue()
+    if target is None:
+        return data
+    if hasattr(target, "write"):
+        target.write(data)  # type: ignore[union-attr]
+        return None
+    atomic_write(target, lambda handle: handle.write(data))
+    return None
+
+
+# ------------------------------------------------------------------ convert
+
+@dataclass
+class ConversionResult:
+    """What happened to one input: the files written, the diagnostics, or the error."""
+    source: str
+    outputs: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    error: DocforgeError | None = None
+    skipped: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def parse_meta(pairs: Iterable[str]) -> dict[str, list[str]]:
+    """`--meta key=value` pairs (repeatable) as a dict of lists; UsageError for a bad pair."""
+    out: dict[str, list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not key.strip().replace("-", "_").isidentifier():
+            raise UsageError(f"--meta {pair!r}: expected KEY=VALUE, e.g. --meta lang=de")
+        out.setdefault(key.strip().lower(), []).append(value.strip())
+    return out
+
+
+def apply_meta(doc: Document, meta: dict[str, list[str]] | None) -> Document:
+    """Override document metadata from --meta values (author may repeat; keywords split at ',')."""
+    if not meta:
+        return doc
+    m = doc.meta
+    changes: dict = {}
+    extra = dict(m.extra)
+    for key, values in meta.items():
+        last = values[-1]
+        if key == "title":
+            changes["title"] = last
+        elif key == "subtitle":
+            changes["subtitle"] = last
+        elif key in ("author", "authors"):
+            changes["authors"] = tuple(a.strip() for v in values for a in v.split(";") if a.strip())
+        elif key == "date":
+            changes["date"] = last
+        elif key in ("lang", "language"):
+            changes["language"] = last
+        elif key in ("keywords", "tags"):
+            changes["keywords"] = tuple(k.strip() for v in values for k in v.split(",") if k.strip())
+        elif key == "source":
+            changes["source"] = last
+        else:
+            extra[key] = last
+    changes["extra"] = tuple(sorted(extra.items()))
+    return replace(doc, meta=replace(m, **changes))
+
+
+def resolve_formats(to: str | Sequence[str] | None, output: str | os.PathLike | None) -> list[str]:
+    """The writer names asked for: a list, "a,b", "all", or (None) the -o path's extension."""
+    if to is None:
+        fmt = registry.writer_for_path(output) if output not in (None, "-") else None
+        if fmt is None:
+            raise UsageError("no output format: give --to FORMAT (html, docx, pdf, epub, json, all) "
+                             "or -o FILE with one of their extensions")
+        return [fmt]
+    names = [to] if isinstance(to, str) else list(to)
+    flat = [n.strip() for name in names for n in name.split(",") if n.strip()]
+    if any(n.lower() == "all" for n in flat):
+        return registry.available("writer")
+    out: list[str] = []
+    for n in flat:
+        canonical = registry.normalize("writer", n)
+        if canonical not in out:
+            out.append(canonical)
+    if not out:
+        raise UsageError("--to is empty; name at least one format (see `docforge formats`)")
+    return out
+
+
+def _extension(fmt: str) -> str:
+    return registry.get_writer(fmt).extension
+
+
+def output_paths(source: str, formats: list[str], output: str | os.PathLike | None,
+                 many_inputs: bool, relative: Path | None = None) -> list[Path | str]:
+    """Where each format of `source` goes: -o FILE (one input, one format), '-' (stdout),
+    or a directory that receives STEM.EXT (beside the input when -o is absent)."""
+    stem = Path(source).stem if source != "-" else "stdin"
+    if output is not None and str(output) == "-":
+        if many_inputs or len(formats) != 1:
+            raise UsageError("-o - (standard output) takes one input and one format")
+        return ["-"]
+    single = not many_inputs and len(formats) == 1
+    if output is not None and single and not Path(output).is_dir() and (
+            Path(output).suffix or registry.writer_for_path(output)):
+        return [Path(output)]
+    if output is None:
+        directory = Path(source).parent if source != "-" else Path(".")
+    else:
+        directory = Path(output)
+    if relative is not None:
+        directory = directory / relative
+    return [directory / f"{stem}.{_extension(fmt)}" for fmt in formats]
+
+
+def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
+            output: str | os.PathLike | None = None, *, from_format: str | None = None,
+            style: Style | str | os.PathLike | None = None, encoding: str | None = None,
+            options: WriteOptions | None = None, meta: dict[str, list[str]] | None = None,
+            max_input_size: int | None = None, many_inputs: bool = False,
+            relative: Path | None = None, stdout: BinaryIO | None = None) -> ConversionResult:
+    """Convert one input to one or more formats. Raises DocforgeError on user errors.
+
+    `output`: a file (one format), a directory (created), '-' for stdout, or None for
+    beside the input. The input is never overwritten, symlinks included.
+    """
+    started = time.perf_counter()
+    src = str(source)
+    formats = resolve_formats(to, output)
+    the_style = _resolve_style(style)
+    targets = output_paths(src, formats, output, many_inputs, relative)
+    if src != "-":
+        real_input = Path(src).resolve()
+        for target in targets:
+            if target != "-" and Path(target).resolve() == real_input:
+                raise UsageError(f"{target}: is the input file; choose another -o "
+                                 "(docforge never overwrites its input)")
+    result = ConversionResult(src)
+    doc = read(src, from_format, encoding=encoding, diagnostics=result.diagnostics,
+               max_input_size=max_input_size)
+    doc = apply_meta(doc, meta)
+    for fmt, target in zip(formats, targets):
+        opts = replace(options or WriteOptions(), source_name=str(target))
+        if target == "-":
+            import sys
+            data = write(doc, fmt, None, style=the_style, options=opts, diagnostics=result.diagnostics)
+            stream = stdout or sys.stdout.buffer
+            stream.write(data or b"")
+            stream.flush()
+            continue
+        if output is not None and Path(target) != Path(output):
+            _make_output_dir(Path(target).parent)
+        write(doc, fmt, target, style=the_style, options=opts, diagnostics=result.diagnostics)
+        result.outputs.append(Path(target))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _make_output_dir(directory: Path) -> None:
+    """-o names a directory of outputs: create it (and parents), with a one-line error if we can't."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"{directory}: exists and is not a directory; choose another -o") from None
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot create the output directory ({exc.strerror}); "
+                          "choose another -o") from None
+
+
+def expand_inputs(inputs: Sequence[str | os.PathLike], recursive: bool = False
+                  ) -> list[tuple[str, Path | None]]:
+    """Files to convert, each with its output subdirectory (relative layout for directories)."""
+    found: list[tuple[str, Path | None]] = []
+    for item in inputs:
+        path = Path(item)
+        if str(item) != "-" and path.is_dir():
+            pattern = "**/*.txt" if recursive else "*.txt"
+            for f in sorted(path.glob(pattern)):
+                if f.is_file():
+                    rel = f.parent.relative_to(path)
+                    found.append((str(f), rel if str(rel) != "." else None))
+        else:
+            found.append((str(item), None))
+    return found
+
+
+def _convert_one(args: tuple) -> ConversionResult:
+    src, rel, kwargs = args
+    try:
+        return convert(src, relative=rel, **kwargs)
+    except DocforgeError as exc:
+        return ConversionResult(src, error=exc)
+    except Exception as exc:  # one bad file must not stop a batch
+        return ConversionResult(src, error=ConversionError(
+            f"{src}: internal error {type(exc).__name__}: {exc}; rerun with --debug and report it"))
+
+
+def convert_many(inputs: Sequence[str | os.PathLike], to: str | Sequence[str] | None = None,
+                 output: str | os.PathLike | None = None, *, recursive: bool = False,
+                 jobs: int = 1, progress=None, **kwargs) -> list[ConversionResult]:
+    """Convert many inputs (directories expand to their *.txt) and return one result per file.
+
+    One failing file does not stop the others. With jobs > 1 files convert in worker
+    processes. `progress(result)` is called as each file finishes.
+    """
+    files = expand_inputs(inputs, recursive)
+    if not files:
+        raise InputError(f"{', '.join(map(str, inputs))}: no .txt files found; "
+                         "give files or directories holding .txt feeds")
+    many = len(files) > 1 or any(Path(str(i)).is_dir() for i in inputs)
+    resolve_formats(to, output)  # fail once, early, on a bad --to
+    common = dict(kwargs, to=to, output=output, many_inputs=many)
+    tasks = [(src, rel, common) for src, rel in files]
+    results: list[ConversionResult] = []
+    if jobs > 1 and len(tasks) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for result in pool.map(_convert_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8))):
+                results.append(result)
+                if progress:
+                    progress(result)
+    else:
+        for task in tasks:
+            result = _convert_one(task)
+            results.append(result)
+            if progress:
+                progress(result)
+    return results
+
+
+def inspect(source: str | os.PathLike, format: str | None = None, *, encoding: str | None = None) -> dict:
+    """The structure read from `source`, as plain data: meta, one entry per block (kind,
+    preview, input line range and deciding rule when the reader can explain itself) and
+    the diagnostics. What `docforge inspect` prints."""
+    name = "<stdin>" if str(source) == "-" else str(source)
+    fmt = registry.normalize("reader", format or registry.reader_for_path(name))
+    data = read_bytes(source)
+    text, decode_diags = decode(data, name, encoding)
+    diagnostics = [replace(d, source=name) for d in decode_diags]
+    doc = read_text(text, fmt, source_name=name, diagnostics=diagnostics)
+    reader = registry.get_reader(fmt)
+    blocks: list[dict] = []
+    if hasattr(reader, "explain"):
+        for d in reader.explain(text):
+            blocks.append({"kind": d.kind, "preview": d.preview, "lines": [d.first_line, d.last_line],
+                           "rule": d.rule})
+    else:
+        from .model import plain_text
+        for b in doc.blocks:
+            blocks.append({"kind": type(b).__name__, "preview": plain_text(b)[:70], "lines": None,
+                           "rule": None})
+    m = doc.meta
+    meta = {"title": m.title, "subtitle": m.subtitle, "authors": list(m.authors), "date": m.date,
+            "language": m.language, "keywords": list(m.keywords)}
+    return {"source": name, "format": fmt, "meta": meta, "blocks": blocks,
+            "diagnostics": [str(d) for d in diagnostics]}

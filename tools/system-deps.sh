@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the system tools docforge's tests need, only those that are missing.
+# Java runs the Nu HTML checker and epubcheck; LibreOffice renders DOCX; fonts give the
+# PDF writer embeddable Latin and CJK TrueType fonts; poppler gives pdftotext.
+set -e
+missing=""
+command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
+fc-list 2>/dev/null | grep -qi "DejaVuSerif" || missing="$missing fonts-dejavu-core fonts-dejavu-extra"
+fc-list 2>/dev/null | grep -qi "NotoSansCJK\|Noto Sans CJK" || missing="$missing fonts-noto-cjk"
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: installing$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends $missing >/dev/null
+else
+  echo "system-deps: missing$missing; install them (Debian: apt-get install$missing)" >&2
+  exit 1
+fi
