@@ -6,8 +6,10 @@ rather than printing them. Nothing here parses text or renders a format itself.
 """
 from __future__ import annotations
 
+import contextlib
 import io as _io
 import os
+import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +24,19 @@ from .style import Style, load_style
 from .transforms import prepare
 
 Source = str | os.PathLike | bytes | BinaryIO
+
+
+@contextlib.contextmanager
+def deep_recursion(limit: int = 20_000):
+    """Let writers walk documents nested a few hundred levels deep (300-deep lists are legal
+    input). CPython 3.11 runs Python-to-Python calls without growing the C stack, so a higher
+    limit is safe; it is restored afterwards."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def _resolve_style(style: Style | str | os.PathLike | None) -> Style:
@@ -74,10 +89,11 @@ def write(doc: Document, format: str, target: str | os.PathLike | BinaryIO | Non
     writer = registry.get_writer(registry.normalize("writer", format))
     the_style = _resolve_style(style)
     opts = options or WriteOptions()
-    prepared = prepare(doc, the_style)
     buffer = _io.BytesIO()
     try:
-        diags = writer.write(prepared, buffer, the_style, opts) or []
+        with deep_recursion():
+            prepared = prepare(doc, the_style)
+            diags = writer.write(prepared, buffer, the_style, opts) or []
     except DocforgeError:
         raise
     except RecursionError:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .model import (CitationRef, Document, Heading, Reference, References, Table, Text,
+from .model import (Cell, CitationRef, Document, Heading, Reference, References, Table, Text,
                     map_tree, plain_text, walk)
 
 _SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)
@@ -124,13 +124,45 @@ def resolve_citations(doc: Document) -> Document:
     return map_tree(doc, fix)  # type: ignore[return-value]
 
 
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+def normalize_language(doc: Document, fallback: str = "en") -> Document:
+    """meta.language as a well-formed BCP 47 tag ("zh_CN" -> "zh-CN"); the theme's language
+    when the document has none or an unusable one, since HTML, EPUB and DOCX all require one."""
+    tag = doc.meta.language.strip().replace("_", "-")
+    if not _LANGUAGE_TAG.match(tag):
+        tag = fallback if _LANGUAGE_TAG.match(fallback) else "en"
+    if tag == doc.meta.language:
+        return doc
+    return replace(doc, meta=replace(doc.meta, language=tag))
+
+
+def square_tables(doc: Document) -> Document:
+    """Pad every table row (header included) with empty cells to the widest row, and the
+    alignments to the same width, so writers can rely on a rectangular grid."""
+    def fix(node):
+        if isinstance(node, Table):
+            width = max([len(node.header)] + [len(r) for r in node.rows] + [1])
+            pad = lambda cells: tuple(cells) + (Cell(()),) * (width - len(cells))  # noqa: E731
+            aligns = tuple(node.aligns[:width]) + ("default",) * (width - len(node.aligns[:width]))
+            rows = tuple(pad(r) for r in node.rows)
+            if (len(node.header), aligns, rows) != (width, node.aligns, node.rows):
+                return replace(node, header=pad(node.header), rows=rows, aligns=aligns)
+        return node
+
+    return map_tree(doc, fix)  # type: ignore[return-value]
+
+
 def prepare(doc: Document, style=None) -> Document:
     """Everything writers need, computed once. Idempotent: prepare(prepare(d)) == prepare(d)
     except for heading numbering, which is applied only when the theme asks for it."""
+    doc = square_tables(doc)
     doc = label_references(doc)
     doc = number_tables(doc, style.table.caption_prefix if style else "Table")
     doc = assign_heading_ids(doc)
     doc = resolve_citations(doc)
+    doc = normalize_language(doc, style.text.language if style else "en")
     if style is not None and style.headings.numbering:
         doc = number_headings(doc)
     return doc

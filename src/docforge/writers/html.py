@@ -9,6 +9,7 @@ heavy library: it is the start-up path of `--to html`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 from typing import BinaryIO, Callable
@@ -22,6 +23,7 @@ from ..style import Style, css_length_pt
 from ..transforms import OutlineEntry, outline
 from .common import safe_url, xml_safe
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ALIGN_CLASS = {"left": "align-left", "center": "align-center", "right": "align-right"}
 
 
@@ -32,6 +34,7 @@ class _Run:
     href_for: Callable[[str], str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     dropped_controls: int = 0
+    link_depth: int = 0  # links cannot nest in HTML: inner links render as their text
 
 
 class BodyRenderer:
@@ -195,17 +198,21 @@ class BodyRenderer:
 
     def _link(self, node: Link, run):
         url = safe_url(node.url)
+        run.link_depth += 1
         inner = self.inlines(node.inlines, run)
-        if url is None:
+        run.link_depth -= 1
+        if url is None or run.link_depth:
             return f'<span class="link">{inner}</span>'
         if url.startswith("#"):
             url = run.href_for(url[1:])
         return f'<a href="{self.text(url, run)}">{inner}</a>'
 
     def _citation(self, node: CitationRef, run):
-        label = run.ref_labels.get(node.ref_id, node.ref_id.removeprefix("ref-"))
+        label = self.text(run.ref_labels.get(node.ref_id, node.ref_id.removeprefix("ref-")), run)
+        if run.link_depth:
+            return f'<span class="citation">[{label}]</span>'
         return (f'<a class="citation" href="{self.text(run.href_for(node.ref_id), run)}">'
-                f"[{self.text(label, run)}]</a>")
+                f"[{label}]</a>")
 
     def _line_break(self, node: LineBreak, run):
         return self.br
@@ -227,7 +234,10 @@ class BodyRenderer:
             parts.append(f'<p class="subtitle">{self.text(m.subtitle, run)}</p>')
         byline = [self.text(", ".join(m.authors), run)] if m.authors else []
         if m.date:
-            byline.append(f"<time>{self.text(m.date, run)}</time>")
+            date = self.text(m.date, run)
+            # <time> needs a machine-readable date; anything else is shown as plain text.
+            byline.append(f'<time datetime="{date}">{date}</time>' if _ISO_DATE.match(m.date)
+                          else f'<span class="date">{date}</span>')
         if byline:
             parts.append(f'<p class="byline">{" · ".join(byline)}</p>')
         parts.append("</header>")
@@ -346,7 +356,7 @@ class HtmlWriter:
         lang = r.text(m.language or style.text.language, run)
         head = ['<meta charset="utf-8">',
                 '<meta name="viewport" content="width=device-width, initial-scale=1">',
-                f"<title>{r.text(m.title or 'Untitled', run)}</title>",
+                f"<title>{r.text(m.title, run).strip() or 'Untitled'}</title>",
                 '<meta name="generator" content="docforge">']
         if m.authors:
             head.append(f'<meta name="author" content="{r.text(", ".join(m.authors), run)}">')

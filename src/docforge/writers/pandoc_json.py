@@ -51,8 +51,16 @@ class PandocJsonWriter:
     media_type = "application/json"
 
     def write(self, doc: Document, out: BinaryIO, style=None, options=None) -> list[Diagnostic]:
-        out.write(self.dumps(doc).encode("utf-8"))
-        return []
+        text = self.dumps(doc)
+        try:
+            out.write(text.encode("utf-8"))
+            return []
+        except UnicodeEncodeError:
+            # Lone surrogates (from undecodable input) cannot be UTF-8: pandoc would refuse them.
+            clean = text.encode("utf-8", "replace").decode("utf-8")
+            count = sum(1 for ch in text if "\ud800" <= ch <= "\udfff")
+            out.write(clean.encode("utf-8"))
+            return [Diagnostic(f"replaced {count} lone surrogate(s) that UTF-8 cannot hold with '?'")]
 
     def dumps(self, doc: Document) -> str:
         return json.dumps(self.to_ast(doc), ensure_ascii=False, separators=(",", ":"))

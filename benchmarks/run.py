@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""docforge against pandoc, side by side in one run: medians, ratios and peak memory.
+
+Builds its inputs under benchmarks/work/ (the seed article, a 1 MB and a 10 MB feed made
+from the samples and the seed, and a batch of 500 article-sized feeds), then runs each
+case for docforge and pandoc (pypandoc_binary, `-f markdown`) alternately, several times,
+as whole processes. Reports the median wall time, pandoc time / docforge time, and the
+peak resident memory of each process (from wait4's rusage), as a table and as JSON
+(benchmarks/work/results.json). PDF is reported in pages per second.
+
+Never used as a test: the machines are shared and noisy; the ratios are what matter.
+Usage: python benchmarks/run.py [--quick] [--reps N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "benchmarks" / "work"
+DOCFORGE = [sys.executable, "-m", "docforge"]
+
+
+def pandoc_path() -> str:
+    from pypandoc import get_pandoc_path
+    return get_pandoc_path()
+
+
+def build_inputs(quick: bool) -> dict[str, Path]:
+    WORK.mkdir(parents=True, exist_ok=True)
+    sources = sorted((ROOT / "samples").glob("*.txt")) + [ROOT / "tests" / "data" / "seed-china-ai.txt"]
+    texts = [p.read_text(encoding="utf-8").strip() for p in sources]
+    body = []
+    for text in texts:  # drop each article's title and keyword line so one long feed stays one document
+        lines = text.splitlines()
+        body.extend(lines[1:-1])
+    chunk = "\n".join(body) + "\n"
+    inputs = {"seed": ROOT / "tests" / "data" / "seed-china-ai.txt"}
+    sizes = {"1mb": 1_000_000} if quick else {"1mb": 1_000_000, "10mb": 10_000_000}
+    for name, size in sizes.items():
+        path = WORK / f"feed-{name}.txt"
+        if not path.exists() or path.stat().st_size < size:
+            reps = size // len(chunk.encode()) + 1
+            path.write_text("A Long Benchmark Feed\n" + chunk * reps, encoding="utf-8")
+        inputs[name] = path
+    batch = WORK / "batch"
+    if not batch.exists():
+        batch.mkdir()
+        for i in range(500):
+            (batch / f"article-{i:03d}.txt").write_text(texts[i % len(texts)] + "\n", encoding="utf-8")
+    inputs["batch"] = batch
+    return inputs
+
+
+def run(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {err[-500:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def measure(cases: dict[str, list[str]], reps: int) -> dict[str, dict]:
+    """Alternate the commands of one case rep by rep so that machine noise hits both."""
+    times: dict[str, list[float]] = {k: [] for k in cases}
+    memory: dict[str, int] = {k: 0 for k in cases}
+    for _ in range(reps):
+        for name, cmd in cases.items():
+            seconds, rss = run(cmd)
+            times[name].append(seconds)
+            memory[name] = max(memory[name], rss)
+    return {k: {"median_s": statistics.median(v), "runs": v, "peak_rss_kib": memory[k]}
+            for k, v in times.items()}
+
+
+def pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+    return len(PdfReader(str(path)).pages)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="1 MB only, fewer repetitions")
+    parser.add_argument("--reps", type=int, default=None)
+    args = parser.parse_args()
+    reps = args.reps or (3 if args.quick else 5)
+    pandoc = pandoc_path()
+    inputs = build_inputs(args.quick)
+    out = WORK / "out"
+    out.mkdir(exist_ok=True)
+    results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
+                                 "cpus": os.cpu_count(),
+                                 "pandoc": subprocess.run([pandoc, "--version"], capture_output=True,
+                                                          text=True).stdout.splitlines()[0]},
+                     "cases": []}
+    rows = []
+
+    def compare(label: str, src: Path, fmt: str, ext: str, case_reps: int) -> None:
+        df_out, pd_out = out / f"df-{src.stem}.{ext}", out / f"pd-{src.stem}.{ext}"
+        pandoc_fmt = {"epub": "epub3"}.get(fmt, fmt)
+        res = measure({
+            "docforge": DOCFORGE + ["convert", str(src), "--to", fmt, "-o", str(df_out), "-q"],
+            "pandoc": [pandoc, "-f", "markdown", "-t", pandoc_fmt, "-s", str(src), "-o", str(pd_out)],
+        }, case_reps)
+        ratio = res["pandoc"]["median_s"] / res["docforge"]["median_s"]
+        entry = {"case": label, "format": fmt, "input": src.name, "ratio": ratio, **res}
+        results["cases"].append(entry)
+        rows.append((label, fmt, res["docforge"]["median_s"], res["pandoc"]["median_s"], ratio,
+                     res["docforge"]["peak_rss_kib"] / 1024, res["pandoc"]["peak_rss_kib"] / 1024))
+
+    compare("start-up (seed)", inputs["seed"], "html", "html", reps * 2)
+    for size in [k for k in ("1mb", "10mb") if k in inputs]:
+        case_reps = reps if size == "1mb" else max(1, reps // 3)
+        for fmt, ext in (("html", "html"), ("docx", "docx"), ("epub", "epub")):
+            compare(f"feed {size}", inputs[size], fmt, ext, case_reps)
+
+    # PDF: pages per second (pandoc's PDF route needs a TeX/typst engine; reported if present)
+    pdf = out / "df-feed-1mb.pdf"
+    seconds, rss = run(DOCFORGE + ["convert", str(inputs["1mb"]), "--to", "pdf", "-o", str(pdf), "-q"])
+    pages = pdf_pages(pdf)
+    results["pdf"] = {"input": "feed-1mb", "seconds": seconds, "pages": pages,
+                      "pages_per_second": pages / seconds, "peak_rss_kib": rss,
+                      "pandoc_engine": shutil.which("typst") or shutil.which("weasyprint") or None}
+
+    # Batch: 500 articles to html+docx+epub vs a shell loop calling pandoc per file and format
+    batch_out = out / "batch-df"
+    shutil.rmtree(batch_out, ignore_errors=True)
+    df_batch, _ = run(DOCFORGE + ["convert", str(inputs["batch"]), "--to", "html,docx,epub",
+                                  "-o", str(batch_out), "-q"])
+    loop_out = out / "batch-pd"
+    loop_out.mkdir(exist_ok=True)
+    n_loop = 50 if args.quick else 500
+    files = sorted(inputs["batch"].glob("*.txt"))[:n_loop]
+    start = time.perf_counter()
+    for f in files:
+        for fmt, ext in (("html", "html"), ("docx", "docx"), ("epub3", "epub")):
+            subprocess.run([pandoc, "-f", "markdown", "-t", fmt, "-s", str(f), "-o",
+                            str(loop_out / f"{f.stem}.{ext}")], check=True, capture_output=True)
+    pd_batch = (time.perf_counter() - start) * (500 / n_loop)
+    results["batch"] = {"files": 500, "docforge_s": df_batch, "pandoc_loop_s": pd_batch,
+                        "pandoc_loop_extrapolated_from": n_loop, "ratio": pd_batch / df_batch}
+
+    print(f"{'case':<18}{'format':<8}{'docforge s':>12}{'pandoc s':>10}{'ratio':>8}"
+          f"{'df MiB':>9}{'pd MiB':>9}")
+    for r in rows:
+        print(f"{r[0]:<18}{r[1]:<8}{r[2]:>12.3f}{r[3]:>10.3f}{r[4]:>7.2f}x{r[5]:>9.0f}{r[6]:>9.0f}")
+    p = results["pdf"]
+    print(f"pdf feed-1mb: {p['pages']} pages in {p['seconds']:.2f}s = {p['pages_per_second']:.1f} pages/s")
+    b = results["batch"]
+    print(f"batch 500 x html+docx+epub: docforge {b['docforge_s']:.1f}s, pandoc loop "
+          f"{b['pandoc_loop_s']:.1f}s (from {n_loop} files) = {b['ratio']:.1f}x")
+    if "10mb" in inputs:
+        by = {(c["case"], c["format"]): c for c in results["cases"]}
+        growth = {f: by[("feed 10mb", f)]["docforge"]["median_s"] / by[("feed 1mb", f)]["docforge"]["median_s"]
+                  for f in ("html", "docx", "epub")}
+        results["growth_10x"] = growth
+        print("time growth 1 MB -> 10 MB: " + ", ".join(f"{f} {g:.1f}x" for f, g in growth.items()))
+    (WORK / "results.json").write_text(json.dumps(results, indent=2))
+    print(json.dumps({"ratios": {f"{c['case']} {c['format']}": round(c["ratio"], 2)
+                                 for c in results["cases"]},
+                      "pdf_pages_per_second": round(p["pages_per_second"], 1),
+                      "batch_ratio": round(b["ratio"], 2)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""The CLI as a user meets it: run as a real process, errors as one line with their exit code."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT, SAMPLES
+
+SEED = DATA / "seed-china-ai.txt"
+
+
+def docforge(*args, cwd=None, stdin=None, env=None):
+    return subprocess.run([sys.executable, "-m", "docforge", *map(str, args)], cwd=cwd,
+                          input=stdin, capture_output=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+def test_convert_to_a_file_with_format_from_extension(tmp_path):
+    out = tmp_path / "seed.html"
+    proc = docforge("convert", SEED, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "A Comparative Look" in out.read_text()
+
+
+def test_convert_many_formats_into_a_created_directory(tmp_path):
+    out = tmp_path / "new" / "dir"
+    proc = docforge("convert", SEED, "--to", "html,json", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["seed-china-ai.html", "seed-china-ai.json"]
+
+
+def test_stdin_to_stdout():
+    proc = docforge("convert", "-", "--to", "json", "-o", "-", stdin=SEED.read_bytes())
+    assert proc.returncode == 0, proc.stderr
+    ast = json.loads(proc.stdout)
+    assert ast["meta"]["title"]["t"] == "MetaInlines"
+
+
+def test_python_dash_m_and_console_script_agree(tmp_path):
+    exe = Path(sys.executable).parent / "docforge"
+    assert exe.exists(), "console script `docforge` not installed"
+    a = subprocess.run([str(exe), "convert", str(SEED), "--to", "json", "-o", "-"],
+                       capture_output=True, timeout=120).stdout
+    b = docforge("convert", SEED, "--to", "json", "-o", "-").stdout
+    assert a == b and a
+
+
+def test_inspect_shows_outline_with_line_numbers_and_json():
+    proc = docforge("inspect", SEED)
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout.decode()
+    assert "title: China’s AI Self-Sufficiency" in text and "heading" in text
+    report = json.loads(docforge("inspect", SEED, "--json").stdout)
+    assert report["meta"]["title"].startswith("China’s AI")
+    assert all(b["lines"][0] >= 1 for b in report["blocks"])
+
+
+def test_formats_lists_readers_writers_and_themes():
+    text = docforge("formats").stdout.decode()
+    assert "writers:" in text and "html" in text and "json" in text and "default" in text
+
+
+def _no_traceback(proc):
+    err = proc.stderr.decode()
+    assert "Traceback" not in err
+    lines = [l for l in err.splitlines() if l.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_user_errors(tmp_path):
+    """Every error a user can cause: one line naming the file and the fix, a distinct code."""
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    unreadable = tmp_path / "secret.txt"
+    unreadable.write_text("x")
+    unreadable.chmod(0)
+    bad_theme = tmp_path / "theme.toml"
+    bad_theme.write_text("[fonts]\nsize = 'huge'\n")
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text("{not json")
+    cases = [
+        (["convert", tmp_path / "missing.txt", "--to", "html"], 3, "missing.txt: no such file"),
+        (["convert", tmp_path, "--to", "html", "-o", tmp_path / "o.html"], 3, "no .txt files"),
+        (["convert", empty, "--to", "html"], 3, "empty.txt: is empty"),
+        (["convert", binary, "--to", "html"], 3, "a PNG image"),
+        (["convert", SEED, "--to", "rtf"], 2, "unknown writer format 'rtf'"),
+        (["convert", SEED], 2, "no output format"),
+        (["convert", SEED, "-o", tmp_path / "nodir" / "x.html"], 4, "does not exist"),
+        (["convert", SEED, "--style", bad_theme, "--to", "html", "-o", tmp_path / "a.html"], 5,
+         "theme.toml: `fonts.size`"),
+        (["convert", SEED, "--style", "nosuchtheme", "--to", "html"], 5, "no such built-in theme"),
+        (["convert", SEED, "--to", "html", "--meta", "novalue", "-o", tmp_path / "m.html"], 2,
+         "expected KEY=VALUE"),
+        (["convert", SEED, "--to", "html", "--encoding", "klingon", "-o", tmp_path / "e.html"], 2,
+         "unknown encoding"),
+        (["convert", bad_json, "--to", "html", "-o", tmp_path / "j.html"], 6, "bad.json: not JSON"),
+        (["convert", SEED, "--to", "html,json", "-o", "-"], 2, "one input and one format"),
+    ]
+    if os.geteuid() != 0:  # root reads anything; the permission case needs a normal user
+        cases.append((["convert", unreadable, "--to", "html"], 3, "permission denied"))
+    for args, code, fragment in cases:
+        proc = docforge(*args)
+        line = _no_traceback(proc)
+        assert proc.returncode == code, (args, proc.returncode, line)
+        assert fragment in line, (args, line)
+        assert line.startswith("docforge: ")
+
+
+def test_the_input_is_never_overwritten(tmp_path):
+    source = tmp_path / "article.json"
+    original = SEED.read_text()
+    subprocess.run([sys.executable, "-m", "docforge", "convert", str(SEED), "-o", str(source)], check=True)
+    before = source.read_bytes()
+    for target in (source, tmp_path / "link.json"):
+        if target.name == "link.json":
+            target.symlink_to(source)
+        proc = docforge("convert", source, "-o", target)
+        assert proc.returncode == 2 and "is the input file" in _no_traceback(proc)
+    proc = docforge("convert", source, "--to", "json")  # beside the input: same path
+    assert proc.returncode == 2
+    assert source.read_bytes() == before and SEED.read_text() == original
+
+
+def test_unwritable_output_directory(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        proc = docforge("convert", SEED, "-o", locked / "x.html")
+        if os.geteuid() == 0:
+            assert proc.returncode == 0  # root may write anywhere
+        else:
+            assert proc.returncode == 4 and "permission denied" in _no_traceback(proc)
+    finally:
+        locked.chmod(0o700)
+
+
+def test_debug_shows_the_traceback():
+    proc = docforge("convert", "/nonexistent/file.txt", "--to", "html", "--debug")
+    assert proc.returncode != 0 and b"Traceback" in proc.stderr
+
+
+def test_batch_converts_the_good_files_and_reports_the_bad(tmp_path):
+    feeds = tmp_path / "feeds"
+    (feeds / "sub").mkdir(parents=True)
+    for sample in SAMPLES:
+        (feeds / sample.name).write_bytes(sample.read_bytes())
+    (feeds / "sub" / "nested.txt").write_bytes(SEED.read_bytes())
+    (feeds / "broken.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    proc = docforge("convert", feeds, "-r", "--to", "html", "-o", out, "-j", "2")
+    assert proc.returncode == 8, proc.stderr
+    err = proc.stderr.decode()
+    assert "broken.txt: is empty" in err and f"{len(SAMPLES) + 1} converted, 1 failed" in err
+    assert (out / "sub" / "nested.html").is_file()
+    assert len(list(out.glob("*.html"))) == len(SAMPLES)
+
+
+def test_meta_overrides_reach_the_output(tmp_path):
+    out = tmp_path / "m.html"
+    proc = docforge("convert", SEED, "-o", out, "-M", "title=Other Title", "-M", "lang=de",
+                    "-M", "author=A. Person")
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text()
+    assert "<title>Other Title</title>" in html and 'lang="de"' in html and "A. Person" in html
+
+
+def test_sigterm_leaves_no_partial_output(tmp_path):
+    """A run killed mid-way leaves neither a target nor a temporary file."""
+    big = tmp_path / "big.txt"
+    big.write_text(SEED.read_text() * 400)
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "docforge", "convert", str(big), "--to",
+                             "html", "-o", str(out / "big.html")], stderr=subprocess.PIPE)
+    import time
+    time.sleep(0.6)
+    proc.terminate()
+    proc.wait(timeout=60)
+    leftovers = sorted(p.name for p in out.iterdir())
+    assert leftovers in ([], ["big.html"])  # finished before the signal, or nothing at all
+    if leftovers:
+        assert proc.returncode == 0 and (out / "big.html").read_text().endswith("</html>\n")
+    else:
+        assert proc.returncode == 130
