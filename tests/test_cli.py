@@ -82,11 +82,13 @@ def test_user_errors(tmp_path):
     unreadable.chmod(0)
     bad_theme = tmp_path / "theme.toml"
     bad_theme.write_text("[fonts]\nsize = 'huge'\n")
+    empty_dir = tmp_path / "emptydir"
+    empty_dir.mkdir()
     bad_json = tmp_path / "bad.json"
     bad_json.write_text("{not json")
     cases = [
         (["convert", tmp_path / "missing.txt", "--to", "html"], 3, "missing.txt: no such file"),
-        (["convert", tmp_path, "--to", "html", "-o", tmp_path / "o.html"], 3, "no .txt files"),
+        (["convert", empty_dir, "--to", "html", "-o", tmp_path / "o.html"], 3, "no .txt files"),
         (["convert", empty, "--to", "html"], 3, "empty.txt: is empty"),
         (["convert", binary, "--to", "html"], 3, "a PNG image"),
         (["convert", SEED, "--to", "rtf"], 2, "unknown writer format 'rtf'"),

@@ -221,11 +221,13 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
             style: Style | str | os.PathLike | None = None, encoding: str | None = None,
             options: WriteOptions | None = None, meta: dict[str, list[str]] | None = None,
             max_input_size: int | None = None, many_inputs: bool = False,
-            relative: Path | None = None, stdout: BinaryIO | None = None) -> ConversionResult:
+            relative: Path | None = None, stdout: BinaryIO | None = None,
+            skip_unchanged: bool = False) -> ConversionResult:
     """Convert one input to one or more formats. Raises DocforgeError on user errors.
 
     `output`: a file (one format), a directory (created), '-' for stdout, or None for
-    beside the input. The input is never overwritten, symlinks included.
+    beside the input. The input is never overwritten, symlinks included. With
+    `skip_unchanged`, nothing is done when every output is newer than the input and the theme.
     """
     started = time.perf_counter()
     src = str(source)
@@ -239,6 +241,10 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
                 raise UsageError(f"{target}: is the input file; choose another -o "
                                  "(docforge never overwrites its input)")
     result = ConversionResult(src)
+    if skip_unchanged and _up_to_date(src, targets, the_style):
+        result.skipped = True
+        result.outputs = [Path(t) for t in targets]
+        return result
     doc = read(src, from_format, encoding=encoding, diagnostics=result.diagnostics,
                max_input_size=max_input_size)
     doc = apply_meta(doc, meta)
@@ -257,6 +263,17 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
         result.outputs.append(Path(target))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _up_to_date(source: str, targets: list, style: Style) -> bool:
+    """Like make: every target exists and is newer than the input and every theme file."""
+    if source == "-" or any(t == "-" for t in targets):
+        return False
+    try:
+        newest_input = max([os.stat(source).st_mtime_ns] + [os.stat(f).st_mtime_ns for f in style.files])
+        return all(os.stat(t).st_mtime_ns > newest_input for t in targets)
+    except OSError:
+        return False
 
 
 def _make_output_dir(directory: Path) -> None:

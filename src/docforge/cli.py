@@ -97,22 +97,25 @@ def main() -> None:
 @click.option("-r", "--recursive", is_flag=True, help="Directories: include *.txt in subdirectories.")
 @click.option("-j", "--jobs", type=click.IntRange(0), default=None, help="Parallel processes for many inputs (default: cores).")
 @click.option("--max-input-size", type=click.IntRange(1), default=None, help="Refuse inputs larger than this many bytes.")
+@click.option("--skip-unchanged", is_flag=True, help="Skip inputs whose outputs are newer than the input and the theme.")
 @_common
 def convert(inputs, to, output, from_format, style, encoding, fragment, toc, paper, reference_docx,
-            meta, recursive, jobs, max_input_size, quiet, verbose, debug):
+            meta, recursive, jobs, max_input_size, skip_unchanged, quiet, verbose, debug):
     """Convert INPUT files (or directories of *.txt, or - for stdin)."""
 
     def action() -> int:
         meta_values = api.parse_meta(meta)
         options = WriteOptions(fragment=fragment, toc=toc, paper=paper, reference_docx=reference_docx)
         kwargs = dict(from_format=from_format, style=style, encoding=encoding, options=options,
-                      meta=meta_values, max_input_size=max_input_size)
+                      meta=meta_values, max_input_size=max_input_size, skip_unchanged=skip_unchanged)
         if style:
             kwargs["style"] = api.load_style(style)  # a bad theme fails once, before any file
         many = len(inputs) > 1 or any(i != "-" and Path(i).is_dir() for i in inputs)
         if not many:
             result = api.convert(inputs[0], to, output, **kwargs)
             _report(result.diagnostics, verbose, quiet)
+            if result.skipped and verbose:
+                click.echo(f"docforge: {inputs[0]}: up to date, skipped", err=True)
             for path in result.outputs:
                 if verbose:
                     click.echo(f"docforge: wrote {path}", err=True)
@@ -150,9 +153,10 @@ def _batch(inputs, to, output, recursive, jobs, kwargs, quiet, verbose) -> int:
         click.echo(f"docforge: {r.error}", err=True)
     elapsed = time.perf_counter() - started
     if not quiet:
-        converted = len(results) - len(failed)
+        skipped = sum(1 for r in results if r.ok and r.skipped)
+        converted = len(results) - len(failed) - skipped
         rate = len(results) / elapsed if elapsed > 0 else 0.0
-        click.echo(f"docforge: {converted} converted, {len(failed)} failed, 0 skipped "
+        click.echo(f"docforge: {converted} converted, {len(failed)} failed, {skipped} skipped "
                    f"in {elapsed:.1f}s ({rate:.1f} files/s)", err=True)
     return EXIT_PARTIAL if failed else 0
 

@@ -111,6 +111,7 @@ class TextStyle:
 @dataclass(frozen=True, slots=True)
 class Style:
     name: str = "default"
+    files: tuple[str, ...] = ()  # the theme files this style was loaded from (for --skip-unchanged)
     page: PageStyle = PageStyle()
     fonts: FontStyle = FontStyle()
     colors: ColorStyle = ColorStyle()
@@ -125,7 +126,8 @@ class Style:
         return PAGE_SIZES_MM[self.page.size]
 
 
-SECTIONS: dict[str, type] = {name: hint for name, hint in get_type_hints(Style).items() if name != "name"}
+SECTIONS: dict[str, type] = {name: hint for name, hint in get_type_hints(Style).items()
+                             if name not in ("name", "files")}
 
 
 def styles_dir() -> Path:
@@ -191,6 +193,7 @@ def _load_chain(ref: str, base_dir: Path | None, seen: tuple[Path, ...]) -> dict
         data = _merge(parent, data)
     data.setdefault("name", path.stem)
     data["__origin__"] = str(path)
+    data["__files__"] = data.get("__files__", []) + [str(path)]
     return data
 
 
@@ -206,6 +209,7 @@ def _merge(base: dict, top: dict) -> dict:
 
 def _build(data: dict, origin: str) -> Style:
     origin = data.pop("__origin__", origin)
+    files = tuple(data.pop("__files__", ()))
     name = data.pop("name", "custom")
     sections: dict[str, Any] = {}
     for key, value in data.items():
@@ -215,7 +219,7 @@ def _build(data: dict, origin: str) -> Style:
         if not isinstance(value, dict):
             raise StyleError(f"{origin}: `{key}` must be a table ([{key}]), not a value")
         sections[key] = _build_section(SECTIONS[key], value, origin, key)
-    return Style(name=str(name), **sections)
+    return Style(name=str(name), files=files, **sections)
 
 
 def _build_section(cls: type, values: dict, origin: str, section: str):

@@ -309,7 +309,7 @@ pre {{ background: #f6f7f9; padding: 0.75em 1em; overflow-x: auto; white-space: 
 hr {{ border: 0; border-top: 1px solid {c.rule}; margin: 2em 0; }}
 .table-wrap {{ overflow-x: auto; margin: 1em 0 1.25em; }}
 table {{ border-collapse: collapse; width: 100%; font-size: {t.font_scale:g}em; text-align: left; hyphens: auto; }}
-caption {{ caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.4em; color: {c.heading}; }}
+caption {{ caption-side: top; text-align: left; font-family: {f.css_heading}; font-weight: bold; padding-bottom: 0.4em; color: {c.heading}; }}
 th, td {{ border: {css_length_pt(t.border_width)} solid {t.border_color}; padding: 0.35em 0.6em; vertical-align: top; }}
 th {{ background: {t.header_fill}; font-weight: {"bold" if t.header_bold else "normal"}; }}
 {zebra}

@@ -1,0 +1,86 @@
+"""The library API: everything the CLI does is one call here."""
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+import docforge
+from docforge.errors import InputError, UsageError
+from conftest import DATA, SAMPLES
+
+SEED = DATA / "seed-china-ai.txt"
+
+
+def test_read_accepts_paths_bytes_and_streams():
+    by_path = docforge.read(SEED)
+    assert docforge.read(SEED.read_bytes()) == by_path
+    with SEED.open("rb") as handle:
+        assert docforge.read(handle) == by_path
+    assert by_path.meta.title.startswith("China’s AI")
+
+
+def test_read_reports_diagnostics_for_legacy_encodings():
+    diags: list = []
+    text = SEED.read_text(encoding="utf-8").replace("’", "'").replace("“", '"').replace("”", '"')
+    text = text.replace("—", "-").replace("–", "-") + "\nCafé déjà vu, naïve façade\n"
+    docforge.read(text.encode("cp1252"), diagnostics=diags)
+    assert any("decoded as" in d.message for d in diags)
+
+
+def test_write_returns_bytes_writes_files_and_streams(tmp_path):
+    doc = docforge.read(SEED)
+    data = docforge.write(doc, "html")
+    target = tmp_path / "x.html"
+    assert docforge.write(doc, "html", target) is None and target.read_bytes() == data
+    with (tmp_path / "y.html").open("wb") as handle:
+        docforge.write(doc, "html", handle)
+    assert (tmp_path / "y.html").read_bytes() == data
+
+
+def test_convert_returns_outputs_and_diagnostics(tmp_path):
+    result = docforge.convert(SEED, to="html,json", output=tmp_path)
+    assert result.ok and sorted(p.name for p in result.outputs) == ["seed-china-ai.html",
+                                                                    "seed-china-ai.json"]
+
+
+def test_convert_many_reports_per_file_and_keeps_layout(tmp_path):
+    feeds = tmp_path / "feeds"
+    (feeds / "a" / "b").mkdir(parents=True)
+    for s in SAMPLES:
+        (feeds / s.name).write_bytes(s.read_bytes())
+    (feeds / "a" / "b" / "deep.txt").write_bytes(SEED.read_bytes())
+    (feeds / "bad.txt").write_bytes(b"\x00\x01" * 50)
+    out = tmp_path / "out"
+    results = docforge.convert_many([feeds], to=["html"], output=out, recursive=True, jobs=2)
+    assert len(results) == len(SAMPLES) + 2
+    bad = [r for r in results if not r.ok]
+    assert len(bad) == 1 and "looks binary" in str(bad[0].error)
+    assert (out / "a" / "b" / "deep.html").is_file()
+    # without -r only the top level is converted
+    flat = docforge.convert_many([feeds], to="html", output=tmp_path / "flat")
+    assert len(flat) == len(SAMPLES) + 1
+
+
+def test_skip_unchanged_is_like_make(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_bytes(SEED.read_bytes())
+    first = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True)
+    assert not first.skipped
+    again = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True,
+                             skip_unchanged=True)
+    assert again.skipped
+    future = time.time() + 5
+    os.utime(src, (future, future))
+    touched = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True,
+                               skip_unchanged=True)
+    assert not touched.skipped
+
+
+def test_bad_calls_raise_one_line_errors(tmp_path):
+    with pytest.raises(UsageError):
+        docforge.write(docforge.read(SEED), "rtf")
+    with pytest.raises(InputError, match="no such file"):
+        docforge.read(tmp_path / "missing.txt")
+    with pytest.raises(InputError, match="max-input-size"):
+        docforge.read(SEED, max_input_size=100)
