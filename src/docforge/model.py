@@ -172,21 +172,31 @@ NODE_TYPES: tuple[type, ...] = BLOCK_TYPES + INLINE_TYPES
 
 # ----------------------------------------------------------------- generic traversal
 
-def _is_node(value: object) -> bool:
-    return hasattr(value, "__dataclass_fields__") and not isinstance(value, (Meta, type))
+def _child_field_names(cls: type) -> tuple[str, ...]:
+    """Names of the fields of `cls` that can hold nodes (tuples or nodes, not str/int)."""
+    return tuple(f.name for f in fields(cls) if not str(f.type) in ("str", "int", "bool"))
+
+
+# Per node class, the fields that may hold child nodes, computed once: dataclasses.fields()
+# is too slow to call per node on a 10 MB document.
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {cls: _child_field_names(cls) for cls in NODE_TYPES}
+_CHILD_FIELDS[Document] = ("blocks",)
 
 
 def children(node: object) -> Iterator[object]:
     """Yield the direct child nodes of `node`, in document order (tuples of tuples flattened)."""
-    for f in fields(node):  # type: ignore[arg-type]
-        yield from _nodes_in(getattr(node, f.name))
+    for name in _CHILD_FIELDS.get(type(node), ()):
+        yield from _nodes_in(getattr(node, name))
 
 
 def _nodes_in(value: object) -> Iterator[object]:
-    if isinstance(value, tuple):
+    if type(value) is tuple:
         for item in value:
-            yield from _nodes_in(item)
-    elif _is_node(value):
+            if type(item) is tuple:
+                yield from _nodes_in(item)
+            elif type(item) in _CHILD_FIELDS:
+                yield item
+    elif type(value) in _CHILD_FIELDS:
         yield value
 
 
@@ -196,10 +206,16 @@ def walk(node: object) -> Iterator[object]:
     Iterative, so 300-deep nesting cannot hit Python's recursion limit.
     """
     stack = [node]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        current = stack.pop()
+        current = pop()
         yield current
-        stack.extend(reversed(list(children(current))))
+        names = _CHILD_FIELDS.get(type(current))
+        if names:
+            kids = [k for name in names for k in _nodes_in(getattr(current, name))]
+            if kids:
+                kids.reverse()
+                extend(kids)
 
 
 def map_tree(node: object, fn: Callable[[object], object]) -> object:
@@ -208,23 +224,38 @@ def map_tree(node: object, fn: Callable[[object], object]) -> object:
     `fn` returns the node unchanged (the same object) when it has nothing to do; untouched
     subtrees are shared, not copied.
     """
+    child_fields = _CHILD_FIELDS
+
     def rebuild(value: object) -> object:
-        if isinstance(value, tuple):
-            new = tuple(rebuild(v) for v in value)
-            return value if all(a is b for a, b in zip(new, value)) else new
-        if not _is_node(value):
+        cls = type(value)
+        if cls is tuple:
+            new = tuple([rebuild(v) for v in value])  # type: ignore[union-attr]
+            for a, b in zip(new, value):  # type: ignore[call-overload]
+                if a is not b:
+                    return new
             return value
-        changes = {}
-        for f in fields(value):  # type: ignore[arg-type]
-            old = getattr(value, f.name)
+        names = child_fields.get(cls)
+        if names is None:
+            return value
+        changes = None
+        for name in names:
+            old = getattr(value, name)
             new = rebuild(old)
             if new is not old:
-                changes[f.name] = new
-        node_ = type(value)(**{f.name: changes.get(f.name, getattr(value, f.name))
-                              for f in fields(value)}) if changes else value  # type: ignore[arg-type]
-        return fn(node_)
+                if changes is None:
+                    changes = {}
+                changes[name] = new
+        if changes:
+            value = _replace(value, changes)
+        return fn(value)
 
     return rebuild(node)
+
+
+def _replace(node: object, changes: dict) -> object:
+    values = {f.name: getattr(node, f.name) for f in fields(node)}  # type: ignore[arg-type]
+    values.update(changes)
+    return type(node)(**values)
 
 
 def plain_text(node: object) -> str:
@@ -244,12 +275,12 @@ def plain_text(node: object) -> str:
             return
         elif isinstance(value, CodeBlock):
             parts.append(value.text)
-        elif _is_node(value):
+        elif type(value) in _CHILD_FIELDS:
             block = isinstance(value, BLOCK_TYPES)
             if block and parts:
                 parts.append(" ")
-            for f in fields(value):  # type: ignore[arg-type]
-                visit(getattr(value, f.name))
+            for name in _CHILD_FIELDS[type(value)]:
+                visit(getattr(value, name))
 
     visit(node)
     return " ".join("".join(parts).split())

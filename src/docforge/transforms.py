@@ -44,14 +44,16 @@ class _UniqueIds:
         return candidate
 
 
-def label_references(doc: Document) -> Document:
-    """Give every Reference a label (its number) and a unique id "ref-LABEL"."""
+# Each transform is a per-node "fixer" (a closure with its counters) so that prepare() can
+# run several of them in one traversal; the public functions run one fixer alone.
+
+def _references_fixer():
     ids = _UniqueIds()
     counter = 0
 
     def fix(node):
         nonlocal counter
-        if isinstance(node, Reference):
+        if type(node) is Reference:
             counter += 1
             label = node.label or str(counter)
             wanted = node.id or (f"ref-{label}" if label.isdigit() else f"ref-{slugify(label, 'n')}")
@@ -60,47 +62,56 @@ def label_references(doc: Document) -> Document:
                 return replace(node, label=label, id=new_id)
         return node
 
-    return map_tree(doc, fix)  # type: ignore[return-value]
+    return fix, ids.taken
 
 
-def number_tables(doc: Document, prefix: str = "Table") -> Document:
-    """Number tables in document order: label "Table N", id "table-N" unless the reader set one."""
+def _tables_fixer(prefix: str):
     counter = 0
+    ids: set[str] = set()
 
     def fix(node):
         nonlocal counter
-        if isinstance(node, Table):
+        if type(node) is Table:
             counter += 1
             label = f"{prefix} {counter}"
             new_id = node.id or f"table-{counter}"
+            ids.add(new_id)
             if (label, new_id) != (node.label, node.id):
                 return replace(node, label=label, id=new_id)
         return node
 
-    return map_tree(doc, fix)  # type: ignore[return-value]
+    return fix, ids
 
 
-def assign_heading_ids(doc: Document) -> Document:
-    """Give every heading a unique id: its own if set, else a slug of its text."""
-    taken = {n.id for n in walk(doc) if isinstance(n, (Reference, Table)) and n.id}
+def _square_table(node):
+    if type(node) is Table:
+        width = max([len(node.header)] + [len(r) for r in node.rows] + [1])
+        pad = lambda cells: tuple(cells) + (Cell(()),) * (width - len(cells))  # noqa: E731
+        aligns = tuple(node.aligns[:width]) + ("default",) * (width - len(node.aligns[:width]))
+        rows = tuple(pad(r) for r in node.rows)
+        if (len(node.header), aligns, rows) != (width, node.aligns, node.rows):
+            return replace(node, header=pad(node.header), rows=rows, aligns=aligns)
+    return node
+
+
+def _heading_ids_fixer(taken: set[str]):
     ids = _UniqueIds(taken)
 
     def fix(node):
-        if isinstance(node, Heading):
+        if type(node) is Heading:
             new_id = ids.claim(node.id or slugify(plain_text(node)))
             if new_id != node.id:
                 return replace(node, id=new_id)
         return node
 
-    return map_tree(doc, fix)  # type: ignore[return-value]
+    return fix
 
 
-def number_headings(doc: Document) -> Document:
-    """Prefix heading text with its section number ("2.1 ") — every writer then shows the same."""
+def _heading_numbers_fixer():
     counters = [0] * 7
 
     def fix(node):
-        if isinstance(node, Heading):
+        if type(node) is Heading:
             level = max(1, min(node.level, 6))
             counters[level] += 1
             for deeper in range(level + 1, 7):
@@ -109,19 +120,59 @@ def number_headings(doc: Document) -> Document:
             return replace(node, inlines=(Text(number + " "),) + node.inlines)
         return node
 
-    return map_tree(doc, fix)  # type: ignore[return-value]
+    return fix
+
+
+def _citations_fixer(known: set[str]):
+    def fix(node):
+        if type(node) is CitationRef and node.ref_id not in known:
+            return Text(f"[{node.ref_id.removeprefix('ref-')}]")
+        return node
+
+    return fix
+
+
+def _chain(*fixers):
+    def fix(node):
+        for f in fixers:
+            node = f(node)
+        return node
+
+    return fix
+
+
+def label_references(doc: Document) -> Document:
+    """Give every Reference a label (its number) and a unique id "ref-LABEL"."""
+    return map_tree(doc, _references_fixer()[0])  # type: ignore[return-value]
+
+
+def number_tables(doc: Document, prefix: str = "Table") -> Document:
+    """Number tables in document order: label "Table N", id "table-N" unless the reader set one."""
+    return map_tree(doc, _tables_fixer(prefix)[0])  # type: ignore[return-value]
+
+
+def square_tables(doc: Document) -> Document:
+    """Pad every table row (header included) with empty cells to the widest row, and the
+    alignments to the same width, so writers can rely on a rectangular grid."""
+    return map_tree(doc, _square_table)  # type: ignore[return-value]
+
+
+def assign_heading_ids(doc: Document) -> Document:
+    """Give every heading a unique id: its own if set, else a slug of its text, never one
+    that a reference or table already uses."""
+    taken = {n.id for n in walk(doc) if isinstance(n, (Reference, Table)) and n.id}
+    return map_tree(doc, _heading_ids_fixer(taken))  # type: ignore[return-value]
+
+
+def number_headings(doc: Document) -> Document:
+    """Prefix heading text with its section number ("2.1 ") — every writer then shows the same."""
+    return map_tree(doc, _heading_numbers_fixer())  # type: ignore[return-value]
 
 
 def resolve_citations(doc: Document) -> Document:
     """A CitationRef whose target does not exist becomes the text it was written as."""
     known = {n.id for n in walk(doc) if isinstance(n, Reference)}
-
-    def fix(node):
-        if isinstance(node, CitationRef) and node.ref_id not in known:
-            return Text(f"[{node.ref_id.removeprefix('ref-')}]")
-        return node
-
-    return map_tree(doc, fix)  # type: ignore[return-value]
+    return map_tree(doc, _citations_fixer(known))  # type: ignore[return-value]
 
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
@@ -138,34 +189,19 @@ def normalize_language(doc: Document, fallback: str = "en") -> Document:
     return replace(doc, meta=replace(doc.meta, language=tag))
 
 
-def square_tables(doc: Document) -> Document:
-    """Pad every table row (header included) with empty cells to the widest row, and the
-    alignments to the same width, so writers can rely on a rectangular grid."""
-    def fix(node):
-        if isinstance(node, Table):
-            width = max([len(node.header)] + [len(r) for r in node.rows] + [1])
-            pad = lambda cells: tuple(cells) + (Cell(()),) * (width - len(cells))  # noqa: E731
-            aligns = tuple(node.aligns[:width]) + ("default",) * (width - len(node.aligns[:width]))
-            rows = tuple(pad(r) for r in node.rows)
-            if (len(node.header), aligns, rows) != (width, node.aligns, node.rows):
-                return replace(node, header=pad(node.header), rows=rows, aligns=aligns)
-        return node
-
-    return map_tree(doc, fix)  # type: ignore[return-value]
-
-
 def prepare(doc: Document, style=None) -> Document:
-    """Everything writers need, computed once. Idempotent: prepare(prepare(d)) == prepare(d)
-    except for heading numbering, which is applied only when the theme asks for it."""
-    doc = square_tables(doc)
-    doc = label_references(doc)
-    doc = number_tables(doc, style.table.caption_prefix if style else "Table")
-    doc = assign_heading_ids(doc)
-    doc = resolve_citations(doc)
-    doc = normalize_language(doc, style.text.language if style else "en")
+    """Everything writers need, computed once, in two traversals: (1) square tables, number
+    tables, label references; (2) heading ids (avoiding the ids of pass 1), citations
+    resolved against the references, optional heading numbers. Idempotent, except heading
+    numbering, which is applied only when the theme asks for it."""
+    references, reference_ids = _references_fixer()
+    tables, table_ids = _tables_fixer(style.table.caption_prefix if style else "Table")
+    doc = map_tree(doc, _chain(_square_table, references, tables))  # type: ignore[assignment]
+    second = [_heading_ids_fixer(reference_ids | table_ids), _citations_fixer(set(reference_ids))]
     if style is not None and style.headings.numbering:
-        doc = number_headings(doc)
-    return doc
+        second.append(_heading_numbers_fixer())
+    doc = map_tree(doc, _chain(*second))  # type: ignore[assignment]
+    return normalize_language(doc, style.text.language if style else "en")
 
 
 @dataclass(frozen=True, slots=True)

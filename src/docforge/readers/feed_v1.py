@@ -268,7 +268,10 @@ class TextReader:
                     end += 1
             group = lines[pos:end]
             joined = " ".join(ln.text for ln in group)
-            following = next((ln for ln in lines[end:] if ln.kind != "blank"), None)
+            nxt = end
+            while nxt < len(lines) and lines[nxt].kind == "blank":
+                nxt += 1
+            following = lines[nxt] if nxt < len(lines) else None
             if len(group) == 1 and looks_like_heading(joined) and following is not None and (
                     following.kind != "text" or not looks_like_heading(following.text)
                     or blank_separated):
