@@ -66,3 +66,24 @@ def test_atomic_write_replaces_only_on_success(tmp_path):
 def test_atomic_write_reports_missing_directory(tmp_path):
     with pytest.raises(OutputError, match="does not exist"):
         atomic_write(tmp_path / "nope" / "x.html", lambda h: h.write(b""))
+
+
+def test_disk_full_is_reported_and_leaves_nothing(tmp_path, monkeypatch):
+    import errno
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    target = tmp_path / "out.pdf"
+    with pytest.raises(OutputError, match="disk full"):
+        atomic_write(target, lambda h: h.write(b"x" * 1000))
+    assert os.listdir(tmp_path) == []
+
+
+def test_atomic_write_keeps_the_umask_permissions(tmp_path):
+    target = tmp_path / "perm.html"
+    atomic_write(target, lambda h: h.write(b"x"))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

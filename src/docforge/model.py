@@ -259,28 +259,16 @@ def _replace(node: object, changes: dict) -> object:
 
 
 def plain_text(node: object) -> str:
-    """The text of a node and its descendants, inlines joined without separators, blocks by spaces."""
+    """The text of a node and its descendants: inlines joined as they are, blocks separated by
+    spaces, whitespace collapsed. Iterative, like walk()."""
     parts: list[str] = []
-
-    def visit(value: object) -> None:
-        if isinstance(value, tuple):
-            for v in value:
-                visit(v)
-            return
-        if isinstance(value, (Text, Code)):
-            parts.append(value.text)
-        elif isinstance(value, LineBreak):
+    for current in walk(node):
+        cls = type(current)
+        if cls is Text or cls is Code or cls is CodeBlock:
+            parts.append(current.text)  # type: ignore[union-attr]
+        elif cls is LineBreak or (cls in _BLOCK_SET and parts):
             parts.append(" ")
-        elif isinstance(value, CitationRef):
-            return
-        elif isinstance(value, CodeBlock):
-            parts.append(value.text)
-        elif type(value) in _CHILD_FIELDS:
-            block = isinstance(value, BLOCK_TYPES)
-            if block and parts:
-                parts.append(" ")
-            for name in _CHILD_FIELDS[type(value)]:
-                visit(getattr(value, name))
-
-    visit(node)
     return " ".join("".join(parts).split())
+
+
+_BLOCK_SET = frozenset(BLOCK_TYPES)
