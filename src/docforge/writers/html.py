@@ -31,7 +31,7 @@ ALIGN_CLASS = {"left": "align-left", "center": "align-center", "right": "align-r
 class _Run:
     """State of one rendering: where references live and what was noticed."""
     ref_labels: dict[str, str]
-    href_for: Callable[[str], str]
+    href_for: Callable[[str], str | None]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     dropped_controls: int = 0
     link_depth: int = 0  # links cannot nest in HTML: inner links render as their text
@@ -204,15 +204,17 @@ class BodyRenderer:
         if url is None or run.link_depth:
             return f'<span class="link">{inner}</span>'
         if url.startswith("#"):
-            url = run.href_for(url[1:])
+            url = run.href_for(url[1:])  # None: the anchor does not exist in this book
+        if url is None:
+            return f'<span class="link">{inner}</span>'
         return f'<a href="{self.text(url, run)}">{inner}</a>'
 
     def _citation(self, node: CitationRef, run):
         label = self.text(run.ref_labels.get(node.ref_id, node.ref_id.removeprefix("ref-")), run)
-        if run.link_depth:
+        href = None if run.link_depth else run.href_for(node.ref_id)
+        if href is None:
             return f'<span class="citation">[{label}]</span>'
-        return (f'<a class="citation" href="{self.text(run.href_for(node.ref_id), run)}">'
-                f"[{label}]</a>")
+        return f'<a class="citation" href="{self.text(href, run)}">[{label}]</a>'
 
     def _line_break(self, node: LineBreak, run):
         return self.br
