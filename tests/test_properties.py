@@ -91,7 +91,7 @@ def test_property_epub_is_a_zip_with_mimetype_first(out_dir):
         data = _write(doc, "epub")
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             assert z.namelist()[0] == "mimetype"
-        if len(COLLECTED["epub"]) < 6:
+        if len(COLLECTED["epub"]) < (40 if LONG else 6):
             path = out_dir / f"e{len(COLLECTED['epub'])}.epub"
             path.write_bytes(data)
             COLLECTED["epub"].append(path)

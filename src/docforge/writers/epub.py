@@ -94,7 +94,7 @@ class EpubWriter:
                         state.file_of.setdefault(node.id, name)
 
         language = doc.meta.language or style.text.language
-        title = doc.meta.title.strip() or "Untitled"
+        title = _clean(doc.meta.title).strip() or "Untitled"
         book = epub.EpubBook()
         book.FOLDER_NAME = "EPUB"
         book.set_identifier(stable_identifier(doc))
@@ -108,7 +108,7 @@ class EpubWriter:
         for keyword in doc.meta.keywords:
             if _clean(keyword).strip():
                 book.add_metadata("DC", "subject", _clean(keyword))
-        if doc.meta.subtitle.strip():
+        if _clean(doc.meta.subtitle).strip():
             book.add_metadata("DC", "description", _clean(doc.meta.subtitle))
         book.add_metadata("DC", "publisher", "docforge")
 
@@ -169,7 +169,7 @@ class EpubWriter:
             '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
             f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
             f'lang="{esc(language, run)}" xml:lang="{esc(language, run)}">\n'
-            f'<head>\n<meta charset="utf-8"/>\n<title>{esc(title, run)}</title>\n'
+            f'<head>\n<meta charset="utf-8"/>\n<title>{esc(title, run).strip() or "Untitled"}</title>\n'
             f'<link rel="stylesheet" type="text/css" href="../{CSS_PATH}"/>\n</head>\n'
             f'<body epub:type="{body_type}">\n<article>\n{body}\n</article>\n</body>\n</html>\n'
         ).encode("utf-8")
@@ -192,7 +192,7 @@ class EpubWriter:
                 if target is None:
                     continue
                 href = f"{target}#{entry.id}"
-                text = _clean(entry.text).strip() or "Section"
+                text = " ".join(_clean(entry.text).split()) or "Section"
                 if entry.children:
                     result.append((epub.Section(text, href=href), convert(entry.children)))
                 else:

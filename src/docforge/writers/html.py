@@ -163,7 +163,7 @@ class BodyRenderer:
         id_attr = f' id="{self.text(node.id, run)}"' if node.id else ""
         body = self.inlines(node.inlines, run)
         url = safe_url(node.url) if node.url else None
-        if url and not any(isinstance(n, Link) for n in walk(node)):
+        if url and not url.startswith("#") and not any(isinstance(n, Link) for n in walk(node)):
             body += f' <a class="reference-url" href="{self.text(url, run)}">{self.text(url, run)}</a>'
         return f"<li{id_attr}{value}>{body}</li>"
 
