@@ -39,3 +39,23 @@ def safe_url(url: str) -> str | None:
         # stays as UTF-8 octets) so that every format's validator accepts it.
         return quote(url, safe=_URL_SAFE)
     return None
+
+
+def repack_zip(data: bytes, date_time: tuple, first: str | None = None, stored: tuple[str, ...] = ()) -> bytes:
+    """The same zip with fixed timestamps and permissions and a stable member order (`first`
+    leading, e.g. EPUB's mimetype; `stored` members uncompressed), so that two runs give
+    identical bytes: ebooklib and python-docx stamp members with the current time."""
+    import io
+    import zipfile
+
+    date_time = tuple(max(v, lo) for v, lo in zip(date_time, (1980, 1, 1, 0, 0, 0)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        names = source.namelist()
+        ordered = ([first] if first in names else []) + [n for n in names if n != first]
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=date_time)  # type: ignore[arg-type]
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name))
+    return out.getvalue()

@@ -14,7 +14,6 @@ import hashlib
 import io
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -25,6 +24,7 @@ from ..model import Document, Heading, Reference, Table, walk
 from ..options import WriteOptions
 from ..style import Style
 from ..transforms import OutlineEntry, outline
+from .common import repack_zip
 from .html import BodyRenderer, theme_css
 
 CSS_PATH = "style/docforge.css"
@@ -145,7 +145,8 @@ class EpubWriter:
         epub.write_epub(raw, book, {"mtime": options.timestamp().replace(tzinfo=None),
                                     "epub3_landmark": True, "landmark_title": "Landmarks", "epub3_pages": False,
                                     "play_order": {"enabled": True, "start_from": 1}})
-        out.write(repack(raw.getvalue(), options.timestamp().timetuple()[:6]))
+        out.write(repack_zip(raw.getvalue(), options.timestamp().timetuple()[:6], first="mimetype",
+                             stored=("mimetype",)))
         return self.renderer.finish(run) + state.diagnostics
 
     # ------------------------------------------------------------- pieces
@@ -210,22 +211,6 @@ def _heading_text(heading: Heading) -> str:
 def _clean(text: str) -> str:
     from .common import xml_safe
     return xml_safe(text)
-
-
-def repack(data: bytes, date_time: tuple) -> bytes:
-    """The same zip with fixed timestamps and permissions, `mimetype` first and stored, so two
-    runs give identical bytes (ebooklib stamps members with the current time)."""
-    date_time = tuple(max(v, lo) for v, lo in zip(date_time, (1980, 1, 1, 0, 0, 0)))
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        names = source.namelist()
-        ordered = ["mimetype"] + [n for n in names if n != "mimetype"]
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=date_time)  # type: ignore[arg-type]
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name))
-    return out.getvalue()
 
 
 writer = EpubWriter()
