@@ -9,7 +9,8 @@ command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
 fc-list 2>/dev/null | grep -qi "DejaVuSerif" || missing="$missing fonts-dejavu-core fonts-dejavu-extra"
-fc-list 2>/dev/null | grep -qi "NotoSansCJK\|Noto Sans CJK" || missing="$missing fonts-noto-cjk"
+# reportlab embeds TrueType outlines only; Noto CJK ships CFF outlines, Droid Sans Fallback is TrueType
+fc-list 2>/dev/null | grep -qi "DroidSansFallback" || missing="$missing fonts-droid-fallback"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "system-deps: installing$missing"

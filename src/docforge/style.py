@@ -44,7 +44,7 @@ class FontStyle:
     body: str = "DejaVu Serif"
     heading: str = "DejaVu Sans"
     mono: str = "DejaVu Sans Mono"
-    fallback: tuple[str, ...] = ("DejaVu Sans", "Noto Sans CJK SC", "Noto Serif CJK SC")
+    fallback: tuple[str, ...] = ("DejaVu Sans", "Droid Sans Fallback", "WenQuanYi Zen Hei", "AR PL UMing CN")
     size: float = field(default=11.0, metadata={"min": 5, "max": 36, "unit": "pt"})
     line_height: float = field(default=1.45, metadata={"min": 0.8, "max": 3})
     title_size: float = field(default=24.0, metadata={"min": 8, "max": 72, "unit": "pt"})

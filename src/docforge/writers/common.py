@@ -59,3 +59,21 @@ def repack_zip(data: bytes, date_time: tuple, first: str | None = None, stored: 
             info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
             target.writestr(info, source.read(name))
     return out.getvalue()
+
+
+def column_widths(texts_by_column: list[list[str]], total: float, char_width: float,
+                  padding: float) -> list[float]:
+    """Share `total` between columns by content, the same way in DOCX and PDF: first each
+    column gets room for its longest word (capped at 18 characters: longer words wrap), then
+    the rest goes in proportion to each column's average text length (capped, so one long
+    column cannot starve the others). When even the words do not fit, they shrink alike."""
+    needs, weights = [], []
+    for texts in texts_by_column:
+        words = [len(w) for t in texts for w in t.split()] or [1]
+        needs.append(min(max(words), 18) * char_width + padding)
+        weights.append(min(60.0, max(1.0, sum(len(t) for t in texts) / max(1, len(texts)))))
+    need = sum(needs)
+    if need >= total:
+        return [n * total / need for n in needs]
+    extra = total - need
+    return [n + extra * w / sum(weights) for n, w in zip(needs, weights)]

@@ -27,7 +27,7 @@ from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, E
 from ..options import WriteOptions
 from ..style import PAGE_SIZES_MM, Style
 from . import docx_oxml as ox
-from .common import repack_zip, safe_url, xml_safe
+from .common import column_widths, repack_zip, safe_url, xml_safe
 
 TWIPS_PER_MM = 56.6929
 
@@ -367,27 +367,9 @@ class DocxWriter:
 
     @staticmethod
     def _column_widths(rows, width: int, total: int) -> list[int]:
-        """Share the text width by content: each column gets its longest word at least, then
-        room in proportion to its average text length (capped so one column cannot take all)."""
-        longest_word = [1] * width
-        average = [1.0] * width
-        for c in range(width):
-            texts = [plain_text(row[c]) if c < len(row) else "" for row in rows]
-            words = [len(w) for t in texts for w in t.split()] or [1]
-            longest_word[c] = min(max(words), 18)
-            average[c] = max(1.0, sum(len(t) for t in texts) / max(1, len(texts)))
-        weights = [max(lw * 1.2, min(avg, 60.0)) for lw, avg in zip(longest_word, average)]
-        scale = total / sum(weights)
-        widths = [max(300, int(w * scale)) for w in weights]
-        excess = sum(widths) - total
-        if excess > 0:  # minimums pushed past the page: take it from the widest columns
-            for i in sorted(range(width), key=lambda i: -widths[i]):
-                take = min(excess, max(0, widths[i] - 300))
-                widths[i] -= take
-                excess -= take
-                if excess <= 0:
-                    break
-        return widths
+        texts = [[plain_text(row[c]) if c < len(row) else "" for row in rows] for c in range(width)]
+        # widths in twips: an average character is about half the table font's size
+        return [int(w) for w in column_widths(texts, total, char_width=105, padding=200)]
 
     def _quote(self, node: Quote, run: _Run, depth: int) -> None:
         for block in node.blocks:

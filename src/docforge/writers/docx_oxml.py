@@ -20,8 +20,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 BULLET_CHARS = ("•", "◦", "▪", "•", "◦", "▪", "•", "◦", "▪")
-NUMBER_FORMATS = ("decimal", "lowerLetter", "lowerRoman", "decimal", "lowerLetter", "lowerRoman",
-                  "decimal", "lowerLetter", "lowerRoman")
+# Decimal at every level, as HTML's nested <ol> and the PDF writer show them.
+NUMBER_FORMATS = ("decimal",) * 9
 
 
 def _el(tag: str, **attrs: str):

@@ -1,0 +1,181 @@
+"""Finding, registering and choosing fonts for the PDF writer.
+
+A theme names font families; they are looked up as files in the theme's folder, then
+through fontconfig (`fc-match`), and registered with reportlab as embedded TrueType
+fonts (regular, bold, italic, bold italic). Text is split into runs so that each
+character is drawn by the first font that has a glyph for it: the main family, then the
+theme's fallbacks (a CJK TrueType font where one exists), then reportlab's built-in CID
+font STSong-Light for Han text (not embedded: reported as a diagnostic). A character no
+font can show is reported, never drawn as a box. Only TrueType outlines can be embedded
+by reportlab, so CFF-flavoured OpenType files are skipped.
+"""
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+VARIANTS = {"regular": "", "bold": ":bold", "italic": ":italic", "bolditalic": ":bold:italic"}
+CID_FALLBACK = "STSong-Light"
+_HAN = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x3000, 0x303F))
+
+
+@functools.lru_cache(maxsize=256)
+def fc_match(pattern: str) -> str | None:
+    """The file fontconfig picks for `pattern`, or None without fontconfig."""
+    if shutil.which("fc-match") is None:
+        return None
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}\n%{family}", pattern], capture_output=True,
+                             text=True, timeout=20).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out[0] if out else None
+
+
+@functools.lru_cache(maxsize=256)
+def family_file(family: str, variant: str, theme_dir: str | None) -> str | None:
+    """A TrueType file for `family` in `variant`, only if fontconfig really has that family
+    (fc-match always answers with *some* font)."""
+    if theme_dir:
+        for suffix in (".ttf", ".TTF"):
+            candidate = Path(theme_dir) / f"{family}{'-' + variant if variant != 'regular' else ''}{suffix}"
+            if candidate.is_file():
+                return str(candidate)
+    path = fc_match(family + VARIANTS[variant])
+    if not path or not path.lower().endswith((".ttf", ".ttc")):
+        return None
+    if shutil.which("fc-list"):
+        try:
+            listed = subprocess.run(["fc-list", "--format", "%{family}\n", f":file={path}"],
+                                    capture_output=True, text=True, timeout=20).stdout
+        except (OSError, subprocess.SubprocessError):
+            listed = ""
+        families = {f.strip().lower() for line in listed.splitlines() for f in line.split(",")}
+        if families and family.lower() not in families:
+            return None
+    return path
+
+
+@functools.lru_cache(maxsize=64)
+def _load(path: str, name: str) -> TTFont | None:
+    try:
+        font = TTFont(name, path)
+    except (TTFError, OSError, ValueError):
+        return None  # CFF outlines, broken file: not embeddable
+    pdfmetrics.registerFont(font)
+    return font
+
+
+@dataclass
+class Family:
+    """One registered family: reportlab font names per variant and the glyphs it covers."""
+    key: str
+    names: dict[str, str]
+    cmap: frozenset
+    embedded: bool = True
+
+    def covers(self, ch: str) -> bool:
+        return ord(ch) in self.cmap
+
+
+@functools.lru_cache(maxsize=32)
+def register_family(family: str, theme_dir: str | None = None) -> Family | None:
+    regular = family_file(family, "regular", theme_dir)
+    if regular is None:
+        return None
+    key = "DF-" + "".join(ch for ch in family if ch.isalnum())
+    base = _load(regular, key)
+    if base is None:
+        return None
+    names = {"regular": key}
+    for variant in ("bold", "italic", "bolditalic"):
+        path = family_file(family, variant, theme_dir)
+        font = _load(path, f"{key}-{variant}") if path and path != regular else None
+        names[variant] = f"{key}-{variant}" if font else key
+    pdfmetrics.registerFontFamily(key, normal=names["regular"], bold=names["bold"],
+                                  italic=names["italic"], boldItalic=names["bolditalic"])
+    for bold in (0, 1):
+        for italic in (0, 1):
+            variant = {(0, 0): "regular", (1, 0): "bold", (0, 1): "italic", (1, 1): "bolditalic"}[(bold, italic)]
+            addMapping(key, bold, italic, names[variant])
+    return Family(key, names, frozenset(base.face.charToGlyph.keys()))
+
+
+@functools.lru_cache(maxsize=1)
+def cid_family() -> Family:
+    pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
+    cover = frozenset(c for lo, hi in _HAN for c in range(lo, hi + 1))
+    names = {v: CID_FALLBACK for v in VARIANTS}
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(CID_FALLBACK, bold, italic, CID_FALLBACK)
+    return Family(CID_FALLBACK, names, cover, embedded=False)
+
+
+@dataclass
+class FontSet:
+    """The fonts of one PDF: main families plus the fallback chain, and what was noticed."""
+    body: Family
+    heading: Family
+    mono: Family
+    fallbacks: list[Family]
+    missing: set[str] = field(default_factory=set)
+    used_cid: bool = False
+
+    def runs(self, text: str, main: Family) -> list[tuple[Family | None, str]]:
+        """Split `text` into (family, chunk) runs: the main family where it has the glyph,
+        else the first fallback that does; None (not drawable) for the rest."""
+        out: list[tuple[Family | None, str]] = []
+        current: Family | None = main
+        chunk: list[str] = []
+        for ch in text:
+            if ch.isspace() or main.covers(ch):
+                family: Family | None = main
+            else:
+                family = next((f for f in self.fallbacks if f.covers(ch)), None)
+                if family is None:
+                    self.missing.add(ch)
+                elif not family.embedded:
+                    self.used_cid = True
+            if family is not current and chunk:
+                out.append((current, "".join(chunk)))
+                chunk = []
+            current = family
+            chunk.append(ch)
+        if chunk:
+            out.append((current, "".join(chunk)))
+        return out
+
+
+def build_fontset(style, theme_dir: str | None = None) -> FontSet:
+    """Resolve the theme's families; DejaVu (or reportlab's Helvetica) stands in for any
+    family that cannot be found, so a PDF is always produced."""
+    def family(name: str, fallback_names: tuple[str, ...]) -> Family:
+        for candidate in (name,) + fallback_names:
+            found = register_family(candidate, theme_dir)
+            if found is not None:
+                return found
+        return _standard_family()
+
+    body = family(style.fonts.body, ("DejaVu Serif", "Liberation Serif", "DejaVu Sans"))
+    heading = family(style.fonts.heading, ("DejaVu Sans", "Liberation Sans"))
+    mono = family(style.fonts.mono, ("DejaVu Sans Mono", "Liberation Mono"))
+    fallbacks = [f for f in (register_family(n, theme_dir) for n in style.fonts.fallback) if f]
+    fallbacks.append(cid_family())
+    return FontSet(body, heading, mono, fallbacks)
+
+
+@functools.lru_cache(maxsize=1)
+def _standard_family() -> Family:
+    """reportlab's built-in Helvetica: not embedded, Latin-1 only; used only without any TTF."""
+    names = {"regular": "Helvetica", "bold": "Helvetica-Bold", "italic": "Helvetica-Oblique",
+             "bolditalic": "Helvetica-BoldOblique"}
+    return Family("Helvetica", names, frozenset(range(0x20, 0x100)), embedded=False)

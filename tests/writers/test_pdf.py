@@ -1,0 +1,146 @@
+import io
+import re
+
+import pytest
+
+import docforge
+from docforge.model import (Cell, Document, Heading, Meta, Paragraph, Reference, References, Table,
+                            Text, plain_text, walk)
+from docforge.options import WriteOptions
+from docforge.transforms import prepare
+from conftest import DATA, SAMPLES
+from ir_examples import rich_document
+
+SEED = DATA / "seed-china-ai.txt"
+
+
+def pdf_of(doc, **options) -> bytes:
+    return docforge.write(doc, "pdf", options=WriteOptions(**options))
+
+
+def squash(text: str) -> str:
+    """Text without whitespace or soft hyphenation, for order-preserving containment checks."""
+    return re.sub(r"\s+|-\n", "", text)
+
+
+def extract(data: bytes, body_only: bool = False) -> str:
+    """The PDF's text; with body_only, without the running header and footer (top and
+    bottom 24 mm, inside the 25 mm margins), which otherwise interleave with the text."""
+    import pdfplumber
+    margin = 24 * 72 / 25.4
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [p.crop((0, margin, p.width, p.height - margin)) if body_only else p for p in pdf.pages]
+        return "\n".join(page.extract_text() or "" for page in pages)
+
+
+@pytest.mark.parametrize("path", SAMPLES + [SEED], ids=lambda p: p.name)
+def test_tables_paragraphs_and_references_survive_extraction(path):
+    import pdfplumber
+    doc = prepare(docforge.read(path))
+    data = pdf_of(doc)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        found = [t for page in pdf.pages for t in page.extract_tables()]
+    tables = [n for n in walk(doc) if isinstance(n, Table)]
+    assert len(found) == len(tables)
+    for table, cells in zip(tables, found):
+        want = [[plain_text(c) for c in row] for row in (table.header,) + table.rows]
+        got = [[" ".join((c or "").split()) for c in row] for row in cells]
+        assert [[squash(c) for c in r] for r in got] == [[squash(c) for c in r] for r in want]
+    text = squash(re.sub(r"\[\d+\]", "", extract(data, body_only=True)))  # citation markers are not in plain_text
+    position = 0
+    for node in doc.blocks:
+        units = [node] if isinstance(node, (Paragraph, Heading)) else (
+            list(node.entries) if isinstance(node, References) else [])
+        for unit in units:
+            wanted = squash(plain_text(unit))
+            at = text.find(wanted, position)
+            assert at >= 0, wanted[:60]
+            position = at + len(wanted)
+
+
+def test_outline_metadata_and_embedded_fonts():
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(pdf_of(rich_document())))
+    meta = reader.metadata
+    assert meta.title.startswith("The Rich Sample") and meta.author == "Jane Example; Li Wei"
+    assert "docforge" in (meta.creator or "") and "testing" in (meta.get("/Keywords") or "")
+    outline = reader.outline
+    titles = [o.title for o in outline if not isinstance(o, list)]
+    assert titles == ["Introduction", "中文部分", "References"]
+    nested = next(o for o in outline if isinstance(o, list))
+    assert [o.title for o in nested] == ["Lists", "A table"]
+    for page in reader.pages:
+        fonts = page["/Resources"]["/Font"]
+        for ref in fonts.values():
+            font = ref.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, font["/BaseFont"]
+
+
+def test_chinese_text_comes_back_through_extraction():
+    data = pdf_of(docforge.read(SAMPLES[-1]))
+    text = extract(data)
+    for phrase in ("电动汽车电池回收", "湿法冶金", "参考资料", "关键矿产"):
+        assert phrase in text.replace("\n", ""), phrase
+
+
+def test_a_table_spanning_pages_repeats_its_header_row():
+    import pdfplumber
+    rows = tuple((Cell((Text(f"row {i}"),)), Cell((Text("value " * 12),)), Cell((Text(str(i)),)))
+                 for i in range(160))
+    doc = Document(Meta(title="Long"), tuple(Paragraph((Text("Filler paragraph. " * 40),)) for _ in range(12))
+                   + (Table((Cell((Text("Name"),)), Cell((Text("Description"),)), Cell((Text("N"),))), rows),))
+    with pdfplumber.open(io.BytesIO(pdf_of(doc))) as pdf:
+        assert len(pdf.pages) >= 5
+        table_pages = [p for p in pdf.pages if p.extract_tables()]
+        assert len(table_pages) >= 3
+        for page in table_pages:
+            assert page.extract_tables()[0][0] == ["Name", "Description", "N"]
+
+
+def test_seven_columns_fit_the_page():
+    import pdfplumber
+    header = tuple(Cell((Text(f"Column heading {i}"),)) for i in range(7))
+    rows = (tuple(Cell((Text("A rather long cell text that must wrap " * 2),)) for _ in range(7)),)
+    doc = Document(Meta(title="Wide"), (Table(header, rows),))
+    with pdfplumber.open(io.BytesIO(pdf_of(doc))) as pdf:
+        page = pdf.pages[0]
+        (table,) = page.find_tables()
+        x0, _, x1, _ = table.bbox
+        assert x0 >= 0 and x1 <= page.width - 25 * 72 / 25.4 + 1
+
+
+def test_markup_in_text_is_text():
+    doc = Document(Meta(title="<b>not bold</b> & <font>"), (Paragraph((Text("<b>not bold</b> & <font name=x>"),)),))
+    text = extract(pdf_of(doc))
+    assert "<b>not bold</b> & <font name=x>" in text and "<b>not bold</b> & <font>" in text
+
+
+def test_same_input_same_bytes_and_page_furniture():
+    data = pdf_of(docforge.read(SEED))
+    assert data == pdf_of(docforge.read(SEED))
+    text = extract(data)
+    assert "Page 2 of" in text and "Page 1 of" not in text  # page one carries the title block
+
+
+def test_toc_lists_headings_with_pages_and_paper_override():
+    from pypdf import PdfReader
+    data = pdf_of(rich_document(), toc=True, paper="Letter")
+    text = extract(data)
+    assert "Contents" in text and re.search(r"Introduction[ .]*1", text)
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_handout_theme_is_compact_and_justified():
+    plain, handout = pdf_of(docforge.read(SEED)), docforge.write(docforge.read(SEED), "pdf", style="handout")
+    from pypdf import PdfReader
+    assert len(PdfReader(io.BytesIO(handout)).pages) < len(PdfReader(io.BytesIO(plain)).pages)
+
+
+def test_characters_without_a_glyph_are_reported_not_boxed():
+    doc = Document(Meta(title="x"), (Paragraph((Text("ancient \U00013000 glyph"),)),))
+    diags: list = []
+    docforge.write(doc, "pdf", diagnostics=diags)
+    assert any("no glyph" in d.message for d in diags)
