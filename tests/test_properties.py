@@ -98,7 +98,7 @@ def test_property_epub_is_a_zip_with_mimetype_first(out_dir):
     check()
 
 
-@pytest.mark.parametrize("fmt", registry.available("writer"))
+@pytest.mark.parametrize("fmt", sorted(registry.WRITERS))
 def test_300_deep_nesting_writes_in_every_format(fmt):
     assert _write(deep_list(300), fmt)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import UsageError
 
 READERS = {
-    "text": "docforge.readers.feed_v1:reader",
+    "text": "docforge.readers.text:reader",
     "json": "docforge.readers.pandoc_json:reader",
 }
 WRITERS = {

@@ -59,6 +59,7 @@ class _Run:
     anchors: set[str]
     outline_levels: dict[str, int]
     frame_width: float
+    frame_height: float
     link_color: str
     dropped: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -209,7 +210,8 @@ class PdfWriter:
         run = _Run(style, fonts, _paragraph_styles(style, fonts, language),
                    {n.id: n.label for n in walk(doc) if isinstance(n, Reference)},
                    {n.id for n in walk(doc) if isinstance(n, (Heading, Reference, Table)) and n.id},
-                   depth_of, frame_width, style.colors.link)
+                   depth_of, frame_width,
+                   page[1] - (style.page.margin_top + style.page.margin_bottom) * mm, style.colors.link)
         story = self._title_block(doc, run)
         want_toc = options.toc if options.toc is not None else style.toc.enabled
         if want_toc:
@@ -342,7 +344,10 @@ class PdfWriter:
     }
 
     def _para(self, markup: str, style: ParagraphStyle, plain: str) -> Paragraph:
-        if _CJK.search(plain):
+        # CJK line breaking (between any two ideographs) where the text is mostly CJK; for
+        # mixed text the normal breaker splits long unspaced runs itself and is much faster.
+        cjk = len(_CJK.findall(plain))
+        if cjk and cjk * 3 >= len(plain.replace(" ", "")):
             style = ParagraphStyle(style.name + "CJK", parent=style, wordWrap="CJK")
         return Paragraph(markup, style)
 
@@ -417,7 +422,8 @@ class PdfWriter:
             anchor = f'<a name="{esc(node.id)}"/>' if node.id and part_index == 0 else ""
             if node.label or node.caption:
                 story.append(Paragraph(anchor + markup, run.styles["caption"]))
-            story.append(self._table_part(node, lo, hi, run))
+            part = self._table_part(node, lo, hi, run)
+            story.extend(part if isinstance(part, list) else [part])
         story.append(Spacer(1, run.style.spacing.paragraph))
         return story
 
@@ -459,9 +465,28 @@ class PdfWriter:
         if t.zebra and len(data) > 2:
             commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor(t.zebra_fill)]))
         table = RLTable(data, colWidths=widths, repeatRows=1 if len(data) > 1 else 0,
-                        splitByRow=1, splitInRow=1, hAlign="LEFT")
+                        splitByRow=1, hAlign="LEFT")
         table.setStyle(TableStyle(commands))
+        _, height = table.wrap(run.frame_width, run.frame_height)
+        if max(table._rowHeights, default=0) > run.frame_height * 0.9:
+            return self._table_as_paragraphs(rows, lo, hi, run)
         return table
+
+    def _table_as_paragraphs(self, rows, lo: int, hi: int, run: _Run) -> list:
+        """A row taller than a page cannot be drawn as a table row (reportlab does not split
+        inside a row): such a table is written as one paragraph per cell, "header: value"."""
+        run.diagnostics.append(Diagnostic("a table row is taller than a page; that table is "
+                                          "written as paragraphs, one per cell"))
+        header, story = rows[0], []
+        for cells in rows[1:] or (rows[0],):
+            for c in range(lo, hi):
+                head = plain_text(header[c]) if c < len(header) else ""
+                cell = cells[c] if c < len(cells) else Cell(())
+                body = self._inlines(cell.inlines, run, run.fonts.body)
+                label = f"<b>{self._markup(head, run, run.fonts.body)}:</b> " if head and cells is not header else ""
+                story.append(self._para(label + body, run.styles["item"], plain_text(cell)))
+            story.append(Spacer(1, 4))
+        return story
 
     def _quote(self, node: Quote, run: _Run, depth: int) -> list:
         story: list = []

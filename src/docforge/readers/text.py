@@ -1,4 +1,4 @@
-"""The plain-text article reader, first version (a fallback while readers/text.py grows).
+"""The plain-text article reader: unmarked feed text -> the IR, with the reasons for each block.
 
 Heuristics, in the order they run:
 1. Header fields at the top (`Title:`, `Author:`, `Date:`, `Keywords:`/`Tags:`,
@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from ..errors import Diagnostic
 from ..model import (BulletList, Cell, CitationRef, CodeBlock, Document, Heading, Link, ListItem,
-                     Meta, OrderedList, Paragraph, Quote, Reference, References, Table, Text)
+                     Meta, OrderedList, Paragraph, Quote, Reference, References, Table, Text,
+                     map_tree, walk)
 from ..options import ReadOptions
 
 REFERENCE_HEADINGS = {"references", "reference", "sources", "bibliography", "notes", "further reading",
@@ -152,6 +153,19 @@ def looks_like_keywords(text: str) -> list[str] | None:
     return parts
 
 
+def _unlink_unknown_citations(blocks: list) -> list:
+    """A `[n]` marker is a citation only when the document has a reference labelled n;
+    otherwise it stays the text it was."""
+    known = {n.id for b in blocks for n in walk(b) if isinstance(n, Reference)}
+
+    def fix(node):
+        if isinstance(node, CitationRef) and node.ref_id not in known:
+            return Text(f"[{node.ref_id.removeprefix('ref-')}]")
+        return node
+
+    return [map_tree(b, fix) for b in blocks]
+
+
 class TextReader:
     name = "text"
     extensions = (".txt", ".text")
@@ -177,13 +191,14 @@ class TextReader:
         fields_seen = False
         while i < len(raw_lines) and (m := FIELD.match(raw_lines[i].strip())) and m.group(2).strip():
             key, value = m.group(1).lower(), m.group(2).strip()
+            key = {"authors": "author", "by": "author", "tags": "keywords", "lang": "language"}.get(key, key)
+            if key in meta and key not in ("author", "keywords"):
+                break  # a repeated single-valued field is body text, not a second value
             fields_seen = True
-            if key in ("author", "authors", "by"):
+            if key == "author":
                 meta["authors"] += [a.strip() for a in re.split(r";|\band\b|,", value) if a.strip()]
-            elif key in ("keywords", "tags"):
-                meta["keywords"] = [k.strip() for k in re.split(r"[,;、，]", value) if k.strip()]
-            elif key in ("lang", "language"):
-                meta["language"] = value
+            elif key == "keywords":
+                meta["keywords"] += [k.strip() for k in re.split(r"[,;、，]", value) if k.strip()]
             else:
                 meta[key] = value
             decisions.append(Decision(f"meta:{key}", "header_field", i + 1, i + 1, value[:70]))
@@ -217,7 +232,12 @@ class TextReader:
                 decisions.append(Decision("keywords", "trailing_keyword_line", nonblank[-1].number,
                                           nonblank[-1].number, nonblank[-1].text[:70]))
 
-        blank_separated = sum(1 for ln in lines if ln.kind == "blank") >= max(2, len(nonblank) // 5)
+        # Blank-line separated layout: enough blank lines *between* blocks (leading and
+        # trailing blank lines say nothing about the layout).
+        first_nb = next((k for k, ln in enumerate(lines) if ln.kind != "blank"), 0)
+        last_nb = max((k for k, ln in enumerate(lines) if ln.kind != "blank"), default=0)
+        inner_blanks = sum(1 for ln in lines[first_nb:last_nb] if ln.kind == "blank")
+        blank_separated = inner_blanks >= max(1, len(nonblank) // 5)
         blocks: list = []
         in_references = False
         pos = 0
@@ -267,6 +287,10 @@ class TextReader:
                 while end < len(lines) and lines[end].kind in ("text", "table_row"):
                     end += 1
             group = lines[pos:end]
+            if len(group) > 1 and self._heading_atop_group(group):
+                # "Heading\nbody text..." with no blank line between: split the heading off
+                end = pos + 1
+                group = lines[pos:end]
             joined = " ".join(ln.text for ln in group)
             nxt = end
             while nxt < len(lines) and lines[nxt].kind == "blank":
@@ -286,29 +310,41 @@ class TextReader:
                 decisions.append(Decision("paragraph", "text_paragraph", line.number,
                                           group[-1].number, joined[:70]))
             pos = end
+        blocks = _unlink_unknown_citations(blocks)
         doc = Document(Meta(title=meta.get("title", ""), subtitle=meta.get("subtitle", ""),
                             authors=tuple(meta["authors"]), date=meta.get("date", ""),
                             language=meta.get("language", ""), keywords=tuple(meta["keywords"])),
                        tuple(blocks))
         return doc, diags, decisions
 
+    @staticmethod
+    def _heading_atop_group(group: list) -> bool:
+        """The first line of a run of text lines is a heading of its own when it looks like
+        one and is clearly shorter than the wrapped lines below it (a hard-wrapped
+        paragraph's first line is as long as the others)."""
+        first = group[0].text
+        longest = max(len(ln.text) for ln in group[1:])
+        return looks_like_heading(first) and len(first) < 0.6 * longest and not first.endswith(",")
+
     def _table(self, lines, pos, blocks, diags, decisions) -> int:
         start = pos
         rows: list[list[str]] = []
+        row_lines: list[int] = []
         aligns: list[str] = []
         while pos < len(lines) and lines[pos].kind in ("table_row", "table_sep"):
             if lines[pos].kind == "table_sep" and not aligns:
                 aligns = [align_of(s) for s in split_row(lines[pos].text)]
             elif lines[pos].kind == "table_row":
                 rows.append(split_row(lines[pos].text))
+                row_lines.append(lines[pos].number)
             pos += 1
         if not rows:
-            rows = [[""]]
+            rows, row_lines = [[""]], [lines[start].number]
         width = max(len(r) for r in rows)
-        for r, n in zip(rows, range(len(rows))):
+        for r, number in zip(rows, row_lines):
             if len(r) != width:
                 diags.append(Diagnostic(f"table row has {len(r)} cells, widest row has {width}; padded",
-                                        line=lines[start].number + n))
+                                        line=number))
                 r.extend([""] * (width - len(r)))
         aligns = (aligns + ["default"] * width)[:width]
         header = tuple(Cell(inline(c)) for c in rows[0])
@@ -322,7 +358,10 @@ class TextReader:
         start = pos
         kind = lines[pos].kind
         items: list[tuple[int, Line]] = []
-        while pos < len(lines) and lines[pos].kind in ("bullet", "ordered"):
+        base = lines[pos].indent
+        # one list per marker kind at its own level: "- a" then "1. b" are two lists
+        while pos < len(lines) and lines[pos].kind in ("bullet", "ordered") and (
+                lines[pos].indent > base or lines[pos].kind == kind):
             items.append((lines[pos].indent, lines[pos]))
             pos += 1
         if in_references:
