@@ -6,7 +6,6 @@ rather than printing them. Nothing here parses text or renders a format itself.
 """
 from __future__ import annotations
 
-import contextlib
 import io as _io
 import os
 import sys
@@ -18,25 +17,12 @@ from typing import BinaryIO, Iterable, Sequence
 from . import registry
 from .errors import ConversionError, Diagnostic, DocforgeError, InputError, OutputError, UsageError
 from .io import atomic_write, decode, read_bytes
-from .model import Document, Meta
+from .model import Document, Meta, deep_recursion
 from .options import ReadOptions, WriteOptions
 from .style import Style, load_style
 from .transforms import prepare
 
 Source = str | os.PathLike | bytes | BinaryIO
-
-
-@contextlib.contextmanager
-def deep_recursion(limit: int = 20_000):
-    """Let writers walk documents nested a few hundred levels deep (300-deep lists are legal
-    input). CPython 3.11 runs Python-to-Python calls without growing the C stack, so a higher
-    limit is safe; it is restored afterwards."""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, limit))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
 
 
 def _resolve_style(style: Style | str | os.PathLike | None) -> Style:
@@ -47,7 +33,8 @@ def read_text(text: str, format: str = "text", *, source_name: str = "<text>",
               diagnostics: list[Diagnostic] | None = None) -> Document:
     """Parse already-decoded text with the named reader ("text" or "json")."""
     reader = registry.get_reader(registry.normalize("reader", format))
-    doc, diags = reader.read(text, ReadOptions(source_name=source_name))
+    with deep_recursion():
+        doc, diags = reader.read(text, ReadOptions(source_name=source_name))
     if diagnostics is not None:
         diagnostics.extend(replace(d, source=d.source or source_name) for d in diags)
     return doc

@@ -10,6 +10,8 @@ start at level 1.
 """
 from __future__ import annotations
 
+import contextlib
+import sys
 from dataclasses import dataclass, field, fields
 from typing import Callable, Iterator, Union
 
@@ -272,3 +274,16 @@ def plain_text(node: object) -> str:
 
 
 _BLOCK_SET = frozenset(BLOCK_TYPES)
+
+
+@contextlib.contextmanager
+def deep_recursion(limit: int = 20_000):
+    """Let recursive code (map_tree, writers) handle documents nested a few hundred levels
+    deep, which are legal input. CPython 3.11 runs Python-to-Python calls without growing
+    the C stack, so a higher limit is safe; the old limit is restored afterwards."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)

@@ -178,6 +178,7 @@ def _load_chain(ref: str, base_dir: Path | None, seen: tuple[Path, ...]) -> dict
         raise StyleError(f"{path}: not valid TOML ({exc}); fix the syntax") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise StyleError(f"{path}: cannot read theme ({exc}); check the file") from None
+    own_name = data.pop("name", path.stem)  # a theme's name is its own, never its parent's
     parent_ref = data.pop("extends", None)
     is_default = path.parent == styles_dir().resolve() and path.stem == "default"
     if parent_ref is None and not is_default:
@@ -191,7 +192,7 @@ def _load_chain(ref: str, base_dir: Path | None, seen: tuple[Path, ...]) -> dict
             raise StyleError(f"{path}: `extends = {parent_ref!r}` cannot be loaded ({exc})") from None
         parent = _load_chain(parent_ref, path.parent, seen + (path,))
         data = _merge(parent, data)
-    data.setdefault("name", path.stem)
+    data["name"] = own_name
     data["__origin__"] = str(path)
     data["__files__"] = data.get("__files__", []) + [str(path)]
     return data

@@ -70,6 +70,9 @@ def classify(number: int, raw: str, in_fence: bool) -> Line:
         return Line(number, "code", raw)
     if not stripped:
         return Line(number, "blank", "")
+    if stripped.startswith("\\") and len(stripped) > 1:
+        # an editor's escape: "\Line" is always a paragraph, whatever it looks like
+        return Line(number, "forced_paragraph", " ".join(stripped[1:].split()))
     if m := MD_HEADING.match(stripped):
         return Line(number, "md_heading", m.group(2), marker=m.group(1))
     if TABLE_SEP.match(stripped) and "-" in stripped:
@@ -280,6 +283,12 @@ class TextReader:
                 decisions.append(Decision("quote", "quote_marker", line.number, lines[end - 1].number,
                                           line.text[:70]))
                 pos = end
+                continue
+            if kind == "forced_paragraph":
+                blocks.append(Paragraph(inline(line.text)))
+                decisions.append(Decision("paragraph", "backslash_paragraph", line.number, line.number,
+                                          line.text[:70]))
+                pos += 1
                 continue
             # text (and stray table rows / code without structure)
             end = pos + 1
