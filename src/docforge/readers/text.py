@@ -30,8 +30,12 @@ from ..options import ReadOptions
 REFERENCE_HEADINGS = {"references", "reference", "sources", "bibliography", "notes", "further reading",
                       "works cited", "literature", "citations", "参考文献", "参考资料", "參考資料",
                       "參考文獻", "出典", "参考", "источники", "литература", "список литературы"}
-FIELD = re.compile(r"^(title|subtitle|author|authors|by|date|keywords|tags|lang|language)\s*:\s*(.*)$", re.I)
+FIELD = re.compile(r"^(title|subtitle|author|authors|by|date|keywords|tags|lang|language|关键词|关键字|關鍵詞"
+                   r"|キーワード|ключевые слова)\s*[:：]\s*(.*)$", re.I)
+KEYWORD_LABEL = re.compile(r"^(keywords|tags|关键词|关键字|關鍵詞|キーワード|ключевые слова)\s*[:：]\s*", re.I)
 BULLET = re.compile(r"^(\s*)([-*•–·])\s+(.*)$")
+CJK_BULLET = re.compile(r"^(\s*)([・●○■□▪◦‣⁃➢►])\s*(\S.*)$")  # no space needed after these
+BRACKET_ITEM = re.compile(r"^(\s*)[\[(](\d{1,3})[\])]\s+(.*)$")
 ORDERED = re.compile(r"^(\s*)(\d{1,3})[.)]\s+(.*)$")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -77,8 +81,11 @@ def classify(number: int, raw: str, in_fence: bool) -> Line:
         return Line(number, "md_heading", m.group(2), marker=m.group(1))
     if TABLE_SEP.match(stripped) and "-" in stripped:
         return Line(number, "table_sep", stripped)
-    if m := BULLET.match(raw):
+    if m := BULLET.match(raw) or CJK_BULLET.match(raw):
         return Line(number, "bullet", m.group(3).strip(), _indent(raw), m.group(2))
+    if m := BRACKET_ITEM.match(raw):
+        # "[3] entry": a reference entry inside a References section, a paragraph elsewhere
+        return Line(number, "bracket_item", " ".join(stripped.split()), _indent(raw), m.group(2))
     if m := ORDERED.match(raw):
         return Line(number, "ordered", m.group(3).strip(), _indent(raw), m.group(2))
     if stripped.startswith(">"):
@@ -144,9 +151,9 @@ def looks_like_heading(text: str) -> bool:
 
 
 def looks_like_keywords(text: str) -> list[str] | None:
-    if text.lower().startswith(("keywords:", "tags:")):
-        text = text.split(":", 1)[1]
-    parts = [p.strip() for p in re.split(r"[,;、，]", text)]
+    """A last line of short phrases separated by , ; 、 ， ； (optionally "Keywords:")."""
+    text = KEYWORD_LABEL.sub("", text)
+    parts = [p.strip() for p in re.split(r"[,;、，；]", text)]
     if len(parts) < 2 or any(not p for p in parts):
         return None
     if text.rstrip()[-1:] in ".!?。":
@@ -195,13 +202,15 @@ class TextReader:
         while i < len(raw_lines) and (m := FIELD.match(raw_lines[i].strip())) and m.group(2).strip():
             key, value = m.group(1).lower(), m.group(2).strip()
             key = {"authors": "author", "by": "author", "tags": "keywords", "lang": "language"}.get(key, key)
+            if KEYWORD_LABEL.match(m.group(0)):
+                key = "keywords"
             if key in meta and key not in ("author", "keywords"):
                 break  # a repeated single-valued field is body text, not a second value
             fields_seen = True
             if key == "author":
                 meta["authors"] += [a.strip() for a in re.split(r";|\band\b|,", value) if a.strip()]
             elif key == "keywords":
-                meta["keywords"] += [k.strip() for k in re.split(r"[,;、，]", value) if k.strip()]
+                meta["keywords"] += [k.strip() for k in re.split(r"[,;、，；]", value) if k.strip()]
             else:
                 meta[key] = value
             decisions.append(Decision(f"meta:{key}", "header_field", i + 1, i + 1, value[:70]))
@@ -272,7 +281,7 @@ class TextReader:
                     kind == "table_sep" or lines[pos + 1].kind == "table_sep"):
                 pos = self._table(lines, pos, blocks, diags, decisions)
                 continue
-            if kind in ("bullet", "ordered"):
+            if kind in ("bullet", "ordered") or (kind == "bracket_item" and in_references):
                 pos = self._list(lines, pos, blocks, decisions, in_references)
                 continue
             if kind == "quote":
@@ -293,7 +302,7 @@ class TextReader:
             # text (and stray table rows / code without structure)
             end = pos + 1
             if blank_separated:
-                while end < len(lines) and lines[end].kind in ("text", "table_row"):
+                while end < len(lines) and lines[end].kind in ("text", "table_row", "bracket_item"):
                     end += 1
             group = lines[pos:end]
             if len(group) > 1 and self._heading_atop_group(group):
@@ -369,19 +378,21 @@ class TextReader:
         items: list[tuple[int, Line]] = []
         base = lines[pos].indent
         # one list per marker kind at its own level: "- a" then "1. b" are two lists
-        while pos < len(lines) and lines[pos].kind in ("bullet", "ordered") and (
-                lines[pos].indent > base or lines[pos].kind == kind):
+        list_kinds = ("bullet", "ordered", "bracket_item") if in_references else ("bullet", "ordered")
+        while pos < len(lines) and lines[pos].kind in list_kinds and (
+                lines[pos].indent > base or lines[pos].kind == kind or in_references):
             items.append((lines[pos].indent, lines[pos]))
             pos += 1
         if in_references:
             entries = []
             for n, (_, ln) in enumerate(items, 1):
-                label = ln.marker if ln.kind == "ordered" else str(n)
-                urls = URL.findall(ln.text)
+                label = ln.marker if ln.kind in ("ordered", "bracket_item") else str(n)
+                entry_text = BRACKET_ITEM.sub(r"\3", ln.text) if ln.kind == "bracket_item" else ln.text
+                urls = URL.findall(entry_text)
                 url = urls[-1] if urls else ""
                 if url.lower().startswith("doi:"):
                     url = "https://doi.org/" + url[4:].strip()
-                entries.append(Reference(f"ref-{label}", label, inline(ln.text, False), url))
+                entries.append(Reference(f"ref-{label}", label, inline(entry_text, False), url))
             blocks.append(References(tuple(entries)))
             decisions.append(Decision("references", "references_list", lines[start].number,
                                       lines[pos - 1].number, f"{len(entries)} entries"))
