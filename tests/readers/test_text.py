@@ -98,6 +98,8 @@ def _document_text(doc) -> str:
             parts.append(node.language)
         if isinstance(node, Reference):
             parts.append(node.label)
+        if type(node).__name__ == "CitationRef":  # writers show it as "[label]"
+            parts.append(node.ref_id.removeprefix("ref-"))
     return " ".join(parts)
 
 

@@ -19,7 +19,7 @@ Nothing is dropped: every non-blank input line ends up in some block.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import Diagnostic
 from ..model import (BulletList, Cell, CitationRef, CodeBlock, Document, Heading, Link, ListItem,
@@ -41,7 +41,16 @@ MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 URL = re.compile(r"(https?://[^\s<>\"]+[^\s<>\".,;:)\]]|doi:\s*10\.\S+[^\s.,;])")
 CITATION = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
-SENTENCE_END = ".!:;,。；：，!"
+SENTENCE_END = ".!:;,。；：，！"
+# Lines made only of these words are the glue between code samples ("and", "becomes"),
+# never headings.
+FUNCTION_WORDS = {"and", "or", "to", "then", "becomes", "is", "are", "equivalent", "vs", "versus",
+                  "compare", "with", "of", "the", "a", "an", "in", "as", "but", "so", "like"}
+# A line ending in one of these is a sentence running into something the feed dropped
+# (a code sample, an image), not a heading.
+TRAILING_WORDS = {"like", "that", "are", "is", "of", "the", "to", "and", "or", "with", "for", "as",
+                  "where", "which", "by", "a", "an", "this", "these", "following", "consist"}
+SECTION_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +101,7 @@ def classify(number: int, raw: str, in_fence: bool) -> Line:
         return Line(number, "quote", stripped[1:].strip())
     if "|" in stripped.replace("\\|", ""):
         return Line(number, "table_row", stripped)
-    return Line(number, "text", " ".join(stripped.split()))
+    return Line(number, "text", " ".join(stripped.split()), _indent(raw))
 
 
 def split_row(text: str) -> list[str]:
@@ -142,10 +151,13 @@ def inline(text: str, citations: bool = True) -> tuple:
 
 
 def looks_like_heading(text: str) -> bool:
-    """One short line without sentence punctuation at its end (a question mark is allowed)."""
+    """One short line without sentence punctuation at its end (a question mark is allowed:
+    "Why now?"), not made only of function words and not ending in one ("... looks like")."""
     if not text or len(text) > 120 or text[-1] in SENTENCE_END:
         return False
     words = text.split()
+    if all(w.lower() in FUNCTION_WORDS for w in words) or words[-1].lower() in TRAILING_WORDS:
+        return False
     cjk = sum(1 for ch in text if "\u3040" <= ch <= "\u9fff")
     return (len(words) <= 16 if not cjk else len(text) <= 40)
 
@@ -317,7 +329,9 @@ class TextReader:
             if len(group) == 1 and looks_like_heading(joined) and following is not None and (
                     following.kind != "text" or not looks_like_heading(following.text)
                     or blank_separated):
-                blocks.append(Heading(1, inline(joined, False)))
+                numbered = SECTION_NUMBER.match(joined)
+                level = min(6, numbered.group(1).count(".") + 1) if numbered else 1
+                blocks.append(Heading(level, inline(joined, False)))
                 in_references = joined.lower().rstrip(":") in REFERENCE_HEADINGS
                 decisions.append(Decision("heading", "bare_line_heading", line.number, line.number, joined[:70]))
             elif len(group) == 1 and looks_like_heading(joined) and following is None:
@@ -383,6 +397,11 @@ class TextReader:
                 lines[pos].indent > base or lines[pos].kind == kind or in_references):
             items.append((lines[pos].indent, lines[pos]))
             pos += 1
+            # an item wrapped onto indented continuation lines: "- text\n  more text"
+            while pos < len(lines) and lines[pos].kind == "text" and lines[pos].indent > items[-1][0]:
+                indent, item = items[-1]
+                items[-1] = (indent, replace(item, text=f"{item.text} {lines[pos].text}"))
+                pos += 1
         if in_references:
             entries = []
             for n, (_, ln) in enumerate(items, 1):
@@ -396,6 +415,17 @@ class TextReader:
             blocks.append(References(tuple(entries)))
             decisions.append(Decision("references", "references_list", lines[start].number,
                                       lines[pos - 1].number, f"{len(entries)} entries"))
+            return pos
+        nxt = pos
+        while nxt < len(lines) and lines[nxt].kind == "blank":
+            nxt += 1
+        if (kind == "ordered" and len(items) == 1 and looks_like_heading(items[0][1].text)
+                and nxt < len(lines) and lines[nxt].kind == "text"
+                and not looks_like_heading(lines[nxt].text)):
+            # "1. Introduction" alone, then body text: a numbered section heading, not a list
+            ln = items[0][1]
+            blocks.append(Heading(1, inline(f"{ln.marker}. {ln.text}", False)))
+            decisions.append(Decision("heading", "numbered_heading", ln.number, ln.number, ln.text[:70]))
             return pos
         blocks.append(self._build_list(items, 0, len(items)))
         decisions.append(Decision("bullet_list" if kind == "bullet" else "ordered_list", "list_items",
