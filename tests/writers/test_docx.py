@@ -74,6 +74,7 @@ def test_each_list_restarts_its_numbering():
 def test_tables_repeat_header_have_fixed_widths_and_caption():
     body = part(docx_of(rich_document()), "word/document.xml")
     assert body.count("<w:tblHeader") == 1 and '<w:tblLayout w:type="fixed"/>' in body
+    assert '<w:tblStyle w:val="TableGrid"/>' in body
     widths = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', body)]
     assert len(widths) == 3 and sum(widths) <= 9072 + 5  # A4 minus 2 x 25 mm, in twips
     assert "Table 1: " in body and 'w:fill="E6ECF3"' in body.upper().replace("W:FILL", "w:fill")

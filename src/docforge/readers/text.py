@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from ..errors import Diagnostic
 from ..model import (BulletList, Cell, CitationRef, CodeBlock, Document, Heading, Link, ListItem,
                      Meta, OrderedList, Paragraph, Quote, Reference, References, Table, Text,
+                     ThematicBreak,
                      map_tree, walk)
 from ..options import ReadOptions
 
@@ -50,6 +51,8 @@ FUNCTION_WORDS = {"and", "or", "to", "then", "becomes", "is", "are", "equivalent
 # (a code sample, an image), not a heading.
 TRAILING_WORDS = {"like", "that", "are", "is", "of", "the", "to", "and", "or", "with", "for", "as",
                   "where", "which", "by", "a", "an", "this", "these", "following", "consist"}
+BYLINE = re.compile(r"^(?:by|von|par|por|作者[:：]?)\s+(\S.{0,100}?)\s*$", re.I)
+SETEXT = re.compile(r"^(=+|-+)\s*$")
 SECTION_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+\S")
 
 
@@ -88,6 +91,8 @@ def classify(number: int, raw: str, in_fence: bool) -> Line:
         return Line(number, "forced_paragraph", " ".join(stripped[1:].split()))
     if m := MD_HEADING.match(stripped):
         return Line(number, "md_heading", m.group(2), marker=m.group(1))
+    if SETEXT.match(stripped) and len(stripped) >= 3:
+        return Line(number, "underline", stripped, marker=stripped[0])
     if TABLE_SEP.match(stripped) and "-" in stripped:
         return Line(number, "table_sep", stripped)
     if m := BULLET.match(raw) or CJK_BULLET.match(raw):
@@ -231,11 +236,10 @@ class TextReader:
             while i < len(raw_lines) and not raw_lines[i].strip():
                 i += 1
             if i < len(raw_lines):
-                meta["title"] = " ".join(raw_lines[i].split()).lstrip("# ").strip()
+                meta["title"] = re.sub(r"^#{1,6}\s+", "", " ".join(raw_lines[i].split()))
                 decisions.append(Decision("title", "first_line_title", i + 1, i + 1, meta["title"][:70]))
                 i += 1
-        elif fields_seen:
-            pass
+                i = self._dek_and_byline(raw_lines, i, meta, decisions)
 
         # 2. classify
         lines: list[Line] = []
@@ -282,6 +286,19 @@ class TextReader:
                                           lines[min(end, len(lines) - 1)].number, code[:70]))
                 pos = end + 1
                 continue
+            if kind == "underline":
+                blocks.append(ThematicBreak())
+                decisions.append(Decision("rule", "underline_alone", line.number, line.number, line.text[:20]))
+                pos += 1
+                continue
+            if kind == "text" and pos + 1 < len(lines) and lines[pos + 1].kind == "underline":
+                level = 1 if lines[pos + 1].marker == "=" else 2
+                blocks.append(Heading(level, inline(line.text, False)))
+                in_references = line.text.strip().lower().rstrip(":") in REFERENCE_HEADINGS
+                decisions.append(Decision("heading", "setext_heading", line.number, lines[pos + 1].number,
+                                          line.text[:70]))
+                pos += 2
+                continue
             if kind == "md_heading":
                 level = len(line.marker)
                 blocks.append(Heading(level, inline(line.text, False)))
@@ -294,7 +311,7 @@ class TextReader:
                 pos = self._table(lines, pos, blocks, diags, decisions)
                 continue
             if kind in ("bullet", "ordered") or (kind == "bracket_item" and in_references):
-                pos = self._list(lines, pos, blocks, decisions, in_references)
+                pos = self._list(lines, pos, blocks, decisions, in_references, diags)
                 continue
             if kind == "quote":
                 end = pos
@@ -314,7 +331,8 @@ class TextReader:
             # text (and stray table rows / code without structure)
             end = pos + 1
             if blank_separated:
-                while end < len(lines) and lines[end].kind in ("text", "table_row", "bracket_item"):
+                while end < len(lines) and lines[end].kind in ("text", "table_row", "bracket_item") and not (
+                        end + 1 < len(lines) and lines[end + 1].kind == "underline"):
                     end += 1
             group = lines[pos:end]
             if len(group) > 1 and self._heading_atop_group(group):
@@ -348,6 +366,30 @@ class TextReader:
                             language=meta.get("language", ""), keywords=tuple(meta["keywords"])),
                        tuple(blocks))
         return doc, diags, decisions
+
+    @staticmethod
+    def _dek_and_byline(raw_lines: list[str], i: int, meta: dict, decisions: list) -> int:
+        """Under the title: "By Jane Example" is the byline; a line right before a byline is
+        the subtitle (dek). Anything else is left for the body rules."""
+        def next_nonblank(k: int) -> int:
+            while k < len(raw_lines) and not raw_lines[k].strip():
+                k += 1
+            return k
+
+        first = next_nonblank(i)
+        second = next_nonblank(first + 1)
+        for dek, by in ((None, first), (first, second)):
+            if by < len(raw_lines) and (m := BYLINE.match(raw_lines[by].strip())):
+                if dek is not None:
+                    if not looks_like_heading(" ".join(raw_lines[dek].split())) and len(raw_lines[dek]) > 160:
+                        return i
+                    meta["subtitle"] = " ".join(raw_lines[dek].split())
+                    decisions.append(Decision("meta:subtitle", "dek_before_byline", dek + 1, dek + 1,
+                                              meta["subtitle"][:70]))
+                meta["authors"] += [a.strip() for a in re.split(r",|\band\b|&", m.group(1)) if a.strip()]
+                decisions.append(Decision("meta:author", "byline", by + 1, by + 1, m.group(1)[:70]))
+                return by + 1
+        return i
 
     @staticmethod
     def _heading_atop_group(group: list) -> bool:
@@ -386,7 +428,7 @@ class TextReader:
                                   f"{width} columns x {len(rows)} rows"))
         return pos
 
-    def _list(self, lines, pos, blocks, decisions, in_references) -> int:
+    def _list(self, lines, pos, blocks, decisions, in_references, diags) -> int:
         start = pos
         kind = lines[pos].kind
         items: list[tuple[int, Line]] = []
@@ -411,6 +453,9 @@ class TextReader:
                 url = urls[-1] if urls else ""
                 if url.lower().startswith("doi:"):
                     url = "https://doi.org/" + url[4:].strip()
+                if not url and re.search(r"\bLink\s*$", entry_text):
+                    diags.append(Diagnostic(f"reference {label} ends with a 'Link' placeholder but the "
+                                            "feed gives no URL; kept as text", line=ln.number))
                 entries.append(Reference(f"ref-{label}", label, inline(entry_text, False), url))
             blocks.append(References(tuple(entries)))
             decisions.append(Decision("references", "references_list", lines[start].number,

@@ -338,6 +338,8 @@ class DocxWriter:
             self._bookmark(caption, node.id, run)
         width = max(1, len(node.header))
         table = document.add_table(rows=1 + len(node.rows), cols=width)
+        if "Table Grid" in {s.name for s in document.styles}:
+            table.style = document.styles["Table Grid"]  # a real table style; theme look on top
         ox.set_table_borders(table, t.border_color, int(t.border_width * 8))
         ox.set_cell_margins(table, 90)
         aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
