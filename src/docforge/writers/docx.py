@@ -44,6 +44,7 @@ class _Run:
     next_num: int = 0
     dropped: int = 0
     text_width_twips: int = 9000
+    style_ids: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -81,14 +82,14 @@ class DocxWriter:
         self._title_block(doc, run)
         want_toc = options.toc if options.toc is not None else style.toc.enabled
         if want_toc:
-            document.add_paragraph(self._clean(style.toc.title, run), style="TOC Heading")
+            self._add_paragraph(run, "TOC Heading", self._clean(style.toc.title, run))
             ox.add_toc_field(document.add_paragraph(), style.toc.depth,
                              "Right-click to update the table of contents.")
             ox.update_fields_on_open(document)
         for block in doc.blocks:
             self._block(block, run, 0)
         if doc.meta.keywords:
-            p = document.add_paragraph(style="Keywords")
+            p = self._add_paragraph(run, "Keywords")
             label = p.add_run(self._clean(style.text.keywords_label, run) + ": ")
             label.bold = True
             p.add_run(self._clean(", ".join(doc.meta.keywords), run))
@@ -231,14 +232,14 @@ class DocxWriter:
     def _title_block(self, doc: Document, run: _Run) -> None:
         m, document = doc.meta, run.document
         if m.title:
-            document.add_paragraph(self._clean(m.title, run), style="Title")
+            self._add_paragraph(run, "Title", self._clean(m.title, run))
         if m.subtitle:
-            document.add_paragraph(self._clean(m.subtitle, run), style="Subtitle")
+            self._add_paragraph(run, "Subtitle", self._clean(m.subtitle, run))
         byline = [", ".join(m.authors)] if m.authors else []
         if m.date:
             byline.append(m.date)
         if byline:
-            document.add_paragraph(self._clean(" · ".join(byline), run), style="Byline")
+            self._add_paragraph(run, "Byline", self._clean(" · ".join(byline), run))
 
     @staticmethod
     def _footer(document, style: Style) -> None:
@@ -281,7 +282,7 @@ class DocxWriter:
 
     def _heading(self, node: Heading, run: _Run, depth: int) -> None:
         level = max(1, min(node.level, 6))
-        p = run.document.add_paragraph(style=f"Heading {level}")
+        p = self._add_paragraph(run, f"Heading {level}")
         self._inlines(p, node.inlines, run, _Format())
         if node.id:
             self._bookmark(p, node.id, run)
@@ -302,7 +303,7 @@ class DocxWriter:
             first = True
             for block in item.blocks:
                 if isinstance(block, Paragraph):
-                    p = run.document.add_paragraph(style=style_name)
+                    p = self._add_paragraph(run, style_name)
                     self._inlines(p, block.inlines, run, _Format())
                     if first:
                         ox.set_numbering(p, num_id, level)
@@ -315,7 +316,7 @@ class DocxWriter:
                 else:
                     self._block(block, run, depth)
             if first:  # an empty item still shows its number
-                ox.set_numbering(run.document.add_paragraph(style=style_name), num_id, level)
+                ox.set_numbering(self._add_paragraph(run, style_name), num_id, level)
 
     def _bullets(self, node: BulletList, run: _Run, depth: int) -> None:
         self._list(node, run, depth, ordered=False)
@@ -331,7 +332,7 @@ class DocxWriter:
 
     def _table(self, node: Table, run: _Run, depth: int) -> None:
         document, t = run.document, run.style.table
-        caption = document.add_paragraph(style="Caption")
+        caption = self._add_paragraph(run, "Caption")
         caption.add_run(self._clean(node.label + (": " if node.caption else ""), run))
         self._inlines(caption, node.caption, run, _Format())
         if node.id:
@@ -355,7 +356,7 @@ class DocxWriter:
                 cell_node = cells[c] if c < len(cells) else Cell(())
                 cell = row.cells[c]
                 p = cell.paragraphs[0]
-                p.style = document.styles["Table Text"]
+                ox.set_paragraph_style(p, self._style_id(run, "Table Text"))
                 align = node.aligns[c] if c < len(node.aligns) else "default"
                 if align in aligns:
                     p.alignment = aligns[align]
@@ -365,7 +366,7 @@ class DocxWriter:
                 elif t.zebra and r % 2 == 0:
                     ox.shade_cell(cell, t.zebra_fill)
         ox.set_fixed_widths(table, self._column_widths(rows, width, run.text_width_twips))
-        document.add_paragraph(style="Table Text")  # room after the table
+        self._add_paragraph(run, "Table Text")  # room after the table
 
     @staticmethod
     def _column_widths(rows, width: int, total: int) -> list[int]:
@@ -376,23 +377,23 @@ class DocxWriter:
     def _quote(self, node: Quote, run: _Run, depth: int) -> None:
         for block in node.blocks:
             if isinstance(block, Paragraph):
-                p = run.document.add_paragraph(style="Quote")
+                p = self._add_paragraph(run, "Quote")
                 self._inlines(p, block.inlines, run, _Format())
             else:
                 self._block(block, run, depth)
 
     def _code_block(self, node: CodeBlock, run: _Run, depth: int) -> None:
-        p = run.document.add_paragraph(style="Source Code")
+        p = self._add_paragraph(run, "Source Code")
         for i, line in enumerate(self._clean(node.text, run).split("\n")):
             if i:
                 p.add_run().add_break(WD_BREAK.LINE)
             p.add_run(line)
 
     def _rule(self, node: ThematicBreak, run: _Run, depth: int) -> None:
-        ox.bottom_border(run.document.add_paragraph(style="Rule"), run.style.colors.rule)
+        ox.bottom_border(self._add_paragraph(run, "Rule"), run.style.colors.rule)
 
     def _reference(self, node: Reference, run: _Run, depth: int) -> None:
-        p = run.document.add_paragraph(style="Bibliography")
+        p = self._add_paragraph(run, "Bibliography")
         p.add_run(f"{self._clean(node.label, run)}.\t" if node.label else "")
         self._inlines(p, node.inlines, run, _Format())
         url = safe_url(node.url) if node.url else None
@@ -425,9 +426,9 @@ class DocxWriter:
         if fmt.italic:
             r.italic = True
         if fmt.mono:
-            r.style = run.document.styles["Verbatim Char"]
+            ox.set_run_style(r, self._style_id(run, "Verbatim Char"))
         if fmt.link_style:
-            r.style = run.document.styles["Hyperlink"]
+            ox.set_run_style(r, self._style_id(run, "Hyperlink"))
         return r
 
     def _text(self, p, node: Text, run, fmt):
@@ -475,6 +476,19 @@ class DocxWriter:
     }
 
     # ------------------------------------------------------------- helpers
+    @staticmethod
+    def _style_id(run: _Run, name: str) -> str:
+        """python-docx looks a style up by name with a linear scan on every use; on a long
+        document that dominated the run time, so ids are resolved once per name."""
+        if name not in run.style_ids:
+            run.style_ids[name] = run.document.styles[name].style_id
+        return run.style_ids[name]
+
+    def _add_paragraph(self, run: _Run, style_name: str, text: str = ""):
+        p = run.document.add_paragraph(text)
+        ox.set_paragraph_style(p, self._style_id(run, style_name))
+        return p
+
     @staticmethod
     def _bookmark(p, name: str, run: _Run) -> None:
         run.bookmark_ids += 1

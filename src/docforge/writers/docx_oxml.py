@@ -240,6 +240,15 @@ def bottom_border(paragraph, color_hex: str) -> None:
     ppr.append(border)
 
 
+def set_paragraph_style(paragraph, style_id: str) -> None:
+    """w:pStyle by id, skipping python-docx's by-name lookup (a linear scan per call)."""
+    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
+
+
+def set_run_style(run, style_id: str) -> None:
+    run._r.get_or_add_rPr().get_or_add_rStyle().val = style_id
+
+
 def set_style_language(style, language: str) -> None:
     """w:lang on a style's run properties (python-docx has no API for it)."""
     rpr = style.element.get_or_add_rPr()
