@@ -74,6 +74,19 @@ def column_widths(texts_by_column: list[list[str]], total: float, char_width: fl
         weights.append(min(60.0, max(1.0, sum(len(t) for t in texts) / max(1, len(texts)))))
     need = sum(needs)
     if need >= total:
-        return [n * total / need for n in needs]
-    extra = total - need
-    return [n + extra * w / sum(weights) for n, w in zip(needs, weights)]
+        widths = [n * total / need for n in needs]
+    else:
+        extra = total - need
+        widths = [n + extra * w / sum(weights) for n, w in zip(needs, weights)]
+    return _with_floor(widths, total, min(padding * 1.5, total / len(widths)))
+
+
+def _with_floor(widths: list[float], total: float, floor: float) -> list[float]:
+    """No column narrower than `floor` (its padding plus a character): the room comes from
+    the columns above the floor, in proportion to their width."""
+    low = [w < floor for w in widths]
+    if not any(low):
+        return widths
+    spare = total - floor * sum(low)
+    above = sum(w for w, is_low in zip(widths, low) if not is_low)
+    return [floor if is_low else w * spare / above for w, is_low in zip(widths, low)]

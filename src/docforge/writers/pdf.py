@@ -68,11 +68,18 @@ class _Run:
 class _Doc(BaseDocTemplate):
     """Adds PDF outline entries and TOC entries as headings are placed."""
 
+    def beforeDocument(self) -> None:
+        self._df_last_level = -1  # every pass of a multi-pass (TOC) build starts a new outline
+
     def afterFlowable(self, flowable) -> None:
         info = getattr(flowable, "_df_outline", None)
         if info is None:
             return
         level, text, key, markup = info
+        # PDF outlines cannot skip levels; headings placed out of the tree's order (inside
+        # lists, quotes, split tables) are clamped to one below the previous entry.
+        level = min(level, getattr(self, "_df_last_level", -1) + 1)
+        self._df_last_level = level
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level, closed=level > 1)
         self.notify("TOCEntry", (level, markup, self.page, key))
@@ -299,6 +306,7 @@ class PdfWriter:
         main family cannot show."""
         cleaned = xml_safe(text)
         run.dropped += len(text) - len(cleaned)
+        cleaned = _MONSTER_WORD.sub(_break_word, cleaned)
         parts = []
         for fam, chunk in run.fonts.runs(cleaned, family):
             if fam is None:
@@ -359,7 +367,10 @@ class PdfWriter:
         level = max(1, min(node.level, 6))
         text = plain_text(node)
         anchor = f'<a name="{esc(node.id)}"/>' if node.id else ""
-        p = self._para(anchor + self._inlines(node.inlines, run, run.fonts.heading), run.styles[f"h{level}"], text)
+        style = run.styles[f"h{level}"]
+        if len(text) > 300:  # a "heading" this long is laid out like a paragraph: no keep-with-next
+            style = ParagraphStyle(f"{style.name}Long", parent=style, keepWithNext=0)
+        p = self._para(anchor + self._inlines(node.inlines, run, run.fonts.heading), style, text)
         if node.id:
             toc_markup = self._markup(text, run, run.fonts.body) or "Section"
             p._df_outline = (run.outline_levels.get(node.id, 0), xml_safe(text) or "Section", node.id,
@@ -535,6 +546,17 @@ class PdfWriter:
         CodeBlock: _code_block, ThematicBreak: _rule, References: _references,
         Reference: _reference,
     }
+
+
+# reportlab splits an over-long word by re-measuring it character by character, which is
+# quadratic: a 10,000-character "word" took seconds, and far longer inside KeepTogether.
+# Such runs (never real words; URLs are far shorter) are given a break every 100 characters.
+_MONSTER_WORD = re.compile(r"\S{200,}")
+
+
+def _break_word(match: re.Match) -> str:
+    word = match.group(0)
+    return " ".join(word[i:i + 100] for i in range(0, len(word), 100))
 
 
 def _theme_dir(style: Style) -> str | None:
