@@ -1,19 +1,22 @@
 """IR -> DOCX (Word), with python-docx; XML-level work lives in docx_oxml.py.
 
 Real Word styles carry the look (Title, Subtitle, Heading 1-6, Normal, List Bullet/List
-Number, Caption, Quote, Bibliography, Source Code, Hyperlink), themed from the Style, so
-Word's navigation pane, TOC and restyling work. Every list gets its own numbering
+Number, Caption, Quote, Bibliography, Source Code, Hyperlink, Table Grid), themed from the
+Style, so Word's navigation pane, TOC and restyling work. Every list gets its own numbering
 instance (numbers restart per list); tables have a repeating header row, theme fill,
-borders and zebra, and fixed column widths computed from content; references carry
-bookmarks that citations link to. A `--reference-docx` template supplies styles and page
-setup instead. Output is deterministic: fixed core-property dates and zip timestamps.
-This writer never renumbers anything: labels and ids come from the IR.
+borders and zebra, and fixed column widths computed from content that add up to the text
+width; references carry bookmarks that citations link to. A `--reference-docx` template
+supplies styles and page setup instead (styles it lacks are added, themed). Output is
+deterministic: fixed core-property dates and zip timestamps.
+This writer never renumbers anything (labels and ids come from the IR) and never writes
+text XML cannot hold (control characters are dropped and counted in a diagnostic).
 """
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -26,10 +29,14 @@ from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, E
                      References, Strong, Table, Text, ThematicBreak, plain_text, walk)
 from ..options import WriteOptions
 from ..style import PAGE_SIZES_MM, Style
+from ..transforms import outline
 from . import docx_oxml as ox
 from .common import column_widths, repack_zip, safe_url, xml_safe
 
-TWIPS_PER_MM = 56.6929
+EMU_PER_TWIP = 635
+BOOKMARK_NAME_MAX = 40  # Word ignores longer bookmark names
+DEEPEST_LIST_STYLE = 3
+KEEP_TOGETHER_ROWS = 12  # tables up to this many rows are kept on one page (with the caption)  # the built-in list styles go "List Bullet", "List Bullet 2", "... 3"
 
 
 @dataclass
@@ -38,6 +45,8 @@ class _Run:
     document: object
     style: Style
     ref_labels: dict[str, str]
+    bookmark_names: dict[str, str]
+    templated: bool = False
     bookmark_ids: int = 0
     abstract_bullet: int = 0
     abstract_number: int = 0
@@ -61,6 +70,253 @@ def _rgb(hex_color: str) -> RGBColor:
     return RGBColor.from_string(hex_color.lstrip("#").upper())
 
 
+def _east_asian_font(style: Style) -> str:
+    """The theme's CJK face: the first fallback after the Latin one (default: Droid Sans
+    Fallback); Word substitutes its own CJK font where that face is not installed."""
+    fallback = style.fonts.fallback
+    return fallback[1] if len(fallback) > 1 else (fallback[0] if fallback else style.fonts.body)
+
+
+def _bookmark_names(doc: Document) -> dict[str, str]:
+    """IR id -> bookmark name. Ids longer than Word's 40-character limit are shortened
+    and kept unique, so two long headings never share a bookmark."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for node in walk(doc):
+        node_id = getattr(node, "id", "") if isinstance(node, (Heading, Table, Reference)) else ""
+        if not node_id or node_id in names:
+            continue
+        name = xml_safe(node_id)[:BOOKMARK_NAME_MAX] or "bookmark"
+        counter = 1
+        while name in taken:
+            counter += 1
+            suffix = f"_{counter}"
+            name = xml_safe(node_id)[:BOOKMARK_NAME_MAX - len(suffix)] + suffix
+        names[node_id] = name
+        taken.add(name)
+    return names
+
+
+# ---------------------------------------------------------------- style themes
+# One function per Word style: how the theme dresses it. Without a template every style
+# is themed; with one, only the styles the template lacked (and were therefore created).
+
+def _theme_normal(s, style: Style) -> None:
+    fonts, spacing = style.fonts, style.spacing
+    s.font.size = Pt(fonts.size)
+    s.font.color.rgb = _rgb(style.colors.text)
+    ox.set_style_fonts(s, fonts.body, _east_asian_font(style))
+    pf = s.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(spacing.paragraph)
+    pf.line_spacing = fonts.line_height
+    pf.first_line_indent = Pt(spacing.first_line_indent) if spacing.first_line_indent else None
+    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if style.text.align == "justify" else WD_ALIGN_PARAGRAPH.LEFT
+    pf.widow_control = True
+
+
+def _heading_themer(level: int) -> Callable:
+    def theme(s, style: Style) -> None:
+        fonts, spacing = style.fonts, style.spacing
+        ox.set_style_fonts(s, fonts.heading, _east_asian_font(style))
+        s.font.size = Pt(fonts.heading_sizes[min(level, len(fonts.heading_sizes)) - 1])
+        s.font.color.rgb = _rgb(style.colors.heading)
+        s.font.bold = True
+        s.font.italic = False
+        pf = s.paragraph_format
+        pf.space_before = Pt(spacing.heading_before)
+        pf.space_after = Pt(spacing.heading_after)
+        pf.line_spacing = 1.15  # a wrapped heading holds together, as in HTML (line-height 1.25)
+        pf.first_line_indent = None
+        pf.keep_with_next = style.headings.keep_with_next
+        pf.keep_together = True
+        pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        ox.set_outline_level(s, level - 1)  # Word's navigation pane and TOC read this
+    return theme
+
+
+def _theme_title(s, style: Style) -> None:
+    fonts = style.fonts
+    ox.clear_character_spacing(s)
+    ox.set_style_fonts(s, fonts.heading, _east_asian_font(style))
+    s.font.size = Pt(fonts.title_size)
+    s.font.color.rgb = _rgb(style.colors.heading)
+    s.font.bold = False
+    pf = s.paragraph_format
+    pf.line_spacing = 1.1
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(8)
+    pf.first_line_indent = None
+    pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    pf.keep_with_next = True
+    ox.remove_paragraph_border(s.element.get_or_add_pPr())  # the title block carries the rule
+
+
+def _theme_subtitle(s, style: Style) -> None:
+    fonts = style.fonts
+    ox.clear_character_spacing(s)
+    ox.set_style_fonts(s, fonts.heading, _east_asian_font(style))
+    s.font.size = Pt(fonts.size * 1.25)
+    s.font.color.rgb = _rgb(style.colors.muted)
+    s.font.italic = False
+    s.paragraph_format.space_after = Pt(8)
+    s.paragraph_format.first_line_indent = None
+    s.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _theme_muted(space_before: float, space_after: float) -> Callable:
+    def theme(s, style: Style) -> None:
+        s.font.color.rgb = _rgb(style.colors.muted)
+        s.paragraph_format.space_before = Pt(space_before)
+        s.paragraph_format.space_after = Pt(space_after)
+        s.paragraph_format.first_line_indent = None
+        s.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    return theme
+
+
+def _list_themer(continuation_level: int = 0) -> Callable:
+    def theme(s, style: Style) -> None:
+        pf = s.paragraph_format
+        pf.space_after = Pt(style.spacing.paragraph / 3)
+        pf.first_line_indent = None
+        pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        if continuation_level:
+            pf.left_indent = Pt(style.spacing.list_indent * continuation_level)
+    return theme
+
+
+def _theme_caption(s, style: Style) -> None:
+    fonts = style.fonts
+    ox.set_style_fonts(s, fonts.heading, _east_asian_font(style))
+    s.font.size = Pt(fonts.size * 0.95)
+    s.font.bold = True
+    s.font.italic = False
+    s.font.color.rgb = _rgb(style.colors.heading)
+    pf = s.paragraph_format
+    pf.keep_with_next = True
+    pf.space_before = Pt(style.spacing.paragraph)
+    pf.space_after = Pt(4)
+    pf.line_spacing = 1.15
+    pf.first_line_indent = None
+    pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _theme_quote(s, style: Style) -> None:
+    s.font.color.rgb = _rgb(style.colors.muted)
+    s.font.italic = True
+    s.paragraph_format.left_indent = Pt(style.spacing.list_indent)
+    s.paragraph_format.right_indent = Pt(style.spacing.list_indent)
+    s.paragraph_format.first_line_indent = None
+
+
+def _theme_source_code(s, style: Style) -> None:
+    fonts = style.fonts
+    ox.set_style_fonts(s, fonts.mono, _east_asian_font(style))
+    s.font.size = Pt(fonts.size * 0.85)
+    pf = s.paragraph_format
+    pf.line_spacing = 1.0
+    pf.first_line_indent = None
+    pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    pf.space_after = Pt(style.spacing.paragraph)
+
+
+def _theme_bibliography(s, style: Style) -> None:
+    pf = s.paragraph_format
+    pf.left_indent = Pt(22)
+    pf.first_line_indent = Pt(-22)  # hanging: the label sits in the margin of the entry
+    pf.space_after = Pt(4)
+    pf.line_spacing = 1.25
+    pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _theme_table_text(s, style: Style) -> None:
+    s.font.size = Pt(style.fonts.size * style.table.font_scale)
+    pf = s.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.line_spacing = 1.1
+    pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    pf.first_line_indent = None
+
+
+def _theme_rule(s, style: Style) -> None:
+    s.paragraph_format.space_after = Pt(12)
+    s.paragraph_format.first_line_indent = None
+
+
+def _theme_toc_heading(s, style: Style) -> None:
+    fonts = style.fonts
+    ox.set_style_fonts(s, fonts.heading, _east_asian_font(style))
+    s.font.size = Pt(fonts.heading_sizes[0])
+    s.font.bold = True
+    s.font.color.rgb = _rgb(style.colors.heading)
+    s.paragraph_format.space_before = Pt(style.spacing.heading_before)
+    s.paragraph_format.space_after = Pt(style.spacing.heading_after)
+    s.paragraph_format.first_line_indent = None
+
+
+def _theme_hyperlink(s, style: Style) -> None:
+    s.font.color.rgb = _rgb(style.colors.link)
+    s.font.underline = True
+
+
+def _theme_verbatim(s, style: Style) -> None:
+    ox.set_style_fonts(s, style.fonts.mono, _east_asian_font(style))
+    s.font.size = Pt(style.fonts.size * 0.9)
+
+
+def _theme_table_grid(s, style: Style) -> None:
+    ox.set_table_style_borders(s, style.table.border_color, max(2, int(style.table.border_width * 8)))
+
+
+P, C, T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
+# (name, type, theme): Normal first, since created paragraph styles are based on it.
+STYLE_THEMES: tuple[tuple[str, WD_STYLE_TYPE, Callable], ...] = (
+    ("Normal", P, _theme_normal),
+    *((f"Heading {n}", P, _heading_themer(n)) for n in range(1, 7)),
+    ("Title", P, _theme_title),
+    ("Subtitle", P, _theme_subtitle),
+    ("Byline", P, _theme_muted(0, 10)),
+    ("Keywords", P, _theme_muted(18, 0)),
+    ("TOC Heading", P, _theme_toc_heading),
+    ("List Bullet", P, _list_themer()), ("List Bullet 2", P, _list_themer()),
+    ("List Bullet 3", P, _list_themer()),
+    ("List Number", P, _list_themer()), ("List Number 2", P, _list_themer()),
+    ("List Number 3", P, _list_themer()),
+    ("List Continue", P, _list_themer(1)), ("List Continue 2", P, _list_themer(2)),
+    ("List Continue 3", P, _list_themer(3)),
+    ("Caption", P, _theme_caption),
+    ("Quote", P, _theme_quote),
+    ("Source Code", P, _theme_source_code),
+    ("Bibliography", P, _theme_bibliography),
+    ("Table Text", P, _theme_table_text),
+    ("Rule", P, _theme_rule),
+    ("Hyperlink", C, _theme_hyperlink),
+    ("Verbatim Char", C, _theme_verbatim),
+    ("Table Grid", T, _theme_table_grid),
+)
+
+
+def _toc_themer(level: int) -> Callable:
+    def theme(s, style: Style) -> None:
+        pf = s.paragraph_format
+        pf.left_indent = Pt(style.spacing.list_indent * (level - 1))
+        pf.first_line_indent = None
+        pf.space_before = Pt(0)
+        pf.space_after = Pt(3)
+        pf.line_spacing = 1.15
+        pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    return theme
+
+
+# Styles Word does not know by name (every other one above is a Word built-in, which Word
+# then treats as such: navigation pane, style gallery, TOC levels).
+CUSTOM_STYLES = frozenset({"Byline", "Keywords", "Source Code", "Table Text", "Rule", "Verbatim Char"})
+
+# Word's built-in TOC entry styles are called "toc 1".."toc 9"; only made when a TOC is wanted.
+TOC_STYLE_THEMES = tuple((f"toc {n}", P, _toc_themer(n)) for n in range(1, 7))
+
+
 class DocxWriter:
     name = "docx"
     extension = "docx"
@@ -68,11 +324,14 @@ class DocxWriter:
 
     def write(self, doc: Document, out: BinaryIO, style: Style, options: WriteOptions) -> list[Diagnostic]:
         document = self._open(options)
-        run = _Run(document, style, {n.id: n.label for n in walk(doc) if isinstance(n, Reference)})
-        self._page_setup(document, style, options, run, templated=bool(options.reference_docx))
-        if not options.reference_docx:
-            self._theme_styles(document, style, doc.meta.language or style.text.language)
-        self._ensure_styles(document, style)
+        run = _Run(document, style, {n.id: n.label for n in walk(doc) if isinstance(n, Reference)},
+                   _bookmark_names(doc), templated=bool(options.reference_docx))
+        language = self._clean(doc.meta.language or style.text.language, run).strip() or "en"
+        want_toc = options.toc if options.toc is not None else style.toc.enabled
+        self._page_setup(document, style, options, run)
+        self._styles(run, language, want_toc)
+        ox.drop_stale_parts(document)
+        ox.ensure_numbering_part(document)
         last_abstract, last_num = ox.used_numbering_ids(document)
         indent = int(style.spacing.list_indent * 20)
         run.abstract_bullet = ox.add_abstract_num(document, False, indent, last_abstract + 1)
@@ -80,12 +339,8 @@ class DocxWriter:
         run.next_num = last_num + 1
 
         self._title_block(doc, run)
-        want_toc = options.toc if options.toc is not None else style.toc.enabled
         if want_toc:
-            self._add_paragraph(run, "TOC Heading", self._clean(style.toc.title, run))
-            ox.add_toc_field(document.add_paragraph(), style.toc.depth,
-                             "Right-click to update the table of contents.")
-            ox.update_fields_on_open(document)
+            self._toc(doc, run)
         for block in doc.blocks:
             self._block(block, run, 0)
         if doc.meta.keywords:
@@ -93,8 +348,8 @@ class DocxWriter:
             label = p.add_run(self._clean(style.text.keywords_label, run) + ": ")
             label.bold = True
             p.add_run(self._clean(", ".join(doc.meta.keywords), run))
-        self._footer(document, style)
-        self._properties(document, doc, options, run)
+        self._footer(run)
+        self._properties(document, doc, options, run, language)
 
         raw = io.BytesIO()
         document.save(raw)
@@ -110,6 +365,9 @@ class DocxWriter:
     def _open(options: WriteOptions):
         if not options.reference_docx:
             return docx.Document()
+        if not os.path.isfile(options.reference_docx):
+            raise InputError(f"{options.reference_docx}: no such file for --reference-docx; "
+                             f"give the path of a .docx whose styles and page setup to use")
         try:
             document = docx.Document(options.reference_docx)
         except Exception as exc:  # python-docx raises several types for a bad package
@@ -119,133 +377,104 @@ class DocxWriter:
         return document
 
     @staticmethod
-    def _page_setup(document, style: Style, options: WriteOptions, run: _Run, templated: bool) -> None:
+    def _page_setup(document, style: Style, options: WriteOptions, run: _Run) -> None:
         section = document.sections[0]
-        if not templated or options.paper:
+        if not run.templated or options.paper:
             width, height = PAGE_SIZES_MM[options.paper or style.page.size]
             section.page_width, section.page_height = Mm(width), Mm(height)
-        if not templated:
+        if not run.templated:
             section.top_margin = Mm(style.page.margin_top)
             section.bottom_margin = Mm(style.page.margin_bottom)
             section.left_margin = Mm(style.page.margin_left)
             section.right_margin = Mm(style.page.margin_right)
-        run.text_width_twips = int((section.page_width - section.left_margin - section.right_margin) / 635)
+        width = (section.page_width or Mm(210)) - (section.left_margin or 0) - (section.right_margin or 0)
+        run.text_width_twips = max(1440, int(width / EMU_PER_TWIP))
 
-    @staticmethod
-    def _theme_styles(document, style: Style, language: str) -> None:
+    def _styles(self, run: _Run, language: str, want_toc: bool) -> None:
+        """Make every style the writer uses exist and dress it from the theme; a template's
+        own styles are left as they are (that is what a reference docx is for)."""
+        document, theme = run.document, run.style
         styles = document.styles
-        fonts, colors, spacing = style.fonts, style.colors, style.spacing
-        normal = styles["Normal"]
-        normal.font.name = fonts.body
-        normal.font.size = Pt(fonts.size)
-        normal.font.color.rgb = _rgb(colors.text)
-        ox.set_east_asian_font(normal, fonts.fallback[1] if len(fonts.fallback) > 1 else fonts.body)
-        ox.set_style_language(normal, language)
-        pf = normal.paragraph_format
-        pf.space_after = Pt(spacing.paragraph)
-        pf.line_spacing = fonts.line_height
-        pf.first_line_indent = Pt(spacing.first_line_indent) if spacing.first_line_indent else None
-        pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if style.text.align == "justify" else WD_ALIGN_PARAGRAPH.LEFT
-        pf.widow_control = True
-        for level in range(1, 7):
-            heading = styles[f"Heading {level}"]
-            heading.font.name = fonts.heading
-            heading.font.size = Pt(fonts.heading_sizes[min(level, len(fonts.heading_sizes)) - 1])
-            heading.font.color.rgb = _rgb(colors.heading)
-            heading.font.bold = True
-            heading.font.italic = False
-            heading.paragraph_format.space_before = Pt(spacing.heading_before)
-            heading.paragraph_format.space_after = Pt(spacing.heading_after)
-            heading.paragraph_format.keep_with_next = style.headings.keep_with_next
-            heading.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        title = styles["Title"]
-        title.font.name = fonts.heading
-        title.font.size = Pt(fonts.title_size)
-        title.font.color.rgb = _rgb(colors.heading)
-        subtitle = styles["Subtitle"]
-        subtitle.font.name = fonts.heading
-        subtitle.font.size = Pt(fonts.size * 1.25)
-        subtitle.font.color.rgb = _rgb(colors.muted)
-        subtitle.font.italic = False
-        caption = styles["Caption"]
-        caption.font.name = fonts.heading
-        caption.font.size = Pt(fonts.size * 0.95)
-        caption.font.bold = True
-        caption.font.italic = False
-        caption.font.color.rgb = _rgb(colors.heading)
-        caption.paragraph_format.keep_with_next = True
-        caption.paragraph_format.space_before = Pt(spacing.paragraph)
-        quote = styles["Quote"]
-        quote.font.color.rgb = _rgb(colors.muted)
-        quote.paragraph_format.left_indent = Pt(spacing.list_indent)
-        for name in ("List Bullet", "List Number", "List Bullet 2", "List Number 2",
-                     "List Bullet 3", "List Number 3"):
-            styles[name].paragraph_format.space_after = Pt(spacing.paragraph / 3)
-
-    @staticmethod
-    def _ensure_styles(document, style: Style) -> None:
-        """Styles the default template lacks (a reference doc may define its own)."""
-        styles = document.styles
-        names = {s.name for s in styles}
-        fonts, colors = style.fonts, style.colors
-
-        def paragraph_style(name: str):
-            if name in names:
-                return None
-            created = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-            created.base_style = styles["Normal"]
-            return created
-
-        if (s := paragraph_style("Source Code")) is not None:
-            s.font.name = fonts.mono
-            s.font.size = Pt(fonts.size * 0.85)
-            s.paragraph_format.line_spacing = 1.0
-            s.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        if (s := paragraph_style("Bibliography")) is not None:
-            s.paragraph_format.left_indent = Pt(22)
-            s.paragraph_format.first_line_indent = Pt(-22)
-            s.paragraph_format.space_after = Pt(4)
-            s.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        if (s := paragraph_style("Byline")) is not None:
-            s.font.color.rgb = _rgb(colors.muted)
-            s.paragraph_format.space_after = Pt(14)
-        if (s := paragraph_style("Keywords")) is not None:
-            s.font.color.rgb = _rgb(colors.muted)
-            s.paragraph_format.space_before = Pt(18)
-        if (s := paragraph_style("Table Text")) is not None:
-            s.font.size = Pt(fonts.size * style.table.font_scale)
-            s.paragraph_format.space_after = Pt(0)
-            s.paragraph_format.line_spacing = 1.1
-            s.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-            s.paragraph_format.first_line_indent = None
-        if (s := paragraph_style("Rule")) is not None:
-            s.paragraph_format.space_after = Pt(12)
-        if "Hyperlink" not in names:
-            link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-            link.font.color.rgb = _rgb(colors.link)
-            link.font.underline = True
-        if "Verbatim Char" not in names:
-            code = styles.add_style("Verbatim Char", WD_STYLE_TYPE.CHARACTER)
-            code.font.name = fonts.mono
-            code.font.size = Pt(fonts.size * 0.9)
+        # by name, case-insensitively: Word writes "heading 1", LibreOffice "Caption"
+        by_name = {s.name.casefold(): s for s in styles if s.name}
+        created = []
+        for key, kind, dress in STYLE_THEMES + (TOC_STYLE_THEMES if want_toc else ()):
+            name = key
+            target = by_name.get(name.casefold())
+            if target is not None and target.type != kind:
+                # e.g. a template's character style called "Quote": ours takes another name
+                name = f"{key} (docforge)"
+                target = by_name.get(name.casefold())
+            if target is not None and run.templated:
+                run.style_ids[key] = target.style_id
+                continue
+            if target is None:
+                target = styles.add_style(name, kind, builtin=key not in CUSTOM_STYLES)
+                if kind == P and name != "Normal":
+                    target.base_style = by_name.get("normal")
+                if kind == P and name.startswith("Heading "):
+                    target.next_paragraph_style = by_name.get("normal")
+                by_name[name.casefold()] = target
+                created.append(name)
+            run.style_ids[key] = target.style_id
+            dress(target, theme)
+        if not run.templated:
+            ox.set_default_fonts(document, theme.fonts.body, _east_asian_font(theme))
+            ox.set_style_language(by_name["normal"], language)
+        elif created:
+            run.diagnostics.append(Diagnostic(
+                f"--reference-docx lacks the style(s) {', '.join(created)}: added from the theme",
+                severity="info"))
 
     def _title_block(self, doc: Document, run: _Run) -> None:
-        m, document = doc.meta, run.document
+        m = doc.meta
+        block = []
         if m.title:
-            self._add_paragraph(run, "Title", self._clean(m.title, run))
+            block.append(self._add_paragraph(run, "Title", self._clean(m.title, run)))
         if m.subtitle:
-            self._add_paragraph(run, "Subtitle", self._clean(m.subtitle, run))
+            block.append(self._add_paragraph(run, "Subtitle", self._clean(m.subtitle, run)))
         byline = [", ".join(m.authors)] if m.authors else []
         if m.date:
             byline.append(m.date)
         if byline:
-            self._add_paragraph(run, "Byline", self._clean(" · ".join(byline), run))
+            block.append(self._add_paragraph(run, "Byline", self._clean(" · ".join(byline), run)))
+        if block and not run.templated:  # a rule under the title block, as HTML and PDF draw it
+            ox.bottom_border(block[-1], run.style.colors.rule, space_pt=6)
+            block[-1].paragraph_format.space_after = Pt(18)
 
-    @staticmethod
-    def _footer(document, style: Style) -> None:
-        if not style.page.page_numbers:
+    def _toc(self, doc: Document, run: _Run) -> None:
+        """A TOC field whose current result already lists the headings (linked to their
+        bookmarks), so LibreOffice and previews show a contents list; Word, told to update
+        fields on open, replaces it with one that has page numbers."""
+        depth = max(1, min(run.style.toc.depth, 6))
+        self._add_paragraph(run, "TOC Heading", self._clean(run.style.toc.title, run))
+        entries = []
+
+        def flatten(nodes):
+            for entry in nodes:
+                entries.append(entry)
+                flatten(entry.children)
+        flatten(outline(doc, depth))
+        first = self._add_paragraph(run, "toc 1")
+        ox.begin_field(first, ox.toc_instruction(depth))
+        last = first
+        if not entries:
+            first.add_run("Right-click to update the table of contents.")
+        for i, entry in enumerate(entries):
+            p = first if i == 0 else self._add_paragraph(run, f"toc {min(entry.level, depth)}")
+            if i == 0 and entry.level != 1:
+                ox.set_paragraph_style(p, self._style_id(run, f"toc {min(entry.level, depth)}"))
+            self._link_runs(p, None, self._anchor(entry.id, run), [(entry.text, _Format())], run)
+            last = p
+        ox.end_field(last)
+        ox.update_fields_on_open(run.document)
+
+    def _footer(self, run: _Run) -> None:
+        if not run.style.page.page_numbers:
             return
-        footer = document.sections[0].footer
+        footer = run.document.sections[0].footer
+        if run.templated and ox.has_content(footer):
+            return  # the template's own footer (it may number pages its own way)
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.add_run("Page ")
@@ -253,17 +482,19 @@ class DocxWriter:
         p.add_run(" of ")
         ox.add_simple_field(p, "NUMPAGES")
 
-    def _properties(self, document, doc: Document, options: WriteOptions, run: _Run) -> None:
+    def _properties(self, document, doc: Document, options: WriteOptions, run: _Run, language: str) -> None:
         props = document.core_properties
         m = doc.meta
         moment = options.timestamp().replace(tzinfo=None)
-        props.title = self._clean(m.title, run)[:255]
-        props.subject = self._clean(m.subtitle, run)[:255]
-        props.author = self._clean("; ".join(m.authors), run)[:255]
-        props.keywords = self._clean(", ".join(m.keywords), run)[:255]
-        props.language = m.language or run.style.text.language
-        props.comments = ""
-        props.category = ""
+        # xml_safe, not _clean: these repeat text the title block already counted
+        props.title = xml_safe(m.title)[:255]
+        props.subject = xml_safe(m.subtitle)[:255]
+        props.author = xml_safe("; ".join(m.authors))[:255]
+        props.keywords = xml_safe(", ".join(m.keywords))[:255]
+        props.language = language[:255]
+        # everything else fixed, so a template's leftovers and the clock never leak in
+        for name in ("comments", "category", "content_status", "identifier", "version"):
+            setattr(props, name, "")
         props.last_modified_by = "docforge"
         props.revision = 1
         props.created = moment
@@ -292,31 +523,34 @@ class DocxWriter:
         self._inlines(p, node.inlines, run, _Format())
 
     def _list(self, node, run: _Run, depth: int, ordered: bool) -> None:
-        abstract = run.abstract_number if ordered else run.abstract_bullet
-        num_id = ox.add_num(run.document, abstract, run.next_num,
-                            node.start if ordered else None)
-        run.next_num += 1
-        base = "List Number" if ordered else "List Bullet"
-        style_name = base if depth == 0 else f"{base} {min(depth + 1, 3)}"
         level = min(depth, 8)
+        abstract = run.abstract_number if ordered else run.abstract_bullet
+        num_id = ox.add_num(run.document, abstract, run.next_num, level,
+                            node.start if ordered else 1)
+        run.next_num += 1
+        suffix = "" if depth == 0 else f" {min(depth + 1, DEEPEST_LIST_STYLE)}"
+        style_name = ("List Number" if ordered else "List Bullet") + suffix
+        continue_name = "List Continue" + suffix
+        indent = Twips(int(run.style.spacing.list_indent * 20) * (level + 1))
         for item in node.items:
-            first = True
+            numbered = False
             for block in item.blocks:
                 if isinstance(block, Paragraph):
-                    p = self._add_paragraph(run, style_name)
-                    self._inlines(p, block.inlines, run, _Format())
-                    if first:
+                    if not numbered:
+                        p = self._add_paragraph(run, style_name)
                         ox.set_numbering(p, num_id, level)
-                    else:  # a continuation paragraph of the same item: indented, no number
-                        p.paragraph_format.left_indent = Twips(int(run.style.spacing.list_indent * 20) * (level + 1))
-                    first = False
-                elif isinstance(block, (BulletList, OrderedList)):
-                    self._block(block, run, depth + 1)
-                    first = False
+                        numbered = True
+                    else:  # a further paragraph of the same item: aligned with its text
+                        p = self._add_paragraph(run, continue_name)
+                        p.paragraph_format.left_indent = indent
+                    self._inlines(p, block.inlines, run, _Format())
                 else:
-                    self._block(block, run, depth)
-            if first:  # an empty item still shows its number
+                    self._block(block, run, depth + 1 if isinstance(block, (BulletList, OrderedList)) else depth)
+                    numbered = True  # what follows belongs to this item, unnumbered
+            if not numbered:  # an empty item still shows its number
                 ox.set_numbering(self._add_paragraph(run, style_name), num_id, level)
+        if depth == 0:  # items sit close together; the list as a whole is spaced like a paragraph
+            ox.space_after_last_paragraph(run.document, run.style.spacing.paragraph)
 
     def _bullets(self, node: BulletList, run: _Run, depth: int) -> None:
         self._list(node, run, depth, ordered=False)
@@ -333,22 +567,24 @@ class DocxWriter:
     def _table(self, node: Table, run: _Run, depth: int) -> None:
         document, t = run.document, run.style.table
         caption = self._add_paragraph(run, "Caption")
-        caption.add_run(self._clean(node.label + (": " if node.caption else ""), run))
+        caption.add_run(self._clean(node.label + (": " if node.caption and node.label else ""), run))
         self._inlines(caption, node.caption, run, _Format())
         if node.id:
             self._bookmark(caption, node.id, run)
-        width = max(1, len(node.header))
-        table = document.add_table(rows=1 + len(node.rows), cols=width)
-        if "Table Grid" in {s.name for s in document.styles}:
-            table.style = document.styles["Table Grid"]  # a real table style; theme look on top
+        rows = ((node.header,) if node.header else ()) + node.rows
+        width = max([len(r) for r in rows] + [1])
+        table = document.add_table(rows=max(1, len(rows)), cols=width)
+        ox.set_table_style(table, self._style_id(run, "Table Grid"))  # a real table style; the theme look on top
         ox.set_table_borders(table, t.border_color, int(t.border_width * 8))
         ox.set_cell_margins(table, 90)
         aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
                   "right": WD_ALIGN_PARAGRAPH.RIGHT}
-        rows = (node.header,) + node.rows
+        table_text = self._style_id(run, "Table Text")
         for r, cells in enumerate(rows):
             row = table.rows[r]
-            if r == 0:
+            is_header = bool(node.header) and r == 0
+            body_index = r - 1 if node.header else r
+            if is_header:
                 ox.repeat_header(row)
             else:
                 ox.keep_row_together(row)
@@ -356,23 +592,29 @@ class DocxWriter:
                 cell_node = cells[c] if c < len(cells) else Cell(())
                 cell = row.cells[c]
                 p = cell.paragraphs[0]
-                ox.set_paragraph_style(p, self._style_id(run, "Table Text"))
+                ox.set_paragraph_style(p, table_text)
                 align = node.aligns[c] if c < len(node.aligns) else "default"
                 if align in aligns:
                     p.alignment = aligns[align]
-                self._inlines(p, cell_node.inlines, run, _Format(bold=r == 0 and t.header_bold))
-                if r == 0:
+                self._inlines(p, cell_node.inlines, run, _Format(bold=is_header and t.header_bold))
+                if is_header:
                     ox.shade_cell(cell, t.header_fill)
-                elif t.zebra and r % 2 == 0:
+                elif t.zebra and body_index % 2 == 1:  # every second body row, as in HTML
                     ox.shade_cell(cell, t.zebra_fill)
+        if len(rows) <= KEEP_TOGETHER_ROWS:  # a short table moves to the next page whole
+            for row in table.rows[:-1]:
+                for cell in row.cells:
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
         ox.set_fixed_widths(table, self._column_widths(rows, width, run.text_width_twips))
-        self._add_paragraph(run, "Table Text")  # room after the table
+        self._add_paragraph(run, "Table Text")  # room after the table; Word needs a paragraph there
 
     @staticmethod
     def _column_widths(rows, width: int, total: int) -> list[int]:
         texts = [[plain_text(row[c]) if c < len(row) else "" for row in rows] for c in range(width)]
         # widths in twips: an average character is about half the table font's size
-        return [int(w) for w in column_widths(texts, total, char_width=105, padding=200)]
+        widths = [int(w) for w in column_widths(texts, total, char_width=105, padding=200)]
+        widths[-1] += total - sum(widths)  # rounding: the grid adds up to the text width exactly
+        return widths
 
     def _quote(self, node: Quote, run: _Run, depth: int) -> None:
         for block in node.blocks:
@@ -393,6 +635,8 @@ class DocxWriter:
         ox.bottom_border(self._add_paragraph(run, "Rule"), run.style.colors.rule)
 
     def _reference(self, node: Reference, run: _Run, depth: int) -> None:
+        # The label is written, not generated by Word numbering: it must read exactly like
+        # the "[N]" citations that point here and like the other formats.
         p = self._add_paragraph(run, "Bibliography")
         p.add_run(f"{self._clean(node.label, run)}.\t" if node.label else "")
         self._inlines(p, node.inlines, run, _Format())
@@ -448,13 +692,12 @@ class DocxWriter:
 
     def _link(self, p, node: Link, run, fmt):
         url = safe_url(node.url)
-        linked = _Format(fmt.bold, fmt.italic, fmt.mono, True)
         if url is None or fmt.link_style:  # unsafe URL, or a link inside a link: text only
             self._inlines(p, node.inlines, run, fmt)
             return
-        pieces = [(plain_text(Paragraph(node.inlines)), linked)]
+        pieces = [(plain_text(Paragraph(node.inlines)), _Format(fmt.bold, fmt.italic, fmt.mono, True))]
         if url.startswith("#"):
-            self._link_runs(p, None, url[1:], pieces, run)
+            self._link_runs(p, None, self._anchor(url[1:], run), pieces, run)
         else:
             self._link_runs(p, url, None, pieces, run)
 
@@ -463,10 +706,11 @@ class DocxWriter:
         if fmt.link_style:
             self._styled_run(p, f"[{label}]", fmt, run)
             return
-        self._link_runs(p, None, node.ref_id, [(f"[{label}]", _Format(fmt.bold, fmt.italic, False, True))], run)
+        self._link_runs(p, None, self._anchor(node.ref_id, run),
+                        [(f"[{label}]", _Format(fmt.bold, fmt.italic, False, True))], run)
 
     def _link_runs(self, p, url, anchor, pieces, run: _Run) -> None:
-        link = ox.add_hyperlink(p, url=url, anchor=anchor[:40] if anchor else None)
+        link = ox.add_hyperlink(p, url=url, anchor=anchor)
         for text, fmt in pieces:
             ox.move_run_into(self._styled_run(p, text, fmt, run), link)
 
@@ -478,10 +722,8 @@ class DocxWriter:
     # ------------------------------------------------------------- helpers
     @staticmethod
     def _style_id(run: _Run, name: str) -> str:
-        """python-docx looks a style up by name with a linear scan on every use; on a long
-        document that dominated the run time, so ids are resolved once per name."""
-        if name not in run.style_ids:
-            run.style_ids[name] = run.document.styles[name].style_id
+        """The id of a style `_styles` made sure of. (python-docx looks a style up by name
+        with a linear scan on every use, which dominated the run time on long documents.)"""
         return run.style_ids[name]
 
     def _add_paragraph(self, run: _Run, style_name: str, text: str = ""):
@@ -490,9 +732,14 @@ class DocxWriter:
         return p
 
     @staticmethod
-    def _bookmark(p, name: str, run: _Run) -> None:
+    def _anchor(target_id: str, run: _Run) -> str:
+        return run.bookmark_names.get(target_id) or xml_safe(target_id)[:BOOKMARK_NAME_MAX]
+
+    @staticmethod
+    def _bookmark(p, node_id: str, run: _Run) -> None:
         run.bookmark_ids += 1
-        ox.add_bookmark(p, name[:40], run.bookmark_ids)
+        ox.add_bookmark(p, run.bookmark_names.get(node_id) or xml_safe(node_id)[:BOOKMARK_NAME_MAX],
+                        run.bookmark_ids)
 
 
 writer = DocxWriter()
