@@ -110,7 +110,8 @@ def _block_outline(block, indent: str) -> list[str]:
 
 def test_there_is_a_fixture_for_every_feature():
     names = {p.stem for p in CASES}
-    wanted = {"layout-one-per-line", "layout-blank-separated", "layout-hard-wrapped", "crlf-and-cr",
+    wanted = {"layout-one-per-line", "layout-blank-separated", "layout-hard-wrapped",
+              "layout-hard-wrapped-no-blanks", "cjk-hard-wrapped", "keywords-labelled", "keywords-single", "crlf-and-cr",
               "tabs-and-blank-edges", "headings-bare", "headings-numbered", "headings-caps-levels",
               "explicit-markup", "front-matter-fields", "front-matter-yaml", "setext-byline",
               "lists-bullets", "lists-ordered-kinds", "lists-nested-continuation", "tables",

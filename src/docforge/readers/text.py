@@ -3,7 +3,7 @@
 A feed is an article with its markup stripped: a title line, bare-line headings, one
 paragraph per line (or blank-line separated, or hard-wrapped), `- * •` bullets,
 `1.` items, pipe tables, a References section and a trailing keyword line. The reader
-recovers that structure in three passes, each a list of small named rules tried in
+recovers that structure in four passes, each a list of small named rules tried in
 order (the markdown-it-py / mistune style); `explain()` reports, per block, the rule
 that decided it.
 
@@ -23,14 +23,21 @@ that decided it.
    heading (References, Sources, Bibliography, Notes, Further reading, Works cited,
    参考文献, 参考资料 ...) as a References block, URLs and DOIs into Reference.url;
    numbered section headings (`2.1 Data` -> level 2; a lone `1. Introduction` followed
-   by body text); lists nested by indentation with wrapped continuation lines; quotes;
-   a References-like heading line; bare-line headings; paragraphs (hard-wrapped lines
-   unwrapped, never across a list, table or heading).
+   by body text, or `3.` right after numbered sections 1 and 2); lists nested by
+   indentation with wrapped continuation lines (a change of bullet character starts a
+   new list); quotes; a References-like heading line; bare-line headings; paragraphs.
    A bare line is a heading when it is short, has no sentence punctuation at its end
-   (a `?` is fine, a `!` only on a short line followed by body text; trailing emoji and
-   closing quotes are looked through), holds no URL, at most one comma, is not made of
-   function words only nor ends in one ("... looks like"), and something follows it.
-   No rule depends on English capitalisation: CJK lines are measured in characters.
+   (a `?` is fine, a `!` only on a short line followed by body text and not right under
+   a heading; trailing emoji and closing quotes are looked through), holds no URL, at
+   most one comma (none if it is long), is not made of function words only nor ends in
+   one ("... looks like"), and something follows it. Two heading-like lines in a row
+   are both headings (a section and its first subsection).
+   Paragraphs: in blank-separated text a run of lines is one paragraph (a short heading
+   atop a longer line is split off); in hard-wrapped text without blank lines a line
+   continues the previous one only if its first word would not have fitted on it (a
+   greedy wrapper moved it down), so headings and short paragraph ends stay apart.
+   Wide (CJK) characters count two columns and are joined without a space.
+   No rule depends on English capitalisation alone: CJK lines are measured in characters.
 4. Afterwards (POST_RULES): the lists of a last section titled Resources/Links/Further
    reading ... become references; heading levels from evidence (`#` counts shifted so
    the top one is 1, numbering depth, ALL-CAPS over mixed-case headings), else 1;
@@ -57,7 +64,7 @@ from ..model import (BulletList, Cell, CodeBlock, Document, Heading, ListItem, M
                      map_tree, plain_text)
 from ..options import ReadOptions
 from .text_inline import link_citations, parse_inlines, urls_in
-from .text_lines import FENCE, UNESCAPED_PIPE, Line, classify, collapse
+from .text_lines import UNESCAPED_PIPE, Line, classify, collapse
 
 # Headings that make the lists after them references, wherever they are.
 REFERENCE_HEADINGS = frozenset({
@@ -430,9 +437,19 @@ def measure_layout(state: ParseState) -> None:
     if not 30 <= width <= 100 or len(runs) < 3:
         return
     # a wrapped line runs on: it reached the width and does not end a sentence
-    wrapped = sum(1 for a, _ in runs if _reaches(a, width) and core_end(a.text) not in ".!?。！？:")
-    state.layout.hard_wrapped = wrapped * 2 >= len(runs)
-    state.layout.width = width if state.layout.hard_wrapped else 0
+    wrapped = sorted(columns(a.raw.rstrip()) for a, _ in runs
+                     if _reaches(a, width) and core_end(a.text) not in ".!?。！？:")
+    state.layout.hard_wrapped = len(wrapped) * 2 >= len(runs)
+    if not state.layout.hard_wrapped:
+        return
+    # The wrap width: the longest line that surely ran on (the next starts in lower case,
+    # mid-sentence); without case (CJK), the longest line that ran on, ignoring a few
+    # outliers (a long heading right above its paragraph also "runs on").
+    surely = sorted(columns(a.raw.rstrip()) for a, b in runs if b.text[:1].islower())
+    if len(surely) >= 3:
+        state.layout.width = surely[len(surely) - 1 - len(surely) // 30]
+    else:
+        state.layout.width = wrapped[max(0, len(wrapped) - 1 - max(2, len(wrapped) // 30))]
 
 
 def index_lines(state: ParseState) -> None:
@@ -710,8 +727,8 @@ def _collect_items(state: ParseState, pos: int, kinds: tuple, same_kind: bool):
             items[-1][2].append(collapse(ln.raw))
             end += 1
             continue
-        if items and ln.kind == "text" and state.layout.hard_wrapped and lines[end - 1].kind != "blank" \
-                and _is_full(state, lines[end - 1]):
+        if items and ln.kind == "text" and lines[end - 1].kind != "blank" and ln.text[:1].islower() \
+                and wraps_into(state, lines[end - 1], ln):  # an unindented continuation
             items[-1][2].append(ln.text)
             end += 1
             continue
@@ -719,9 +736,18 @@ def _collect_items(state: ParseState, pos: int, kinds: tuple, same_kind: bool):
     return items, end
 
 
-def _is_full(state: ParseState, line: Line) -> bool:
-    """In hard-wrapped text, a line that reached the wrap width (so the next one continues it)."""
-    return state.layout.width > 0 and _reaches(line, state.layout.width)
+def wraps_into(state: ParseState, line: Line, nxt: Line) -> bool:
+    """In hard-wrapped text, whether `nxt` continues `line`: a wrapping editor moved the
+    next word down only because it did not fit (line + space + that word exceed the
+    width), and a line longer than the width was not wrapped at all (a long heading)."""
+    width = state.layout.width
+    if width <= 0 or not nxt.text:
+        return False
+    used = columns(line.raw.rstrip())
+    if used > width:
+        return False
+    first = nxt.text[0] if is_cjk(nxt.text[0]) else nxt.text.split(" ", 1)[0][:200]
+    return used + 1 + columns(first) > width - 1
 
 
 def _reaches(line: Line, width: int) -> bool:
@@ -838,9 +864,8 @@ def bare_line_heading(state: ParseState, pos: int) -> Optional[int]:
         # "Heading\nbody..." with no blank between: a heading only atop a longer text line
         if len(line.text) >= 0.6 * len(nxt.text) or line.text.endswith(","):
             return None
-    if state.layout.hard_wrapped and nxt.kind == "text" and not state.blank_after(pos) and (
-            _is_full(state, line)):
-        return None
+    if nxt.kind == "text" and not state.blank_after(pos) and wraps_into(state, line, nxt):
+        return None  # the first line of a wrapped paragraph
     _heading(state, 1, line.text, rule, line, line)
     return pos + 1
 
@@ -860,7 +885,7 @@ def text_paragraph(state: ParseState, pos: int) -> Optional[int]:
                 break
             if end + 1 < state.end and state.lines[end + 1].kind in ("underline", "table_sep"):
                 break
-            if not (layout.blank_separated or layout.hard_wrapped and _is_full(state, state.lines[end - 1])):
+            if not (layout.blank_separated or wraps_into(state, state.lines[end - 1], ln)):
                 break
             parts.append(ln.text if ln.kind != "table_row" else collapse(ln.raw))
             end += 1
