@@ -183,6 +183,11 @@ def _child_field_names(cls: type) -> tuple[str, ...]:
 # is too slow to call per node on a 10 MB document.
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {cls: _child_field_names(cls) for cls in NODE_TYPES}
 _CHILD_FIELDS[Document] = ("blocks",)
+# The same without the fields that hold only inlines, for traversals that act on blocks.
+_INLINE_FIELDS = ("inlines", "caption")
+_BLOCK_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(n for n in names if n not in _INLINE_FIELDS) for cls, names in _CHILD_FIELDS.items()
+    if cls not in INLINE_TYPES}
 
 
 def children(node: object) -> Iterator[object]:
@@ -202,17 +207,19 @@ def _nodes_in(value: object) -> Iterator[object]:
         yield value
 
 
-def walk(node: object) -> Iterator[object]:
-    """Yield `node` and every node below it, depth first, in document order.
+def walk(node: object, inlines: bool = True) -> Iterator[object]:
+    """Yield `node` and every node below it, depth first, in document order; with
+    `inlines=False`, blocks only (inline content is not entered, which is much faster).
 
     Iterative, so 300-deep nesting cannot hit Python's recursion limit.
     """
+    child_fields = _CHILD_FIELDS if inlines else _BLOCK_CHILD_FIELDS
     stack = [node]
     pop, extend = stack.pop, stack.extend
     while stack:
         current = pop()
         yield current
-        names = _CHILD_FIELDS.get(type(current))
+        names = child_fields.get(type(current))
         if names:
             kids = [k for name in names for k in _nodes_in(getattr(current, name))]
             if kids:
@@ -220,13 +227,17 @@ def walk(node: object) -> Iterator[object]:
                 extend(kids)
 
 
-def map_tree(node: object, fn: Callable[[object], object]) -> object:
+def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type] | None = None) -> object:
     """Rebuild `node` bottom-up, replacing every node n by fn(n) after its children were mapped.
 
     `fn` returns the node unchanged (the same object) when it has nothing to do; untouched
-    subtrees are shared, not copied.
+    subtrees are shared, not copied. `only`, when given, names the node classes `fn` acts
+    on: it is called for those alone, and inline content (a node's `inlines`, a table's
+    `caption`) is not entered at all unless `only` holds an inline class. On a large
+    document that skips most of the nodes.
     """
-    child_fields = _CHILD_FIELDS
+    child_fields = _CHILD_FIELDS if only is None or not only.isdisjoint(INLINE_TYPES) else _BLOCK_CHILD_FIELDS
+    acts_on = only
 
     def rebuild(value: object) -> object:
         cls = type(value)
@@ -249,7 +260,7 @@ def map_tree(node: object, fn: Callable[[object], object]) -> object:
                 changes[name] = new
         if changes:
             value = _replace(value, changes)
-        return fn(value)
+        return fn(value) if acts_on is None or cls in acts_on else value
 
     return rebuild(node)
 
@@ -263,6 +274,11 @@ def _replace(node: object, changes: dict) -> object:
 def plain_text(node: object) -> str:
     """The text of a node and its descendants: inlines joined as they are, blocks separated by
     spaces, whitespace collapsed. Iterative, like walk()."""
+    cls = type(node)
+    if cls is Paragraph or cls is Heading or cls is Cell:  # the usual case: text only, no walk
+        texts = [i.text for i in node.inlines if type(i) is Text]  # type: ignore[union-attr]
+        if len(texts) == len(node.inlines):  # type: ignore[union-attr]
+            return " ".join("".join(texts).split())
     parts: list[str] = []
     for current in walk(node):
         cls = type(current)

@@ -32,14 +32,20 @@ def slugify(text: str, fallback: str = "section") -> str:
 
 
 class _UniqueIds:
+    """Hands out ids not taken yet: `wanted`, else `wanted-1`, `wanted-2`, ..."""
+
     def __init__(self, taken: set[str] | None = None) -> None:
         self.taken = set(taken or ())
+        self.next_suffix: dict[str, int] = {}  # so a heading repeated n times costs O(n), not O(n²)
 
     def claim(self, wanted: str) -> str:
-        candidate, n = wanted, 1
-        while candidate in self.taken:
+        candidate, n = wanted, self.next_suffix.get(wanted, 1)
+        if candidate in self.taken:
             candidate = f"{wanted}-{n}"
-            n += 1
+            while candidate in self.taken:
+                n += 1
+                candidate = f"{wanted}-{n}"
+            self.next_suffix[wanted] = n + 1
         self.taken.add(candidate)
         return candidate
 
@@ -143,36 +149,36 @@ def _chain(*fixers):
 
 def label_references(doc: Document) -> Document:
     """Give every Reference a label (its number) and a unique id "ref-LABEL"."""
-    return map_tree(doc, _references_fixer()[0])  # type: ignore[return-value]
+    return map_tree(doc, _references_fixer()[0], frozenset({Reference}))  # type: ignore[return-value]
 
 
 def number_tables(doc: Document, prefix: str = "Table") -> Document:
     """Number tables in document order: label "Table N", id "table-N" unless the reader set one."""
-    return map_tree(doc, _tables_fixer(prefix)[0])  # type: ignore[return-value]
+    return map_tree(doc, _tables_fixer(prefix)[0], frozenset({Table}))  # type: ignore[return-value]
 
 
 def square_tables(doc: Document) -> Document:
     """Pad every table row (header included) with empty cells to the widest row, and the
     alignments to the same width, so writers can rely on a rectangular grid."""
-    return map_tree(doc, _square_table)  # type: ignore[return-value]
+    return map_tree(doc, _square_table, frozenset({Table}))  # type: ignore[return-value]
 
 
 def assign_heading_ids(doc: Document) -> Document:
     """Give every heading a unique id: its own if set, else a slug of its text, never one
     that a reference or table already uses."""
-    taken = {n.id for n in walk(doc) if isinstance(n, (Reference, Table)) and n.id}
-    return map_tree(doc, _heading_ids_fixer(taken))  # type: ignore[return-value]
+    taken = {n.id for n in walk(doc, inlines=False) if isinstance(n, (Reference, Table)) and n.id}
+    return map_tree(doc, _heading_ids_fixer(taken), frozenset({Heading}))  # type: ignore[return-value]
 
 
 def number_headings(doc: Document) -> Document:
     """Prefix heading text with its section number ("2.1 ") — every writer then shows the same."""
-    return map_tree(doc, _heading_numbers_fixer())  # type: ignore[return-value]
+    return map_tree(doc, _heading_numbers_fixer(), frozenset({Heading}))  # type: ignore[return-value]
 
 
 def resolve_citations(doc: Document) -> Document:
     """A CitationRef whose target does not exist becomes the text it was written as."""
-    known = {n.id for n in walk(doc) if isinstance(n, Reference)}
-    return map_tree(doc, _citations_fixer(known))  # type: ignore[return-value]
+    known = {n.id for n in walk(doc, inlines=False) if isinstance(n, Reference)}
+    return map_tree(doc, _citations_fixer(known), frozenset({CitationRef}))  # type: ignore[return-value]
 
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
@@ -196,11 +202,12 @@ def prepare(doc: Document, style=None) -> Document:
     numbering, which is applied only when the theme asks for it."""
     references, reference_ids = _references_fixer()
     tables, table_ids = _tables_fixer(style.table.caption_prefix if style else "Table")
-    doc = map_tree(doc, _chain(_square_table, references, tables))  # type: ignore[assignment]
+    doc = map_tree(doc, _chain(_square_table, references, tables),
+                   frozenset({Table, Reference}))  # type: ignore[assignment]
     second = [_heading_ids_fixer(reference_ids | table_ids), _citations_fixer(set(reference_ids))]
     if style is not None and style.headings.numbering:
         second.append(_heading_numbers_fixer())
-    doc = map_tree(doc, _chain(*second))  # type: ignore[assignment]
+    doc = map_tree(doc, _chain(*second), frozenset({Heading, CitationRef}))  # type: ignore[assignment]
     return normalize_language(doc, style.text.language if style else "en")
 
 
@@ -218,7 +225,7 @@ def outline(doc: Document, max_level: int = 6) -> tuple[OutlineEntry, ...]:
     Levels are made consecutive (a level-3 heading directly under a level-1 one becomes
     its child) so that every consumer gets a well-formed tree.
     """
-    flat = [(n.level, plain_text(n), n.id) for n in walk(doc)
+    flat = [(n.level, plain_text(n), n.id) for n in walk(doc, inlines=False)
             if isinstance(n, Heading) and n.level <= max_level]
 
     root: list = []

@@ -318,6 +318,25 @@ def test_property_any_text_reads_without_losing_letters_or_digits(lines):
     assert not missing, (missing, outline(doc))
 
 
+_LINE_STARTS = "\\#=*_>[(0123456789-•–·+・●○■□▪◦‣⁃➢►|:`~ \taAbBiIvVxXlLzé参"
+
+
+_line_heads = st.sampled_from(["", " ", "\t", "1", "12", "2.1", "(", "[3]", "a", "iv", "B", "xxxviii",
+                                "-", "--", "*", "_", "=", "#", "##", ">", "|", "\\", "•", "・", "```"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.builds(lambda head, tail: head + tail, _line_heads,
+                 st.text(alphabet=_LINE_STARTS + ".) ", max_size=10)) | st.text(max_size=30))
+def test_property_the_plain_line_shortcut_never_changes_a_reading(raw):
+    """classify_line sends lines MAYBE_MARKED rejects straight to text_line: any rule before
+    text_line must agree that such a line is plain text."""
+    stripped = raw.strip()
+    full = next(found for rule in text_lines.LINE_RULES if (found := rule(raw, stripped)) is not None)
+    assert text_lines.classify_line(1, raw).kind == full[0]
+    assert text_lines.classify_line(1, raw).text == full[1]
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=400))
 def test_property_any_characters_give_a_document(text):

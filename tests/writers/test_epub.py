@@ -1,4 +1,5 @@
 import io
+import re
 import zipfile
 
 import pytest
@@ -101,12 +102,21 @@ def test_same_input_same_bytes_and_source_date_epoch(monkeypatch):
         assert z.infolist()[1].date_time == (2023, 11, 14, 22, 13, 20)
 
 
-def test_identifier_is_stable_and_overridable():
-    from docforge.writers.epub import stable_identifier
-    assert stable_identifier(rich_document()) == stable_identifier(rich_document())
-    assert stable_identifier(rich_document()) != stable_identifier(Document(Meta(title="other")))
+def _book_identifier(doc) -> str:
+    with zipfile.ZipFile(io.BytesIO(docforge.write(doc, "epub"))) as book:
+        opf = book.read("EPUB/content.opf").decode()
+    return re.search(r'<dc:identifier id="id">([^<]+)</dc:identifier>', opf).group(1)
+
+
+def test_identifier_is_stable_changes_with_the_content_and_is_overridable():
+    first = _book_identifier(rich_document())
+    assert first.startswith("urn:uuid:") and first == _book_identifier(rich_document())
+    assert first != _book_identifier(Document(Meta(title="other")))
+    edited = rich_document()
+    edited = Document(edited.meta, edited.blocks + (Paragraph((Text("one more line"),)),))
+    assert first != _book_identifier(edited)
     given = Document(Meta(title="x", extra=(("identifier", "isbn:9780000000000"),)))
-    assert stable_identifier(given) == "isbn:9780000000000"
+    assert _book_identifier(given) == "isbn:9780000000000"
 
 
 def test_hostile_text_is_inert_and_reported():

@@ -72,6 +72,7 @@ REFERENCE_HEADINGS = frozenset({
     "further reading", "works cited", "literature", "citations", "footnotes",
     "参考文献", "参考资料", "參考資料", "參考文獻", "出典", "参考", "引用", "注释", "註釋",
     "источники", "литература", "список литературы", "примечания"})
+LONGEST_REFERENCE_HEADING = 40  # with numbering and a colon around the longest name above
 # Headings that do so only for the document's last section, when it holds lists only.
 RESOURCE_HEADINGS = frozenset({
     "resources", "links", "useful links", "further resources", "additional resources",
@@ -125,11 +126,18 @@ def is_cjk(ch: str) -> bool:
 
 def columns(text: str) -> int:
     """Display width: wide (CJK) characters take two columns, as a wrapping editor counts."""
-    return len(text) + sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    if text.isascii():  # the common case, and no wide character is below U+1100
+        return len(text)
+    width = unicodedata.east_asian_width
+    return len(text) + sum(1 for ch in text if ch >= "\u1100" and width(ch) in "WF")
+
+
+CJK_CHARACTER = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff00-\uffef]")
 
 
 def has_cjk(text: str) -> bool:
-    return any(is_cjk(ch) for ch in text[:200])
+    """Whether the first 200 characters hold one that `is_cjk`."""
+    return not text.isascii() and CJK_CHARACTER.search(text, 0, 200) is not None
 
 
 def core_end(text: str) -> str:
@@ -212,7 +220,8 @@ def looks_like_names(text: str) -> bool:
 
 
 def is_reference_heading(text: str) -> bool:
-    return normalize_heading(text) in REFERENCE_HEADINGS
+    # no reference heading is longer than this, so most headings skip the normalising
+    return len(text) <= LONGEST_REFERENCE_HEADING and normalize_heading(text) in REFERENCE_HEADINGS
 
 
 def normalize_heading(text: str) -> str:
@@ -1013,7 +1022,8 @@ def citation_links(state: ParseState) -> None:
     # map_tree recurses about four frames per list level; CPython 3.11 does that without
     # growing the C stack, so raising the limit to what this document needs is safe
     with deep_recursion(max(20_000, 8 * state.deepest_list + 1_000)):
-        state.blocks = [b if type(b) is References else map_tree(b, fix) for b in state.blocks]
+        state.blocks = [b if type(b) in (References, Heading) else fix(b) if type(b) is Paragraph
+                        else map_tree(b, fix, frozenset({Paragraph, Cell})) for b in state.blocks]
 
 
 PostRule = Callable[[ParseState], None]

@@ -193,10 +193,18 @@ LINE_RULES: tuple[LineRule, ...] = (
 )
 
 
+# Every line a rule before text_line can match starts like this or holds a pipe; the rest
+# (most prose lines) go straight to text_line. tests/readers/test_text.py checks that this
+# never changes a line's reading.
+MAYBE_MARKED = re.compile(r"[\\#=*_>\[(0-9\-•–·+・●○■□▪◦‣⁃➢►]|[A-Za-z]{1,8}[.)]")
+PLAIN_RULES: tuple[LineRule, ...] = (text_line,)
+
+
 def classify_line(number: int, raw: str) -> Line:
     """The Line for `raw` by the first matching rule of LINE_RULES (outside fences)."""
     stripped = raw.strip()
-    for rule in LINE_RULES:
+    marked = not stripped or "|" in stripped or MAYBE_MARKED.match(stripped)
+    for rule in LINE_RULES if marked else PLAIN_RULES:
         found = rule(raw, stripped)
         if found is not None:
             kind, text, marker = found

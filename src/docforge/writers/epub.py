@@ -5,7 +5,7 @@ the HTML page of one document look like siblings; the stylesheet is the same the
 The book has a title page, one XHTML file per top-level section, a navigation document
 (nested TOC and landmarks) and an NCX. Output is deterministic: the identifier is derived
 from the content unless meta gives one, dcterms:modified comes from SOURCE_DATE_EPOCH (or
-a fixed date), and the zip is re-packed with fixed timestamps, `mimetype` first and stored.
+a fixed date), and the zip is written with fixed timestamps, `mimetype` first and stored.
 This writer never renumbers anything and never fetches resources.
 """
 from __future__ import annotations
@@ -14,18 +14,19 @@ import hashlib
 import io
 import re
 import uuid
+import zipfile
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
 from ebooklib import epub
 
 from ..errors import Diagnostic
-from ..model import Document, Heading, Reference, Table, walk
+from ..model import Document, Heading, Meta, Reference, Table, walk
 from ..options import WriteOptions
 from ..style import Style
 from ..transforms import OutlineEntry, outline
-from .common import repack_zip
 from .html import BodyRenderer, theme_css
+from .zipfiles import FixedTimeZip
 
 CSS_PATH = "style/docforge.css"
 _W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -64,13 +65,35 @@ def split_sections(doc: Document) -> list[tuple]:
     return [tuple(g) for g in groups if g]
 
 
-def stable_identifier(doc: Document) -> str:
-    """urn:uuid derived from the document's content: the same text gives the same book id."""
-    for key, value in doc.meta.extra:
+def stable_identifier(meta: Meta, pages: Iterable[bytes]) -> str:
+    """The book id: meta's `identifier` if given, else a urn:uuid derived from the metadata
+    and the rendered pages, so the same document gives the same id (and a changed one a
+    new id) without serialising the whole tree a second time."""
+    for key, value in meta.extra:
         if key == "identifier" and value.strip():
             return value.strip()
-    digest = hashlib.sha256(repr(doc).encode("utf-8", "surrogatepass")).hexdigest()
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'docforge:' + digest)}"
+    digest = hashlib.sha256(repr(meta).encode("utf-8", "surrogatepass"))
+    for page in pages:
+        digest.update(page)
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'docforge:' + digest.hexdigest())}"
+
+
+class _ZipWriter(epub.EpubWriter):
+    """ebooklib's writer, writing the zip once, deterministically: one fixed timestamp and
+    mode for every member (ebooklib stamps the current time), `mimetype` first and stored.
+    Saves compressing the book twice (once by ebooklib, once to re-stamp it)."""
+
+    def __init__(self, out: BinaryIO, book, options: dict, date_time: tuple) -> None:
+        super().__init__(out, book, options)
+        self.date_time = date_time
+
+    def write(self) -> None:
+        self.out = FixedTimeZip(self.file_name, self.date_time)
+        self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        self._write_container()
+        self._write_opf()
+        self._write_items()
+        self.out.close()
 
 
 class EpubWriter:
@@ -89,7 +112,7 @@ class EpubWriter:
             name = "text/front.xhtml" if (index == 0 and has_front) else f"text/section-{index + (0 if has_front else 1):03d}.xhtml"
             state.chunks.append((name, blocks))
             for block in blocks:
-                for node in walk(block):
+                for node in walk(block, inlines=False):
                     if isinstance(node, (Heading, Reference, Table)) and node.id:
                         state.file_of.setdefault(node.id, name)
 
@@ -97,7 +120,6 @@ class EpubWriter:
         title = _clean(doc.meta.title).strip() or "Untitled"
         book = epub.EpubBook()
         book.FOLDER_NAME = "EPUB"
-        book.set_identifier(stable_identifier(doc))
         book.set_title(_clean(title) or "Untitled")
         book.set_language(language)
         for number, author in enumerate(doc.meta.authors, 1):
@@ -129,6 +151,7 @@ class EpubWriter:
             pages.append(self._page(book, name.split("/")[-1].removesuffix(".xhtml"), name,
                                     page_title or title, language, body, "bodymatter"))
 
+        book.set_identifier(stable_identifier(doc.meta, (page.get_content() for page in pages)))
         book.toc = self._toc(outline(doc), state, title_page, title)
         book.add_item(epub.EpubNcx())
         nav = epub.EpubNav(title=_clean(style.toc.title) or "Contents")
@@ -142,11 +165,13 @@ class EpubWriter:
                       {"type": "text", "href": first_body.file_name, "title": "Start"}]
 
         raw = io.BytesIO()
-        epub.write_epub(raw, book, {"mtime": options.timestamp().replace(tzinfo=None),
-                                    "epub3_landmark": True, "landmark_title": "Landmarks", "epub3_pages": False,
-                                    "play_order": {"enabled": True, "start_from": 1}})
-        out.write(repack_zip(raw.getvalue(), options.timestamp().timetuple()[:6], first="mimetype",
-                             stored=("mimetype",)))
+        writer = _ZipWriter(raw, book, {"mtime": options.timestamp().replace(tzinfo=None),
+                                        "epub3_landmark": True, "landmark_title": "Landmarks",
+                                        "epub3_pages": False, "play_order": {"enabled": True, "start_from": 1}},
+                            options.timestamp().timetuple()[:6])
+        writer.process()
+        writer.write()
+        out.write(raw.getvalue())
         return self.renderer.finish(run) + state.diagnostics
 
     # ------------------------------------------------------------- pieces

@@ -52,7 +52,7 @@ class BodyRenderer:
         self.hr = "<hr/>" if xhtml else "<hr>"
 
     def new_run(self, doc: Document, href_for: Callable[[str], str] | None = None) -> _Run:
-        labels = {n.id: n.label for n in walk(doc) if isinstance(n, Reference)}
+        labels = {n.id: n.label for n in walk(doc, inlines=False) if isinstance(n, Reference)}
         return _Run(labels, href_for or (lambda id_: f"#{id_}"))
 
     # ------------------------------------------------------------- text

@@ -66,7 +66,7 @@ class PandocJsonWriter:
         return json.dumps(self.to_ast(doc), ensure_ascii=False, separators=(",", ":"))
 
     def to_ast(self, doc: Document) -> dict:
-        run = _Run({n.id: n.label for n in walk(doc) if isinstance(n, Reference)})
+        run = _Run({n.id: n.label for n in walk(doc, inlines=False) if isinstance(n, Reference)})
         return {"pandoc-api-version": API_VERSION, "meta": self._meta(doc.meta),
                 "blocks": [self._block(b, run) for b in doc.blocks]}
 

@@ -215,8 +215,8 @@ class PdfWriter:
 
         visit(outline(doc), 0)
         run = _Run(style, fonts, _paragraph_styles(style, fonts, language),
-                   {n.id: n.label for n in walk(doc) if isinstance(n, Reference)},
-                   {n.id for n in walk(doc) if isinstance(n, (Heading, Reference, Table)) and n.id},
+                   {n.id: n.label for n in walk(doc, inlines=False) if isinstance(n, Reference)},
+                   {n.id for n in walk(doc, inlines=False) if isinstance(n, (Heading, Reference, Table)) and n.id},
                    depth_of, frame_width,
                    page[1] - (style.page.margin_top + style.page.margin_bottom) * mm, style.colors.link)
         story = self._title_block(doc, run)
