@@ -103,6 +103,11 @@ def test_user_errors(tmp_path):
          "unknown encoding"),
         (["convert", bad_json, "--to", "html", "-o", tmp_path / "j.html"], 6, "bad.json: not JSON"),
         (["convert", SEED, "--to", "html,json", "-o", "-"], 2, "one input and one format"),
+        (["convert", SEED, "--bogus"], 2, "unrecognized arguments: --bogus"),
+        (["convert", SEED, "--paper", "B5", "--to", "pdf"], 2, "'B5' is not a paper size"),
+        (["convert", SEED, "-j", "-1", "--to", "html"], 2, "-1 is below the minimum 0"),
+        (["convert"], 2, "the following arguments are required: INPUT"),
+        (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
     ]
     if os.geteuid() != 0:  # root reads anything; the permission case needs a normal user
         cases.append((["convert", unreadable, "--to", "html"], 3, "permission denied"))

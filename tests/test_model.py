@@ -1,4 +1,4 @@
-from dataclasses import FrozenInstanceError
+from docforge.records import FrozenInstanceError
 
 import pytest
 

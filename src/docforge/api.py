@@ -10,7 +10,6 @@ import io as _io
 import os
 import sys
 import time
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Iterable, Sequence
 
@@ -19,6 +18,7 @@ from .errors import ConversionError, Diagnostic, DocforgeError, InputError, Outp
 from .io import atomic_write, decode, read_bytes
 from .model import Document, Meta, deep_recursion
 from .options import ReadOptions, WriteOptions
+from .records import replace
 from .style import Style, load_style
 from .transforms import prepare
 
@@ -100,15 +100,24 @@ def write(doc: Document, format: str, target: str | os.PathLike | BinaryIO | Non
 
 # ------------------------------------------------------------------ convert
 
-@dataclass
 class ConversionResult:
-    """What happened to one input: the files written, the diagnostics, or the error."""
-    source: str
-    outputs: list[Path] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    error: DocforgeError | None = None
-    skipped: bool = False
-    seconds: float = 0.0
+    """What happened to one input: the files written, the diagnostics, or the error.
+    (Filled in as the conversion goes, so a plain mutable class, not a record.)"""
+    __slots__ = ("source", "outputs", "diagnostics", "error", "skipped", "seconds")
+
+    def __init__(self, source: str, outputs: list[Path] | None = None,
+                 diagnostics: list[Diagnostic] | None = None, error: DocforgeError | None = None,
+                 skipped: bool = False, seconds: float = 0.0) -> None:
+        self.source = source
+        self.outputs = outputs if outputs is not None else []
+        self.diagnostics = diagnostics if diagnostics is not None else []
+        self.error = error
+        self.skipped = skipped
+        self.seconds = seconds
+
+    def __repr__(self) -> str:
+        state = f"failed: {self.error}" if self.error else "skipped" if self.skipped else f"{len(self.outputs)} written"
+        return f"ConversionResult({self.source!r}, {state})"
 
     @property
     def ok(self) -> bool:

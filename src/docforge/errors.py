@@ -6,11 +6,10 @@ exit: the CLI decides how to report.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Record):
     """Something a reader or writer noticed: shown by the CLI, returned by the library."""
     message: str
     line: int | None = None

@@ -1,6 +1,6 @@
 """The intermediate representation (IR): every reader produces it, every writer consumes it.
 
-Nodes are small frozen dataclasses with slots holding tuples, never lists, so a
+Nodes are small immutable records (records.Record: frozen, slotted, like dataclasses) holding tuples, never lists, so a
 Document can be hashed, compared and shared between threads and processes. Each
 node kind means one thing. The module holds data and the two generic tree
 helpers (`walk`, `map_tree`); it must never know about a file format.
@@ -12,46 +12,40 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from dataclasses import dataclass, field, fields
 from typing import Callable, Iterator, Union
+
+from .records import Record
 
 
 # ----------------------------------------------------------------- inlines
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(Record):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Emph:
+class Emph(Record):
     inlines: tuple["Inline", ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Strong:
+class Strong(Record):
     inlines: tuple["Inline", ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(Record):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Record):
     inlines: tuple["Inline", ...]
     url: str
 
 
-@dataclass(frozen=True, slots=True)
-class CitationRef:
+class CitationRef(Record):
     """An inline `[n]` marker pointing at the Reference whose id is `ref_id`."""
     ref_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class LineBreak:
+class LineBreak(Record):
     pass
 
 
@@ -60,41 +54,34 @@ Inline = Union[Text, Emph, Strong, Code, Link, CitationRef, LineBreak]
 
 # ----------------------------------------------------------------- blocks
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(Record):
     level: int
     inlines: tuple[Inline, ...]
     id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(Record):
     inlines: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ListItem:
+class ListItem(Record):
     blocks: tuple["Block", ...]
 
 
-@dataclass(frozen=True, slots=True)
-class BulletList:
+class BulletList(Record):
     items: tuple[ListItem, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class OrderedList:
+class OrderedList(Record):
     items: tuple[ListItem, ...]
     start: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(Record):
     inlines: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(Record):
     """A table; every row has as many cells as the header.
 
     `aligns` holds one of "default", "left", "center", "right" per column.
@@ -109,24 +96,20 @@ class Table:
     label: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(Record):
     blocks: tuple["Block", ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CodeBlock:
+class CodeBlock(Record):
     text: str
     language: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ThematicBreak:
+class ThematicBreak(Record):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(Record):
     """One entry of a References section: `id` is the anchor ("ref-3"), `label` what is shown ("3")."""
     id: str
     label: str
@@ -134,8 +117,7 @@ class Reference:
     url: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class References:
+class References(Record):
     entries: tuple[Reference, ...]
 
 
@@ -145,8 +127,7 @@ Block = Union[Heading, Paragraph, BulletList, OrderedList, ListItem, Table, Cell
 
 # ----------------------------------------------------------------- document
 
-@dataclass(frozen=True, slots=True)
-class Meta:
+class Meta(Record):
     """Document metadata. `extra` holds free keys as sorted (key, value) string pairs."""
     title: str = ""
     subtitle: str = ""
@@ -158,9 +139,8 @@ class Meta:
     extra: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    meta: Meta = field(default_factory=Meta)
+class Document(Record):
+    meta: Meta = Meta()
     blocks: tuple[Block, ...] = ()
 
 
@@ -176,7 +156,8 @@ NODE_TYPES: tuple[type, ...] = BLOCK_TYPES + INLINE_TYPES
 
 def _child_field_names(cls: type) -> tuple[str, ...]:
     """Names of the fields of `cls` that can hold nodes (tuples or nodes, not str/int)."""
-    return tuple(f.name for f in fields(cls) if not str(f.type) in ("str", "int", "bool"))
+    hints = cls.__annotations__
+    return tuple(name for name in cls._fields if str(hints[name]) not in ("str", "int", "bool"))
 
 
 # Per node class, the fields that may hold child nodes, computed once: dataclasses.fields()
@@ -266,7 +247,7 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
 
 
 def _replace(node: object, changes: dict) -> object:
-    values = {f.name: getattr(node, f.name) for f in fields(node)}  # type: ignore[arg-type]
+    values = {name: getattr(node, name) for name in node._fields}  # type: ignore[attr-defined]
     values.update(changes)
     return type(node)(**values)
 

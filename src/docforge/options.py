@@ -7,22 +7,21 @@ fields that do not concern it. Nothing here touches the environment except
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import datetime, timezone
+
+from .records import Record
 
 # Used when SOURCE_DATE_EPOCH is not set: a fixed date keeps outputs byte-identical
 # across runs (the zip format cannot store dates before 1980).
 FIXED_EPOCH = 315532800  # 1980-01-01T00:00:00Z
 
 
-@dataclass(frozen=True, slots=True)
-class ReadOptions:
+class ReadOptions(Record):
     encoding: str | None = None       # force a decoding instead of detecting it
     source_name: str = "<input>"      # shown in diagnostics
 
 
-@dataclass(frozen=True, slots=True)
-class WriteOptions:
+class WriteOptions(Record):
     fragment: bool = False            # html: body only
     toc: bool | None = None           # None: the theme decides
     paper: str | None = None          # pdf/docx: override the theme's page size ("A4", "Letter")

@@ -10,44 +10,35 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from .errors import StyleError
+from .records import Record, spec
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PAGE_SIZES_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "Letter": (215.9, 279.4),
                  "Legal": (215.9, 355.6)}
 
 
-def _choice(*values: str) -> dict:
-    return {"choices": values}
-
-
-_COLOR_META = {"color": True}
-
-
-@dataclass(frozen=True, slots=True)
-class PageStyle:
-    size: str = field(default="A4", metadata=_choice(*PAGE_SIZES_MM))
-    margin_top: float = field(default=25.0, metadata={"min": 0, "max": 100, "unit": "mm"})
-    margin_bottom: float = field(default=25.0, metadata={"min": 0, "max": 100, "unit": "mm"})
-    margin_left: float = field(default=25.0, metadata={"min": 0, "max": 100, "unit": "mm"})
-    margin_right: float = field(default=25.0, metadata={"min": 0, "max": 100, "unit": "mm"})
+class PageStyle(Record):
+    size: str = spec("A4", choices=tuple(PAGE_SIZES_MM))
+    margin_top: float = spec(25.0, min=0, max=100, unit="mm")
+    margin_bottom: float = spec(25.0, min=0, max=100, unit="mm")
+    margin_left: float = spec(25.0, min=0, max=100, unit="mm")
+    margin_right: float = spec(25.0, min=0, max=100, unit="mm")
     running_header: bool = True
     page_numbers: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class FontStyle:
+class FontStyle(Record):
     body: str = "DejaVu Serif"
     heading: str = "DejaVu Sans"
     mono: str = "DejaVu Sans Mono"
     fallback: tuple[str, ...] = ("DejaVu Sans", "Droid Sans Fallback", "WenQuanYi Zen Hei", "AR PL UMing CN")
-    size: float = field(default=11.0, metadata={"min": 5, "max": 36, "unit": "pt"})
-    line_height: float = field(default=1.45, metadata={"min": 0.8, "max": 3})
-    title_size: float = field(default=24.0, metadata={"min": 8, "max": 72, "unit": "pt"})
+    size: float = spec(11.0, min=5, max=36, unit="pt")
+    line_height: float = spec(1.45, min=0.8, max=3)
+    title_size: float = spec(24.0, min=8, max=72, unit="pt")
     heading_sizes: tuple[float, ...] = (17.0, 14.0, 12.5, 11.5, 11.0, 11.0)
     # CSS font stacks for HTML/EPUB, where the reader's fonts are used.
     css_body: str = 'Georgia, "DejaVu Serif", "Noto Serif CJK SC", serif'
@@ -55,61 +46,54 @@ class FontStyle:
     css_mono: str = '"DejaVu Sans Mono", Menlo, Consolas, monospace'
 
 
-@dataclass(frozen=True, slots=True)
-class ColorStyle:
-    text: str = field(default="#1a1a1a", metadata=_COLOR_META)
-    heading: str = field(default="#1f3a5f", metadata=_COLOR_META)
-    link: str = field(default="#1a5fb4", metadata=_COLOR_META)
-    muted: str = field(default="#5e6470", metadata=_COLOR_META)
-    rule: str = field(default="#c5cad3", metadata=_COLOR_META)
-    background: str = field(default="#ffffff", metadata=_COLOR_META)
+class ColorStyle(Record):
+    text: str = spec("#1a1a1a", color=True)
+    heading: str = spec("#1f3a5f", color=True)
+    link: str = spec("#1a5fb4", color=True)
+    muted: str = spec("#5e6470", color=True)
+    rule: str = spec("#c5cad3", color=True)
+    background: str = spec("#ffffff", color=True)
 
 
-@dataclass(frozen=True, slots=True)
-class SpacingStyle:
-    paragraph: float = field(default=7.0, metadata={"min": 0, "max": 48, "unit": "pt"})
-    heading_before: float = field(default=16.0, metadata={"min": 0, "max": 72, "unit": "pt"})
-    heading_after: float = field(default=6.0, metadata={"min": 0, "max": 72, "unit": "pt"})
-    list_indent: float = field(default=18.0, metadata={"min": 0, "max": 72, "unit": "pt"})
-    first_line_indent: float = field(default=0.0, metadata={"min": 0, "max": 72, "unit": "pt"})
+class SpacingStyle(Record):
+    paragraph: float = spec(7.0, min=0, max=48, unit="pt")
+    heading_before: float = spec(16.0, min=0, max=72, unit="pt")
+    heading_after: float = spec(6.0, min=0, max=72, unit="pt")
+    list_indent: float = spec(18.0, min=0, max=72, unit="pt")
+    first_line_indent: float = spec(0.0, min=0, max=72, unit="pt")
 
 
-@dataclass(frozen=True, slots=True)
-class TableStyle:
-    header_fill: str = field(default="#e6ecf3", metadata=_COLOR_META)
+class TableStyle(Record):
+    header_fill: str = spec("#e6ecf3", color=True)
     header_bold: bool = True
-    border_color: str = field(default="#aab3c0", metadata=_COLOR_META)
-    border_width: float = field(default=0.5, metadata={"min": 0, "max": 6, "unit": "pt"})
+    border_color: str = spec("#aab3c0", color=True)
+    border_width: float = spec(0.5, min=0, max=6, unit="pt")
     zebra: bool = True
-    zebra_fill: str = field(default="#f5f7fa", metadata=_COLOR_META)
-    font_scale: float = field(default=0.92, metadata={"min": 0.5, "max": 1.5})
+    zebra_fill: str = spec("#f5f7fa", color=True)
+    font_scale: float = spec(0.92, min=0.5, max=1.5)
     caption_prefix: str = "Table"
 
 
-@dataclass(frozen=True, slots=True)
-class HeadingStyle:
+class HeadingStyle(Record):
     numbering: bool = False
     keep_with_next: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class TocStyle:
+class TocStyle(Record):
     enabled: bool = False
-    depth: int = field(default=2, metadata={"min": 1, "max": 6})
+    depth: int = spec(2, min=1, max=6)
     title: str = "Contents"
 
 
-@dataclass(frozen=True, slots=True)
-class TextStyle:
-    align: str = field(default="left", metadata=_choice("left", "justify"))
+class TextStyle(Record):
+    align: str = spec("left", choices=("left", "justify"))
     hyphenate: bool = False
     language: str = "en"
     references_title: str = "References"
     keywords_label: str = "Keywords"
 
 
-@dataclass(frozen=True, slots=True)
-class Style:
+class Style(Record):
     name: str = "default"
     files: tuple[str, ...] = ()  # the theme files this style was loaded from (for --skip-unchanged)
     page: PageStyle = PageStyle()
@@ -225,13 +209,13 @@ def _build(data: dict, origin: str) -> Style:
 
 def _build_section(cls: type, values: dict, origin: str, section: str):
     hints = get_type_hints(cls)
-    known = {f.name: f for f in fields(cls)}
+    known = cls._fields
     kwargs = {}
     for key, value in values.items():
         if key not in known:
             raise StyleError(f"{origin}: unknown key `{key}` in [{section}]; known keys: "
                              + ", ".join(known))
-        kwargs[key] = _check(value, hints[key], known[key].metadata, origin, f"{section}.{key}")
+        kwargs[key] = _check(value, hints[key], cls._field_meta.get(key, {}), origin, f"{section}.{key}")
     return cls(**kwargs)
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
 
 from .model import (Cell, CitationRef, Document, Heading, Reference, References, Table, Text,
                     map_tree, plain_text, walk)
+from .records import Record, replace
 
 _SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)
 _SLUG_SPACE = re.compile(r"[\s_-]+", re.UNICODE)
@@ -211,8 +211,7 @@ def prepare(doc: Document, style=None) -> Document:
     return normalize_language(doc, style.text.language if style else "en")
 
 
-@dataclass(frozen=True, slots=True)
-class OutlineEntry:
+class OutlineEntry(Record):
     level: int
     text: str
     id: str

@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from ..errors import Diagnostic
@@ -63,6 +62,7 @@ from ..model import (BulletList, Cell, CodeBlock, Document, Heading, ListItem, M
                      Paragraph, Quote, Reference, References, Table, Text, ThematicBreak, deep_recursion,
                      map_tree, plain_text)
 from ..options import ReadOptions
+from ..records import Record, replace
 from .text_inline import link_citations, parse_inlines, urls_in
 from .text_lines import UNESCAPED_PIPE, Line, classify, collapse
 
@@ -106,8 +106,7 @@ MAX_CJK_HEADING_CHARS = 40
 MAX_EXCLAMATION_HEADING_WORDS = 6
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(Record):
     """Why one block (or metadata field) came out as it did: for `docforge inspect --explain`."""
     kind: str          # "heading", "paragraph", "bullet_list", "table", "references", "title", ...
     rule: str          # the name of the rule function that decided it
@@ -241,33 +240,41 @@ def join_wrapped(parts: list[str]) -> str:
 
 # ------------------------------------------------------------------ parse state
 
-@dataclass(slots=True)
 class Layout:
-    blank_separated: bool = False
-    hard_wrapped: bool = False
-    width: int = 0
+    """How the body is laid out (decided once by measure_layout)."""
+    __slots__ = ("blank_separated", "hard_wrapped", "width")
+
+    def __init__(self) -> None:
+        self.blank_separated = False
+        self.hard_wrapped = False
+        self.width = 0
 
 
-@dataclass(slots=True)
 class ParseState:
-    """Everything one parse builds. Rules read `lines` and append through `emit`."""
-    raw_lines: list[str]
-    lines: list[Line] = field(default_factory=list)
-    start: int = 0                     # first index of `lines` that is body
-    end: int = 0                       # one past the last body index
-    next_nonblank: list[int] = field(default_factory=list)
-    layout: Layout = field(default_factory=Layout)
-    meta: dict = field(default_factory=lambda: {"authors": [], "keywords": []})
-    blocks: list = field(default_factory=list)
-    decisions: list[Decision] = field(default_factory=list)        # parallel to blocks
-    meta_decisions: list[Decision] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    references_state: str = ""         # "", "heading", "intro", "entries"
-    heading_kinds: list = field(default_factory=list)  # (block index, "explicit"|"numbered"|"bare")
-    reference_count: int = 0           # the highest reference number given so far
-    reference_labels: set = field(default_factory=set)
-    section_number: int = 0            # the top number of the last numbered heading ("2" of 2.1)
-    deepest_list: int = 0              # items in the longest list: a bound on its nesting depth
+    """Everything one parse builds. Rules read `lines` and append through `emit`.
+    (A plain class: it is mutable, and records are not.)"""
+    __slots__ = ("raw_lines", "lines", "start", "end", "next_nonblank", "layout", "meta", "blocks",
+                 "decisions", "meta_decisions", "diagnostics", "references_state", "heading_kinds",
+                 "reference_count", "reference_labels", "section_number", "deepest_list")
+
+    def __init__(self, raw_lines: list[str]) -> None:
+        self.raw_lines = raw_lines
+        self.lines: list[Line] = []
+        self.start = 0                     # first index of `lines` that is body
+        self.end = 0                       # one past the last body index
+        self.next_nonblank: list[int] = []
+        self.layout = Layout()
+        self.meta: dict = {"authors": [], "keywords": []}
+        self.blocks: list = []
+        self.decisions: list[Decision] = []        # parallel to blocks
+        self.meta_decisions: list[Decision] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.references_state = ""         # "", "heading", "intro", "entries"
+        self.heading_kinds: list = []      # (block index, "explicit"|"numbered"|"bare")
+        self.reference_count = 0           # the highest reference number given so far
+        self.reference_labels: set = set()
+        self.section_number = 0            # the top number of the last numbered heading ("2" of 2.1)
+        self.deepest_list = 0              # items in the longest list: a bound on its nesting depth
 
     def emit(self, block, kind: str, rule: str, first: Line, last: Line, preview: str = "") -> None:
         self.blocks.append(block)
@@ -1036,8 +1043,7 @@ POST_RULES: tuple[PostRule, ...] = (
 
 # ------------------------------------------------------------------ the reader
 
-@dataclass(frozen=True, slots=True)
-class ParseResult:
+class ParseResult(Record):
     document: Document
     diagnostics: list[Diagnostic]
     decisions: list[Decision]

@@ -18,8 +18,9 @@ patterns on unbounded lines).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable, Optional
+
+from ..records import Record
 
 # Bullets that need a space after them, and CJK bullets that are written without one.
 BULLET = re.compile(r"([-*•–·+])\s+")
@@ -40,8 +41,7 @@ FENCE = re.compile(r"(`{3,}|~{3,})\s*([^`]*)")
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(Record):
     """One input line. `number` is 1-based; `indent` counts columns (a tab is 4)."""
     number: int
     kind: str

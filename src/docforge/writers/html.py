@@ -10,7 +10,6 @@ heavy library: it is the start-up path of `--to html`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from html import escape
 from typing import BinaryIO, Callable
 
@@ -27,14 +26,16 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ALIGN_CLASS = {"left": "align-left", "center": "align-center", "right": "align-right"}
 
 
-@dataclass
 class _Run:
     """State of one rendering: where references live and what was noticed."""
-    ref_labels: dict[str, str]
-    href_for: Callable[[str], str | None]
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    dropped_controls: int = 0
-    link_depth: int = 0  # links cannot nest in HTML: inner links render as their text
+    __slots__ = ("ref_labels", "href_for", "diagnostics", "dropped_controls", "link_depth")
+
+    def __init__(self, ref_labels: dict[str, str], href_for: Callable[[str], str | None]) -> None:
+        self.ref_labels = ref_labels
+        self.href_for = href_for
+        self.diagnostics: list[Diagnostic] = []
+        self.dropped_controls = 0
+        self.link_depth = 0  # links cannot nest in HTML: inner links render as their text
 
 
 class BodyRenderer:

@@ -1,0 +1,124 @@
+"""Immutable record classes that cost almost nothing to define: the base of the IR nodes,
+the theme sections, options and diagnostics.
+
+    class Heading(Record):
+        level: int
+        inlines: tuple[Inline, ...]
+        id: str = ""
+
+behaves like `@dataclass(frozen=True, slots=True)`: keyword or positional construction
+with defaults, value equality and hashing, a readable repr, slots, no attribute
+assignment, pickling, and `replace(record, **changes)`. Why not dataclasses: defining a
+dataclass compiles six methods with exec() and the module imports `inspect`; for the ~40
+classes on the start-up path that was a third of the time it takes to convert a small
+article. A record compiles only its __init__; the other methods are generic, here, over
+the class's `_fields`.
+
+A field's default may carry validation facts for the theme loader: `size: float =
+spec(11.0, min=5, max=36, unit="pt")`; they end up in the class's `_field_meta`.
+
+Must stay small and boring: no inheritance of fields, no mutable records, no ordering.
+"""
+from __future__ import annotations
+
+_MISSING = object()
+
+
+class FrozenInstanceError(AttributeError):
+    """Raised on any attempt to assign or delete a record's attribute."""
+
+
+class _Spec:
+    __slots__ = ("default", "meta")
+
+    def __init__(self, default: object, meta: dict) -> None:
+        self.default = default
+        self.meta = meta
+
+
+def spec(default: object, **meta: object) -> object:
+    """A field default with facts for validators (`min`, `max`, `unit`, `choices`, `color`)."""
+    return _Spec(default, meta)
+
+
+class _RecordType(type):
+    """Turns the annotated class body into slots, a compiled __init__ and `_fields`."""
+
+    def __new__(mcls, name: str, bases: tuple, namespace: dict):
+        names = tuple(namespace.get("__annotations__", {}))
+        defaults: dict[str, object] = {}
+        field_meta: dict[str, dict] = {}
+        for field in names:
+            if field in namespace:
+                value = namespace.pop(field)
+                if type(value) is _Spec:
+                    field_meta[field] = value.meta
+                    value = value.default
+                defaults[field] = value
+            elif defaults:
+                raise TypeError(f"{name}: field {field!r} without a default follows one with a default")
+        namespace["__slots__"] = names
+        namespace["__match_args__"] = names
+        namespace["_fields"] = names
+        namespace["_field_meta"] = field_meta
+        namespace["_defaults"] = defaults
+        cls = super().__new__(mcls, name, bases, namespace)
+        if names or "__init__" not in namespace:
+            cls.__init__ = _compile_init(name, names, defaults)  # type: ignore[misc]
+        return cls
+
+
+def _compile_init(class_name: str, names: tuple[str, ...], defaults: dict) -> object:
+    """One small exec per class: positional-or-keyword parameters, defaults bound by name."""
+    params = ", ".join(f"{n}=_default_{n}" if n in defaults else n for n in names)
+    body = "".join(f"    _set(self, {n!r}, {n})\n" for n in names) or "    pass\n"
+    source = f"def __init__(self{', ' if names else ''}{params}):\n{body}"
+    scope: dict[str, object] = {"_set": object.__setattr__}
+    scope.update((f"_default_{n}", v) for n, v in defaults.items())
+    exec(compile(source, f"<record {class_name}>", "exec"), scope)
+    init = scope["__init__"]
+    init.__qualname__ = f"{class_name}.__init__"  # type: ignore[attr-defined]
+    return init
+
+
+class Record(metaclass=_RecordType):
+    """Base class of immutable records; see the module documentation. (The metaclass gives
+    every record class `_fields`, `_field_meta` and `_defaults`.)"""
+
+    def _values(self) -> tuple:
+        return tuple([getattr(self, n) for n in self._fields])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.__class__.__name__,) + self._values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
+        return f"{self.__class__.__qualname__}({inner})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r} of an immutable {type(self).__name__}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r} of an immutable {type(self).__name__}")
+
+    def __reduce__(self):
+        return (self.__class__, self._values())
+
+
+def replace(record: Record, **changes: object) -> Record:
+    """A copy of `record` with some fields changed (like dataclasses.replace)."""
+    cls = type(record)
+    unknown = changes.keys() - set(cls._fields)
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field(s) {', '.join(sorted(unknown))}")
+    return cls(**{n: changes[n] if n in changes else getattr(record, n) for n in cls._fields})
+
+
+def fields(record_or_class: Record | type) -> tuple[str, ...]:
+    """The field names, in order."""
+    return record_or_class._fields
