@@ -219,10 +219,15 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
     """
     child_fields = _CHILD_FIELDS if only is None or not only.isdisjoint(INLINE_TYPES) else _BLOCK_CHILD_FIELDS
     acts_on = only
+    # leaves fn never sees: a tuple holding only these (most runs of text) is left as it is
+    inert = frozenset() if only is None else frozenset(
+        [str] + [cls for cls, names in _CHILD_FIELDS.items() if not names and cls not in only])
 
     def rebuild(value: object) -> object:
         cls = type(value)
         if cls is tuple:
+            if inert.issuperset(map(type, value)):  # type: ignore[call-overload]
+                return value
             new = tuple([rebuild(v) for v in value])  # type: ignore[union-attr]
             for a, b in zip(new, value):  # type: ignore[call-overload]
                 if a is not b:

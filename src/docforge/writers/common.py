@@ -12,8 +12,11 @@ from ..errors import Diagnostic
 # Characters XML 1.0 cannot hold (C0 controls except tab/newline/CR, lone surrogates,
 # U+FFFE/U+FFFF) and those HTML forbids on top (DEL, C1 controls, noncharacters).
 # Dropped from every XML-based output (HTML, EPUB, DOCX).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                          "\ufffe\uffff\U0001fffe\U0001ffff\U0010fffe\U0010ffff]")
+_XML_ILLEGAL_CHARS = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                      "\ufffe\uffff\U0001fffe\U0001ffff\U0010fffe\U0010ffff")
+_XML_ILLEGAL = re.compile(f"[{_XML_ILLEGAL_CHARS}]")
+# Anything markup_text() must change: markup characters or characters XML cannot hold.
+_NEEDS_ESCAPING = re.compile(f"[&<>\"'{_XML_ILLEGAL_CHARS}]")
 SAFE_URL_SCHEMES = ("http://", "https://", "mailto:")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
@@ -25,6 +28,17 @@ def xml_safe(text: str, diagnostics: list[Diagnostic] | None = None, where: str 
         diagnostics.append(Diagnostic(
             f"dropped {count} control character(s) that {where or 'XML'} cannot hold"))
     return cleaned
+
+
+def markup_text(text: str) -> tuple[str, int]:
+    """`text` for XML/HTML element content or attribute values: `& < > " '` escaped and the
+    characters XML cannot hold dropped; returns it with the number dropped. Most runs of
+    text need neither, and are returned as they are after one scan."""
+    if _NEEDS_ESCAPING.search(text) is None:
+        return text, 0
+    cleaned, dropped = _XML_ILLEGAL.subn("", text)
+    return (cleaned.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#x27;")), dropped
 
 
 def safe_url(url: str) -> str | None:

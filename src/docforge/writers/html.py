@@ -10,7 +10,6 @@ heavy library: it is the start-up path of `--to html`.
 from __future__ import annotations
 
 import re
-from html import escape
 from typing import BinaryIO, Callable
 
 from ..errors import Diagnostic
@@ -20,7 +19,7 @@ from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, E
 from ..options import WriteOptions
 from ..style import Style, css_length_pt
 from ..transforms import OutlineEntry, outline
-from .common import safe_url, xml_safe
+from .common import markup_text, safe_url
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ALIGN_CLASS = {"left": "align-left", "center": "align-center", "right": "align-right"}
@@ -58,10 +57,10 @@ class BodyRenderer:
 
     # ------------------------------------------------------------- text
     def text(self, value: str, run: _Run) -> str:
-        cleaned = xml_safe(value)
-        if len(cleaned) != len(value):
-            run.dropped_controls += len(value) - len(cleaned)
-        return escape(cleaned, quote=True)
+        escaped, dropped = markup_text(value)
+        if dropped:
+            run.dropped_controls += dropped
+        return escaped
 
     def finish(self, run: _Run) -> list[Diagnostic]:
         if run.dropped_controls:
