@@ -38,7 +38,11 @@ test-render: system-deps $(VENV)/.installed-test
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -p no:cacheprovider -k "property or fuzz"
 
-bench: system-deps $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PIP) install -q -e '.[test,bench]'
+	touch $@
+
+bench: system-deps $(VENV)/.installed-bench
 	$(PY) benchmarks/run.py
 
 clean:

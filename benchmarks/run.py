@@ -85,6 +85,11 @@ def measure(cases: dict[str, list[str]], reps: int) -> dict[str, dict]:
             for k, v in times.items()}
 
 
+def typst_available() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("typst") is not None
+
+
 def pdf_pages(path: Path) -> int:
     from pypdf import PdfReader
     return len(PdfReader(str(path)).pages)
@@ -126,13 +131,22 @@ def main() -> int:
         for fmt, ext in (("html", "html"), ("docx", "docx"), ("epub", "epub")):
             compare(f"feed {size}", inputs[size], fmt, ext, case_reps)
 
-    # PDF: pages per second (pandoc's PDF route needs a TeX/typst engine; reported if present)
+    # PDF: pages per second, against pandoc's typst route (pandoc -t typst, then typst
+    # compile through the `typst` Python package) when that is installed
     pdf = out / "df-feed-1mb.pdf"
     seconds, rss = run(DOCFORGE + ["convert", str(inputs["1mb"]), "--to", "pdf", "-o", str(pdf), "-q"])
     pages = pdf_pages(pdf)
     results["pdf"] = {"input": "feed-1mb", "seconds": seconds, "pages": pages,
-                      "pages_per_second": pages / seconds, "peak_rss_kib": rss,
-                      "pandoc_engine": shutil.which("typst") or shutil.which("weasyprint") or None}
+                      "pages_per_second": pages / seconds, "peak_rss_kib": rss}
+    if typst_available():
+        typ, typst_pdf = out / "pd-feed-1mb.typ", out / "pd-feed-1mb.pdf"
+        to_typst, rss_a = run([pandoc, "-f", "markdown", "-t", "typst", "-s", str(inputs["1mb"]), "-o", str(typ)])
+        compile_s, rss_b = run([sys.executable, "-c", "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])",
+                                str(typ), str(typst_pdf)])
+        typst_pages = pdf_pages(typst_pdf)
+        results["pdf"]["pandoc_typst"] = {"seconds": to_typst + compile_s, "pages": typst_pages,
+                                          "pages_per_second": typst_pages / (to_typst + compile_s),
+                                          "peak_rss_kib": max(rss_a, rss_b)}
 
     # Batch: 500 articles to html+docx+epub vs a shell loop calling pandoc per file and format
     batch_out = out / "batch-df"
@@ -158,6 +172,10 @@ def main() -> int:
         print(f"{r[0]:<18}{r[1]:<8}{r[2]:>12.3f}{r[3]:>10.3f}{r[4]:>7.2f}x{r[5]:>9.0f}{r[6]:>9.0f}")
     p = results["pdf"]
     print(f"pdf feed-1mb: {p['pages']} pages in {p['seconds']:.2f}s = {p['pages_per_second']:.1f} pages/s")
+    if "pandoc_typst" in p:
+        t = p["pandoc_typst"]
+        print(f"pdf feed-1mb, pandoc -t typst + typst: {t['pages']} pages in {t['seconds']:.2f}s = "
+              f"{t['pages_per_second']:.1f} pages/s")
     b = results["batch"]
     print(f"batch 500 x html+docx+epub: docforge {b['docforge_s']:.1f}s, pandoc loop "
           f"{b['pandoc_loop_s']:.1f}s (from {n_loop} files) = {b['ratio']:.1f}x")

@@ -75,6 +75,20 @@ def test_skip_unchanged_is_like_make(tmp_path):
     touched = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True,
                                skip_unchanged=True)
     assert not touched.skipped
+    # an empty output (what a power loss can leave) is redone even though it is newer
+    output = touched.outputs[0]
+    output.write_bytes(b"")
+    later = time.time() + 50
+    os.utime(output, (later, later))
+    redone = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True,
+                              skip_unchanged=True)
+    assert not redone.skipped and output.stat().st_size > 0
+
+
+def test_atomic_writes_leave_no_temporary_files(tmp_path):
+    docforge.convert(SEED, to="html,json,epub", output=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "seed-china-ai.epub", "seed-china-ai.html", "seed-china-ai.json"]
 
 
 def test_bad_calls_raise_one_line_errors(tmp_path):

@@ -68,16 +68,18 @@ def test_atomic_write_reports_missing_directory(tmp_path):
         atomic_write(tmp_path / "nope" / "x.html", lambda h: h.write(b""))
 
 
-def test_disk_full_is_reported_and_leaves_nothing(tmp_path, monkeypatch):
+def test_disk_full_is_reported_and_leaves_nothing(tmp_path):
+    """The disk fills up half-way through the output (the writer's write raises ENOSPC):
+    one line, and no file at all, not even the temporary one."""
     import errno
 
-    def full(fd):
+    def produce(handle):
+        handle.write(b"x" * 100_000)
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(os, "fsync", full)
     target = tmp_path / "out.pdf"
     with pytest.raises(OutputError, match="disk full"):
-        atomic_write(target, lambda h: h.write(b"x" * 1000))
+        atomic_write(target, produce)
     assert os.listdir(tmp_path) == []
 
 

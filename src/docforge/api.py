@@ -267,7 +267,8 @@ def _up_to_date(source: str, targets: list, style: Style) -> bool:
         return False
     try:
         newest_input = max([os.stat(source).st_mtime_ns] + [os.stat(f).st_mtime_ns for f in style.files])
-        return all(os.stat(t).st_mtime_ns > newest_input for t in targets)
+        # an empty output is never up to date: it may be what a power loss left of a write
+        return all(os.stat(t).st_mtime_ns > newest_input and os.stat(t).st_size > 0 for t in targets)
     except OSError:
         return False
 
@@ -325,7 +326,9 @@ def convert_many(inputs: Sequence[str | os.PathLike], to: str | Sequence[str] | 
                          "give files or directories holding .txt feeds")
     many = len(files) > 1 or any(Path(str(i)).is_dir() for i in inputs)
     resolve_formats(to, output)  # fail once, early, on a bad --to
-    common = dict(kwargs, to=to, output=output, many_inputs=many)
+    # the theme once for the batch (a bad one fails here, before any file), not once per file
+    style = _resolve_style(kwargs.pop("style", None))
+    common = dict(kwargs, to=to, output=output, many_inputs=many, style=style)
     tasks = [(src, rel, common) for src, rel in files]
     results: list[ConversionResult] = []
     if jobs > 1 and len(tasks) > 1:

@@ -8,6 +8,7 @@ fix. This module only describes the look; it never renders anything.
 """
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from pathlib import Path
@@ -207,8 +208,13 @@ def _build(data: dict, origin: str) -> Style:
     return Style(name=str(name), files=files, **sections)
 
 
+@functools.cache
+def _hints(cls: type) -> dict:
+    return get_type_hints(cls)
+
+
 def _build_section(cls: type, values: dict, origin: str, section: str):
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     known = cls._fields
     kwargs = {}
     for key, value in values.items():
