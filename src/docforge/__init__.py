@@ -7,7 +7,7 @@ The public API is four calls; the CLI is a thin layer over them:
     docforge.convert("article.txt", to=["pdf", "epub"], output="out/")
     results = docforge.convert_many(["a.txt", "feeds/"], to=["html"], output="out/")
 
-Everything heavy (reportlab, python-docx, ebooklib) is imported only by the writer that
+Everything heavy (reportlab, python-docx, lxml) is imported only by the writer that
 needs it. This module must stay import-light: it is on the start-up path of every run.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Readers and writers by name and by file extension, resolved lazily.
 
 Built-in formats are "module:object" strings imported on first use, so converting to
-HTML never imports reportlab, python-docx, ebooklib or lxml. Third-party formats
+HTML never imports reportlab, python-docx or lxml. Third-party formats
 arrive through the entry-point groups `docforge.readers` and `docforge.writers`,
 which are scanned only when a name is not built in or when all formats are listed.
 """

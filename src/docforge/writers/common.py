@@ -58,7 +58,7 @@ def safe_url(url: str) -> str | None:
 def repack_zip(data: bytes, date_time: tuple, first: str | None = None, stored: tuple[str, ...] = ()) -> bytes:
     """The same zip with fixed timestamps and permissions and a stable member order (`first`
     leading, e.g. EPUB's mimetype; `stored` members uncompressed), so that two runs give
-    identical bytes: ebooklib and python-docx stamp members with the current time."""
+    identical bytes: python-docx stamps members with the current time."""
     import io
     import zipfile
 

@@ -1,11 +1,14 @@
-"""IR -> EPUB 3 (with an NCX for EPUB 2 reading systems), built with ebooklib.
+"""IR -> EPUB 3 (with an NCX for EPUB 2 reading systems), packaged by this module.
 
 The body markup is the HTML writer's BodyRenderer in its XHTML flavour, so an EPUB and
 the HTML page of one document look like siblings; the stylesheet is the same theme CSS.
 The book has a title page, one XHTML file per top-level section, a navigation document
-(nested TOC and landmarks) and an NCX. Output is deterministic: the identifier is derived
-from the content unless meta gives one, dcterms:modified comes from SOURCE_DATE_EPOCH (or
-a fixed date), and the zip is written with fixed timestamps, `mimetype` first and stored.
+(nested TOC and landmarks), an NCX and the package document (OPF), all written as text.
+(It used ebooklib: its NCX builder was quadratic in the number of sections, and with
+lxml it was a quarter of the time of a large conversion; what it did for us is the
+few templates below.) Output is deterministic: the identifier is derived from the
+content unless meta gives one, dcterms:modified comes from SOURCE_DATE_EPOCH (or a fixed
+date), and the zip has fixed timestamps, `mimetype` first and stored.
 This writer never renumbers anything and never fetches resources.
 """
 from __future__ import annotations
@@ -16,42 +19,47 @@ import itertools
 import re
 import uuid
 import zipfile
-from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable
 
-from ebooklib import epub
-
+from .. import __version__
 from ..errors import Diagnostic
-from ..model import Document, Heading, Meta, Reference, Table, walk
+from ..model import Document, Heading, Meta, Reference, Table, plain_text, walk
 from ..options import WriteOptions
 from ..style import Style
 from ..transforms import OutlineEntry, outline
-from .common import markup_text
+from .common import markup_text, xml_safe
 from .html import BodyRenderer, theme_css
 from .zipfiles import FixedTimeZip
 
 CSS_PATH = "style/docforge.css"
 _W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+CONTAINER_XML = ('<?xml version="1.0" encoding="utf-8"?>\n'
+                 '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0">\n'
+                 '<rootfiles>\n<rootfile media-type="application/oebps-package+xml" '
+                 'full-path="EPUB/content.opf"/>\n</rootfiles>\n</container>\n')
 
 
-class _Page(epub.EpubHtml):
-    """An XHTML file whose full markup we write ourselves (ebooklib would re-parse and
-    rebuild it through lxml's HTML parser otherwise)."""
+class _Page:
+    """One XHTML file of the book: its manifest id, path under EPUB/, title and markup."""
+    __slots__ = ("uid", "file_name", "title", "content")
 
-    def __init__(self, xhtml: bytes, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._xhtml = xhtml
-
-    def get_content(self, default=None) -> bytes:
-        return self._xhtml
+    def __init__(self, uid: str, file_name: str, title: str, content: bytes) -> None:
+        self.uid, self.file_name, self.title, self.content = uid, file_name, title, content
 
 
-@dataclass
 class _Book:
     """State of one EPUB run: which file holds which anchor, and what was noticed."""
-    chunks: list[tuple[str, tuple]] = field(default_factory=list)   # (file name, blocks)
-    file_of: dict[str, str] = field(default_factory=dict)            # anchor id -> file name
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    __slots__ = ("chunks", "file_of", "diagnostics")
+
+    def __init__(self) -> None:
+        self.chunks: list[tuple[str, tuple]] = []   # (file name, blocks)
+        self.file_of: dict[str, str] = {}           # anchor id -> file name
+        self.diagnostics: list[Diagnostic] = []
+
+
+def _x(text: str) -> str:
+    """Text for XML content or attributes."""
+    return markup_text(text)[0]
 
 
 def split_sections(doc: Document) -> list[tuple]:
@@ -80,54 +88,6 @@ def stable_identifier(meta: Meta, pages: Iterable[bytes]) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'docforge:' + digest.hexdigest())}"
 
 
-class _ZipWriter(epub.EpubWriter):
-    """ebooklib's writer, writing the zip once, deterministically: one fixed timestamp and
-    mode for every member (ebooklib stamps the current time), `mimetype` first and stored.
-    Saves compressing the book twice (once by ebooklib, once to re-stamp it)."""
-
-    def __init__(self, out: BinaryIO, book, options: dict, date_time: tuple) -> None:
-        super().__init__(out, book, options)
-        self.date_time = date_time
-
-    def _get_ncx(self) -> bytes:
-        """The NCX (the EPUB 2 table of contents), written as text: ebooklib's looks up a
-        child element for every entry, which is quadratic in the number of sections
-        (a 10 MB feed took 17x the time of a 1 MB one)."""
-        order = itertools.count(1)
-        deepest = 0
-        points: list[str] = []
-
-        def add(items: list, depth: int) -> None:
-            nonlocal deepest
-            deepest = max(deepest, depth)
-            for item in items:
-                entry, children = item if isinstance(item, tuple) else (item, ())
-                number = next(order)
-                points.append(f'<navPoint id="ncx-{number}" playOrder="{number}"><navLabel><text>'
-                              f'{markup_text(entry.title)[0]}</text></navLabel>'
-                              f'<content src="{markup_text(entry.href)[0]}"/>')
-                add(children, depth + 1)
-                points.append("</navPoint>")
-
-        add(self.book.toc, 1)
-        title = markup_text(self.book.title)[0]
-        return ("<?xml version='1.0' encoding='utf-8'?>\n"
-                '<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">\n<head>\n'
-                f'<meta content="{markup_text(self.book.uid)[0]}" name="dtb:uid"/>\n'
-                f'<meta content="{deepest}" name="dtb:depth"/>\n'
-                '<meta content="0" name="dtb:totalPageCount"/>\n<meta content="0" name="dtb:maxPageNumber"/>\n'
-                f'</head>\n<docTitle><text>{title}</text></docTitle>\n<navMap>\n'
-                + "\n".join(points) + "\n</navMap>\n</ncx>\n").encode("utf-8")
-
-    def write(self) -> None:
-        self.out = FixedTimeZip(self.file_name, self.date_time)
-        self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        self._write_container()
-        self._write_opf()
-        self._write_items()
-        self.out.close()
-
-
 class EpubWriter:
     name = "epub"
     extension = "epub"
@@ -149,61 +109,38 @@ class EpubWriter:
                         state.file_of.setdefault(node.id, name)
 
         language = doc.meta.language or style.text.language
-        title = _clean(doc.meta.title).strip() or "Untitled"
-        book = epub.EpubBook()
-        book.FOLDER_NAME = "EPUB"
-        book.set_title(_clean(title) or "Untitled")
-        book.set_language(language)
-        for number, author in enumerate(doc.meta.authors, 1):
-            if _clean(author).strip():
-                book.add_author(_clean(author), uid=f"creator-{number}")
-        if doc.meta.date and _W3CDTF.match(doc.meta.date.strip()):
-            book.add_metadata("DC", "date", doc.meta.date.strip())
-        for keyword in doc.meta.keywords:
-            if _clean(keyword).strip():
-                book.add_metadata("DC", "subject", _clean(keyword))
-        if _clean(doc.meta.subtitle).strip():
-            book.add_metadata("DC", "description", _clean(doc.meta.subtitle))
-        book.add_metadata("DC", "publisher", "docforge")
-
-        css = epub.EpubItem(uid="css", file_name=CSS_PATH, media_type="text/css",
-                            content=theme_css(style, for_epub=True).encode("utf-8"))
-        book.add_item(css)
-
+        title = xml_safe(doc.meta.title).strip() or "Untitled"
         run = self.renderer.new_run(doc, href_for=lambda id_: self._href(state, id_))
-        title_page = self._page(book, "title", "text/title.xhtml", title, language,
+        title_page = self._page("title", "text/title.xhtml", title, language,
                                 self._title_body(doc, style, run, not groups), "frontmatter")
         pages = [title_page]
         for name, blocks in state.chunks:
             heading = next((b for b in blocks if isinstance(b, Heading)), None)
-            page_title = _clean(" ".join(_heading_text(heading).split())) if heading else title
+            page_title = xml_safe(" ".join(plain_text(heading).split())) if heading else title
             body = self.renderer.blocks(blocks, run)
             if name == state.chunks[-1][0]:
                 body += "\n" + self.renderer.keywords_block(doc, style, run)
-            pages.append(self._page(book, name.split("/")[-1].removesuffix(".xhtml"), name,
+            pages.append(self._page(name.split("/")[-1].removesuffix(".xhtml"), name,
                                     page_title or title, language, body, "bodymatter"))
 
-        book.set_identifier(stable_identifier(doc.meta, (page.get_content() for page in pages)))
-        book.toc = self._toc(outline(doc), state, title_page, title)
-        book.add_item(epub.EpubNcx())
-        nav = epub.EpubNav(title=_clean(style.toc.title) or "Contents")
-        book.add_item(nav)
+        identifier = stable_identifier(doc.meta, (page.content for page in pages))
+        toc = self._toc(outline(doc), state, title_page, title)
+        toc_title = xml_safe(style.toc.title) or "Contents"
         want_toc = options.toc if options.toc is not None else style.toc.enabled
-        # The nav document is always a spine item (landmarks may only point at spine items);
-        # it is in the linear reading order only when a table of contents was asked for.
-        book.spine = [title_page, ("nav", "yes" if want_toc else "no")] + pages[1:]
         first_body = pages[1] if len(pages) > 1 else title_page
-        book.guide = [{"type": "toc", "href": "nav.xhtml", "title": nav.title},
-                      {"type": "text", "href": first_body.file_name, "title": "Start"}]
+        css = theme_css(style, for_epub=True).encode("utf-8")
+        modified = options.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ")
 
-        raw = io.BytesIO()
-        writer = _ZipWriter(raw, book, {"mtime": options.timestamp().replace(tzinfo=None),
-                                        "epub3_landmark": True, "landmark_title": "Landmarks",
-                                        "epub3_pages": False, "play_order": {"enabled": True, "start_from": 1}},
-                            options.timestamp().timetuple()[:6])
-        writer.process()
-        writer.write()
-        out.write(raw.getvalue())
+        with FixedTimeZip(out, options.timestamp().timetuple()[:6]) as book:
+            book.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+            book.writestr("META-INF/container.xml", CONTAINER_XML)
+            book.writestr("EPUB/content.opf", self._package(doc, identifier, title, language, modified,
+                                                           pages, want_toc, toc_title, first_body))
+            book.writestr(f"EPUB/{CSS_PATH}", css)
+            for page in pages:
+                book.writestr(f"EPUB/{page.file_name}", page.content)
+            book.writestr("EPUB/toc.ncx", self._ncx(toc, identifier, title))
+            book.writestr("EPUB/nav.xhtml", self._nav(toc, toc_title, language, first_body))
         return self.renderer.finish(run) + state.diagnostics
 
     # ------------------------------------------------------------- pieces
@@ -220,54 +157,110 @@ class EpubWriter:
             body += "\n" + self.renderer.keywords_block(doc, style, run)
         return body
 
-    def _xhtml(self, title: str, language: str, body: str, body_type: str) -> bytes:
-        esc = self.renderer.text
-        run = self.renderer.new_run(Document())
-        return (
+    @staticmethod
+    def _page(uid: str, file_name: str, title: str, language: str, body: str, body_type: str) -> _Page:
+        xhtml = (
             '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
             f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
-            f'lang="{esc(language, run)}" xml:lang="{esc(language, run)}">\n'
-            f'<head>\n<meta charset="utf-8"/>\n<title>{esc(title, run).strip() or "Untitled"}</title>\n'
+            f'lang="{_x(language)}" xml:lang="{_x(language)}">\n'
+            f'<head>\n<meta charset="utf-8"/>\n<title>{_x(title).strip() or "Untitled"}</title>\n'
             f'<link rel="stylesheet" type="text/css" href="../{CSS_PATH}"/>\n</head>\n'
             f'<body epub:type="{body_type}">\n<article>\n{body}\n</article>\n</body>\n</html>\n'
         ).encode("utf-8")
+        return _Page(uid, file_name, title, xhtml)
 
-    def _page(self, book, uid: str, file_name: str, title: str, language: str, body: str,
-              body_type: str) -> _Page:
-        page = _Page(self._xhtml(title, language, body, body_type), uid=uid, file_name=file_name,
-                     title=title, lang=language)
-        book.add_item(page)
-        return page
-
-    def _toc(self, entries: tuple[OutlineEntry, ...], state: _Book, title_page, title: str) -> list:
-        counter = [0]
-
+    @staticmethod
+    def _toc(entries: tuple[OutlineEntry, ...], state: _Book, title_page: _Page, title: str) -> list:
+        """(text, href relative to EPUB/, children) for the title page and every heading
+        whose file is known, nested as the outline is."""
         def convert(items) -> list:
             result = []
             for entry in items:
-                counter[0] += 1
                 target = state.file_of.get(entry.id)
                 if target is None:
                     continue
-                href = f"{target}#{entry.id}"
-                text = " ".join(_clean(entry.text).split()) or "Section"
-                if entry.children:
-                    result.append((epub.Section(text, href=href), convert(entry.children)))
-                else:
-                    result.append(epub.Link(href, text, f"nav-{counter[0]}"))
+                text = " ".join(xml_safe(entry.text).split()) or "Section"
+                result.append((text, f"{target}#{entry.id}", convert(entry.children)))
             return result
 
-        return [epub.Link(title_page.file_name, _clean(title) or "Title", "nav-title")] + convert(entries)
+        return [(xml_safe(title) or "Title", title_page.file_name, [])] + convert(entries)
 
+    @staticmethod
+    def _package(doc: Document, identifier: str, title: str, language: str, modified: str,
+                 pages: list[_Page], want_toc: bool, toc_title: str, first_body: _Page) -> str:
+        """The OPF: metadata, manifest, spine (the nav is a spine item, linear only when a
+        table of contents was asked for: landmarks may only point at spine items) and guide."""
+        m = doc.meta
+        meta = [f'<meta property="dcterms:modified">{modified}</meta>',
+                f'<meta name="generator" content="docforge {__version__}"/>',
+                f'<dc:identifier id="id">{_x(identifier)}</dc:identifier>',
+                f"<dc:title>{_x(title)}</dc:title>",
+                f"<dc:language>{_x(language)}</dc:language>"]
+        meta += [f'<dc:creator id="creator-{n}">{_x(a)}</dc:creator>'
+                 for n, a in enumerate(m.authors, 1) if xml_safe(a).strip()]
+        if m.date and _W3CDTF.match(m.date.strip()):
+            meta.append(f"<dc:date>{_x(m.date.strip())}</dc:date>")
+        meta += [f"<dc:subject>{_x(k)}</dc:subject>" for k in m.keywords if xml_safe(k).strip()]
+        if xml_safe(m.subtitle).strip():
+            meta.append(f"<dc:description>{_x(m.subtitle)}</dc:description>")
+        meta.append("<dc:publisher>docforge</dc:publisher>")
+        manifest = ['<item href="style/docforge.css" id="css" media-type="text/css"/>']
+        manifest += [f'<item href="{p.file_name}" id="{p.uid}" media-type="application/xhtml+xml"/>' for p in pages]
+        manifest += ['<item href="toc.ncx" id="ncx" media-type="application/x-dtbncx+xml"/>',
+                     '<item href="nav.xhtml" id="nav" media-type="application/xhtml+xml" properties="nav"/>']
+        spine = [f'<itemref idref="{pages[0].uid}"/>', f'<itemref idref="nav" linear="{"yes" if want_toc else "no"}"/>']
+        spine += [f'<itemref idref="{p.uid}"/>' for p in pages[1:]]
+        return ("<?xml version='1.0' encoding='utf-8'?>\n"
+                '<package xmlns="http://www.idpf.org/2007/opf" unique-identifier="id" version="3.0">\n'
+                '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:opf="http://www.idpf.org/2007/opf">\n'
+                + "\n".join(meta) + "\n</metadata>\n<manifest>\n" + "\n".join(manifest)
+                + '\n</manifest>\n<spine toc="ncx">\n' + "\n".join(spine) + "\n</spine>\n<guide>\n"
+                f'<reference type="toc" title="{_x(toc_title)}" href="nav.xhtml"/>\n'
+                f'<reference type="text" title="Start" href="{first_body.file_name}"/>\n'
+                "</guide>\n</package>\n")
 
-def _heading_text(heading: Heading) -> str:
-    from ..model import plain_text
-    return plain_text(heading)
+    @staticmethod
+    def _nav(toc: list, toc_title: str, language: str, first_body: _Page) -> str:
+        """The EPUB 3 navigation document: the nested table of contents and the landmarks."""
+        def items(entries: list) -> str:
+            return "".join(f'<li><a href="{_x(href)}">{_x(text)}</a>'
+                           + (f"<ol>{items(children)}</ol>" if children else "") + "</li>\n"
+                           for text, href, children in entries)
 
+        return ("<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n"
+                '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
+                f'lang="{_x(language)}" xml:lang="{_x(language)}">\n<head>\n<meta charset="utf-8"/>\n'
+                f"<title>{_x(toc_title)}</title>\n</head>\n<body>\n"
+                f'<nav epub:type="toc" id="toc" role="doc-toc">\n<h2>{_x(toc_title)}</h2>\n<ol>\n{items(toc)}</ol>\n</nav>\n'
+                '<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n<h2>Landmarks</h2>\n<ol>\n'
+                f'<li><a epub:type="toc" href="nav.xhtml">{_x(toc_title)}</a></li>\n'
+                f'<li><a epub:type="bodymatter" href="{first_body.file_name}">Start</a></li>\n'
+                "</ol>\n</nav>\n</body>\n</html>\n")
 
-def _clean(text: str) -> str:
-    from .common import xml_safe
-    return xml_safe(text)
+    @staticmethod
+    def _ncx(toc: list, identifier: str, title: str) -> str:
+        """The NCX (the EPUB 2 table of contents), with play order."""
+        order = itertools.count(1)
+        deepest = 0
+        points: list[str] = []
+
+        def add(entries: list, depth: int) -> None:
+            nonlocal deepest
+            for text, href, children in entries:
+                deepest = max(deepest, depth)
+                number = next(order)
+                points.append(f'<navPoint id="ncx-{number}" playOrder="{number}"><navLabel><text>'
+                              f'{_x(text)}</text></navLabel><content src="{_x(href)}"/>')
+                add(children, depth + 1)
+                points.append("</navPoint>")
+
+        add(toc, 1)
+        return ("<?xml version='1.0' encoding='utf-8'?>\n"
+                '<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">\n<head>\n'
+                f'<meta content="{_x(identifier)}" name="dtb:uid"/>\n<meta content="{deepest}" name="dtb:depth"/>\n'
+                '<meta content="0" name="dtb:totalPageCount"/>\n<meta content="0" name="dtb:maxPageNumber"/>\n'
+                f"</head>\n<docTitle><text>{_x(title)}</text></docTitle>\n<navMap>\n"
+                + "\n".join(points) + "\n</navMap>\n</ncx>\n")
 
 
 writer = EpubWriter()
