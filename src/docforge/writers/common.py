@@ -55,26 +55,6 @@ def safe_url(url: str) -> str | None:
     return None
 
 
-def repack_zip(data: bytes, date_time: tuple, first: str | None = None, stored: tuple[str, ...] = ()) -> bytes:
-    """The same zip with fixed timestamps and permissions and a stable member order (`first`
-    leading, e.g. EPUB's mimetype; `stored` members uncompressed), so that two runs give
-    identical bytes: python-docx stamps members with the current time."""
-    import io
-    import zipfile
-
-    date_time = tuple(max(v, lo) for v, lo in zip(date_time, (1980, 1, 1, 0, 0, 0)))
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        names = source.namelist()
-        ordered = ([first] if first in names else []) + [n for n in names if n != first]
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=date_time)  # type: ignore[arg-type]
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name))
-    return out.getvalue()
-
-
 def column_widths(texts_by_column: list[list[str]], total: float, char_width: float,
                   padding: float) -> list[float]:
     """Share `total` between columns by content, the same way in DOCX and PDF: first each

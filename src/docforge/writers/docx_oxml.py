@@ -1,33 +1,35 @@
 """The one place where docforge touches python-docx's XML layer (oxml).
 
 python-docx's public API stops short of what a finished Word document needs, so these
-helpers build the WordprocessingML directly. Each exists because python-docx cannot:
-- hyperlinks, external (w:hyperlink r:id + relationship) and internal (w:anchor);
-- bookmarks (w:bookmarkStart/End) that internal links and citations point at;
-- list numbering that restarts for every list: our own w:abstractNum definitions and a
-  new w:num (with w:lvlOverride/w:startOverride) per list, nested levels via w:ilvl;
-- table header rows that repeat on every page (w:tblHeader), cell shading (w:shd),
-  table borders, fixed layout with explicit grid widths (w:tblLayout, w:gridCol);
-- fields: PAGE and NUMPAGES in the footer, a TOC field (complex field, so its current
-  result can already list the headings), and w:updateFields in settings so Word fills
-  them on open;
-- a bottom border on a paragraph (thematic break) and the document language (w:lang);
+helpers edit the WordprocessingML of the constant-size parts directly. Each exists because
+python-docx cannot:
+- list numbering that restarts for every list: our own w:abstractNum definitions (the
+  w:num per list is body markup, see docx_body.py);
+- fields: PAGE and NUMPAGES in the footer, and w:updateFields in settings so Word fills
+  the TOC field on open;
+- the document language (w:lang) on a style;
 - explicit fonts that win over the template's theme fonts (w:asciiTheme beats w:ascii in
-  Word, not in LibreOffice) and heading outline levels on styles a template lacks;
+  Word, not in LibreOffice), heading outline levels and table-style borders on styles a
+  template lacks;
 - a numbering part for a template that has none (python-docx raises NotImplementedError);
 - dropping parts that would misdescribe the output (the template's thumbnail, Word 2010's
-  stylesWithEffects copy of the styles).
+  stylesWithEffects copy of the styles);
+- putting the body and list instances, built as text by docx_body.py, into their parts
+  without making an element of every piece (`stage_body`, `stage_numbering`).
 Word rejects (or "repairs") a document whose property elements are out of schema order,
 so every element added here is inserted at its ECMA-376 position (`_insert_in_order`).
 Nothing here knows about docforge's IR; the writer (docx.py) decides what to build.
 """
 from __future__ import annotations
 
+from typing import Callable, NamedTuple
+
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
+from lxml import etree
 
 BULLET_CHARS = ("•", "◦", "▪", "•", "◦", "▪", "•", "◦", "▪")
 # Decimal at every level, as HTML's nested <ol> and the PDF writer show them.
@@ -57,9 +59,6 @@ RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "s
 TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
                "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange")
-TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
-              "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns",
-              "cellDel", "cellMerge", "tcPrChange")
 # CT_Settings from w:updateFields on: everything a settings part may hold after it.
 SETTINGS_AFTER_UPDATE_FIELDS = (
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "m:mathPr",
@@ -97,39 +96,6 @@ def _insert_before(parent, child, successors: tuple[str, ...]):
             return child
     parent.append(child)
     return child
-
-
-# ------------------------------------------------------------------ links and bookmarks
-
-def add_hyperlink(paragraph, *, url: str | None = None, anchor: str | None = None):
-    """Append a w:hyperlink to `paragraph` and return it; move runs into it with move_run_into()."""
-    link = _el("w:hyperlink")
-    if url is not None:
-        r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
-        link.set(qn("r:id"), r_id)
-    if anchor is not None:
-        link.set(qn("w:anchor"), anchor)
-    link.set(qn("w:history"), "1")
-    paragraph._p.append(link)
-    return link
-
-
-def move_run_into(run, container) -> None:
-    """Move a python-docx run (made with paragraph.add_run) into a hyperlink element."""
-    container.append(run._r)
-
-
-def add_bookmark(paragraph, name: str, bookmark_id: int) -> None:
-    """Wrap the paragraph's content in a bookmark called `name`."""
-    start = _el("w:bookmarkStart", **{"w:id": str(bookmark_id), "w:name": name})
-    end = _el("w:bookmarkEnd", **{"w:id": str(bookmark_id)})
-    p = paragraph._p
-    ppr = p.find(qn("w:pPr"))
-    if ppr is not None:
-        ppr.addnext(start)
-    else:
-        p.insert(0, start)
-    p.append(end)
 
 
 # ------------------------------------------------------------------ numbering
@@ -179,90 +145,12 @@ def add_abstract_num(document, ordered: bool, indent_twips: int, abstract_id: in
     return abstract_id
 
 
-def add_num(document, abstract_id: int, num_id: int, level: int = 0, start: int = 1) -> int:
-    """A new list instance over `abstract_id` whose items sit at `level`, counting from
-    `start`: the startOverride makes Word and LibreOffice restart instead of continuing
-    the previous list of the same kind."""
-    num = _el("w:num", **{"w:numId": str(num_id)})
-    num.append(_el("w:abstractNumId", **{"w:val": str(abstract_id)}))
-    override = _el("w:lvlOverride", **{"w:ilvl": str(level)})
-    override.append(_el("w:startOverride", **{"w:val": str(max(0, start))}))
-    num.append(override)
-    numbering = _numbering(document)
-    cleanup = numbering.find(qn("w:numIdMacAtCleanup"))  # must stay the last child
-    if cleanup is not None:
-        cleanup.addprevious(num)
-    else:
-        numbering.append(num)
-    return num_id
-
-
 def used_numbering_ids(document) -> tuple[int, int]:
     """The highest abstractNumId and numId already in the document (a template may have some)."""
     numbering = _numbering(document)
     abstract = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
     nums = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
     return max(abstract, default=0), max(nums, default=0)
-
-
-def set_numbering(paragraph, num_id: int, level: int) -> None:
-    """Number the paragraph as an item of list `num_id` at `level`; num_id 0 means "not
-    numbered", which stops a list style's own numbering (a continuation paragraph)."""
-    numpr = _el("w:numPr")
-    numpr.append(_el("w:ilvl", **{"w:val": str(level)}))
-    numpr.append(_el("w:numId", **{"w:val": str(num_id)}))
-    _insert_in_order(paragraph._p.get_or_add_pPr(), numpr, PPR_ORDER)
-
-
-# ------------------------------------------------------------------ tables
-
-def repeat_header(row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    trpr.append(_el("w:tblHeader", **{"w:val": "true"}))
-    trpr.append(_el("w:cantSplit", **{"w:val": "true"}))
-
-
-def keep_row_together(row) -> None:
-    row._tr.get_or_add_trPr().append(_el("w:cantSplit", **{"w:val": "true"}))
-
-
-def shade_cell(cell, fill_hex: str) -> None:
-    shading = _el("w:shd", **{"w:val": "clear", "w:color": "auto", "w:fill": fill_hex.lstrip("#").upper()})
-    _insert_in_order(cell._tc.get_or_add_tcPr(), shading, TCPR_ORDER)
-
-
-def set_table_borders(table, color_hex: str, size_eighths: int) -> None:
-    borders = _el("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_el(f"w:{edge}", **{"w:val": "single" if size_eighths else "nil",
-                                           "w:sz": str(size_eighths), "w:space": "0",
-                                           "w:color": color_hex.lstrip("#").upper()}))
-    _insert_in_order(table._tbl.tblPr, borders, TBLPR_ORDER)
-
-
-def set_fixed_widths(table, widths_twips: list[int]) -> None:
-    """Fixed layout with explicit grid and cell widths, so Word and LibreOffice agree."""
-    tbl = table._tbl
-    tblpr = tbl.tblPr
-    _insert_in_order(tblpr, _el("w:tblLayout", **{"w:type": "fixed"}), TBLPR_ORDER)
-    _insert_in_order(tblpr, _el("w:tblW", **{"w:w": str(sum(widths_twips)), "w:type": "dxa"}),
-                     TBLPR_ORDER)
-    grid = tbl.tblGrid
-    for col, width in zip(grid.findall(qn("w:gridCol")), widths_twips):
-        col.set(qn("w:w"), str(width))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_twips):
-            tcpr = cell._tc.get_or_add_tcPr()
-            _insert_in_order(tcpr, _el("w:tcW", **{"w:w": str(width), "w:type": "dxa"}), TCPR_ORDER)
-
-
-def set_cell_margins(table, twips: int) -> None:
-    margins = _el("w:tblCellMar")
-    for edge in ("top", "bottom"):
-        margins.append(_el(f"w:{edge}", **{"w:w": str(twips // 2), "w:type": "dxa"}))
-    for edge in ("left", "right"):
-        margins.append(_el(f"w:{edge}", **{"w:w": str(twips), "w:type": "dxa"}))
-    _insert_in_order(table._tbl.tblPr, margins, TBLPR_ORDER)
 
 
 # ------------------------------------------------------------------ fields and settings
@@ -277,33 +165,6 @@ def add_simple_field(paragraph, instruction: str, placeholder: str = "1") -> Non
     paragraph._p.append(field)
 
 
-def _field_char(kind: str):
-    run = _el("w:r")
-    run.append(_el("w:fldChar", **{"w:fldCharType": kind}))
-    return run
-
-
-def begin_field(paragraph, instruction: str) -> None:
-    """Open a complex field: what follows, up to end_field() (possibly in a later
-    paragraph), is its current result, which Word replaces when it updates the field."""
-    instr_run = _el("w:r")
-    instr = _el("w:instrText")
-    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    instr.text = f" {instruction} "
-    instr_run.append(instr)
-    for element in (_field_char("begin"), instr_run, _field_char("separate")):
-        paragraph._p.append(element)
-
-
-def end_field(paragraph) -> None:
-    paragraph._p.append(_field_char("end"))
-
-
-def toc_instruction(depth: int) -> str:
-    """A TOC of heading levels 1..depth, entries hyperlinked, no page numbers in web view."""
-    return f'TOC \\o "1-{depth}" \\h \\z \\u'
-
-
 def update_fields_on_open(document) -> None:
     settings = document.settings.element
     for old in settings.findall(qn("w:updateFields")):
@@ -311,32 +172,9 @@ def update_fields_on_open(document) -> None:
     _insert_before(settings, _el("w:updateFields", **{"w:val": "true"}), SETTINGS_AFTER_UPDATE_FIELDS)
 
 
-def bottom_border(paragraph, color_hex: str, space_pt: int = 1) -> None:
-    """A rule under the paragraph (a thematic break is an empty paragraph with one)."""
-    border = _el("w:pBdr")
-    border.append(_el("w:bottom", **{"w:val": "single", "w:sz": "6", "w:space": str(space_pt),
-                                     "w:color": color_hex.lstrip("#").upper()}))
-    _insert_in_order(paragraph._p.get_or_add_pPr(), border, PPR_ORDER)
-
-
 def remove_paragraph_border(ppr) -> None:
     for border in ppr.findall(qn("w:pBdr")):
         ppr.remove(border)
-
-
-def set_paragraph_style(paragraph, style_id: str) -> None:
-    """w:pStyle by id, skipping python-docx's by-name lookup (a linear scan per call)."""
-    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
-
-
-def set_table_style(table, style_id: str) -> None:
-    """w:tblStyle by id (python-docx's setter looks the style up by name)."""
-    tblpr = table._tbl.tblPr
-    _insert_in_order(tblpr, _el("w:tblStyle", **{"w:val": style_id}), TBLPR_ORDER)
-
-
-def set_run_style(run, style_id: str) -> None:
-    run._r.get_or_add_rPr().get_or_add_rStyle().val = style_id
 
 
 def set_style_language(style, language: str) -> None:
@@ -440,23 +278,68 @@ def drop_stale_parts(document) -> None:
         settings.remove(preview)
 
 
-def space_after_last_paragraph(document, points: float) -> None:
-    """Space after the body's last paragraph (the end of a list), found without walking
-    the whole body as python-docx's document.paragraphs would."""
-    from docx.shared import Pt
-    from docx.text.parfmt import ParagraphFormat
-
-    body = document.element.body
-    last = body[-1]
-    if last.tag == qn("w:sectPr"):
-        last = last.getprevious()
-    if last is not None and last.tag == qn("w:p"):
-        ParagraphFormat(last).space_after = Pt(points)
-
-
 def clear_body(document) -> None:
     """Remove a template's content, keeping its final section properties (page setup)."""
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+
+
+# ------------------------------------------------------------------ markup built as text
+
+# The prefixes docx_body.py writes its markup with.
+TEXT_MARKUP_NAMESPACES = {"w": nsmap["w"], "r": nsmap["r"]}
+
+
+class Splice(NamedTuple):
+    """Markup to put into a saved part: `marker` in zip member `member` becomes `markup`."""
+    member: str
+    marker: bytes
+    markup: bytes
+
+
+def external_link_ids(document) -> Callable[[str], str]:
+    """URL -> id of a relationship to it from the main document part (made on first use;
+    python-docx returns the existing one for a URL it already relates to)."""
+    part = document.part
+    return lambda url: part.relate_to(url, RT.HYPERLINK, is_external=True)
+
+
+def stage_body(document, markup: str) -> Splice | None:
+    """The body content goes before the body's final section properties (page setup)."""
+    return _stage(document.part, document.element.body, ("sectPr",), markup, "body")
+
+
+def stage_numbering(document, markup: str) -> Splice | None:
+    """w:num elements go after the w:abstractNum ones, before w:numIdMacAtCleanup."""
+    part = document.part.numbering_part
+    return _stage(part, part.element, ("numIdMacAtCleanup",), markup, "numbering")
+
+
+def _stage(part, parent, successors: tuple[str, ...], markup: str, name: str) -> Splice | None:
+    """Put `markup` into `parent` before its first child named in `successors`.
+
+    Making elements of a long body through python-docx (or parsing it) and serialising them
+    again costs more than the rest of the writer, so the usual way is a marker comment where
+    the markup goes, replaced in the saved bytes (the returned Splice). Call this last, after
+    every python-docx change to the part. A part that binds the w: or r: prefix to another
+    namespace (a template may) cannot take the text as it is: there it is parsed in instead.
+    """
+    if not markup:
+        return None
+    if all(parent.nsmap.get(prefix) == uri for prefix, uri in TEXT_MARKUP_NAMESPACES.items()):
+        text = f"docforge:{name}"
+        _insert_before(parent, etree.Comment(text), successors)
+        return Splice(part.partname.membername, f"<!--{text}-->".encode(), markup.encode())
+    declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in TEXT_MARKUP_NAMESPACES.items())
+    wrapper = etree.fromstring(f"<w:wrapper {declarations}>{markup}</w:wrapper>",
+                               etree.XMLParser(huge_tree=True))
+    later = {_tag(n) for n in successors}
+    successor = next((child for child in parent if child.tag in later), None)
+    for element in list(wrapper):
+        if successor is not None:
+            successor.addprevious(element)
+        else:
+            parent.append(element)
+    return None

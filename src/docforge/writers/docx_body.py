@@ -1,0 +1,595 @@
+"""The DOCX body (the content of word/document.xml's w:body) and its list instances, as text.
+
+python-docx makes every paragraph, run and property a Python-wrapped lxml element and finds
+each one's place by scanning its siblings; on a long document that was seconds of work, some
+of it quadratic. So the body is written here as WordprocessingML text, pieces in one list
+joined once (as the HTML writer does), and docx.py splices it into the package python-docx
+saved with the constant-cost parts (styles, page setup, footer, properties, settings).
+The markup is what python-docx wrote for the same calls, attribute order included.
+
+Built here because python-docx has no API for them: hyperlinks (external, through a
+relationship id docx.py supplies, and internal w:anchor), bookmarks that citations and the
+TOC point at, a list instance (w:num with a w:startOverride) per list so numbers restart,
+table header rows repeated on every page, cell shading, fixed grid widths, and the TOC field.
+
+This module must never:
+- write input text unescaped, or characters XML cannot hold (they are dropped and counted);
+- write property elements out of ECMA-376 order (Word "repairs" such a document): paragraph
+  properties come from `_ppr_markup` alone, run properties from `_rpr_markup` alone, both
+  in schema order;
+- renumber anything (labels, ids and the outline come from the IR and transforms.py);
+- touch python-docx or the package: it returns text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, NamedTuple
+
+from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, Emph, Heading,
+                     LineBreak, Link, ListItem, OrderedList, Paragraph, Quote, Reference,
+                     References, Strong, Table, Text, ThematicBreak, plain_text, walk)
+from ..style import Style
+from ..transforms import outline
+from .common import column_widths, safe_url, xml_safe
+
+BOOKMARK_NAME_MAX = 40  # Word ignores longer bookmark names
+DEEPEST_LIST_STYLE = 3  # the built-in list styles go "List Bullet", "List Bullet 2", "... 3"
+KEEP_TOGETHER_ROWS = 12  # tables up to this many rows are kept on one page (with the caption)
+CELL_MARGIN_TWIPS = 90
+TITLE_BLOCK_SPACE_AFTER_PT = 18
+EMU_PER_PT, EMU_PER_TWIP = 12700, 635
+ALIGN_VALUES = {"left": "left", "center": "center", "right": "right"}  # IR align -> w:jc ("default": none)
+# python-docx's own table look flags, kept so the table style's conditional formats apply as before
+TABLE_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+              'w:noHBand="0" w:noVBand="1" w:val="04A0"/>')
+LINE_BREAK = "<w:r><w:br/></w:r>"
+
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                    "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+# Inside a run python-docx turns a tab into w:tab and CR or LF into w:br; the same here.
+_RUN_SPECIALS = re.compile(r"([\t\r\n])")
+_SPECIAL_MARKUP = {"\t": "<w:tab/>", "\r": "<w:br/>", "\n": "<w:br/>"}
+
+
+def _attribute(value: str) -> str:
+    return value.translate(_ATTRIBUTE_ESCAPES)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _twips_of_points(points: float) -> int:
+    """Points to twips rounded as python-docx does (through whole EMUs)."""
+    return int(round(int(points * EMU_PER_PT) / EMU_PER_TWIP))
+
+
+def _t(text: str) -> str:
+    # Word drops leading and trailing spaces of a w:t unless told to keep them
+    if len(text.strip()) < len(text):
+        return f'<w:t xml:space="preserve">{_escape(text)}</w:t>'
+    return f"<w:t>{_escape(text)}</w:t>"
+
+
+def _run_content(text: str) -> str:
+    if "\t" not in text and "\r" not in text and "\n" not in text:
+        return _t(text) if text else ""
+    return "".join(_SPECIAL_MARKUP.get(piece) or _t(piece)
+                   for piece in _RUN_SPECIALS.split(text) if piece)
+
+
+class Format(NamedTuple):
+    """Character formatting inherited by nested inlines (a tuple: hashed per run, in C)."""
+    bold: bool = False
+    italic: bool = False
+    mono: bool = False
+    link_style: bool = False
+
+
+PLAIN = Format()
+
+
+class PPr(NamedTuple):
+    """A paragraph's properties (hashable, so each distinct set is written once)."""
+    style: str = ""            # style id, already escaped for an attribute
+    keep_next: bool = False
+    numbering: tuple[int, int] | None = None  # (level, w:num id)
+    border: tuple[str, int] | None = None     # a bottom rule: (colour, space above it in points)
+    space_after: int | None = None            # twips
+    indent: int | None = None                 # left indent, twips
+    align: str = ""                           # w:jc value
+
+
+UNSTYLED = PPr()
+
+
+def _ppr_markup(p: PPr) -> str:
+    """w:pPr in CT_PPr order: pStyle keepNext numPr pBdr spacing ind jc."""
+    parts = []
+    if p.style:
+        parts.append(f'<w:pStyle w:val="{p.style}"/>')
+    if p.keep_next:
+        parts.append("<w:keepNext/>")
+    if p.numbering is not None:
+        parts.append(f'<w:numPr><w:ilvl w:val="{p.numbering[0]}"/><w:numId w:val="{p.numbering[1]}"/></w:numPr>')
+    if p.border is not None:
+        parts.append(f'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="{p.border[1]}" '
+                     f'w:color="{p.border[0]}"/></w:pBdr>')
+    if p.space_after is not None:
+        parts.append(f'<w:spacing w:after="{p.space_after}"/>')
+    if p.indent is not None:
+        parts.append(f'<w:ind w:left="{p.indent}"/>')
+    if p.align:
+        parts.append(f'<w:jc w:val="{p.align}"/>')
+    return f"<w:pPr>{''.join(parts)}</w:pPr>" if parts else ""
+
+
+def _rpr_markup(fmt: Format, style_ids: Mapping[str, str]) -> str:
+    """w:rPr in CT_RPr order: rStyle b i. A link's style wins over code's (one rStyle only)."""
+    parts = []
+    if fmt.link_style or fmt.mono:
+        parts.append(f'<w:rStyle w:val="{style_ids["Hyperlink" if fmt.link_style else "Verbatim Char"]}"/>')
+    if fmt.bold:
+        parts.append("<w:b/>")
+    if fmt.italic:
+        parts.append("<w:i/>")
+    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+def _color(hex_color: str) -> str:
+    return _attribute(hex_color.lstrip("#").upper())
+
+
+def link_targets(doc: Document) -> tuple[dict[str, str], dict[str, str]]:
+    """Reference id -> label (what a citation shows), and IR id -> bookmark name, in one pass.
+    Ids longer than Word's 40-character limit are shortened and kept unique, so two long
+    headings never share a bookmark."""
+    labels: dict[str, str] = {}
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    # Ids that share their first 40 characters try the same names in turn; each search
+    # resumes where the last one for those characters stopped (all before it are taken),
+    # so a feed of many similar long headings is not quadratic.
+    resume: dict[str, int] = {}
+    for node in walk(doc, inlines=False):
+        kind = type(node)
+        if kind is Reference:
+            labels[node.id] = node.label
+        node_id = node.id if kind is Heading or kind is Table or kind is Reference else ""
+        if not node_id or node_id in names:
+            continue
+        cleaned = xml_safe(node_id)
+        first = cleaned[:BOOKMARK_NAME_MAX]
+        name = first or "bookmark"
+        counter = resume.get(first, 1)
+        while name in taken:
+            counter += 1
+            suffix = f"_{counter}"
+            name = cleaned[:BOOKMARK_NAME_MAX - len(suffix)] + suffix
+        resume[first] = counter
+        names[node_id] = name
+        taken.add(name)
+    return labels, names
+
+
+def toc_instruction(depth: int) -> str:
+    """A TOC of heading levels 1..depth, entries hyperlinked, no page numbers in web view."""
+    return f'TOC \\o "1-{depth}" \\h \\z \\u'
+
+
+@dataclass(frozen=True)
+class BodyLayout:
+    """What docx.py settled while setting the document up, and the body builds on."""
+    style: Style
+    style_ids: Mapping[str, str]          # Word style name -> id in this document
+    text_width_twips: int
+    abstract_bullet: int                  # w:abstractNum ids of the bullet and number lists
+    abstract_number: int
+    first_num: int                        # the first free w:num id
+    link_id: Callable[[str], str]         # external URL -> relationship id
+    title_rule: bool = True               # a rule under the title block (not with a template)
+    toc: bool = False
+
+
+@dataclass
+class Body:
+    """The result: w:body content, the w:num elements its lists use, control characters dropped."""
+    markup: str
+    numbering: str
+    dropped: int
+
+
+@dataclass
+class _State:
+    """State of one body build."""
+    out: list[str] = field(default_factory=list)
+    nums: list[str] = field(default_factory=list)
+    next_num: int = 1
+    bookmark_ids: int = 0
+    dropped: int = 0
+    # where the last body-level paragraph's w:pPr sits in `out`, and what it holds: a list
+    # spaces its last paragraph after the fact, as python-docx did on body[-1]
+    last_paragraph: tuple[int, PPr] | None = None
+
+
+class BodyBuilder:
+    """IR blocks -> WordprocessingML text for one document (`build()` once)."""
+
+    def __init__(self, doc: Document, layout: BodyLayout) -> None:
+        self.doc, self.layout, self.style = doc, layout, layout.style
+        self.ids = {name: _attribute(style_id) for name, style_id in layout.style_ids.items()}
+        self.styled = {name: PPr(style_id) for name, style_id in self.ids.items()}  # style only
+        self.ref_labels, self.bookmark_names = link_targets(doc)
+        self.state = _State(next_num=layout.first_num)
+        self.out = self.state.out
+        self._rpr: dict[Format, str] = {}
+        self._ppr: dict[PPr, str] = {}
+        self._links: dict[str, str] = {}
+        table = self.style.table
+        size = int(table.border_width * 8)
+        edge = (f'w:val="{"single" if size else "nil"}" w:sz="{size}" w:space="0" '
+                f'w:color="{_color(table.border_color)}"')
+        self.table_borders = ("<w:tblBorders>" + "".join(
+            f"<w:{side} {edge}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+            + "</w:tblBorders>")
+        half = CELL_MARGIN_TWIPS // 2
+        self.cell_margins = (f'<w:tblCellMar><w:top w:w="{half}" w:type="dxa"/><w:bottom w:w="{half}" '
+                             f'w:type="dxa"/><w:left w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/><w:right '
+                             f'w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/></w:tblCellMar>')
+
+    def build(self) -> Body:
+        doc, style = self.doc, self.style
+        self._title_block()
+        if self.layout.toc:
+            self._toc()
+        for block in doc.blocks:
+            self._block(block, 0)
+        if doc.meta.keywords:
+            k = self._start(self.styled["Keywords"])
+            self.out.append(self._run(style.text.keywords_label + ": ", Format(bold=True)))
+            self.out.append(self._run(", ".join(doc.meta.keywords), PLAIN))
+            self._end(k)
+        return Body("".join(self.out), "".join(self.state.nums), self.state.dropped)
+
+    # ------------------------------------------------------------- text and runs
+    def _clean(self, text: str) -> str:
+        if text.isprintable():  # no control character (the usual case): skip the regex
+            return text
+        cleaned = xml_safe(text)
+        self.state.dropped += len(text) - len(cleaned)
+        return cleaned
+
+    def _run(self, text: str, fmt: Format) -> str:
+        """A run of `text` (cleaned here); `<w:r/>` when empty, as python-docx writes it."""
+        rpr = self._rpr.get(fmt)
+        if rpr is None:
+            rpr = self._rpr[fmt] = _rpr_markup(fmt, self.ids)
+        content = _run_content(self._clean(text))
+        return f"<w:r>{rpr}{content}</w:r>" if rpr or content else "<w:r/>"
+
+    # ------------------------------------------------------------- paragraphs
+    def _start(self, ppr: PPr, body_level: bool = True) -> int:
+        """Open a paragraph; returns the index of its w:pPr in the output, for `_end`."""
+        out = self.out
+        out.append("<w:p>")
+        markup = self._ppr.get(ppr)
+        if markup is None:
+            markup = self._ppr[ppr] = _ppr_markup(ppr)
+        out.append(markup)
+        if body_level:  # not inside a table cell
+            self.state.last_paragraph = (len(out) - 1, ppr)
+        return len(out) - 1
+
+    def _end(self, index: int) -> None:
+        out = self.out
+        if index == len(out) - 1 and not out[index]:  # no properties, no content: <w:p/>
+            out[index - 1], out[index] = "", "<w:p/>"
+        else:
+            out.append("</w:p>")
+
+    def _text_paragraph(self, ppr: PPr, text: str) -> None:
+        """A paragraph of one plain run (none when the cleaned text is empty)."""
+        k = self._start(ppr)
+        cleaned = self._clean(text)
+        if cleaned:
+            self.out.append(f"<w:r>{_run_content(cleaned)}</w:r>")
+        self._end(k)
+
+    def _space_after_last_paragraph(self, twips: int) -> None:
+        last = self.state.last_paragraph
+        if last is None:
+            return
+        index, ppr = last
+        ppr = ppr._replace(space_after=twips)
+        self.state.last_paragraph = (index, ppr)
+        if self.out[index - 1]:
+            self.out[index] = _ppr_markup(ppr)
+        else:  # it had been closed as <w:p/>: the whole paragraph now sits in this slot
+            self.out[index] = f"<w:p>{_ppr_markup(ppr)}</w:p>"
+
+    def _bookmark_start(self, node_id: str) -> int:
+        """A bookmark around the paragraph's content (0: none); close it with `_bookmark_end`."""
+        if not node_id:
+            return 0
+        self.state.bookmark_ids += 1
+        name = self.bookmark_names.get(node_id) or xml_safe(node_id)[:BOOKMARK_NAME_MAX]
+        self.out.append(f'<w:bookmarkStart w:id="{self.state.bookmark_ids}" w:name="{_attribute(name)}"/>')
+        return self.state.bookmark_ids
+
+    def _bookmark_end(self, bookmark_id: int) -> None:
+        if bookmark_id:
+            self.out.append(f'<w:bookmarkEnd w:id="{bookmark_id}"/>')
+
+    def _anchor(self, target_id: str) -> str:
+        return _attribute(self.bookmark_names.get(target_id) or xml_safe(target_id)[:BOOKMARK_NAME_MAX])
+
+    # ------------------------------------------------------------- title block, TOC
+    def _title_block(self) -> None:
+        m = self.doc.meta
+        block = []
+        if m.title:
+            block.append(("Title", m.title))
+        if m.subtitle:
+            block.append(("Subtitle", m.subtitle))
+        byline = [", ".join(m.authors)] if m.authors else []
+        if m.date:
+            byline.append(m.date)
+        if byline:
+            block.append(("Byline", " · ".join(byline)))
+        for i, (style_name, text) in enumerate(block):
+            ppr = self.styled[style_name]
+            if i == len(block) - 1 and self.layout.title_rule:  # a rule under the block, as HTML and PDF draw it
+                ppr = ppr._replace(border=(_color(self.style.colors.rule), 6),
+                                   space_after=_twips_of_points(TITLE_BLOCK_SPACE_AFTER_PT))
+            self._text_paragraph(ppr, text)
+
+    def _toc(self) -> None:
+        """A TOC field whose current result already lists the headings (linked to their
+        bookmarks), so LibreOffice and previews show a contents list; Word, told to update
+        fields on open (docx.py sets that), replaces it with one that has page numbers."""
+        depth = max(1, min(self.style.toc.depth, 6))
+        self._text_paragraph(self.styled["TOC Heading"], self.style.toc.title)
+        entries = []
+
+        def flatten(nodes):
+            for entry in nodes:
+                entries.append(entry)
+                flatten(entry.children)
+        flatten(outline(self.doc, depth))
+        out = self.out
+        first_level = min(entries[0].level, depth) if entries else 1
+        k = self._start(self.styled[f"toc {first_level}"])
+        out.append('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> '
+                   f'{_escape(toc_instruction(depth))} </w:instrText></w:r>'
+                   '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+        if not entries:
+            out.append(self._run("Right-click to update the table of contents.", PLAIN))
+        for i, entry in enumerate(entries):
+            if i:
+                self._end(k)
+                k = self._start(self.styled[f"toc {min(entry.level, depth)}"])
+            out.append(f'<w:hyperlink w:anchor="{self._anchor(entry.id)}" w:history="1">'
+                       f'{self._run(entry.text, PLAIN)}</w:hyperlink>')
+        out.append('<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        self._end(k)
+
+    # ------------------------------------------------------------- blocks
+    def _block(self, node, depth: int) -> None:
+        self._block_handlers[type(node)](self, node, depth)
+
+    def _heading(self, node: Heading, depth: int) -> None:
+        k = self._start(self.styled[f"Heading {max(1, min(node.level, 6))}"])
+        mark = self._bookmark_start(node.id)
+        self._inlines(node.inlines, PLAIN)
+        self._bookmark_end(mark)
+        self._end(k)
+
+    def _paragraph(self, node: Paragraph, depth: int) -> None:
+        k = self._start(UNSTYLED)
+        self._inlines(node.inlines, PLAIN)
+        self._end(k)
+
+    def _list(self, node, depth: int, ordered: bool) -> None:
+        state, layout = self.state, self.layout
+        level = min(depth, 8)
+        num_id = state.next_num
+        state.next_num += 1
+        start = max(0, node.start) if ordered else 1
+        # a list instance of its own: the startOverride makes Word and LibreOffice restart
+        # instead of continuing the previous list of the same kind
+        state.nums.append(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val='
+                          f'"{layout.abstract_number if ordered else layout.abstract_bullet}"/>'
+                          f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/>'
+                          f'</w:lvlOverride></w:num>')
+        suffix = "" if depth == 0 else f" {min(depth + 1, DEEPEST_LIST_STYLE)}"
+        numbered_ppr = PPr(self.ids[("List Number" if ordered else "List Bullet") + suffix],
+                           numbering=(level, num_id))
+        # a further paragraph of an item: unnumbered, aligned with the item's text
+        continued_ppr = PPr(self.ids["List Continue" + suffix],
+                            indent=int(self.style.spacing.list_indent * 20) * (level + 1))
+        for item in node.items:
+            numbered = False
+            for block in item.blocks:
+                if type(block) is Paragraph:
+                    k = self._start(continued_ppr if numbered else numbered_ppr)
+                    numbered = True
+                    self._inlines(block.inlines, PLAIN)
+                    self._end(k)
+                else:
+                    self._block(block, depth + 1 if type(block) in (BulletList, OrderedList) else depth)
+                    numbered = True  # what follows belongs to this item, unnumbered
+            if not numbered:  # an empty item still shows its number
+                self._end(self._start(numbered_ppr))
+        if depth == 0:  # items sit close together; the list as a whole is spaced like a paragraph
+            self._space_after_last_paragraph(_twips_of_points(self.style.spacing.paragraph))
+
+    def _bullets(self, node: BulletList, depth: int) -> None:
+        self._list(node, depth, ordered=False)
+
+    def _ordered(self, node: OrderedList, depth: int) -> None:
+        self._list(node, depth, ordered=True)
+
+    def _lone_item(self, node: ListItem, depth: int) -> None:
+        self._list(BulletList((node,)), depth, ordered=False)
+
+    def _lone_cell(self, node: Cell, depth: int) -> None:
+        self._paragraph(Paragraph(node.inlines), depth)
+
+    def _table(self, node: Table, depth: int) -> None:
+        out, t, ids = self.out, self.style.table, self.ids
+        k = self._start(self.styled["Caption"])
+        mark = self._bookmark_start(node.id)
+        out.append(self._run(node.label + (": " if node.caption and node.label else ""), PLAIN))
+        self._inlines(node.caption, PLAIN)
+        self._bookmark_end(mark)
+        self._end(k)
+
+        rows = ((node.header,) if node.header else ()) + node.rows
+        width = max([len(r) for r in rows] + [1])
+        widths = self._column_widths(rows, width, self.layout.text_width_twips)
+        # fixed layout with explicit grid and cell widths, so Word and LibreOffice agree
+        out.append(f'<w:tbl><w:tblPr><w:tblStyle w:val="{ids["Table Grid"]}"/><w:tblW w:w="{sum(widths)}" '
+                   f'w:type="dxa"/>{self.table_borders}<w:tblLayout w:type="fixed"/>{self.cell_margins}'
+                   f'{TABLE_LOOK}</w:tblPr><w:tblGrid>')
+        out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        out.append("</w:tblGrid>")
+        cell_starts = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>' for w in widths]
+        if not rows:  # Word needs a row: one empty cell
+            out.append(f"<w:tr>{cell_starts[0]}</w:tcPr><w:p/></w:tc></w:tr>")
+        header_fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{_color(t.header_fill)}"/>'
+        zebra_fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{_color(t.zebra_fill)}"/>'
+        aligns = [ALIGN_VALUES.get(node.aligns[c], "") if c < len(node.aligns) else "" for c in range(width)]
+        cell_pprs = {keep: [PPr(ids["Table Text"], keep_next=keep, align=a) for a in aligns] for keep in (False, True)}
+        keep_together = len(rows) <= KEEP_TOGETHER_ROWS  # a short table moves to the next page whole
+        for r, cells in enumerate(rows):
+            is_header = bool(node.header) and r == 0
+            body_index = r - 1 if node.header else r
+            if is_header:  # repeated on every page the table runs onto
+                out.append('<w:tr><w:trPr><w:tblHeader w:val="true"/><w:cantSplit w:val="true"/></w:trPr>')
+                shading = header_fill
+            else:
+                out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>')
+                shading = zebra_fill if t.zebra and body_index % 2 == 1 else ""  # as in HTML
+            pprs = cell_pprs[keep_together and r < len(rows) - 1]
+            fmt = Format(bold=is_header and t.header_bold)
+            for c in range(width):
+                out.append(cell_starts[c] + shading + "</w:tcPr>")
+                k = self._start(pprs[c], body_level=False)
+                if c < len(cells):
+                    self._inlines(cells[c].inlines, fmt)
+                self._end(k)
+                out.append("</w:tc>")
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        self._end(self._start(self.styled["Table Text"]))  # room after the table; Word needs a paragraph there
+
+    @staticmethod
+    def _column_widths(rows, width: int, total: int) -> list[int]:
+        texts = [[plain_text(row[c]) if c < len(row) else "" for row in rows] for c in range(width)]
+        # widths in twips: an average character is about half the table font's size
+        widths = [int(w) for w in column_widths(texts, total, char_width=105, padding=200)]
+        widths[-1] += total - sum(widths)  # rounding: the grid adds up to the text width exactly
+        return widths
+
+    def _quote(self, node: Quote, depth: int) -> None:
+        for block in node.blocks:
+            if type(block) is Paragraph:
+                k = self._start(self.styled["Quote"])
+                self._inlines(block.inlines, PLAIN)
+                self._end(k)
+            else:
+                self._block(block, depth)
+
+    def _code_block(self, node: CodeBlock, depth: int) -> None:
+        k = self._start(self.styled["Source Code"])
+        for i, line in enumerate(self._clean(node.text).split("\n")):
+            if i:
+                self.out.append(LINE_BREAK)
+            self.out.append(f"<w:r>{_run_content(line)}</w:r>" if line else "<w:r/>")
+        self._end(k)
+
+    def _rule(self, node: ThematicBreak, depth: int) -> None:
+        self._end(self._start(PPr(self.ids["Rule"], border=(_color(self.style.colors.rule), 1))))
+
+    def _reference(self, node: Reference, depth: int) -> None:
+        # The label is written, not generated by Word numbering: it must read exactly like
+        # the "[N]" citations that point here and like the other formats.
+        k = self._start(self.styled["Bibliography"])
+        mark = self._bookmark_start(node.id)
+        self.out.append(self._run(f"{self._clean(node.label)}.\t" if node.label else "", PLAIN))
+        self._inlines(node.inlines, PLAIN)
+        url = safe_url(node.url) if node.url else None
+        if url and not url.startswith("#") and not any(type(n) is Link for n in walk(node)):
+            self.out.append(self._run(" ", PLAIN))
+            self._hyperlink(url, None, url, Format(link_style=True))
+        self._bookmark_end(mark)
+        self._end(k)
+
+    def _references(self, node: References, depth: int) -> None:
+        for entry in node.entries:
+            self._reference(entry, depth)
+
+    _block_handlers = {
+        Heading: _heading, Paragraph: _paragraph, BulletList: _bullets, OrderedList: _ordered,
+        ListItem: _lone_item, Table: _table, Cell: _lone_cell, Quote: _quote,
+        CodeBlock: _code_block, ThematicBreak: _rule, References: _references,
+        Reference: _reference,
+    }
+
+    # ------------------------------------------------------------- inlines
+    def _inlines(self, nodes, fmt: Format) -> None:
+        handlers = self._inline_handlers
+        for node in nodes:
+            handlers[type(node)](self, node, fmt)
+
+    def _text(self, node: Text, fmt: Format) -> None:
+        self.out.append(self._run(node.text, fmt))
+
+    def _emph(self, node: Emph, fmt: Format) -> None:
+        self._inlines(node.inlines, Format(fmt.bold, True, fmt.mono, fmt.link_style))
+
+    def _strong(self, node: Strong, fmt: Format) -> None:
+        self._inlines(node.inlines, Format(True, fmt.italic, fmt.mono, fmt.link_style))
+
+    def _code(self, node: Code, fmt: Format) -> None:
+        self.out.append(self._run(node.text, Format(fmt.bold, fmt.italic, True, fmt.link_style)))
+
+    def _line_break(self, node: LineBreak, fmt: Format) -> None:
+        self.out.append(LINE_BREAK)
+
+    def _link(self, node: Link, fmt: Format) -> None:
+        url = safe_url(node.url)
+        if url is None or fmt.link_style:  # unsafe URL, or a link inside a link: text only
+            self._inlines(node.inlines, fmt)
+            return
+        text = plain_text(Paragraph(node.inlines))
+        link_fmt = Format(fmt.bold, fmt.italic, fmt.mono, True)
+        if url.startswith("#"):
+            self._hyperlink(None, url[1:], text, link_fmt)
+        else:
+            self._hyperlink(url, None, text, link_fmt)
+
+    def _citation(self, node: CitationRef, fmt: Format) -> None:
+        label = self.ref_labels.get(node.ref_id, node.ref_id.removeprefix("ref-"))
+        if fmt.link_style:
+            self.out.append(self._run(f"[{label}]", fmt))
+            return
+        self._hyperlink(None, node.ref_id, f"[{label}]", Format(fmt.bold, fmt.italic, False, True))
+
+    def _hyperlink(self, url: str | None, target_id: str | None, text: str, fmt: Format) -> None:
+        """One run in a w:hyperlink: to an external `url` (through a relationship, made once
+        per URL) or to the bookmark of `target_id`."""
+        if url is not None:
+            r_id = self._links.get(url)
+            if r_id is None:
+                r_id = self._links[url] = _attribute(self.layout.link_id(url))
+            opening = f'<w:hyperlink r:id="{r_id}" w:history="1">'
+        else:
+            opening = f'<w:hyperlink w:anchor="{self._anchor(target_id or "")}" w:history="1">'
+        self.out.append(f"{opening}{self._run(text, fmt)}</w:hyperlink>")
+
+    _inline_handlers = {
+        Text: _text, Emph: _emph, Strong: _strong, Code: _code, Link: _link,
+        CitationRef: _citation, LineBreak: _line_break,
+    }
