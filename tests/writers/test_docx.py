@@ -743,3 +743,20 @@ def test_template_with_other_namespace_prefixes_still_gets_the_body(tmp_path):
     styled = [(p.style.name, p.text) for p in out.paragraphs]
     assert ("List Number", "Starts at three") in styled and ("Caption", "Table 1: Comparison") in styled
     assert [c.text for c in out.tables[0].rows[0].cells] == ["Aspect", "China", "United States"]
+
+
+def test_same_bytes_alone_in_a_fresh_process_and_after_other_documents(tmp_path):
+    """The frame (styles, page setup, footer) is built once per theme and reused: a document
+    must come out the same whether it is the first one written or follows others with other
+    themes, languages and options."""
+    seed = docforge.read(DATA / "seed-china-ai.txt")
+    target = tmp_path / "fresh.docx"
+    subprocess.run([sys.executable, "-m", "docforge", "convert", str(DATA / "seed-china-ai.txt"),
+                    "-o", str(target)], check=True, capture_output=True)
+    for other in (rich_document(), docforge.read(SAMPLES[0])):
+        docforge.write(other, "docx", style="handout")
+        docforge.write(other, "docx", options=WriteOptions(toc=True, paper="Letter"))
+    after = docforge.write(seed, "docx")
+    assert after == target.read_bytes()
+    # and the frame really depends on the theme: another theme gives another document
+    assert docforge.write(seed, "docx", style="handout") != after

@@ -18,11 +18,12 @@ text XML cannot hold (control characters are dropped and counted in a diagnostic
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import zipfile
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, NamedTuple
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -41,13 +42,34 @@ from .zipfiles import FixedTimeZip
 FIRST_MEMBER = "[Content_Types].xml"  # where Word and validators look first
 
 
+class _Frame(NamedTuple):
+    """A saved package with everything but the content, and what the body needs to know of it."""
+    package: bytes
+    text_width_twips: int
+    style_ids: tuple[tuple[str, str], ...]
+    diagnostics: tuple[Diagnostic, ...]
+    abstract_bullet: int
+    abstract_number: int
+    first_num: int
+
+
+def _template_key(path: str | None) -> tuple | None:
+    """A --reference-docx as a cache key: its path and what would show an edit."""
+    if not path:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (path, None, None)  # _open reports the missing file
+    return (path, stat.st_mtime_ns, stat.st_size)
+
+
 @dataclass
 class _Run:
     """State of one DOCX build (the body has its own, in docx_body.py)."""
     document: object
     style: Style
     templated: bool = False
-    dropped: int = 0
     text_width_twips: int = 9000
     style_ids: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -291,27 +313,22 @@ class DocxWriter:
     renderer = BodyBuilder  # the body's markup; its handler tables cover every node class
 
     def write(self, doc: Document, out: BinaryIO, style: Style, options: WriteOptions) -> list[Diagnostic]:
-        document = self._open(options)
-        run = _Run(document, style, templated=bool(options.reference_docx))
-        language = self._clean(doc.meta.language or style.text.language, run).strip() or "en"
+        written_language = doc.meta.language or style.text.language
+        language = xml_safe(written_language)
+        dropped = len(written_language) - len(language)
+        language = language.strip() or "en"
         want_toc = options.toc if options.toc is not None else style.toc.enabled
-        self._page_setup(document, style, options, run)
-        self._styles(run, language, want_toc)
-        ox.drop_stale_parts(document)
-        ox.ensure_numbering_part(document)
-        last_abstract, last_num = ox.used_numbering_ids(document)
-        indent = int(style.spacing.list_indent * 20)
+        frame = self._frame(style, language, want_toc, options.paper, _template_key(options.reference_docx))
+        document = docx.Document(io.BytesIO(frame.package))
+        run = _Run(document, style, templated=bool(options.reference_docx),
+                   text_width_twips=frame.text_width_twips, style_ids=dict(frame.style_ids),
+                   diagnostics=list(frame.diagnostics))
         layout = BodyLayout(
             style=style, style_ids=run.style_ids, text_width_twips=run.text_width_twips,
-            abstract_bullet=ox.add_abstract_num(document, False, indent, last_abstract + 1),
-            abstract_number=ox.add_abstract_num(document, True, indent, last_abstract + 2),
-            first_num=last_num + 1, link_id=ox.external_link_ids(document),
+            abstract_bullet=frame.abstract_bullet, abstract_number=frame.abstract_number,
+            first_num=frame.first_num, link_id=ox.external_link_ids(document),
             title_rule=not run.templated, toc=want_toc)
-        # before the footer and properties: hyperlink relationships get the ids they always had
         body = BodyBuilder(doc, layout).build()
-        if want_toc:
-            ox.update_fields_on_open(document)
-        self._footer(run)
         self._properties(document, doc, options, run, language)
 
         splices = [s for s in (ox.stage_body(document, body.markup),
@@ -319,11 +336,39 @@ class DocxWriter:
         raw = io.BytesIO()
         document.save(raw)
         out.write(self._package(raw.getvalue(), splices, options.timestamp().timetuple()[:6]))
-        dropped = run.dropped + body.dropped
+        dropped += body.dropped
         if dropped:
             run.diagnostics.append(Diagnostic(
                 f"dropped {dropped} control character(s) that DOCX (XML) cannot hold"))
         return run.diagnostics
+
+    @functools.lru_cache(maxsize=16)
+    def _frame(self, style: Style, language: str, want_toc: bool, paper: str | None,
+               template: tuple | None) -> _Frame:
+        """Everything but the content, as a saved package: the default document or the
+        template with page setup, themed styles, list definitions, footer and settings.
+        It depends only on the arguments, so a batch builds it once per theme and language
+        instead of once per file (theming the styles was half of a small document's time);
+        every document, the first included, is then opened from these bytes, so a file
+        converts to the same bytes alone or in a batch."""
+        options = WriteOptions(paper=paper, reference_docx=template[0] if template else None)
+        document = self._open(options)
+        run = _Run(document, style, templated=template is not None)
+        self._page_setup(document, style, options, run)
+        self._styles(run, language, want_toc)
+        ox.drop_stale_parts(document)
+        ox.ensure_numbering_part(document)
+        last_abstract, last_num = ox.used_numbering_ids(document)
+        indent = int(style.spacing.list_indent * 20)
+        abstract_bullet = ox.add_abstract_num(document, False, indent, last_abstract + 1)
+        abstract_number = ox.add_abstract_num(document, True, indent, last_abstract + 2)
+        if want_toc:
+            ox.update_fields_on_open(document)
+        self._footer(run)
+        saved = io.BytesIO()
+        document.save(saved)
+        return _Frame(saved.getvalue(), run.text_width_twips, tuple(run.style_ids.items()),
+                      tuple(run.diagnostics), abstract_bullet, abstract_number, last_num + 1)
 
     @staticmethod
     def _package(saved: bytes, splices: list[ox.Splice], date_time: tuple) -> bytes:
@@ -430,7 +475,7 @@ class DocxWriter:
         props = document.core_properties
         m = doc.meta
         moment = options.timestamp().replace(tzinfo=None)
-        # xml_safe, not _clean: these repeat text the title block already counted
+        # not counted as dropped: these repeat text the title block already counted
         props.title = xml_safe(m.title)[:255]
         props.subject = xml_safe(m.subtitle)[:255]
         props.author = xml_safe("; ".join(m.authors))[:255]
@@ -444,12 +489,6 @@ class DocxWriter:
         props.created = moment
         props.modified = moment
         props.last_printed = moment
-
-    # ------------------------------------------------------------- text
-    def _clean(self, text: str, run: _Run) -> str:
-        cleaned = xml_safe(text)
-        run.dropped += len(text) - len(cleaned)
-        return cleaned
 
 
 writer = DocxWriter()
