@@ -230,7 +230,8 @@ class EpubWriter:
         return ("<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n"
                 '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
                 f'lang="{_x(language)}" xml:lang="{_x(language)}">\n<head>\n<meta charset="utf-8"/>\n'
-                f"<title>{_x(toc_title)}</title>\n</head>\n<body>\n"
+                f'<title>{_x(toc_title)}</title>\n<link rel="stylesheet" type="text/css" href="{CSS_PATH}"/>\n'
+                "</head>\n<body>\n"
                 f'<nav epub:type="toc" id="toc" role="doc-toc">\n<h2>{_x(toc_title)}</h2>\n<ol>\n{items(toc)}</ol>\n</nav>\n'
                 '<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n<h2>Landmarks</h2>\n<ol>\n'
                 f'<li><a epub:type="toc" href="nav.xhtml">{_x(toc_title)}</a></li>\n'
