@@ -119,3 +119,11 @@ def test_a_batch_leaves_no_documents_behind(tmp_path):
         gc.set_threshold(*old)
     assert all(r.ok for r in results) and len(results) == 6
     assert alive == []
+
+
+@pytest.mark.parametrize("value, year", [("1700000000", 2023), ("garbage", 1980), ("-5", 1980),
+                                         ("99999999999999", 2099), ("", 1980)])
+def test_source_date_epoch_is_honoured_and_never_breaks_a_run(monkeypatch, value, year):
+    from docforge.options import WriteOptions
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert WriteOptions().timestamp().year == year

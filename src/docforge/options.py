@@ -14,6 +14,7 @@ from .records import Record
 # Used when SOURCE_DATE_EPOCH is not set: a fixed date keeps outputs byte-identical
 # across runs (the zip format cannot store dates before 1980).
 FIXED_EPOCH = 315532800  # 1980-01-01T00:00:00Z
+LATEST_EPOCH = 4102444799  # 2099-12-31T23:59:59Z: zip dates end in 2107, PDF and OOXML want 4 digits
 
 
 class ReadOptions(Record):
@@ -35,5 +36,5 @@ class WriteOptions(Record):
             seconds = int(raw)
         except ValueError:
             seconds = FIXED_EPOCH
-        seconds = max(seconds, FIXED_EPOCH)
+        seconds = min(max(seconds, FIXED_EPOCH), LATEST_EPOCH)
         return datetime.fromtimestamp(seconds, tz=timezone.utc)

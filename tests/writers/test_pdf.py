@@ -1,4 +1,5 @@
 import io
+import os
 import re
 
 import pytest
@@ -144,3 +145,21 @@ def test_characters_without_a_glyph_are_reported_not_boxed():
     diags: list = []
     docforge.write(doc, "pdf", diagnostics=diags)
     assert any("no glyph" in d.message for d in diags)
+
+
+def test_dates_follow_source_date_epoch_and_survive_a_malformed_one(monkeypatch):
+    """The same date as DOCX and EPUB: SOURCE_DATE_EPOCH when it is a number, else the fixed
+    date (reportlab itself crashed on a malformed value); the variable is left as it was."""
+    from pypdf import PdfReader
+    doc = docforge.read(SAMPLES[0])
+
+    def created() -> str:
+        return PdfReader(io.BytesIO(docforge.write(doc, "pdf"))).metadata["/CreationDate"]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert created().startswith("D:20231114221320")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "garbage")
+    assert created().startswith("D:19800101000000")
+    assert os.environ["SOURCE_DATE_EPOCH"] == "garbage"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert created().startswith("D:19800101000000") and "SOURCE_DATE_EPOCH" not in os.environ

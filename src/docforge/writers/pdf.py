@@ -11,6 +11,7 @@ the same bytes (reportlab's invariant mode). This writer never renumbers anythin
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -243,8 +244,11 @@ class PdfWriter:
                       id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         canvasmaker = _numbered_canvas(title, fonts, style)
-        previous = rl_config.invariant
+        previous = rl_config.invariant, os.environ.get("SOURCE_DATE_EPOCH")
         rl_config.invariant = 1  # fixed dates and ids: byte-identical output
+        # reportlab reads SOURCE_DATE_EPOCH itself (and fails on a malformed one): give it the
+        # date every writer uses, so PDF, DOCX and EPUB of one run carry the same date
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(options.timestamp().timestamp()))
         try:
             if want_toc:
                 template.multiBuild(story, canvasmaker=canvasmaker, maxPasses=6)
@@ -254,7 +258,11 @@ class PdfWriter:
             raise ConversionError(f"{options.source_name}: a block cannot be laid out on the page "
                                   f"({str(exc)[:120]}); shorten it or use a larger --paper") from None
         finally:
-            rl_config.invariant = previous
+            rl_config.invariant = previous[0]
+            if previous[1] is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous[1]
         return self._diagnostics(run)
 
     # ------------------------------------------------------------- pieces
