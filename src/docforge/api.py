@@ -368,14 +368,18 @@ def inspect(source: str | os.PathLike, format: str | None = None, *, encoding: s
     data = read_bytes(source)
     text, decode_diags = decode(data, name, encoding)
     diagnostics = [replace(d, source=name) for d in decode_diags]
-    doc = read_text(text, fmt, source_name=name, diagnostics=diagnostics)
     reader = registry.get_reader(fmt)
     blocks: list[dict] = []
-    if hasattr(reader, "explain"):
-        for d in reader.explain(text):
+    if hasattr(reader, "parse"):  # one parse gives the document and the reason for each block
+        with deep_recursion():
+            parsed = reader.parse(text)
+        doc = parsed.document
+        diagnostics.extend(replace(d, source=d.source or name) for d in parsed.diagnostics)
+        for d in parsed.decisions:
             blocks.append({"kind": d.kind, "preview": d.preview, "lines": [d.first_line, d.last_line],
                            "rule": d.rule})
     else:
+        doc = read_text(text, fmt, source_name=name, diagnostics=diagnostics)
         from .model import plain_text
         for b in doc.blocks:
             blocks.append({"kind": type(b).__name__, "preview": plain_text(b)[:70], "lines": None,
