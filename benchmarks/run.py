@@ -9,7 +9,7 @@ peak resident memory of each process (from wait4's rusage), as a table and as JS
 (benchmarks/work/results.json). PDF is reported in pages per second.
 
 Never used as a test: the machines are shared and noisy; the ratios are what matter.
-Usage: python benchmarks/run.py [--quick] [--reps N]
+Usage: python benchmarks/run.py [--quick | --smoke] [--reps N] [--work DIR]
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / "work"
 DOCFORGE = [sys.executable, "-m", "docforge"]
+BATCH = 500
+BATCH_SMOKE = 6
 
 
 def pandoc_path() -> str:
@@ -34,7 +36,8 @@ def pandoc_path() -> str:
     return get_pandoc_path()
 
 
-def build_inputs(quick: bool) -> dict[str, Path]:
+def build_inputs(quick: bool, smoke: bool = False) -> dict[str, Path]:
+    """The seed, the big feeds and the batch; --smoke makes them tiny (the script's own test)."""
     WORK.mkdir(parents=True, exist_ok=True)
     sources = sorted((ROOT / "samples").glob("*.txt")) + [ROOT / "tests" / "data" / "seed-china-ai.txt"]
     texts = [p.read_text(encoding="utf-8").strip() for p in sources]
@@ -44,17 +47,18 @@ def build_inputs(quick: bool) -> dict[str, Path]:
         body.extend(lines[1:-1])
     chunk = "\n".join(body) + "\n"
     inputs = {"seed": ROOT / "tests" / "data" / "seed-china-ai.txt"}
-    sizes = {"1mb": 1_000_000} if quick else {"1mb": 1_000_000, "10mb": 10_000_000}
+    sizes = ({"1mb": 20_000} if smoke else {"1mb": 1_000_000} if quick
+             else {"1mb": 1_000_000, "10mb": 10_000_000})
     for name, size in sizes.items():
         path = WORK / f"feed-{name}.txt"
-        if not path.exists() or path.stat().st_size < size:
+        if not path.exists() or path.stat().st_size < size or (smoke and path.stat().st_size > 2 * size):
             reps = size // len(chunk.encode()) + 1
             path.write_text("A Long Benchmark Feed\n" + chunk * reps, encoding="utf-8")
         inputs[name] = path
     batch = WORK / "batch"
     if not batch.exists():
         batch.mkdir()
-        for i in range(500):
+        for i in range(BATCH_SMOKE if smoke else BATCH):
             (batch / f"article-{i:03d}.txt").write_text(texts[i % len(texts)] + "\n", encoding="utf-8")
     inputs["batch"] = batch
     return inputs
@@ -99,10 +103,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="1 MB only, fewer repetitions")
     parser.add_argument("--reps", type=int, default=None)
+    parser.add_argument("--smoke", action="store_true", help="tiny inputs, one repetition: checks the script runs")
+    parser.add_argument("--work", type=Path, default=None, help="where inputs and outputs go (default benchmarks/work)")
     args = parser.parse_args()
-    reps = args.reps or (3 if args.quick else 5)
+    global WORK
+    WORK = args.work or WORK
+    reps = args.reps or (1 if args.smoke else 3 if args.quick else 5)
     pandoc = pandoc_path()
-    inputs = build_inputs(args.quick)
+    inputs = build_inputs(args.quick or args.smoke, args.smoke)
     out = WORK / "out"
     out.mkdir(exist_ok=True)
     results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
@@ -155,15 +163,17 @@ def main() -> int:
                                   "-o", str(batch_out), "-q"])
     loop_out = out / "batch-pd"
     loop_out.mkdir(exist_ok=True)
-    n_loop = 50 if args.quick else 500
-    files = sorted(inputs["batch"].glob("*.txt"))[:n_loop]
+    files = sorted(inputs["batch"].glob("*.txt"))
+    n_loop = len(files) if args.smoke else 50 if args.quick else len(files)
+    files = files[:n_loop]
     start = time.perf_counter()
     for f in files:
         for fmt, ext in (("html", "html"), ("docx", "docx"), ("epub3", "epub")):
             subprocess.run([pandoc, "-f", "markdown", "-t", fmt, "-s", str(f), "-o",
                             str(loop_out / f"{f.stem}.{ext}")], check=True, capture_output=True)
-    pd_batch = (time.perf_counter() - start) * (500 / n_loop)
-    results["batch"] = {"files": 500, "docforge_s": df_batch, "pandoc_loop_s": pd_batch,
+    total = len(list(inputs["batch"].glob("*.txt")))
+    pd_batch = (time.perf_counter() - start) * (total / n_loop)
+    results["batch"] = {"files": total, "docforge_s": df_batch, "pandoc_loop_s": pd_batch,
                         "pandoc_loop_extrapolated_from": n_loop, "ratio": pd_batch / df_batch}
 
     print(f"{'case':<18}{'format':<8}{'docforge s':>12}{'pandoc s':>10}{'ratio':>8}"
@@ -177,7 +187,7 @@ def main() -> int:
         print(f"pdf feed-1mb, pandoc -t typst + typst: {t['pages']} pages in {t['seconds']:.2f}s = "
               f"{t['pages_per_second']:.1f} pages/s")
     b = results["batch"]
-    print(f"batch 500 x html+docx+epub: docforge {b['docforge_s']:.1f}s, pandoc loop "
+    print(f"batch {b['files']} x html+docx+epub: docforge {b['docforge_s']:.1f}s, pandoc loop "
           f"{b['pandoc_loop_s']:.1f}s (from {n_loop} files) = {b['ratio']:.1f}x")
     if "10mb" in inputs:
         by = {(c["case"], c["format"]): c for c in results["cases"]}
