@@ -133,6 +133,8 @@ class FontSet:
     def runs(self, text: str, main: Family) -> list[tuple[Family | None, str]]:
         """Split `text` into (family, chunk) runs: the main family where it has the glyph,
         else the first fallback that does; None (not drawable) for the rest."""
+        if main.cmap.issuperset(map(ord, text)):  # the usual case, decided in one C-level pass
+            return [(main, text)] if text else []
         out: list[tuple[Family | None, str]] = []
         current: Family | None = main
         chunk: list[str] = []
