@@ -52,16 +52,28 @@ def family_file(family: str, variant: str, theme_dir: str | None) -> str | None:
     path = fc_match(family + VARIANTS[variant])
     if not path or not path.lower().endswith((".ttf", ".ttc")):
         return None
-    if shutil.which("fc-list"):
-        try:
-            listed = subprocess.run(["fc-list", "--format", "%{family}\n", f":file={path}"],
-                                    capture_output=True, text=True, timeout=20).stdout
-        except (OSError, subprocess.SubprocessError):
-            listed = ""
-        families = {f.strip().lower() for line in listed.splitlines() for f in line.split(",")}
-        if families and family.lower() not in families:
-            return None
+    families = _installed_families().get(path)
+    if families and family.lower() not in families:
+        return None
     return path
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_families() -> dict[str, frozenset[str]]:
+    """Font file -> the family names fontconfig lists for it (lower case), from one fc-list
+    call per process rather than one per font looked up."""
+    if shutil.which("fc-list") is None:
+        return {}
+    try:
+        listed = subprocess.run(["fc-list", "--format", "%{file}\t%{family}\n"],
+                                capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    table: dict[str, set[str]] = {}
+    for line in listed.splitlines():
+        path, _, names = line.partition("\t")
+        table.setdefault(path, set()).update(n.strip().lower() for n in names.split(","))
+    return {path: frozenset(names) for path, names in table.items()}
 
 
 @functools.lru_cache(maxsize=64)
@@ -122,13 +134,25 @@ def cid_family() -> Family:
 
 @dataclass
 class FontSet:
-    """The fonts of one PDF: main families plus the fallback chain, and what was noticed."""
+    """The fonts of one PDF: main families plus the fallback chain, and what was noticed.
+
+    The fallback families are loaded on the first character the main family lacks: parsing
+    a CJK font is most of a small PDF's time, and most documents never need it."""
     body: Family
     heading: Family
     mono: Family
-    fallbacks: list[Family]
+    fallback_names: tuple[str, ...]
+    theme_dir: str | None = None
     missing: set[str] = field(default_factory=set)
     used_cid: bool = False
+    _fallbacks: list[Family] | None = None
+
+    @property
+    def fallbacks(self) -> list[Family]:
+        if self._fallbacks is None:
+            found = (register_family(name, self.theme_dir) for name in self.fallback_names)
+            self._fallbacks = [f for f in found if f] + [cid_family()]
+        return self._fallbacks
 
     def runs(self, text: str, main: Family) -> list[tuple[Family | None, str]]:
         """Split `text` into (family, chunk) runs: the main family where it has the glyph,
@@ -170,9 +194,7 @@ def build_fontset(style, theme_dir: str | None = None) -> FontSet:
     body = family(style.fonts.body, ("DejaVu Serif", "Liberation Serif", "DejaVu Sans"))
     heading = family(style.fonts.heading, ("DejaVu Sans", "Liberation Sans"))
     mono = family(style.fonts.mono, ("DejaVu Sans Mono", "Liberation Mono"))
-    fallbacks = [f for f in (register_family(n, theme_dir) for n in style.fonts.fallback) if f]
-    fallbacks.append(cid_family())
-    return FontSet(body, heading, mono, fallbacks)
+    return FontSet(body, heading, mono, tuple(style.fonts.fallback), theme_dir)
 
 
 @functools.lru_cache(maxsize=1)
