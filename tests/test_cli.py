@@ -196,3 +196,39 @@ def test_sigterm_leaves_no_partial_output(tmp_path):
         assert proc.returncode == 0 and (out / "big.html").read_text().endswith("</html>\n")
     else:
         assert proc.returncode == 130
+
+
+def _batch_on_a_terminal(args, tmp_path) -> str:
+    """Run a batch with stderr on a pseudo-terminal; what the terminal showed."""
+    import pty
+    feeds = tmp_path / "feeds"
+    feeds.mkdir(exist_ok=True)
+    for sample in SAMPLES:
+        (feeds / sample.name).write_bytes(sample.read_bytes())
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "docforge", "convert", str(feeds), "--to", "html",
+                             "-o", str(tmp_path / "out"), *args], stdout=subprocess.DEVNULL,
+                            stderr=terminal)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the process closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.wait(timeout=120) == 0
+    os.close(controller)
+    return shown.decode(errors="replace")
+
+
+def test_progress_bar_on_a_terminal_only_and_never_with_quiet(tmp_path):
+    shown = _batch_on_a_terminal([], tmp_path)
+    assert "converting" in shown and "100%" in shown
+    assert f"{len(SAMPLES)} converted, 0 failed, 0 skipped" in shown
+    assert _batch_on_a_terminal(["-q"], tmp_path).strip() == ""
+    piped = docforge("convert", *SAMPLES, "--to", "html", "-o", tmp_path / "piped")
+    err = piped.stderr.decode()
+    assert "converting" not in err and f"{len(SAMPLES)} converted" in err
