@@ -163,3 +163,16 @@ def test_dates_follow_source_date_epoch_and_survive_a_malformed_one(monkeypatch)
     assert os.environ["SOURCE_DATE_EPOCH"] == "garbage"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert created().startswith("D:19800101000000") and "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def test_a_theme_font_that_is_not_installed_is_named_and_replaced(tmp_path):
+    theme = tmp_path / "theme.toml"
+    theme.write_text('[fonts]\nbody = "Nonexistent Font Family"\n')
+    diagnostics: list = []
+    data = docforge.write(docforge.read(SAMPLES[0]), "pdf", style=str(theme), diagnostics=diagnostics)
+    assert data.startswith(b"%PDF")
+    assert any("'Nonexistent Font Family' is not installed" in str(d) and "DejaVu Serif" in str(d)
+               for d in diagnostics), diagnostics
+    quiet: list = []
+    docforge.write(docforge.read(SAMPLES[0]), "pdf", diagnostics=quiet)
+    assert not any("not installed" in str(d) for d in quiet)

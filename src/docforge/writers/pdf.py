@@ -275,6 +275,9 @@ class PdfWriter:
             out.append(Diagnostic(f"{len(run.fonts.missing)} character(s) have no glyph in any font "
                                   f"and are not shown ({sample!r}); install a font that has them "
                                   "or name one in the theme's [fonts] fallback"))
+        for wanted, used in run.fonts.substituted:
+            out.append(Diagnostic(f"theme font {wanted!r} is not installed (or not TrueType); "
+                                  f"using {used!r}: install it or name another in the theme's [fonts]"))
         if run.fonts.used_cid:
             out.append(Diagnostic("no embeddable CJK TrueType font found; Han text uses the "
                                   "non-embedded STSong-Light, so the PDF depends on the reader's "

@@ -145,6 +145,7 @@ class FontSet:
     theme_dir: str | None = None
     missing: set[str] = field(default_factory=set)
     used_cid: bool = False
+    substituted: list[tuple[str, str]] = field(default_factory=list)  # (theme family, used instead)
     _fallbacks: list[Family] | None = None
 
     @property
@@ -184,17 +185,24 @@ class FontSet:
 def build_fontset(style, theme_dir: str | None = None) -> FontSet:
     """Resolve the theme's families; DejaVu (or reportlab's Helvetica) stands in for any
     family that cannot be found, so a PDF is always produced."""
+    substituted: list[tuple[str, str]] = []
+
     def family(name: str, fallback_names: tuple[str, ...]) -> Family:
         for candidate in (name,) + fallback_names:
             found = register_family(candidate, theme_dir)
             if found is not None:
+                if candidate != name:
+                    substituted.append((name, candidate))
                 return found
+        substituted.append((name, "Helvetica"))
         return _standard_family()
 
     body = family(style.fonts.body, ("DejaVu Serif", "Liberation Serif", "DejaVu Sans"))
     heading = family(style.fonts.heading, ("DejaVu Sans", "Liberation Sans"))
     mono = family(style.fonts.mono, ("DejaVu Sans Mono", "Liberation Mono"))
-    return FontSet(body, heading, mono, tuple(style.fonts.fallback), theme_dir)
+    fonts = FontSet(body, heading, mono, tuple(style.fonts.fallback), theme_dir)
+    fonts.substituted = substituted
+    return fonts
 
 
 @functools.lru_cache(maxsize=1)
