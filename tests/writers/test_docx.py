@@ -760,3 +760,12 @@ def test_same_bytes_alone_in_a_fresh_process_and_after_other_documents(tmp_path)
     assert after == target.read_bytes()
     # and the frame really depends on the theme: another theme gives another document
     assert docforge.write(seed, "docx", style="handout") != after
+
+
+def test_an_in_document_link_to_a_non_ascii_id_points_at_its_bookmark():
+    doc = Document(Meta(title="T"), (Heading(1, (Text("中文部分"),), "中文部分"),
+                                     Paragraph((Link((Text("jump"),), "#中文部分"),))))
+    xml = zipfile.ZipFile(io.BytesIO(docforge.write(doc, "docx"))).read("word/document.xml").decode()
+    anchors = re.findall(r'w:anchor="([^"]*)"', xml)
+    bookmarks = re.findall(r'w:bookmarkStart w:id="\d+" w:name="([^"]*)"', xml)
+    assert anchors == ["中文部分"] and "中文部分" in bookmarks

@@ -5,7 +5,7 @@ import re
 import pytest
 
 import docforge
-from docforge.model import (Cell, Document, Heading, Meta, Paragraph, Reference, References, Table,
+from docforge.model import (Cell, Document, Heading, Link, Meta, Paragraph, Reference, References, Table,
                             Text, plain_text, walk)
 from docforge.options import WriteOptions
 from docforge.transforms import prepare
@@ -176,3 +176,13 @@ def test_a_theme_font_that_is_not_installed_is_named_and_replaced(tmp_path):
     quiet: list = []
     docforge.write(docforge.read(SAMPLES[0]), "pdf", diagnostics=quiet)
     assert not any("not installed" in str(d) for d in quiet)
+
+
+def test_an_in_document_link_to_a_non_ascii_id_stays_a_link():
+    """safe_url percent-encodes `#中文部分`; the PDF destination is the id itself."""
+    from pypdf import PdfReader
+    doc = Document(Meta(title="T"), (Heading(1, (Text("中文部分"),), "中文部分"),
+                                     Paragraph((Link((Text("jump"),), "#中文部分"),))))
+    pages = PdfReader(io.BytesIO(docforge.write(doc, "pdf"))).pages
+    links = [a.get_object() for page in pages for a in (page.get("/Annots") or [])]
+    assert [a["/Subtype"] for a in links] == ["/Link"] and "/Dest" in links[0]

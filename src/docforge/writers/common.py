@@ -55,6 +55,16 @@ def safe_url(url: str) -> str | None:
     return None
 
 
+def internal_anchor(url: str) -> str | None:
+    """The id an in-document link (`#id`) points at, as written: safe_url percent-encodes
+    non-ASCII for the URL-based formats, but DOCX bookmarks and PDF destinations are
+    matched by the id itself."""
+    url = url.strip()
+    if url.startswith("#") and safe_url(url) is not None:
+        return url[1:]
+    return None
+
+
 def column_widths(texts_by_column: list[list[str]], total: float, char_width: float,
                   padding: float) -> list[float]:
     """Share `total` between columns by content, the same way in DOCX and PDF: first each

@@ -31,7 +31,7 @@ from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, E
                      References, Strong, Table, Text, ThematicBreak, plain_text, walk)
 from ..style import Style
 from ..transforms import outline
-from .common import column_widths, safe_url, xml_safe
+from .common import column_widths, internal_anchor, safe_url, xml_safe
 
 BOOKMARK_NAME_MAX = 40  # Word ignores longer bookmark names
 DEEPEST_LIST_STYLE = 3  # the built-in list styles go "List Bullet", "List Bullet 2", "... 3"
@@ -566,7 +566,7 @@ class BodyBuilder:
         text = plain_text(Paragraph(node.inlines))
         link_fmt = Format(fmt.bold, fmt.italic, fmt.mono, True)
         if url.startswith("#"):
-            self._hyperlink(None, url[1:], text, link_fmt)
+            self._hyperlink(None, internal_anchor(node.url), text, link_fmt)
         else:
             self._hyperlink(url, None, text, link_fmt)
 

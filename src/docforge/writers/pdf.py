@@ -36,7 +36,7 @@ from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, E
 from ..options import WriteOptions
 from ..style import PAGE_SIZES_MM, Style
 from ..transforms import outline
-from .common import column_widths, safe_url, xml_safe
+from .common import column_widths, internal_anchor, safe_url, xml_safe
 from .pdf_fonts import Family, FontSet, build_fontset
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -347,7 +347,10 @@ class PdfWriter:
     def _link(self, node: Link, run, family, in_link):
         inner = self._inlines(node.inlines, run, family, True)
         url = safe_url(node.url)
-        if url is None or in_link or (url.startswith("#") and url[1:] not in run.anchors):
+        if url is not None and url.startswith("#"):
+            anchor = internal_anchor(node.url)
+            url = f"#{anchor}" if anchor in run.anchors else None
+        if url is None or in_link:
             return inner
         return f'<a href="{esc(url)}" color="{run.link_color}">{inner}</a>'
 
