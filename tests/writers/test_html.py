@@ -118,3 +118,15 @@ def test_nu_checker_finds_no_errors_in_any_sample(tmp_path, nu_checker):
 
 def test_output_is_deterministic():
     assert html_of(rich_document()) == html_of(rich_document())
+
+
+def test_every_noncharacter_is_dropped_and_counted():
+    """U+FDD0..U+FDEF and the last two code points of all 17 planes: HTML forbids them
+    (the Nu checker's "Astral non-character", found by the property test for plane 2)."""
+    nonchars = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [
+        chr(plane * 0x10000 + last) for plane in range(17) for last in (0xFFFE, 0xFFFF)]
+    diagnostics: list = []
+    doc = Document(Meta(title="T"), (Paragraph((Text("a" + "".join(nonchars) + "b"),)),))
+    html = docforge.write(doc, "html", diagnostics=diagnostics).decode("utf-8")
+    assert "ab" in html and not any(ch in html for ch in nonchars)
+    assert any(f"dropped {len(nonchars)} control character" in str(d) for d in diagnostics), diagnostics

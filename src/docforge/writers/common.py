@@ -12,8 +12,10 @@ from ..errors import Diagnostic
 # Characters XML 1.0 cannot hold (C0 controls except tab/newline/CR, lone surrogates,
 # U+FFFE/U+FFFF) and those HTML forbids on top (DEL, C1 controls, noncharacters).
 # Dropped from every XML-based output (HTML, EPUB, DOCX).
-_XML_ILLEGAL_CHARS = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                      "\ufffe\uffff\U0001fffe\U0001ffff\U0010fffe\U0010ffff")
+_XML_ILLEGAL_CHARS = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                      # the last two code points of every astral plane are noncharacters too
+                      + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+                                for plane in range(1, 17)))
 _XML_ILLEGAL = re.compile(f"[{_XML_ILLEGAL_CHARS}]")
 # Anything markup_text() must change: markup characters or characters XML cannot hold.
 _NEEDS_ESCAPING = re.compile(f"[&<>\"'{_XML_ILLEGAL_CHARS}]")
