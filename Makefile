@@ -36,7 +36,7 @@ test-render: system-deps $(VENV)/.installed-test
 	$(PY) -m pytest -q -p no:cacheprovider -m render
 
 fuzz: $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -p no:cacheprovider -k "property or fuzz"
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -p no:cacheprovider -k "property or fuzz or collected"
 
 $(VENV)/.installed-bench: pyproject.toml | $(PY)
 	$(PIP) install -q -e '.[test,bench]'

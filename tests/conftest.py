@@ -15,7 +15,10 @@ SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 DATA = Path(__file__).resolve().parent / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-settings.register_profile("ci", max_examples=60, deadline=None,
+# `make test` (and CI) runs the same examples every time, so its verdict is the code's, not
+# the dice's; `make fuzz` (the "long" profile) explores new random examples and is where
+# rare bugs are hunted (it found the astral-noncharacter one).
+settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=3000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
