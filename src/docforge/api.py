@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import io as _io
+import itertools
 import os
 import sys
 import time
@@ -269,7 +270,8 @@ def _up_to_date(source: str, targets: list, style: Style) -> bool:
     try:
         newest_input = max([os.stat(source).st_mtime_ns] + [os.stat(f).st_mtime_ns for f in style.files])
         # an empty output is never up to date: it may be what a power loss left of a write
-        return all(os.stat(t).st_mtime_ns > newest_input and os.stat(t).st_size > 0 for t in targets)
+        outputs = [os.stat(t) for t in targets]
+        return all(o.st_mtime_ns > newest_input and o.st_size > 0 for o in outputs)
     except OSError:
         return False
 
@@ -316,12 +318,11 @@ def _convert_one(args: tuple) -> ConversionResult:
         # a batch of any length in constant memory. The young generations hold most of them
         # (collecting those costs ~2 ms, a full collection ~10); what a large file pushed
         # into the oldest generation goes in a full collection every so many files.
-        _files_done[0] += 1
-        gc.collect(2 if _files_done[0] % FULL_COLLECTION_EVERY == 0 else 1)
+        gc.collect(2 if next(_files_done) % FULL_COLLECTION_EVERY == 0 else 1)
 
 
 FULL_COLLECTION_EVERY = 32
-_files_done = [0]  # per process: each batch worker counts its own
+_files_done = itertools.count(1)  # per process: each batch worker counts its own
 
 
 def convert_many(inputs: Sequence[str | os.PathLike], to: str | Sequence[str] | None = None,

@@ -1,7 +1,7 @@
 """The intermediate representation (IR): every reader produces it, every writer consumes it.
 
-Nodes are small immutable records (records.Record: frozen, slotted, like dataclasses) holding tuples, never lists, so a
-Document can be hashed, compared and shared between threads and processes. Each
+Nodes are small immutable records (records.Record: frozen and slotted, like dataclasses)
+holding tuples, never lists, so a Document can be hashed, compared and shared between threads and processes. Each
 node kind means one thing. The module holds data and the two generic tree
 helpers (`walk`, `map_tree`); it must never know about a file format.
 
@@ -14,7 +14,7 @@ import contextlib
 import sys
 from typing import Callable, Iterator, Union
 
-from .records import Record
+from .records import Record, replace
 
 
 # ----------------------------------------------------------------- inlines
@@ -160,7 +160,7 @@ def _child_field_names(cls: type) -> tuple[str, ...]:
     return tuple(name for name in cls._fields if str(hints[name]) not in ("str", "int", "bool"))
 
 
-# Per node class, the fields that may hold child nodes, computed once: dataclasses.fields()
+# Per node class, the fields that may hold child nodes, computed once: looking them up
 # is too slow to call per node on a 10 MB document.
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {cls: _child_field_names(cls) for cls in NODE_TYPES}
 _CHILD_FIELDS[Document] = ("blocks",)
@@ -245,16 +245,10 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
                     changes = {}
                 changes[name] = new
         if changes:
-            value = _replace(value, changes)
+            value = replace(value, **changes)  # type: ignore[arg-type]
         return fn(value) if acts_on is None or cls in acts_on else value
 
     return rebuild(node)
-
-
-def _replace(node: object, changes: dict) -> object:
-    values = {name: getattr(node, name) for name in node._fields}  # type: ignore[attr-defined]
-    values.update(changes)
-    return type(node)(**values)
 
 
 def plain_text(node: object) -> str:

@@ -117,8 +117,3 @@ def replace(record: Record, **changes: object) -> Record:
     if unknown:
         raise TypeError(f"{cls.__name__} has no field(s) {', '.join(sorted(unknown))}")
     return cls(**{n: changes[n] if n in changes else getattr(record, n) for n in cls._fields})
-
-
-def fields(record_or_class: Record | type) -> tuple[str, ...]:
-    """The field names, in order."""
-    return record_or_class._fields

@@ -40,12 +40,11 @@ class _UniqueIds:
 
     def claim(self, wanted: str) -> str:
         candidate, n = wanted, self.next_suffix.get(wanted, 1)
-        if candidate in self.taken:
+        while candidate in self.taken:
             candidate = f"{wanted}-{n}"
-            while candidate in self.taken:
-                n += 1
-                candidate = f"{wanted}-{n}"
-            self.next_suffix[wanted] = n + 1
+            n += 1
+        if candidate != wanted:
+            self.next_suffix[wanted] = n
         self.taken.add(candidate)
         return candidate
 

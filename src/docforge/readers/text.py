@@ -117,10 +117,13 @@ class Decision(Record):
 
 # ------------------------------------------------------------------ text predicates
 
+# Scripts written without spaces (Han, kana, Hangul, their punctuation and full-width forms).
+CJK_CHARACTER = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff00-\uffef]")
+
+
 def is_cjk(ch: str) -> bool:
-    """A character of a script written without spaces (Han, kana, Hangul, their punctuation)."""
-    return ("\u3000" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff"
-            or "\uf900" <= ch <= "\ufaff" or "\uac00" <= ch <= "\ud7af" or "\uff00" <= ch <= "\uffef")
+    """A character of a script written without spaces (see CJK_CHARACTER)."""
+    return CJK_CHARACTER.match(ch) is not None
 
 
 def columns(text: str) -> int:
@@ -130,8 +133,6 @@ def columns(text: str) -> int:
     width = unicodedata.east_asian_width
     return len(text) + sum(1 for ch in text if ch >= "\u1100" and width(ch) in "WF")
 
-
-CJK_CHARACTER = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff00-\uffef]")
 
 
 def has_cjk(text: str) -> bool:

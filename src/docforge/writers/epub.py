@@ -40,21 +40,20 @@ CONTAINER_XML = ('<?xml version="1.0" encoding="utf-8"?>\n'
 
 
 class _Page:
-    """One XHTML file of the book: its manifest id, path under EPUB/, title and markup."""
-    __slots__ = ("uid", "file_name", "title", "content")
+    """One XHTML file of the book: its manifest id, path under EPUB/ and markup."""
+    __slots__ = ("uid", "file_name", "content")
 
-    def __init__(self, uid: str, file_name: str, title: str, content: bytes) -> None:
-        self.uid, self.file_name, self.title, self.content = uid, file_name, title, content
+    def __init__(self, uid: str, file_name: str, content: bytes) -> None:
+        self.uid, self.file_name, self.content = uid, file_name, content
 
 
 class _Book:
-    """State of one EPUB run: which file holds which anchor, and what was noticed."""
-    __slots__ = ("chunks", "file_of", "diagnostics")
+    """State of one EPUB run: the files and which file holds which anchor."""
+    __slots__ = ("chunks", "file_of")
 
     def __init__(self) -> None:
         self.chunks: list[tuple[str, tuple]] = []   # (file name, blocks)
         self.file_of: dict[str, str] = {}           # anchor id -> file name
-        self.diagnostics: list[Diagnostic] = []
 
 
 def _x(text: str) -> str:
@@ -141,7 +140,7 @@ class EpubWriter:
                 book.writestr(f"EPUB/{page.file_name}", page.content)
             book.writestr("EPUB/toc.ncx", self._ncx(toc, identifier, title))
             book.writestr("EPUB/nav.xhtml", self._nav(toc, toc_title, language, first_body))
-        return self.renderer.finish(run) + state.diagnostics
+        return self.renderer.finish(run)
 
     # ------------------------------------------------------------- pieces
     @staticmethod
@@ -167,7 +166,7 @@ class EpubWriter:
             f'<link rel="stylesheet" type="text/css" href="../{CSS_PATH}"/>\n</head>\n'
             f'<body epub:type="{body_type}">\n<article>\n{body}\n</article>\n</body>\n</html>\n'
         ).encode("utf-8")
-        return _Page(uid, file_name, title, xhtml)
+        return _Page(uid, file_name, xhtml)
 
     @staticmethod
     def _toc(entries: tuple[OutlineEntry, ...], state: _Book, title_page: _Page, title: str) -> list:

@@ -244,7 +244,7 @@ class PdfWriter:
                       id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         canvasmaker = _numbered_canvas(title, fonts, style)
-        previous = rl_config.invariant, os.environ.get("SOURCE_DATE_EPOCH")
+        previous_invariant, previous_epoch = rl_config.invariant, os.environ.get("SOURCE_DATE_EPOCH")
         rl_config.invariant = 1  # fixed dates and ids: byte-identical output
         # reportlab reads SOURCE_DATE_EPOCH itself (and fails on a malformed one): give it the
         # date every writer uses, so PDF, DOCX and EPUB of one run carry the same date
@@ -258,11 +258,11 @@ class PdfWriter:
             raise ConversionError(f"{options.source_name}: a block cannot be laid out on the page "
                                   f"({str(exc)[:120]}); shorten it or use a larger --paper") from None
         finally:
-            rl_config.invariant = previous[0]
-            if previous[1] is None:
+            rl_config.invariant = previous_invariant
+            if previous_epoch is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
-                os.environ["SOURCE_DATE_EPOCH"] = previous[1]
+                os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
         return self._diagnostics(run)
 
     # ------------------------------------------------------------- pieces

@@ -200,9 +200,7 @@ def build_fontset(style, theme_dir: str | None = None) -> FontSet:
     body = family(style.fonts.body, ("DejaVu Serif", "Liberation Serif", "DejaVu Sans"))
     heading = family(style.fonts.heading, ("DejaVu Sans", "Liberation Sans"))
     mono = family(style.fonts.mono, ("DejaVu Sans Mono", "Liberation Mono"))
-    fonts = FontSet(body, heading, mono, tuple(style.fonts.fallback), theme_dir)
-    fonts.substituted = substituted
-    return fonts
+    return FontSet(body, heading, mono, tuple(style.fonts.fallback), theme_dir, substituted=substituted)
 
 
 @functools.lru_cache(maxsize=1)
