@@ -88,7 +88,7 @@ def test_user_errors(tmp_path):
     bad_json.write_text("{not json")
     cases = [
         (["convert", tmp_path / "missing.txt", "--to", "html"], 3, "missing.txt: no such file"),
-        (["convert", empty_dir, "--to", "html", "-o", tmp_path / "o.html"], 3, "no .txt files"),
+        (["convert", empty_dir, "--to", "html", "-o", tmp_path / "o.html"], 3, "no input files found"),
         (["convert", empty, "--to", "html"], 3, "empty.txt: is empty"),
         (["convert", binary, "--to", "html"], 3, "a PNG image"),
         (["convert", SEED, "--to", "rtf"], 2, "unknown writer format 'rtf'"),

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import docforge
-from docforge import registry
+from docforge import formats
 from conftest import run_pandoc
 from strategies import deep_list, documents
 
@@ -98,7 +98,7 @@ def test_property_epub_is_a_zip_with_mimetype_first(out_dir):
     check()
 
 
-@pytest.mark.parametrize("fmt", sorted(registry.WRITERS))
+@pytest.mark.parametrize("fmt", formats.names("writer"))
 def test_300_deep_nesting_writes_in_every_format(fmt):
     assert _write(deep_list(300), fmt)
 

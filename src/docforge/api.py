@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import BinaryIO, Iterable, Sequence
 
-from . import registry
+from . import formats
 from .errors import ConversionError, Diagnostic, DocforgeError, InputError, OutputError, UsageError
 from .io import atomic_write, decode, read_bytes
 from .model import Document, Meta, deep_recursion
@@ -23,6 +23,7 @@ from .options import ReadOptions, WriteOptions
 from .records import replace
 from .style import Style, load_style
 from .transforms import prepare
+from .writers.base import RenderContext
 
 Source = str | os.PathLike | bytes | BinaryIO
 
@@ -34,7 +35,7 @@ def _resolve_style(style: Style | str | os.PathLike | None) -> Style:
 def read_text(text: str, format: str = "text", *, source_name: str = "<text>",
               diagnostics: list[Diagnostic] | None = None) -> Document:
     """Parse already-decoded text with the named reader ("text" or "json")."""
-    reader = registry.get_reader(registry.normalize("reader", format))
+    reader = formats.get_reader(formats.normalize("reader", format))
     with deep_recursion():
         doc, diags = reader.read(text, ReadOptions(source_name=source_name))
     if diagnostics is not None:
@@ -58,7 +59,7 @@ def read(source: Source, format: str | None = None, *, encoding: str | None = No
             data = data.encode("utf-8")
     else:
         data, name = read_bytes(source, max_input_size), ("<stdin>" if str(source) == "-" else str(source))
-    fmt = format or (registry.reader_for_path(name) if not name.startswith("<") else "text")
+    fmt = format or (formats.reader_for_path(name) if not name.startswith("<") else "text")
     text, decode_diags = decode(data, name, encoding)
     collected = [replace(d, source=name) for d in decode_diags]
     doc = read_text(text, fmt, source_name=name, diagnostics=collected)
@@ -75,14 +76,20 @@ def write(doc: Document, format: str, target: str | os.PathLike | BinaryIO | Non
     The document goes through transforms.prepare() first, so ids, table and reference
     numbers are the same in every format.
     """
-    writer = registry.get_writer(registry.normalize("writer", format))
     the_style = _resolve_style(style)
-    opts = options or WriteOptions()
+    with deep_recursion():
+        context = RenderContext(prepare(doc, the_style), the_style, options)
+    return _write(context, format, target, diagnostics)
+
+
+def _write(context: RenderContext, format: str, target, diagnostics: list[Diagnostic] | None) -> bytes | None:
+    """Render one prepared document with one writer (shared by write() and convert())."""
+    writer = formats.get_writer(formats.normalize("writer", format))
+    opts = context.options
     buffer = _io.BytesIO()
     try:
         with deep_recursion():
-            prepared = prepare(doc, the_style)
-            diags = writer.write(prepared, buffer, the_style, opts) or []
+            diags = writer.write(context, buffer) or []
     except DocforgeError:
         raise
     except RecursionError:
@@ -169,18 +176,18 @@ def apply_meta(doc: Document, meta: dict[str, list[str]] | None) -> Document:
 def resolve_formats(to: str | Sequence[str] | None, output: str | os.PathLike | None) -> list[str]:
     """The writer names asked for: a list, "a,b", "all", or (None) the -o path's extension."""
     if to is None:
-        fmt = registry.writer_for_path(output) if output not in (None, "-") else None
+        fmt = formats.writer_for_path(output) if output not in (None, "-") else None
         if fmt is None:
-            raise UsageError("no output format: give --to FORMAT (html, docx, pdf, epub, json, all) "
-                             "or -o FILE with one of their extensions")
+            raise UsageError(f"no output format: give --to FORMAT ({', '.join(formats.names('writer'))}, "
+                             "all) or -o FILE with one of their extensions")
         return [fmt]
     names = [to] if isinstance(to, str) else list(to)
     flat = [n.strip() for name in names for n in name.split(",") if n.strip()]
     if any(n.lower() == "all" for n in flat):
-        return registry.available("writer")
+        return formats.names("writer")
     out: list[str] = []
     for n in flat:
-        canonical = registry.normalize("writer", n)
+        canonical = formats.normalize("writer", n)
         if canonical not in out:
             out.append(canonical)
     if not out:
@@ -188,22 +195,18 @@ def resolve_formats(to: str | Sequence[str] | None, output: str | os.PathLike | 
     return out
 
 
-def _extension(fmt: str) -> str:
-    return registry.get_writer(fmt).extension
-
-
-def output_paths(source: str, formats: list[str], output: str | os.PathLike | None,
+def output_paths(source: str, names: list[str], output: str | os.PathLike | None,
                  many_inputs: bool, relative: Path | None = None) -> list[Path | str]:
     """Where each format of `source` goes: -o FILE (one input, one format), '-' (stdout),
     or a directory that receives STEM.EXT (beside the input when -o is absent)."""
     stem = Path(source).stem if source != "-" else "stdin"
     if output is not None and str(output) == "-":
-        if many_inputs or len(formats) != 1:
+        if many_inputs or len(names) != 1:
             raise UsageError("-o - (standard output) takes one input and one format")
         return ["-"]
-    single = not many_inputs and len(formats) == 1
+    single = not many_inputs and len(names) == 1
     if output is not None and single and not Path(output).is_dir() and (
-            Path(output).suffix or registry.writer_for_path(output)):
+            Path(output).suffix or formats.writer_for_path(output)):
         return [Path(output)]
     if output is None:
         directory = Path(source).parent if source != "-" else Path(".")
@@ -211,7 +214,7 @@ def output_paths(source: str, formats: list[str], output: str | os.PathLike | No
         directory = Path(output)
     if relative is not None:
         directory = directory / relative
-    return [directory / f"{stem}.{_extension(fmt)}" for fmt in formats]
+    return [directory / f"{stem}.{formats.extension(fmt)}" for fmt in names]
 
 
 def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
@@ -229,9 +232,9 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
     """
     started = time.perf_counter()
     src = str(source)
-    formats = resolve_formats(to, output)
+    names = resolve_formats(to, output)
     the_style = _resolve_style(style)
-    targets = output_paths(src, formats, output, many_inputs, relative)
+    targets = output_paths(src, names, output, many_inputs, relative)
     if src != "-":
         real_input = Path(src).resolve()
         for target in targets:
@@ -246,18 +249,20 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
     doc = read(src, from_format, encoding=encoding, diagnostics=result.diagnostics,
                max_input_size=max_input_size)
     doc = apply_meta(doc, meta)
-    for fmt, target in zip(formats, targets):
-        opts = replace(options or WriteOptions(), source_name=str(target))
+    base_options = options or WriteOptions()
+    with deep_recursion():  # prepared once for every format of this conversion
+        context = RenderContext(prepare(doc, the_style), the_style, base_options)
+    for fmt, target in zip(names, targets):
+        each = context.for_writer(replace(base_options, source_name=str(target)))
         if target == "-":
-            import sys
-            data = write(doc, fmt, None, style=the_style, options=opts, diagnostics=result.diagnostics)
+            data = _write(each, fmt, None, result.diagnostics)
             stream = stdout or sys.stdout.buffer
             stream.write(data or b"")
             stream.flush()
             continue
         if output is not None and Path(target) != Path(output):
             _make_output_dir(Path(target).parent)
-        write(doc, fmt, target, style=the_style, options=opts, diagnostics=result.diagnostics)
+        _write(each, fmt, target, result.diagnostics)
         result.outputs.append(Path(target))
     result.seconds = time.perf_counter() - started
     return result
@@ -287,21 +292,43 @@ def _make_output_dir(directory: Path) -> None:
                           "choose another -o") from None
 
 
-def expand_inputs(inputs: Sequence[str | os.PathLike], recursive: bool = False
+def expand_inputs(inputs: Sequence[str | os.PathLike], recursive: bool = False,
+                  to: str | Sequence[str] | None = None, output: str | os.PathLike | None = None
                   ) -> list[tuple[str, Path | None]]:
-    """Files to convert, each with its output subdirectory (relative layout for directories)."""
+    """Files to convert, each with its output subdirectory (relative layout for directories).
+
+    A directory contributes its files with the extension of a readable format (the format
+    table's), except those that are outputs of another of its files in this batch (with
+    `to` and `output` given): `a.html` beside `a.txt` is what converting `a.txt` to HTML
+    writes there, not a second input."""
     found: list[tuple[str, Path | None]] = []
+    extensions = None
     for item in inputs:
         path = Path(item)
         if str(item) != "-" and path.is_dir():
-            pattern = "**/*.txt" if recursive else "*.txt"
-            for f in sorted(path.glob(pattern)):
-                if f.is_file():
-                    rel = f.parent.relative_to(path)
-                    found.append((str(f), rel if str(rel) != "." else None))
+            if extensions is None:
+                extensions = frozenset(formats.input_extensions())
+            scanned = [f for f in sorted(path.glob("**/*" if recursive else "*"))
+                       if f.suffix.lower() in extensions and f.is_file()]
+            if to is not None or output is not None:
+                scanned = _without_outputs(scanned, path, to, output)
+            for f in scanned:
+                rel = f.parent.relative_to(path)
+                found.append((str(f), rel if str(rel) != "." else None))
         else:
             found.append((str(item), None))
     return found
+
+
+def _without_outputs(files: list[Path], root: Path, to, output) -> list[Path]:
+    names = resolve_formats(to, output)
+    produced: set[Path] = set()
+    for f in files:
+        rel = f.parent.relative_to(root)
+        for target in output_paths(str(f), names, output, True, rel if str(rel) != "." else None):
+            if target != "-" and Path(target) != f:
+                produced.add(Path(target).resolve())
+    return [f for f in files if f.resolve() not in produced]
 
 
 def _convert_one(args: tuple) -> ConversionResult:
@@ -328,15 +355,17 @@ _files_done = itertools.count(1)  # per process: each batch worker counts its ow
 def convert_many(inputs: Sequence[str | os.PathLike], to: str | Sequence[str] | None = None,
                  output: str | os.PathLike | None = None, *, recursive: bool = False,
                  jobs: int = 1, progress=None, **kwargs) -> list[ConversionResult]:
-    """Convert many inputs (directories expand to their *.txt) and return one result per file.
+    """Convert many inputs (directories expand to their files in readable formats, see
+    expand_inputs) and return one result per file.
 
     One failing file does not stop the others. With jobs > 1 files convert in worker
     processes. `progress(result)` is called as each file finishes.
     """
-    files = expand_inputs(inputs, recursive)
+    files = expand_inputs(inputs, recursive, to, output)
     if not files:
-        raise InputError(f"{', '.join(map(str, inputs))}: no .txt files found; "
-                         "give files or directories holding .txt feeds")
+        raise InputError(f"{', '.join(map(str, inputs))}: no input files found (none with the "
+                         f"extension of a readable format: {', '.join(formats.input_extensions())}); "
+                         "give files or directories holding them")
     many = len(files) > 1 or any(Path(str(i)).is_dir() for i in inputs)
     resolve_formats(to, output)  # fail once, early, on a bad --to
     # the theme once for the batch (a bad one fails here, before any file), not once per file
@@ -365,11 +394,11 @@ def inspect(source: str | os.PathLike, format: str | None = None, *, encoding: s
     preview, input line range and deciding rule when the reader can explain itself) and
     the diagnostics. What `docforge inspect` prints."""
     name = "<stdin>" if str(source) == "-" else str(source)
-    fmt = registry.normalize("reader", format or registry.reader_for_path(name))
+    fmt = formats.normalize("reader", format or formats.reader_for_path(name))
     data = read_bytes(source)
     text, decode_diags = decode(data, name, encoding)
     diagnostics = [replace(d, source=name) for d in decode_diags]
-    reader = registry.get_reader(fmt)
+    reader = formats.get_reader(fmt)
     blocks: list[dict] = []
     if hasattr(reader, "parse"):  # one parse gives the document and the reason for each block
         with deep_recursion():

@@ -19,7 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__, api, registry
+from . import __version__, api
+from . import formats as format_table
 from .errors import EXIT_INTERRUPTED, EXIT_PARTIAL, Diagnostic, DocforgeError, UsageError
 from .options import WriteOptions
 
@@ -104,7 +105,7 @@ def convert(args: argparse.Namespace) -> int:
 
 def _batch(args: argparse.Namespace, kwargs: dict) -> int:
     started = time.perf_counter()
-    files = api.expand_inputs(args.inputs, args.recursive)
+    files = api.expand_inputs(args.inputs, args.recursive, args.to, args.output)
     bar = None
     if not args.quiet and sys.stderr.isatty():
         import click  # only for the bar: a terminal user waits on a batch anyway
@@ -164,8 +165,8 @@ def formats(args: argparse.Namespace) -> int:
     """List the readers, writers and built-in themes."""
     from .style import builtin_styles
 
-    print("readers: " + ", ".join(registry.available("reader")))
-    print("writers: " + ", ".join(registry.available("writer")))
+    print("readers: " + ", ".join(format_table.names("reader")))
+    print("writers: " + ", ".join(format_table.names("writer")))
     print("themes:  " + ", ".join(builtin_styles()))
     return 0
 

@@ -121,8 +121,12 @@ class References(Record):
     entries: tuple[Reference, ...]
 
 
-Block = Union[Heading, Paragraph, BulletList, OrderedList, ListItem, Table, Cell, Quote,
-              CodeBlock, ThematicBreak, References, Reference]
+Block = Union[Heading, Paragraph, BulletList, OrderedList, Table, Quote, CodeBlock,
+              ThematicBreak, References]
+# Parts of blocks that are not blocks themselves: they occur only inside their parent
+# (an item in a list, a cell in a table, an entry in References), so writers render
+# them from the parent's method and need no "lone item" case.
+Part = Union[ListItem, Cell, Reference]
 
 
 # ----------------------------------------------------------------- document
@@ -144,12 +148,13 @@ class Document(Record):
     blocks: tuple[Block, ...] = ()
 
 
-Node = Union[Document, Meta, Block, Inline]
+Node = Union[Document, Meta, Block, Part, Inline]
 
 INLINE_TYPES: tuple[type, ...] = (Text, Emph, Strong, Code, Link, CitationRef, LineBreak)
-BLOCK_TYPES: tuple[type, ...] = (Heading, Paragraph, BulletList, OrderedList, ListItem, Table,
-                                 Cell, Quote, CodeBlock, ThematicBreak, References, Reference)
-NODE_TYPES: tuple[type, ...] = BLOCK_TYPES + INLINE_TYPES
+BLOCK_TYPES: tuple[type, ...] = (Heading, Paragraph, BulletList, OrderedList, Table, Quote,
+                                 CodeBlock, ThematicBreak, References)
+PART_TYPES: tuple[type, ...] = (ListItem, Cell, Reference)
+NODE_TYPES: tuple[type, ...] = BLOCK_TYPES + PART_TYPES + INLINE_TYPES
 
 
 # ----------------------------------------------------------------- generic traversal
@@ -269,7 +274,7 @@ def plain_text(node: object) -> str:
     return " ".join("".join(parts).split())
 
 
-_BLOCK_SET = frozenset(BLOCK_TYPES)
+_BLOCK_SET = frozenset(BLOCK_TYPES + PART_TYPES)
 
 
 @contextlib.contextmanager

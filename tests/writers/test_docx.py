@@ -13,6 +13,7 @@ from docforge.model import (BulletList, Cell, CitationRef, Code, CodeBlock, Docu
                             Heading, LineBreak, Link, ListItem, Meta, OrderedList, Paragraph,
                             Quote, Reference, References, Strong, Table, Text, walk)
 from docforge.options import WriteOptions
+from docforge.writers.base import RenderContext
 from docforge.style import load_style
 from docforge.transforms import prepare
 from docforge.writers.docx import writer as docx_writer
@@ -31,7 +32,7 @@ def docx_of(doc, **options) -> bytes:
 def direct_docx(doc, **options) -> tuple[bytes, list]:
     """The writer itself, without api.write's prepare(): for shapes prepare would square away."""
     out = io.BytesIO()
-    diags = docx_writer.write(doc, out, load_style(), WriteOptions(**options))
+    diags = docx_writer.write(RenderContext(doc, load_style(), WriteOptions(**options)), out)
     return out.getvalue(), diags
 
 

@@ -30,6 +30,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 
+from .base import RenderContext
 from ..errors import Diagnostic, InputError
 from ..model import Document
 from ..options import WriteOptions
@@ -307,12 +308,10 @@ TOC_STYLE_THEMES = tuple((f"toc {n}", P, _toc_themer(n)) for n in range(1, 7))
 
 
 class DocxWriter:
-    name = "docx"
-    extension = "docx"
-    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    renderer = BodyBuilder  # the body's markup; its handler tables cover every node class
+    renderer = BodyBuilder
 
-    def write(self, doc: Document, out: BinaryIO, style: Style, options: WriteOptions) -> list[Diagnostic]:
+    def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
+        doc, style, options = context.doc, context.style, context.options
         written_language = doc.meta.language or style.text.language
         language = xml_safe(written_language)
         dropped = len(written_language) - len(language)

@@ -31,6 +31,7 @@ from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, E
                      References, Strong, Table, Text, ThematicBreak, plain_text, walk)
 from ..style import Style
 from ..transforms import outline
+from .base import TreeRenderer
 from .common import column_widths, internal_anchor, safe_url, xml_safe
 
 BOOKMARK_NAME_MAX = 40  # Word ignores longer bookmark names
@@ -213,7 +214,7 @@ class _State:
     last_paragraph: tuple[int, PPr] | None = None
 
 
-class BodyBuilder:
+class BodyBuilder(TreeRenderer):
     """IR blocks -> WordprocessingML text for one document (`build()` once)."""
 
     def __init__(self, doc: Document, layout: BodyLayout) -> None:
@@ -376,16 +377,16 @@ class BodyBuilder:
 
     # ------------------------------------------------------------- blocks
     def _block(self, node, depth: int) -> None:
-        self._block_handlers[type(node)](self, node, depth)
+        self.dispatch[type(node)](self, node, depth)
 
-    def _heading(self, node: Heading, depth: int) -> None:
+    def block_heading(self, node: Heading, depth: int) -> None:
         k = self._start(self.styled[f"Heading {max(1, min(node.level, 6))}"])
         mark = self._bookmark_start(node.id)
         self._inlines(node.inlines, PLAIN)
         self._bookmark_end(mark)
         self._end(k)
 
-    def _paragraph(self, node: Paragraph, depth: int) -> None:
+    def block_paragraph(self, node: Paragraph, depth: int) -> None:
         k = self._start(UNSTYLED)
         self._inlines(node.inlines, PLAIN)
         self._end(k)
@@ -424,19 +425,15 @@ class BodyBuilder:
         if depth == 0:  # items sit close together; the list as a whole is spaced like a paragraph
             self._space_after_last_paragraph(_twips_of_points(self.style.spacing.paragraph))
 
-    def _bullets(self, node: BulletList, depth: int) -> None:
+    def block_bullet_list(self, node: BulletList, depth: int) -> None:
         self._list(node, depth, ordered=False)
 
-    def _ordered(self, node: OrderedList, depth: int) -> None:
+    def block_ordered_list(self, node: OrderedList, depth: int) -> None:
         self._list(node, depth, ordered=True)
 
-    def _lone_item(self, node: ListItem, depth: int) -> None:
-        self._list(BulletList((node,)), depth, ordered=False)
 
-    def _lone_cell(self, node: Cell, depth: int) -> None:
-        self._paragraph(Paragraph(node.inlines), depth)
 
-    def _table(self, node: Table, depth: int) -> None:
+    def block_table(self, node: Table, depth: int) -> None:
         out, t, ids = self.out, self.style.table, self.ids
         k = self._start(self.styled["Caption"])
         mark = self._bookmark_start(node.id)
@@ -492,7 +489,7 @@ class BodyBuilder:
         widths[-1] += total - sum(widths)  # rounding: the grid adds up to the text width exactly
         return widths
 
-    def _quote(self, node: Quote, depth: int) -> None:
+    def block_quote(self, node: Quote, depth: int) -> None:
         for block in node.blocks:
             if type(block) is Paragraph:
                 k = self._start(self.styled["Quote"])
@@ -501,7 +498,7 @@ class BodyBuilder:
             else:
                 self._block(block, depth)
 
-    def _code_block(self, node: CodeBlock, depth: int) -> None:
+    def block_code_block(self, node: CodeBlock, depth: int) -> None:
         k = self._start(self.styled["Source Code"])
         for i, line in enumerate(self._clean(node.text).split("\n")):
             if i:
@@ -509,7 +506,7 @@ class BodyBuilder:
             self.out.append(f"<w:r>{_run_content(line)}</w:r>" if line else "<w:r/>")
         self._end(k)
 
-    def _rule(self, node: ThematicBreak, depth: int) -> None:
+    def block_thematic_break(self, node: ThematicBreak, depth: int) -> None:
         self._end(self._start(PPr(self.ids["Rule"], border=(_color(self.style.colors.rule), 1))))
 
     def _reference(self, node: Reference, depth: int) -> None:
@@ -526,39 +523,33 @@ class BodyBuilder:
         self._bookmark_end(mark)
         self._end(k)
 
-    def _references(self, node: References, depth: int) -> None:
+    def block_references(self, node: References, depth: int) -> None:
         for entry in node.entries:
             self._reference(entry, depth)
 
-    _block_handlers = {
-        Heading: _heading, Paragraph: _paragraph, BulletList: _bullets, OrderedList: _ordered,
-        ListItem: _lone_item, Table: _table, Cell: _lone_cell, Quote: _quote,
-        CodeBlock: _code_block, ThematicBreak: _rule, References: _references,
-        Reference: _reference,
-    }
 
     # ------------------------------------------------------------- inlines
     def _inlines(self, nodes, fmt: Format) -> None:
-        handlers = self._inline_handlers
+        handlers = self.dispatch
         for node in nodes:
             handlers[type(node)](self, node, fmt)
 
-    def _text(self, node: Text, fmt: Format) -> None:
+    def inline_text(self, node: Text, fmt: Format) -> None:
         self.out.append(self._run(node.text, fmt))
 
-    def _emph(self, node: Emph, fmt: Format) -> None:
+    def inline_emph(self, node: Emph, fmt: Format) -> None:
         self._inlines(node.inlines, Format(fmt.bold, True, fmt.mono, fmt.link_style))
 
-    def _strong(self, node: Strong, fmt: Format) -> None:
+    def inline_strong(self, node: Strong, fmt: Format) -> None:
         self._inlines(node.inlines, Format(True, fmt.italic, fmt.mono, fmt.link_style))
 
-    def _code(self, node: Code, fmt: Format) -> None:
+    def inline_code(self, node: Code, fmt: Format) -> None:
         self.out.append(self._run(node.text, Format(fmt.bold, fmt.italic, True, fmt.link_style)))
 
-    def _line_break(self, node: LineBreak, fmt: Format) -> None:
+    def inline_line_break(self, node: LineBreak, fmt: Format) -> None:
         self.out.append(LINE_BREAK)
 
-    def _link(self, node: Link, fmt: Format) -> None:
+    def inline_link(self, node: Link, fmt: Format) -> None:
         url = safe_url(node.url)
         if url is None or fmt.link_style:  # unsafe URL, or a link inside a link: text only
             self._inlines(node.inlines, fmt)
@@ -570,7 +561,7 @@ class BodyBuilder:
         else:
             self._hyperlink(url, None, text, link_fmt)
 
-    def _citation(self, node: CitationRef, fmt: Format) -> None:
+    def inline_citation_ref(self, node: CitationRef, fmt: Format) -> None:
         label = self.ref_labels.get(node.ref_id, node.ref_id.removeprefix("ref-"))
         if fmt.link_style:
             self.out.append(self._run(f"[{label}]", fmt))
@@ -589,7 +580,3 @@ class BodyBuilder:
             opening = f'<w:hyperlink w:anchor="{self._anchor(target_id or "")}" w:history="1">'
         self.out.append(f"{opening}{self._run(text, fmt)}</w:hyperlink>")
 
-    _inline_handlers = {
-        Text: _text, Emph: _emph, Strong: _strong, Code: _code, Link: _link,
-        CitationRef: _citation, LineBreak: _line_break,
-    }

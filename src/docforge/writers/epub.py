@@ -22,6 +22,7 @@ import zipfile
 from typing import BinaryIO, Iterable
 
 from .. import __version__
+from .base import RenderContext
 from ..errors import Diagnostic
 from ..model import Document, Heading, Meta, Reference, Table, plain_text, walk
 from ..options import WriteOptions
@@ -88,14 +89,13 @@ def stable_identifier(meta: Meta, pages: Iterable[bytes]) -> str:
 
 
 class EpubWriter:
-    name = "epub"
-    extension = "epub"
-    media_type = "application/epub+zip"
+    renderer = BodyRenderer
 
     def __init__(self) -> None:
-        self.renderer = BodyRenderer(xhtml=True, heading_shift=0)
+        self.body = BodyRenderer(xhtml=True, heading_shift=0)
 
-    def write(self, doc: Document, out: BinaryIO, style: Style, options: WriteOptions) -> list[Diagnostic]:
+    def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
+        doc, style, options = context.doc, context.style, context.options
         state = _Book()
         groups = split_sections(doc)
         has_front = bool(groups) and not isinstance(groups[0][0], Heading)
@@ -109,16 +109,16 @@ class EpubWriter:
 
         language = doc.meta.language or style.text.language
         title = xml_safe(doc.meta.title).strip() or "Untitled"
-        run = self.renderer.new_run(doc, href_for=lambda id_: self._href(state, id_))
+        run = self.body.new_run(doc, href_for=lambda id_: self._href(state, id_))
         title_page = self._page("title", "text/title.xhtml", title, language,
                                 self._title_body(doc, style, run, not groups), "frontmatter")
         pages = [title_page]
         for name, blocks in state.chunks:
             heading = next((b for b in blocks if isinstance(b, Heading)), None)
             page_title = xml_safe(" ".join(plain_text(heading).split())) if heading else title
-            body = self.renderer.blocks(blocks, run)
+            body = self.body.blocks(blocks, run)
             if name == state.chunks[-1][0]:
-                body += "\n" + self.renderer.keywords_block(doc, style, run)
+                body += "\n" + self.body.keywords_block(doc, style, run)
             pages.append(self._page(name.split("/")[-1].removesuffix(".xhtml"), name,
                                     page_title or title, language, body, "bodymatter"))
 
@@ -140,7 +140,7 @@ class EpubWriter:
                 book.writestr(f"EPUB/{page.file_name}", page.content)
             book.writestr("EPUB/toc.ncx", self._ncx(toc, identifier, title))
             book.writestr("EPUB/nav.xhtml", self._nav(toc, toc_title, language, first_body))
-        return self.renderer.finish(run)
+        return self.body.finish(run)
 
     # ------------------------------------------------------------- pieces
     @staticmethod
@@ -151,9 +151,9 @@ class EpubWriter:
         return f"{target.split('/')[-1]}#{id_}"
 
     def _title_body(self, doc: Document, style: Style, run, with_keywords: bool) -> str:
-        body = self.renderer.title_block(doc, run) or f'<h1 class="title">{self.renderer.text(doc.meta.title or "Untitled", run)}</h1>'
+        body = self.body.title_block(doc, run) or f'<h1 class="title">{self.body.text(doc.meta.title or "Untitled", run)}</h1>'
         if with_keywords:
-            body += "\n" + self.renderer.keywords_block(doc, style, run)
+            body += "\n" + self.body.keywords_block(doc, style, run)
         return body
 
     @staticmethod

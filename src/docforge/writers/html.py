@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import BinaryIO, Callable
 
+from .base import RenderContext, TreeRenderer
 from ..errors import Diagnostic
 from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, Emph, Heading,
                      LineBreak, Link, ListItem, OrderedList, Paragraph, Quote, Reference,
@@ -37,7 +38,7 @@ class _Run:
         self.link_depth = 0  # links cannot nest in HTML: inner links render as their text
 
 
-class BodyRenderer:
+class BodyRenderer(TreeRenderer):
     """Blocks -> markup. `xhtml` gives self-closed void elements for EPUB's XHTML.
 
     `heading_shift` is added to IR heading levels (1 when the page shows the title as h1).
@@ -86,14 +87,14 @@ class BodyRenderer:
         return "\n".join(out)
 
     def block(self, node, run: _Run) -> str:
-        return self._block_handlers[type(node)](self, node, run)
+        return self.dispatch[type(node)](self, node, run)
 
-    def _heading(self, node: Heading, run):
+    def block_heading(self, node: Heading, run):
         level = max(1, min(6, node.level + self.heading_shift))
         id_attr = f' id="{self.text(node.id, run)}"' if node.id else ""
         return f"<h{level}{id_attr}>{self.inlines(node.inlines, run)}</h{level}>"
 
-    def _paragraph(self, node: Paragraph, run):
+    def block_paragraph(self, node: Paragraph, run):
         return f"<p>{self.inlines(node.inlines, run)}</p>"
 
     def _item(self, node: ListItem, run) -> str:
@@ -106,27 +107,23 @@ class BodyRenderer:
                 parts.append(self.block(b, run))
         return f"<li>{''.join(parts)}</li>"
 
-    def _bullets(self, node: BulletList, run):
+    def block_bullet_list(self, node: BulletList, run):
         items = "\n".join(self._item(i, run) for i in node.items)
         return f"<ul>\n{items}\n</ul>"
 
-    def _ordered(self, node: OrderedList, run):
+    def block_ordered_list(self, node: OrderedList, run):
         start = f' start="{node.start}"' if node.start != 1 else ""
         items = "\n".join(self._item(i, run) for i in node.items)
         return f"<ol{start}>\n{items}\n</ol>"
 
-    def _lone_item(self, node: ListItem, run):
-        return f"<ul>{self._item(node, run)}</ul>"
 
     def _cell(self, node: Cell, run, tag: str = "td", align: str = "default") -> str:
         scope = ' scope="col"' if tag == "th" else ""
         cls = f' class="{ALIGN_CLASS[align]}"' if align in ALIGN_CLASS else ""
         return f"<{tag}{scope}{cls}>{self.inlines(node.inlines, run)}</{tag}>"
 
-    def _lone_cell(self, node: Cell, run):
-        return f"<p>{self.inlines(node.inlines, run)}</p>"
 
-    def _table(self, node: Table, run):
+    def block_table(self, node: Table, run):
         aligns = list(node.aligns) + ["default"] * (len(node.header) - len(node.aligns))
         id_attr = f' id="{self.text(node.id, run)}"' if node.id else ""
         caption = self.caption(node, run)
@@ -148,14 +145,14 @@ class BodyRenderer:
             return f'<caption><span class="table-label">{label}:</span> {text}</caption>\n'
         return f'<caption><span class="table-label">{label}</span>{text}</caption>\n'
 
-    def _quote(self, node: Quote, run):
+    def block_quote(self, node: Quote, run):
         return f"<blockquote>\n{self.blocks(node.blocks, run, sections=False)}\n</blockquote>"
 
-    def _code_block(self, node: CodeBlock, run):
+    def block_code_block(self, node: CodeBlock, run):
         lang = f' class="language-{self.text(node.language, run)}"' if node.language else ""
         return f"<pre><code{lang}>{self.text(node.text, run)}</code></pre>"
 
-    def _rule(self, node: ThematicBreak, run):
+    def block_thematic_break(self, node: ThematicBreak, run):
         return self.hr
 
     def _reference(self, node: Reference, run):
@@ -167,36 +164,30 @@ class BodyRenderer:
             body += f' <a class="reference-url" href="{self.text(url, run)}">{self.text(url, run)}</a>'
         return f"<li{id_attr}{value}>{body}</li>"
 
-    def _references(self, node: References, run):
+    def block_references(self, node: References, run):
         numeric = all(e.label.isdigit() for e in node.entries)
         cls = "references" if numeric else "references unlabelled"
         items = "\n".join(self._reference(e, run) for e in node.entries)
         return f'<ol class="{cls}">\n{items}\n</ol>'
 
-    _block_handlers = {
-        Heading: _heading, Paragraph: _paragraph, BulletList: _bullets, OrderedList: _ordered,
-        ListItem: _lone_item, Table: _table, Cell: _lone_cell, Quote: _quote,
-        CodeBlock: _code_block, ThematicBreak: _rule, References: _references,
-        Reference: _reference,
-    }
 
     # ------------------------------------------------------------- inlines
     def inlines(self, nodes, run: _Run) -> str:
-        return "".join(self._inline_handlers[type(n)](self, n, run) for n in nodes)
+        return "".join(self.dispatch[type(n)](self, n, run) for n in nodes)
 
-    def _text(self, node: Text, run):
+    def inline_text(self, node: Text, run):
         return self.text(node.text, run)
 
-    def _emph(self, node: Emph, run):
+    def inline_emph(self, node: Emph, run):
         return f"<em>{self.inlines(node.inlines, run)}</em>"
 
-    def _strong(self, node: Strong, run):
+    def inline_strong(self, node: Strong, run):
         return f"<strong>{self.inlines(node.inlines, run)}</strong>"
 
-    def _code(self, node: Code, run):
+    def inline_code(self, node: Code, run):
         return f"<code>{self.text(node.text, run)}</code>"
 
-    def _link(self, node: Link, run):
+    def inline_link(self, node: Link, run):
         url = safe_url(node.url)
         run.link_depth += 1
         inner = self.inlines(node.inlines, run)
@@ -209,20 +200,16 @@ class BodyRenderer:
             return f'<span class="link">{inner}</span>'
         return f'<a href="{self.text(url, run)}">{inner}</a>'
 
-    def _citation(self, node: CitationRef, run):
+    def inline_citation_ref(self, node: CitationRef, run):
         label = self.text(run.ref_labels.get(node.ref_id, node.ref_id.removeprefix("ref-")), run)
         href = None if run.link_depth else run.href_for(node.ref_id)
         if href is None:
             return f'<span class="citation">[{label}]</span>'
         return f'<a class="citation" href="{self.text(href, run)}">[{label}]</a>'
 
-    def _line_break(self, node: LineBreak, run):
+    def inline_line_break(self, node: LineBreak, run):
         return self.br
 
-    _inline_handlers = {
-        Text: _text, Emph: _emph, Strong: _strong, Code: _code, Link: _link,
-        CitationRef: _citation, LineBreak: _line_break,
-    }
 
     # ------------------------------------------------------------- page parts
     def title_block(self, doc: Document, run: _Run) -> str:
@@ -328,15 +315,14 @@ nav.toc > ol {{ padding-left: 0; }}{print_css}
 
 
 class HtmlWriter:
-    name = "html"
-    extension = "html"
-    media_type = "text/html"
+    renderer = BodyRenderer
 
     def __init__(self) -> None:
-        self.renderer = BodyRenderer(xhtml=False, heading_shift=1)
+        self.body = BodyRenderer(xhtml=False, heading_shift=1)
 
-    def write(self, doc: Document, out: BinaryIO, style: Style, options: WriteOptions) -> list[Diagnostic]:
-        r = self.renderer
+    def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
+        doc, style, options = context.doc, context.style, context.options
+        r = self.body
         run = r.new_run(doc)
         want_toc = options.toc if options.toc is not None else style.toc.enabled
         parts = [r.title_block(doc, run)]
@@ -353,7 +339,7 @@ class HtmlWriter:
         return r.finish(run)
 
     def page(self, doc: Document, style: Style, body: str, run: _Run) -> str:
-        r = self.renderer
+        r = self.body
         m = doc.meta
         lang = r.text(m.language or style.text.language, run)
         head = ['<meta charset="utf-8">',

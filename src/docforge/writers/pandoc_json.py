@@ -10,13 +10,14 @@ spaces, doubled spaces) survives in a Str. This writer must never reorder or ren
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..errors import Diagnostic
 from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, Emph, Heading,
-                     LineBreak, Link, ListItem, OrderedList, Paragraph, Quote, Reference,
-                     References, Strong, Table, Text, ThematicBreak, walk)
+                     LineBreak, Link, OrderedList, Paragraph, Quote, Reference, References,
+                     Strong, Table, Text, ThematicBreak, walk)
+from . import semantics
+from .base import RenderContext, TreeRenderer
 
 API_VERSION = [1, 23, 1]
 ALIGN = {"left": "AlignLeft", "center": "AlignCenter", "right": "AlignRight", "default": "AlignDefault"}
@@ -40,38 +41,19 @@ def _meta_inlines(text: str) -> dict:
     return {"t": "MetaInlines", "c": _tokens(text)}
 
 
-@dataclass
-class _Run:
-    ref_labels: dict[str, str] = field(default_factory=dict)
+class AstRenderer(TreeRenderer):
+    """IR nodes -> pandoc AST values (dicts and lists ready for json.dumps)."""
 
+    def __init__(self, reference_labels: dict[str, str]) -> None:
+        self.reference_labels = reference_labels
 
-class PandocJsonWriter:
-    name = "json"
-    extension = "json"
-    media_type = "application/json"
-
-    def write(self, doc: Document, out: BinaryIO, style=None, options=None) -> list[Diagnostic]:
-        text = self.dumps(doc)
-        try:
-            out.write(text.encode("utf-8"))
-            return []
-        except UnicodeEncodeError:
-            # Lone surrogates (from undecodable input) cannot be UTF-8: pandoc would refuse them.
-            clean = text.encode("utf-8", "replace").decode("utf-8")
-            count = sum(1 for ch in text if "\ud800" <= ch <= "\udfff")
-            out.write(clean.encode("utf-8"))
-            return [Diagnostic(f"replaced {count} lone surrogate(s) that UTF-8 cannot hold with '?'")]
-
-    def dumps(self, doc: Document) -> str:
-        return json.dumps(self.to_ast(doc), ensure_ascii=False, separators=(",", ":"))
-
-    def to_ast(self, doc: Document) -> dict:
-        run = _Run({n.id: n.label for n in walk(doc, inlines=False) if isinstance(n, Reference)})
-        return {"pandoc-api-version": API_VERSION, "meta": self._meta(doc.meta),
-                "blocks": [self._block(b, run) for b in doc.blocks]}
+    def document(self, doc: Document) -> dict:
+        return {"pandoc-api-version": API_VERSION, "meta": self.meta(doc.meta),
+                "blocks": self.blocks(doc.blocks)}
 
     # ------------------------------------------------------------- meta
-    def _meta(self, meta) -> dict:
+    @staticmethod
+    def meta(meta) -> dict:
         out: dict = {}
         if meta.title:
             out["title"] = _meta_inlines(meta.title)
@@ -92,19 +74,17 @@ class PandocJsonWriter:
         return out
 
     # ------------------------------------------------------------- blocks
-    def _block(self, node, run: _Run) -> dict:
-        return self._block_handlers[type(node)](self, node, run)
+    def blocks(self, nodes) -> list[dict]:
+        dispatch = self.dispatch
+        return [dispatch[type(b)](self, b) for b in nodes]
 
-    def _blocks(self, nodes, run: _Run) -> list[dict]:
-        return [self._block(b, run) for b in nodes]
+    def block_heading(self, node: Heading):
+        return {"t": "Header", "c": [node.level, _attr(node.id), self.inlines(node.inlines)]}
 
-    def _heading(self, node: Heading, run):
-        return {"t": "Header", "c": [node.level, _attr(node.id), self._inlines(node.inlines, run)]}
+    def block_paragraph(self, node: Paragraph):
+        return {"t": "Para", "c": self.inlines(node.inlines)}
 
-    def _paragraph(self, node: Paragraph, run):
-        return {"t": "Para", "c": self._inlines(node.inlines, run)}
-
-    def _items(self, items, run) -> list[list[dict]]:
+    def items(self, items) -> list[list[dict]]:
         tight = all(len(i.blocks) >= 1 and isinstance(i.blocks[0], Paragraph)
                     and sum(isinstance(b, Paragraph) for b in i.blocks) == 1 for i in items)
         result = []
@@ -112,39 +92,32 @@ class PandocJsonWriter:
             blocks = []
             for b in item.blocks:
                 if tight and isinstance(b, Paragraph):
-                    blocks.append({"t": "Plain", "c": self._inlines(b.inlines, run)})
+                    blocks.append({"t": "Plain", "c": self.inlines(b.inlines)})
                 else:
-                    blocks.append(self._block(b, run))
+                    blocks.append(self.render(b))
             result.append(blocks)
         return result
 
-    def _bullets(self, node: BulletList, run):
-        return {"t": "BulletList", "c": self._items(node.items, run)}
+    def block_bullet_list(self, node: BulletList):
+        return {"t": "BulletList", "c": self.items(node.items)}
 
-    def _ordered(self, node: OrderedList, run):
+    def block_ordered_list(self, node: OrderedList):
         return {"t": "OrderedList", "c": [[node.start, {"t": "Decimal"}, {"t": "Period"}],
-                                          self._items(node.items, run)]}
+                                          self.items(node.items)]}
 
-    def _list_item(self, node: ListItem, run):
-        # A ListItem outside a list is not valid IR; keep its content rather than fail.
-        return {"t": "Div", "c": [_attr(classes=("list-item",)), self._blocks(node.blocks, run)]}
-
-    def _cell(self, node: Cell, run, align: str = "default") -> list:
-        blocks = [{"t": "Plain", "c": self._inlines(node.inlines, run)}] if node.inlines else []
+    def cell(self, node: Cell, align: str = "default") -> list:
+        blocks = [{"t": "Plain", "c": self.inlines(node.inlines)}] if node.inlines else []
         return [_attr(), {"t": ALIGN.get(align, "AlignDefault")}, 1, 1, blocks]
 
-    def _lone_cell(self, node: Cell, run):
-        return {"t": "Plain", "c": self._inlines(node.inlines, run)}
-
-    def _table(self, node: Table, run):
+    def block_table(self, node: Table):
         width = len(node.header)
         aligns = list(node.aligns[:width]) + ["default"] * (width - len(node.aligns))
 
         def row(cells) -> list:
-            return [_attr(), [self._cell(c, run, aligns[i] if i < width else "default")
+            return [_attr(), [self.cell(c, aligns[i] if i < width else "default")
                               for i, c in enumerate(cells)]]
 
-        caption_blocks = [{"t": "Plain", "c": self._inlines(node.caption, run)}] if node.caption else []
+        caption_blocks = [{"t": "Plain", "c": self.inlines(node.caption)}] if node.caption else []
         kv = (("label", node.label),) if node.label else ()
         return {"t": "Table", "c": [
             _attr(node.id, (), kv),
@@ -155,66 +128,84 @@ class PandocJsonWriter:
             [_attr(), []],
         ]}
 
-    def _quote(self, node: Quote, run):
-        return {"t": "BlockQuote", "c": self._blocks(node.blocks, run)}
+    def block_quote(self, node: Quote):
+        return {"t": "BlockQuote", "c": self.blocks(node.blocks)}
 
-    def _code_block(self, node: CodeBlock, run):
+    def block_code_block(self, node: CodeBlock):
         classes = (node.language,) if node.language else ()
         return {"t": "CodeBlock", "c": [_attr(classes=classes), node.text]}
 
-    def _rule(self, node: ThematicBreak, run):
+    def block_thematic_break(self, node: ThematicBreak):
         return {"t": "HorizontalRule"}
 
-    def _reference(self, node: Reference, run):
+    def reference(self, node: Reference):
         kv = [("label", node.label)] + ([("url", node.url)] if node.url else [])
         return {"t": "Div", "c": [_attr(node.id, ("csl-entry",), tuple(kv)),
-                                  [{"t": "Plain", "c": self._inlines(node.inlines, run)}]]}
+                                  [{"t": "Plain", "c": self.inlines(node.inlines)}]]}
 
-    def _references(self, node: References, run):
+    def block_references(self, node: References):
         return {"t": "Div", "c": [_attr("refs", ("references",)),
-                                  [self._reference(e, run) for e in node.entries]]}
-
-    _block_handlers = {
-        Heading: _heading, Paragraph: _paragraph, BulletList: _bullets, OrderedList: _ordered,
-        ListItem: _list_item, Table: _table, Cell: _lone_cell, Quote: _quote,
-        CodeBlock: _code_block, ThematicBreak: _rule, References: _references,
-        Reference: _reference,
-    }
+                                  [self.reference(e) for e in node.entries]]}
 
     # ------------------------------------------------------------- inlines
-    def _inlines(self, nodes, run: _Run) -> list[dict]:
+    def inlines(self, nodes) -> list[dict]:
         out: list[dict] = []
+        dispatch = self.dispatch
         for node in nodes:
-            out.extend(self._inline_handlers[type(node)](self, node, run))
+            out.extend(dispatch[type(node)](self, node))
         return out
 
-    def _text(self, node: Text, run):
+    def inline_text(self, node: Text):
         return _tokens(node.text)
 
-    def _emph(self, node: Emph, run):
-        return [{"t": "Emph", "c": self._inlines(node.inlines, run)}]
+    def inline_emph(self, node: Emph):
+        return [{"t": "Emph", "c": self.inlines(node.inlines)}]
 
-    def _strong(self, node: Strong, run):
-        return [{"t": "Strong", "c": self._inlines(node.inlines, run)}]
+    def inline_strong(self, node: Strong):
+        return [{"t": "Strong", "c": self.inlines(node.inlines)}]
 
-    def _code(self, node: Code, run):
+    def inline_code(self, node: Code):
         return [{"t": "Code", "c": [_attr(), node.text]}]
 
-    def _link(self, node: Link, run):
-        return [{"t": "Link", "c": [_attr(), self._inlines(node.inlines, run), [node.url, ""]]}]
+    def inline_link(self, node: Link):
+        return [{"t": "Link", "c": [_attr(), self.inlines(node.inlines), [node.url, ""]]}]
 
-    def _citation(self, node: CitationRef, run):
-        label = run.ref_labels.get(node.ref_id) or node.ref_id.removeprefix("ref-")
+    def inline_citation_ref(self, node: CitationRef):
+        label = semantics.citation_label(self.reference_labels, node.ref_id)
         return [{"t": "Link", "c": [_attr("", ("citation",), (("ref", node.ref_id),)),
                                     [{"t": "Str", "c": f"[{label}]"}], [f"#{node.ref_id}", ""]]}]
 
-    def _line_break(self, node: LineBreak, run):
+    def inline_line_break(self, node: LineBreak):
         return [{"t": "LineBreak"}]
 
-    _inline_handlers = {
-        Text: _text, Emph: _emph, Strong: _strong, Code: _code, Link: _link,
-        CitationRef: _citation, LineBreak: _line_break,
-    }
+
+class PandocJsonWriter:
+    renderer = AstRenderer
+
+    def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
+        text = self._dumps(AstRenderer(context.reference_labels).document(context.doc))
+        try:
+            out.write(text.encode("utf-8"))
+            return []
+        except UnicodeEncodeError:
+            # Lone surrogates (from undecodable input) cannot be UTF-8: pandoc would refuse them.
+            clean = text.encode("utf-8", "replace").decode("utf-8")
+            count = sum(1 for ch in text if "\ud800" <= ch <= "\udfff")
+            out.write(clean.encode("utf-8"))
+            return [Diagnostic(f"replaced {count} lone surrogate(s) that UTF-8 cannot hold with '?'")]
+
+    @staticmethod
+    def _dumps(ast: dict) -> str:
+        return json.dumps(ast, ensure_ascii=False, separators=(",", ":"))
+
+    def dumps(self, doc: Document) -> str:
+        """The document as pandoc JSON text (labels taken from the document as it is)."""
+        return self._dumps(self.to_ast(doc))
+
+    @staticmethod
+    def to_ast(doc: Document) -> dict:
+        labels = {n.id: n.label for n in walk(doc, inlines=False) if type(n) is Reference}
+        return AstRenderer(labels).document(doc)
 
 
 writer = PandocJsonWriter()

@@ -29,6 +29,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from .base import RenderContext, TreeRenderer
 from ..errors import ConversionError, Diagnostic
 from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, Emph, Heading,
                      LineBreak, Link, ListItem, OrderedList, Paragraph as IRParagraph, Quote,
@@ -196,12 +197,10 @@ def _paragraph_styles(style: Style, fonts: FontSet, language: str) -> dict[str, 
     return styles
 
 
-class PdfWriter:
-    name = "pdf"
-    extension = "pdf"
-    media_type = "application/pdf"
+class PdfWriter(TreeRenderer):
 
-    def write(self, doc: Document, out: BinaryIO, style: Style, options: WriteOptions) -> list[Diagnostic]:
+    def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
+        doc, style, options = context.doc, context.style, context.options
         fonts = build_fontset(style, _theme_dir(style))
         language = doc.meta.language or style.text.language
         width_mm, height_mm = PAGE_SIZES_MM[options.paper or style.page.size]
@@ -327,24 +326,24 @@ class PdfWriter:
         return "".join(parts)
 
     def _inlines(self, nodes, run: _Run, family: Family, in_link: bool = False) -> str:
-        return "".join(self._inline_handlers[type(n)](self, n, run, family, in_link) for n in nodes)
+        return "".join(self.dispatch[type(n)](self, n, run, family, in_link) for n in nodes)
 
-    def _text(self, node: Text, run, family, in_link):
+    def inline_text(self, node: Text, run, family, in_link):
         return self._markup(node.text, run, family)
 
-    def _emph(self, node: Emph, run, family, in_link):
+    def inline_emph(self, node: Emph, run, family, in_link):
         return f"<i>{self._inlines(node.inlines, run, family, in_link)}</i>"
 
-    def _strong(self, node: Strong, run, family, in_link):
+    def inline_strong(self, node: Strong, run, family, in_link):
         return f"<b>{self._inlines(node.inlines, run, family, in_link)}</b>"
 
-    def _code(self, node: Code, run, family, in_link):
+    def inline_code(self, node: Code, run, family, in_link):
         return f'<font face="{run.fonts.mono.names["regular"]}">{self._markup(node.text, run, run.fonts.mono)}</font>'
 
-    def _line_break(self, node: LineBreak, run, family, in_link):
+    def inline_line_break(self, node: LineBreak, run, family, in_link):
         return "<br/>"
 
-    def _link(self, node: Link, run, family, in_link):
+    def inline_link(self, node: Link, run, family, in_link):
         inner = self._inlines(node.inlines, run, family, True)
         url = safe_url(node.url)
         if url is not None and url.startswith("#"):
@@ -354,16 +353,12 @@ class PdfWriter:
             return inner
         return f'<a href="{esc(url)}" color="{run.link_color}">{inner}</a>'
 
-    def _citation(self, node: CitationRef, run, family, in_link):
+    def inline_citation_ref(self, node: CitationRef, run, family, in_link):
         label = esc(xml_safe(run.ref_labels.get(node.ref_id, node.ref_id.removeprefix("ref-"))))
         if in_link or node.ref_id not in run.anchors:
             return f"[{label}]"
         return f'<a href="#{esc(node.ref_id)}" color="{run.link_color}">[{label}]</a>'
 
-    _inline_handlers = {
-        Text: _text, Emph: _emph, Strong: _strong, Code: _code, Link: _link,
-        CitationRef: _citation, LineBreak: _line_break,
-    }
 
     def _para(self, markup: str, style: ParagraphStyle, plain: str) -> Paragraph:
         # CJK line breaking (between any two ideographs) where the text is mostly CJK; for
@@ -375,9 +370,9 @@ class PdfWriter:
 
     # ------------------------------------------------------------- blocks
     def _block(self, node, run: _Run, depth: int) -> list:
-        return self._block_handlers[type(node)](self, node, run, depth)
+        return self.dispatch[type(node)](self, node, run, depth)
 
-    def _heading(self, node: Heading, run: _Run, depth: int) -> list:
+    def block_heading(self, node: Heading, run: _Run, depth: int) -> list:
         level = max(1, min(node.level, 6))
         text = plain_text(node)
         anchor = f'<a name="{esc(node.id)}"/>' if node.id else ""
@@ -391,7 +386,7 @@ class PdfWriter:
                              toc_markup)
         return [CondPageBreak(run.styles[f"h{level}"].fontSize * 5), p]
 
-    def _paragraph(self, node: IRParagraph, run: _Run, depth: int) -> list:
+    def block_paragraph(self, node: IRParagraph, run: _Run, depth: int) -> list:
         return [self._para(self._inlines(node.inlines, run, run.fonts.body), run.styles["body"],
                            plain_text(node))]
 
@@ -422,19 +417,15 @@ class PdfWriter:
                 first = False
         return story
 
-    def _bullets(self, node: BulletList, run: _Run, depth: int) -> list:
+    def block_bullet_list(self, node: BulletList, run: _Run, depth: int) -> list:
         return self._list(node, run, depth, ordered=False)
 
-    def _ordered(self, node: OrderedList, run: _Run, depth: int) -> list:
+    def block_ordered_list(self, node: OrderedList, run: _Run, depth: int) -> list:
         return self._list(node, run, depth, ordered=True)
 
-    def _lone_item(self, node: ListItem, run: _Run, depth: int) -> list:
-        return self._list(BulletList((node,)), run, depth, ordered=False)
 
-    def _lone_cell(self, node: Cell, run: _Run, depth: int) -> list:
-        return self._paragraph(IRParagraph(node.inlines), run, depth)
 
-    def _table(self, node: Table, run: _Run, depth: int) -> list:
+    def block_table(self, node: Table, run: _Run, depth: int) -> list:
         width = max(1, len(node.header))
         per_part = max(1, int(run.frame_width // MIN_COLUMN_PT))
         story: list = []
@@ -513,7 +504,7 @@ class PdfWriter:
             story.append(Spacer(1, 4))
         return story
 
-    def _quote(self, node: Quote, run: _Run, depth: int) -> list:
+    def block_quote(self, node: Quote, run: _Run, depth: int) -> list:
         story: list = []
         level = min(depth + 1, MAX_INDENT_LEVELS)
         style = ParagraphStyle(f"Quote{level}", parent=run.styles["quote"],
@@ -526,14 +517,14 @@ class PdfWriter:
                 story.extend(self._block(block, run, depth + 1))
         return story
 
-    def _code_block(self, node: CodeBlock, run: _Run, depth: int) -> list:
+    def block_code_block(self, node: CodeBlock, run: _Run, depth: int) -> list:
         text = xml_safe(node.text)
         run.dropped += len(node.text) - len(text)
         style = run.styles["code"]
         max_chars = max(20, int(run.frame_width / (style.fontSize * 0.6)) - 2)
         return [Preformatted(text or " ", style, maxLineLength=max_chars, newLineChars="")]
 
-    def _rule(self, node: ThematicBreak, run: _Run, depth: int) -> list:
+    def block_thematic_break(self, node: ThematicBreak, run: _Run, depth: int) -> list:
         return [HRFlowable(width="100%", thickness=0.6, color=colors.HexColor(run.style.colors.rule),
                            spaceBefore=8, spaceAfter=10)]
 
@@ -548,18 +539,12 @@ class PdfWriter:
             p.bulletText = xml_safe(node.label) + "."
         return [p]
 
-    def _references(self, node: References, run: _Run, depth: int) -> list:
+    def block_references(self, node: References, run: _Run, depth: int) -> list:
         story: list = []
         for entry in node.entries:
             story.extend(self._reference(entry, run, depth))
         return story
 
-    _block_handlers = {
-        Heading: _heading, IRParagraph: _paragraph, BulletList: _bullets, OrderedList: _ordered,
-        ListItem: _lone_item, Table: _table, Cell: _lone_cell, Quote: _quote,
-        CodeBlock: _code_block, ThematicBreak: _rule, References: _references,
-        Reference: _reference,
-    }
 
 
 # reportlab splits an over-long word by re-measuring it character by character, which is
@@ -581,4 +566,5 @@ def _theme_dir(style: Style) -> str | None:
     return None
 
 
+PdfWriter.renderer = PdfWriter
 writer = PdfWriter()

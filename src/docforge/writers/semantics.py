@@ -1,0 +1,77 @@
+"""What a document means, decided once for every writer: so the formats agree.
+
+A citation's label, which URL of a reference is shown beside it, the byline, a table
+caption's lead ("Table 1: "), which URLs may become live links. Every writer asks here
+instead of deciding itself; this module knows no markup and never escapes anything.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from ..model import Link, Meta, Reference, Table, walk
+from .xmltext import has_illegal
+
+SAFE_URL_SCHEMES = ("http://", "https://", "mailto:")
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+BYLINE_SEPARATOR = " · "
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is http(s), mailto or an in-document anchor; None for anything else
+    (javascript:, data:, file:, relative paths), which writers then show as plain text."""
+    url = url.strip()
+    lowered = url.lower()
+    if lowered.startswith(SAFE_URL_SCHEMES) or (url.startswith("#") and len(url) > 1):
+        if has_illegal(url) or any(ch in url for ch in "\n\r\t"):
+            return None
+        # Percent-encode what a URL may not contain raw (spaces, quotes, <, >, non-ASCII
+        # stays as UTF-8 octets) so that every format's validator accepts it.
+        return quote(url, safe=_URL_SAFE)
+    return None
+
+
+def internal_anchor(url: str) -> str | None:
+    """The id an in-document link (`#id`) points at, as written: safe_url percent-encodes
+    non-ASCII for the URL-based formats, but DOCX bookmarks and PDF destinations are
+    matched by the id itself."""
+    url = url.strip()
+    if url.startswith("#") and safe_url(url) is not None:
+        return url[1:]
+    return None
+
+
+def citation_label(labels: dict[str, str], ref_id: str) -> str:
+    """What a citation of `ref_id` shows (without brackets): its reference's label, or,
+    when no reference has that id, the number the id was made from."""
+    return labels.get(ref_id, ref_id.removeprefix("ref-"))
+
+
+def shown_reference_url(ref: Reference) -> str | None:
+    """The URL printed after a reference's text: its own external URL, unless the text
+    already links somewhere (then the URL is in the text) or the URL is unsafe."""
+    if not ref.url:
+        return None
+    url = safe_url(ref.url)
+    if url is None or url.startswith("#") or any(type(n) is Link for n in walk(ref)):
+        return None
+    return url
+
+
+def byline_parts(meta: Meta) -> tuple[str, ...]:
+    """The byline under the title: the authors (joined) and the date, those present."""
+    parts = [", ".join(meta.authors)] if meta.authors else []
+    if meta.date:
+        parts.append(meta.date)
+    return tuple(parts)
+
+
+def is_iso_date(text: str) -> bool:
+    """A YYYY-MM-DD date, which formats with machine-readable dates may mark up as one."""
+    return _ISO_DATE.match(text) is not None
+
+
+def caption_lead(table: Table) -> str:
+    """What precedes a table's caption text: "Table 1: " with a caption, "Table 1" without."""
+    return f"{table.label}: " if table.label and table.caption else table.label
