@@ -36,7 +36,7 @@ from ..model import Document
 from ..options import WriteOptions
 from ..style import PAGE_SIZES_MM, Style
 from . import docx_oxml as ox
-from .common import xml_safe
+from .xmltext import xml_safe
 from .docx_body import EMU_PER_TWIP, BodyBuilder, BodyLayout
 from .zipfiles import FixedTimeZip
 

@@ -32,7 +32,9 @@ from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, E
 from ..style import Style
 from ..transforms import outline
 from .base import TreeRenderer
-from .common import column_widths, internal_anchor, safe_url, xml_safe
+from .layout import column_widths
+from .semantics import internal_anchor, safe_url
+from .xmltext import xml_safe
 
 BOOKMARK_NAME_MAX = 40  # Word ignores longer bookmark names
 DEEPEST_LIST_STYLE = 3  # the built-in list styles go "List Bullet", "List Bullet 2", "... 3"

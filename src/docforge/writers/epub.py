@@ -28,7 +28,7 @@ from ..model import Document, Heading, Meta, Reference, Table, plain_text, walk
 from ..options import WriteOptions
 from ..style import Style
 from ..transforms import OutlineEntry, outline
-from .common import markup_text, xml_safe
+from .xmltext import escape as _escape_markup, xml_safe
 from .html import BodyRenderer, theme_css
 from .zipfiles import FixedTimeZip
 
@@ -59,7 +59,7 @@ class _Book:
 
 def _x(text: str) -> str:
     """Text for XML content or attributes."""
-    return markup_text(text)[0]
+    return _escape_markup(text)[0]
 
 
 def split_sections(doc: Document) -> list[tuple]:

@@ -20,7 +20,8 @@ from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, E
 from ..options import WriteOptions
 from ..style import Style, css_length_pt
 from ..transforms import OutlineEntry, outline
-from .common import markup_text, safe_url
+from .semantics import safe_url
+from .xmltext import escape as markup_text
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ALIGN_CLASS = {"left": "align-left", "center": "align-center", "right": "align-right"}

@@ -37,7 +37,9 @@ from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, E
 from ..options import WriteOptions
 from ..style import PAGE_SIZES_MM, Style
 from ..transforms import outline
-from .common import column_widths, internal_anchor, safe_url, xml_safe
+from .layout import column_widths
+from .semantics import internal_anchor, safe_url
+from .xmltext import xml_safe
 from .pdf_fonts import Family, FontSet, build_fontset
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
