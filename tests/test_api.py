@@ -127,3 +127,30 @@ def test_source_date_epoch_is_honoured_and_never_breaks_a_run(monkeypatch, value
     from docforge.options import WriteOptions
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     assert WriteOptions().timestamp().year == year
+
+
+def test_a_directory_batch_takes_every_readable_format_but_not_its_own_outputs(tmp_path):
+    """Which files a directory contributes comes from the format table (here: feeds and
+    pandoc JSON); a file that converting another input would write is an output, not an input."""
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "a.txt").write_text((DATA / "seed-china-ai.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    docforge.write(docforge.read(SAMPLES[0]), "json", feeds / "b.json")
+    (feeds / "notes.md~").write_text("an editor's backup", encoding="utf-8")
+    first = docforge.convert_many([feeds], to=["html", "json"], jobs=1)
+    assert sorted(Path(r.source).name for r in first) == ["a.txt", "b.json"]
+    assert all(r.ok for r in first), [str(r.error) for r in first]
+    # a second run beside the inputs: a.json and a.html are a.txt's outputs; b.html is b.json's
+    second = docforge.convert_many([feeds], to=["html", "json"], jobs=1)
+    assert sorted(Path(r.source).name for r in second) == ["a.txt", "b.json"]
+    assert all(r.ok for r in second), [str(r.error) for r in second]
+
+
+def test_every_format_of_one_conversion_shares_one_prepared_document(tmp_path, monkeypatch):
+    """convert() prepares the document once for all its formats (the render context)."""
+    import docforge.api as api
+    calls = []
+    real = api.prepare
+    monkeypatch.setattr(api, "prepare", lambda doc, style: calls.append(1) or real(doc, style))
+    docforge.convert(SAMPLES[0], to=["html", "json", "epub"], output=tmp_path)
+    assert len(calls) == 1 and len(list(tmp_path.iterdir())) == 3

@@ -235,13 +235,23 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
     names = resolve_formats(to, output)
     the_style = _resolve_style(style)
     targets = output_paths(src, names, output, many_inputs, relative)
+    result = ConversionResult(src)
     if src != "-":
         real_input = Path(src).resolve()
-        for target in targets:
-            if target != "-" and Path(target).resolve() == real_input:
+        for fmt, target in list(zip(names, targets)):
+            if target == "-" or Path(target).resolve() != real_input:
+                continue
+            if not many_inputs:
                 raise UsageError(f"{target}: is the input file; choose another -o "
                                  "(docforge never overwrites its input)")
-    result = ConversionResult(src)
+            # in a batch (b.json among feeds, --to html,json) the input already is that output
+            result.diagnostics.append(Diagnostic(
+                f"not written as {fmt}: the output would be the input itself", severity="info",
+                source=src))
+            names.remove(fmt)
+            targets.remove(target)
+        if not names:
+            return result
     if skip_unchanged and _up_to_date(src, targets, the_style):
         result.skipped = True
         result.outputs = [Path(t) for t in targets]
