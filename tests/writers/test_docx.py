@@ -659,7 +659,7 @@ def test_text_built_properties_are_in_schema_order_with_every_field_set():
     """The body's paragraph and run properties come from one function each: with everything
     set at once, their children still follow CT_PPr / CT_RPr."""
     from lxml import etree
-    from docforge.writers.docx_body import Format, PPr, _ppr_markup, _rpr_markup
+    from docforge.writers.docx.body import Format, PPr, _ppr_markup, _rpr_markup
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     ppr = _ppr_markup(PPr("S", keep_next=True, numbering=(1, 12), border=("C5CAD3", 6),
                           space_after=140, indent=360, align="right"))

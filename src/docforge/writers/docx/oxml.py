@@ -1,24 +1,29 @@
-"""The one place where docforge touches python-docx's XML layer (oxml).
+"""The one place where the DOCX writer touches python-docx's XML layer (oxml).
 
 python-docx's public API stops short of what a finished Word document needs, so these
 helpers edit the WordprocessingML of the constant-size parts directly. Each exists because
 python-docx cannot:
 - list numbering that restarts for every list: our own w:abstractNum definitions (the
-  w:num per list is body markup, see docx_body.py);
+  w:num per list is body markup, see body.py);
 - fields: PAGE and NUMPAGES in the footer, and w:updateFields in settings so Word fills
   the TOC field on open;
 - the document language (w:lang) on a style;
 - explicit fonts that win over the template's theme fonts (w:asciiTheme beats w:ascii in
   Word, not in LibreOffice), heading outline levels and table-style borders on styles a
-  template lacks;
+  template lacks; a style's letter spacing and paragraph border taken away;
 - a numbering part for a template that has none (python-docx raises NotImplementedError);
 - dropping parts that would misdescribe the output (the template's thumbnail, Word 2010's
-  stylesWithEffects copy of the styles);
-- putting the body and list instances, built as text by docx_body.py, into their parts
+  stylesWithEffects copy of the styles) and a template's content;
+- putting the body and list instances, built as text by body.py, into their parts
   without making an element of every piece (`stage_body`, `stage_numbering`).
-Word rejects (or "repairs") a document whose property elements are out of schema order,
-so every element added here is inserted at its ECMA-376 position (`_insert_in_order`).
-Nothing here knows about docforge's IR; the writer (docx.py) decides what to build.
+
+Word rejects (or "repairs") a document whose property elements are out of schema order.
+Elements python-docx declares are added through the methods it generates for them
+(`get_or_add_rFonts`, `get_or_add_outlineLvl`, `get_or_add_pPr`), which know their place;
+the few it does not declare go in with its `insert_element_before`, given their ECMA-376
+successors as python-docx spells its own. This module must never keep a schema-order
+table of its own (python-docx's declarations are the order), and never know about
+docforge's IR: the writer decides what to build.
 """
 from __future__ import annotations
 
@@ -35,67 +40,33 @@ BULLET_CHARS = ("•", "◦", "▪", "•", "◦", "▪", "•", "◦", "▪")
 # Decimal at every level, as HTML's nested <ol> and the PDF writer show them.
 NUMBER_FORMATS = ("decimal",) * 9
 
-
-def _el(tag: str, **attrs: str):
-    element = OxmlElement(tag)
-    for key, value in attrs.items():
-        element.set(qn(key), str(value))
-    return element
-
-
-# Child order of the property elements touched here (ECMA-376 Part 1, CT_PPr, CT_RPr,
-# CT_TblPr, CT_TcPr, CT_Settings; the same sequences python-docx's own classes use).
-PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
-             "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
-             "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
-             "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
-             "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
-             "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
-RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
-             "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
-             "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight",
-             "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
-             "eastAsianLayout", "specVanish", "oMath")
-TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-               "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
-               "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange")
-# CT_Settings from w:updateFields on: everything a settings part may hold after it.
-SETTINGS_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "m:mathPr",
-    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-    "smartTagType", "sl:schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-    "decimalSymbol", "listSeparator")
+# ECMA-376 successors of the children python-docx does not declare, as its own
+# declarations spell them (`successors=`): what a new child is inserted before.
+NUMBERING_SUCCESSORS_OF_ABSTRACT_NUM = ("w:num", "w:numIdMacAtCleanup")
+RPR_SUCCESSORS_OF_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+STYLE_SUCCESSORS_OF_TBLPR = ("w:trPr", "w:tcPr", "w:tblStylePr")
+TBLPR_SUCCESSORS_OF_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                               "w:tblDescription", "w:tblPrChange")
+SETTINGS_SUCCESSORS_OF_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+    "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
+    "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
+    "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+BODY_SUCCESSORS_OF_CONTENT = ("w:sectPr",)
+NUMBERING_SUCCESSORS_OF_NUM = ("w:numIdMacAtCleanup",)
 
 
-def _tag(name: str) -> str:
-    return qn(name if ":" in name else f"w:{name}")
+def _element(tag: str, **attributes: str):
+    """A new element; attributes by prefixed name (`w:val`), kept in the order given."""
+    return OxmlElement(tag, {qn(name): value for name, value in attributes.items()})
 
 
-def _insert_in_order(parent, child, order: tuple[str, ...]):
-    """Insert `child` into `parent` before the first sibling that the schema puts after it;
-    an existing element of the same tag is replaced. Returns `child`."""
-    tag = child.tag
-    for existing in parent.findall(tag):
+def _replace_child(parent, child, successors: tuple[str, ...]):
+    """Put `child` in place of any element of its tag, before the first of `successors`."""
+    for existing in parent.findall(child.tag):
         parent.remove(existing)
-    names = [_tag(n) for n in order]
-    later = set(names[names.index(tag) + 1:]) if tag in names else set()
-    for sibling in parent:
-        if sibling.tag in later:
-            sibling.addprevious(child)
-            return child
-    parent.append(child)
-    return child
-
-
-def _insert_before(parent, child, successors: tuple[str, ...]):
-    later = {_tag(n) for n in successors}
-    for sibling in parent:
-        if sibling.tag in later:
-            sibling.addprevious(child)
-            return child
-    parent.append(child)
-    return child
+    return parent.insert_element_before(child, *successors)
 
 
 # ------------------------------------------------------------------ numbering
@@ -122,26 +93,24 @@ def ensure_numbering_part(document) -> None:
 
 def add_abstract_num(document, ordered: bool, indent_twips: int, abstract_id: int) -> int:
     """Define a 9-level list (bullets, or decimal numbers at every level) with hanging indents."""
-    numbering = _numbering(document)
-    abstract = _el("w:abstractNum", **{"w:abstractNumId": str(abstract_id)})
-    abstract.append(_el("w:multiLevelType", **{"w:val": "hybridMultilevel"}))
+    abstract = _element("w:abstractNum", **{"w:abstractNumId": str(abstract_id)})
+    abstract.append(_element("w:multiLevelType", **{"w:val": "hybridMultilevel"}))
+    hanging = str(min(indent_twips, 360))
     for level in range(9):
-        lvl = _el("w:lvl", **{"w:ilvl": str(level)})
-        lvl.append(_el("w:start", **{"w:val": "1"}))
+        lvl = _element("w:lvl", **{"w:ilvl": str(level)})
+        lvl.append(_element("w:start", **{"w:val": "1"}))
         if ordered:
-            lvl.append(_el("w:numFmt", **{"w:val": NUMBER_FORMATS[level]}))
-            lvl.append(_el("w:lvlText", **{"w:val": f"%{level + 1}."}))
+            lvl.append(_element("w:numFmt", **{"w:val": NUMBER_FORMATS[level]}))
+            lvl.append(_element("w:lvlText", **{"w:val": f"%{level + 1}."}))
         else:
-            lvl.append(_el("w:numFmt", **{"w:val": "bullet"}))
-            lvl.append(_el("w:lvlText", **{"w:val": BULLET_CHARS[level]}))
-        lvl.append(_el("w:lvlJc", **{"w:val": "left"}))
-        ppr = _el("w:pPr")
-        hanging = min(indent_twips, 360)
-        ppr.append(_el("w:ind", **{"w:left": str(indent_twips * (level + 1)), "w:hanging": str(hanging)}))
+            lvl.append(_element("w:numFmt", **{"w:val": "bullet"}))
+            lvl.append(_element("w:lvlText", **{"w:val": BULLET_CHARS[level]}))
+        lvl.append(_element("w:lvlJc", **{"w:val": "left"}))
+        ppr = _element("w:pPr")
+        ppr.append(_element("w:ind", **{"w:left": str(indent_twips * (level + 1)), "w:hanging": hanging}))
         lvl.append(ppr)
         abstract.append(lvl)
-    # abstractNum elements must precede every w:num in numbering.xml
-    _insert_before(numbering, abstract, ("num", "numIdMacAtCleanup"))
+    _numbering(document).insert_element_before(abstract, *NUMBERING_SUCCESSORS_OF_ABSTRACT_NUM)
     return abstract_id
 
 
@@ -156,9 +125,9 @@ def used_numbering_ids(document) -> tuple[int, int]:
 # ------------------------------------------------------------------ fields and settings
 
 def add_simple_field(paragraph, instruction: str, placeholder: str = "1") -> None:
-    field = _el("w:fldSimple", **{"w:instr": instruction})
-    run = _el("w:r")
-    text = _el("w:t")
+    field = _element("w:fldSimple", **{"w:instr": instruction})
+    run = _element("w:r")
+    text = _element("w:t")
     text.text = placeholder
     run.append(text)
     field.append(run)
@@ -166,34 +135,34 @@ def add_simple_field(paragraph, instruction: str, placeholder: str = "1") -> Non
 
 
 def update_fields_on_open(document) -> None:
-    settings = document.settings.element
-    for old in settings.findall(qn("w:updateFields")):
-        settings.remove(old)
-    _insert_before(settings, _el("w:updateFields", **{"w:val": "true"}), SETTINGS_AFTER_UPDATE_FIELDS)
+    _replace_child(document.settings.element, _element("w:updateFields", **{"w:val": "true"}),
+                   SETTINGS_SUCCESSORS_OF_UPDATE_FIELDS)
 
 
-def remove_paragraph_border(ppr) -> None:
-    for border in ppr.findall(qn("w:pBdr")):
-        ppr.remove(border)
+# ------------------------------------------------------------------ styles
+
+def remove_paragraph_border(style) -> None:
+    """A style without its paragraph border (the default template rules Title off)."""
+    style.element.get_or_add_pPr().remove_all("w:pBdr")
 
 
 def set_style_language(style, language: str) -> None:
     """w:lang on a style's run properties (python-docx has no API for it)."""
-    lang = _el("w:lang", **{"w:val": language, "w:eastAsia": language})
-    _insert_in_order(style.element.get_or_add_rPr(), lang, RPR_ORDER)
+    _replace_child(style.element.get_or_add_rPr(),
+                   _element("w:lang", **{"w:val": language, "w:eastAsia": language}),
+                   RPR_SUCCESSORS_OF_LANG)
 
 
 _THEME_FONT_ATTRS = tuple(qn(f"w:{a}") for a in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"))
+_NAMED_FONT_ATTRS = tuple(qn(f"w:{a}") for a in ("ascii", "hAnsi", "cs"))
 
 
 def _set_fonts(rpr, family: str, east_asian: str) -> None:
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = _insert_in_order(rpr, _el("w:rFonts"), RPR_ORDER)
+    fonts = rpr.get_or_add_rFonts()
     for attr in _THEME_FONT_ATTRS:  # Word lets a theme font win over the named one
         fonts.attrib.pop(attr, None)
-    for attr in ("ascii", "hAnsi", "cs"):
-        fonts.set(qn(f"w:{attr}"), family)
+    for attr in _NAMED_FONT_ATTRS:
+        fonts.set(attr, family)
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
@@ -206,16 +175,16 @@ def set_default_fonts(document, family: str, east_asian: str) -> None:
     """docDefaults fonts, so styles a theme does not touch do not fall back to the theme's."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = _el("w:docDefaults")
+    if defaults is None:  # first child of w:styles
+        defaults = _element("w:docDefaults")
         styles.insert(0, defaults)
     rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = _el("w:rPrDefault")
+    if rpr_default is None:  # first child of w:docDefaults
+        rpr_default = _element("w:rPrDefault")
         defaults.insert(0, rpr_default)
     rpr = rpr_default.find(qn("w:rPr"))
     if rpr is None:
-        rpr = _el("w:rPr")
+        rpr = _element("w:rPr")
         rpr_default.append(rpr)
     _set_fonts(rpr, family, east_asian)
 
@@ -224,27 +193,25 @@ def clear_character_spacing(style) -> None:
     """Drop a style's letter spacing (the default template spreads Title and Subtitle)."""
     rpr = style.element.rPr
     if rpr is not None:
-        for spacing in rpr.findall(qn("w:spacing")):
-            rpr.remove(spacing)
+        rpr.remove_all("w:spacing")
 
 
 def set_outline_level(style, level: int) -> None:
     """w:outlineLvl (0-based) so a heading style a template lacked still feeds Word's
     navigation pane and TOC."""
-    _insert_in_order(style.element.get_or_add_pPr(), _el("w:outlineLvl", **{"w:val": str(level)}),
-                     PPR_ORDER)
+    style.element.get_or_add_pPr().get_or_add_outlineLvl().val = level
 
 
 def set_table_style_borders(style, color_hex: str, size_eighths: int) -> None:
     """Grid borders on a table style created for a template that had no "Table Grid"."""
     tblpr = style.element.find(qn("w:tblPr"))
     if tblpr is None:
-        tblpr = _insert_before(style.element, _el("w:tblPr"), ("trPr", "tcPr", "tblStylePr"))
-    borders = _el("w:tblBorders")
+        tblpr = style.element.insert_element_before(_element("w:tblPr"), *STYLE_SUCCESSORS_OF_TBLPR)
+    borders = _element("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_el(f"w:{edge}", **{"w:val": "single", "w:sz": str(size_eighths),
-                                           "w:space": "0", "w:color": color_hex.lstrip("#").upper()}))
-    _insert_in_order(tblpr, borders, TBLPR_ORDER)
+        borders.append(_element(f"w:{edge}", **{"w:val": "single", "w:sz": str(size_eighths),
+                                                "w:space": "0", "w:color": color_hex.lstrip("#").upper()}))
+    _replace_child(tblpr, borders, TBLPR_SUCCESSORS_OF_BORDERS)
 
 
 def has_content(header_or_footer) -> bool:
@@ -273,9 +240,7 @@ def drop_stale_parts(document) -> None:
     for r_id, rel in list(document_rels.items()):
         if rel.reltype == _STYLES_WITH_EFFECTS:
             del document_rels[r_id]
-    settings = document.settings.element
-    for preview in settings.findall(qn("w:savePreviewPicture")):
-        settings.remove(preview)
+    document.settings.element.remove_all("w:savePreviewPicture")
 
 
 def clear_body(document) -> None:
@@ -288,7 +253,7 @@ def clear_body(document) -> None:
 
 # ------------------------------------------------------------------ markup built as text
 
-# The prefixes docx_body.py writes its markup with.
+# The prefixes body.py writes its markup with.
 TEXT_MARKUP_NAMESPACES = {"w": nsmap["w"], "r": nsmap["r"]}
 
 
@@ -308,13 +273,13 @@ def external_link_ids(document) -> Callable[[str], str]:
 
 def stage_body(document, markup: str) -> Splice | None:
     """The body content goes before the body's final section properties (page setup)."""
-    return _stage(document.part, document.element.body, ("sectPr",), markup, "body")
+    return _stage(document.part, document.element.body, BODY_SUCCESSORS_OF_CONTENT, markup, "body")
 
 
 def stage_numbering(document, markup: str) -> Splice | None:
     """w:num elements go after the w:abstractNum ones, before w:numIdMacAtCleanup."""
     part = document.part.numbering_part
-    return _stage(part, part.element, ("numIdMacAtCleanup",), markup, "numbering")
+    return _stage(part, part.element, NUMBERING_SUCCESSORS_OF_NUM, markup, "numbering")
 
 
 def _stage(part, parent, successors: tuple[str, ...], markup: str, name: str) -> Splice | None:
@@ -330,13 +295,12 @@ def _stage(part, parent, successors: tuple[str, ...], markup: str, name: str) ->
         return None
     if all(parent.nsmap.get(prefix) == uri for prefix, uri in TEXT_MARKUP_NAMESPACES.items()):
         text = f"docforge:{name}"
-        _insert_before(parent, etree.Comment(text), successors)
+        parent.insert_element_before(etree.Comment(text), *successors)
         return Splice(part.partname.membername, f"<!--{text}-->".encode(), markup.encode())
     declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in TEXT_MARKUP_NAMESPACES.items())
     wrapper = etree.fromstring(f"<w:wrapper {declarations}>{markup}</w:wrapper>",
                                etree.XMLParser(huge_tree=True))
-    later = {_tag(n) for n in successors}
-    successor = next((child for child in parent if child.tag in later), None)
+    successor = parent.first_child_found_in(*successors)
     for element in list(wrapper):
         if successor is not None:
             successor.addprevious(element)

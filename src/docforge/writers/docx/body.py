@@ -3,21 +3,23 @@
 python-docx makes every paragraph, run and property a Python-wrapped lxml element and finds
 each one's place by scanning its siblings; on a long document that was seconds of work, some
 of it quadratic. So the body is written here as WordprocessingML text, pieces in one list
-joined once (as the HTML writer does), and docx.py splices it into the package python-docx
-saved with the constant-cost parts (styles, page setup, footer, properties, settings).
+joined once (as the HTML writer does), and the writer (__init__.py) splices it into the
+package python-docx saved with the frame (frame.py: styles, page setup, footer, settings).
 The markup is what python-docx wrote for the same calls, attribute order included.
 
 Built here because python-docx has no API for them: hyperlinks (external, through a
-relationship id docx.py supplies, and internal w:anchor), bookmarks that citations and the
+relationship id the writer supplies, and internal w:anchor), bookmarks that citations and the
 TOC point at, a list instance (w:num with a w:startOverride) per list so numbers restart,
 table header rows repeated on every page, cell shading, fixed grid widths, and the TOC field.
 
 This module must never:
-- write input text unescaped, or characters XML cannot hold (they are dropped and counted);
+- write input text unescaped, or characters XML cannot hold: text goes through
+  xmltext.escape, which drops them, and they are counted in `context.diagnostics`;
 - write property elements out of ECMA-376 order (Word "repairs" such a document): paragraph
   properties come from `_ppr_markup` alone, run properties from `_rpr_markup` alone, both
   in schema order;
-- renumber anything (labels, ids and the outline come from the IR and transforms.py);
+- renumber or relabel anything, or decide what the RenderContext and semantics.py decide
+  (citation labels, the byline, caption leads, shown reference URLs, the outline);
 - touch python-docx or the package: it returns text.
 """
 from __future__ import annotations
@@ -26,15 +28,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, NamedTuple
 
-from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, Emph, Heading,
-                     LineBreak, Link, ListItem, OrderedList, Paragraph, Quote, Reference,
-                     References, Strong, Table, Text, ThematicBreak, plain_text, walk)
-from ..style import Style
-from ..transforms import outline
-from .base import TreeRenderer
-from .layout import column_widths
-from .semantics import internal_anchor, safe_url
-from .xmltext import xml_safe
+from ...model import (BulletList, CitationRef, Code, CodeBlock, Document, Emph, Heading,
+                      LineBreak, Link, OrderedList, Paragraph, Quote, Reference, References,
+                      Strong, Table, Text, ThematicBreak, plain_text, walk)
+from ..base import RenderContext, TreeRenderer
+from ..layout import column_widths
+from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
+from ..xmltext import escape, xml_safe
 
 BOOKMARK_NAME_MAX = 40  # Word ignores longer bookmark names
 DEEPEST_LIST_STYLE = 3  # the built-in list styles go "List Bullet", "List Bullet 2", "... 3"
@@ -47,20 +47,15 @@ ALIGN_VALUES = {"left": "left", "center": "center", "right": "right"}  # IR alig
 TABLE_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
               'w:noHBand="0" w:noVBand="1" w:val="04A0"/>')
 LINE_BREAK = "<w:r><w:br/></w:r>"
-
-_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                                    "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+DROPPED_WHERE = "DOCX (XML)"  # the format named in the diagnostic for dropped characters
 # Inside a run python-docx turns a tab into w:tab and CR or LF into w:br; the same here.
 _RUN_SPECIALS = re.compile(r"([\t\r\n])")
 _SPECIAL_MARKUP = {"\t": "<w:tab/>", "\r": "<w:br/>", "\n": "<w:br/>"}
 
 
 def _attribute(value: str) -> str:
-    return value.translate(_ATTRIBUTE_ESCAPES)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """`value` for an attribute (names and ids already cleaned: nothing is dropped here)."""
+    return escape(value, "attribute")[0]
 
 
 def _twips_of_points(points: float) -> int:
@@ -68,14 +63,15 @@ def _twips_of_points(points: float) -> int:
     return int(round(int(points * EMU_PER_PT) / EMU_PER_TWIP))
 
 
-def _t(text: str) -> str:
+def _t(escaped: str) -> str:
     # Word drops leading and trailing spaces of a w:t unless told to keep them
-    if len(text.strip()) < len(text):
-        return f'<w:t xml:space="preserve">{_escape(text)}</w:t>'
-    return f"<w:t>{_escape(text)}</w:t>"
+    if len(escaped.strip()) < len(escaped):
+        return f'<w:t xml:space="preserve">{escaped}</w:t>'
+    return f"<w:t>{escaped}</w:t>"
 
 
 def _run_content(text: str) -> str:
+    """A run's content from already escaped text ("text" escaping keeps tabs and breaks)."""
     if "\t" not in text and "\r" not in text and "\n" not in text:
         return _t(text) if text else ""
     return "".join(_SPECIAL_MARKUP.get(piece) or _t(piece)
@@ -144,11 +140,9 @@ def _color(hex_color: str) -> str:
     return _attribute(hex_color.lstrip("#").upper())
 
 
-def link_targets(doc: Document) -> tuple[dict[str, str], dict[str, str]]:
-    """Reference id -> label (what a citation shows), and IR id -> bookmark name, in one pass.
-    Ids longer than Word's 40-character limit are shortened and kept unique, so two long
-    headings never share a bookmark."""
-    labels: dict[str, str] = {}
+def bookmark_names(doc: Document) -> dict[str, str]:
+    """IR id -> bookmark name. Ids longer than Word's 40-character limit are shortened and
+    kept unique, so two long headings never share a bookmark."""
     names: dict[str, str] = {}
     taken: set[str] = set()
     # Ids that share their first 40 characters try the same names in turn; each search
@@ -157,8 +151,6 @@ def link_targets(doc: Document) -> tuple[dict[str, str], dict[str, str]]:
     resume: dict[str, int] = {}
     for node in walk(doc, inlines=False):
         kind = type(node)
-        if kind is Reference:
-            labels[node.id] = node.label
         node_id = node.id if kind is Heading or kind is Table or kind is Reference else ""
         if not node_id or node_id in names:
             continue
@@ -173,7 +165,7 @@ def link_targets(doc: Document) -> tuple[dict[str, str], dict[str, str]]:
         resume[first] = counter
         names[node_id] = name
         taken.add(name)
-    return labels, names
+    return names
 
 
 def toc_instruction(depth: int) -> str:
@@ -183,8 +175,7 @@ def toc_instruction(depth: int) -> str:
 
 @dataclass(frozen=True)
 class BodyLayout:
-    """What docx.py settled while setting the document up, and the body builds on."""
-    style: Style
+    """What the frame settled while setting the document up, and the body builds on."""
     style_ids: Mapping[str, str]          # Word style name -> id in this document
     text_width_twips: int
     abstract_bullet: int                  # w:abstractNum ids of the bullet and number lists
@@ -192,15 +183,12 @@ class BodyLayout:
     first_num: int                        # the first free w:num id
     link_id: Callable[[str], str]         # external URL -> relationship id
     title_rule: bool = True               # a rule under the title block (not with a template)
-    toc: bool = False
 
 
-@dataclass
-class Body:
-    """The result: w:body content, the w:num elements its lists use, control characters dropped."""
+class Body(NamedTuple):
+    """The result: w:body content and the w:num elements its lists use."""
     markup: str
     numbering: str
-    dropped: int
 
 
 @dataclass
@@ -210,7 +198,6 @@ class _State:
     nums: list[str] = field(default_factory=list)
     next_num: int = 1
     bookmark_ids: int = 0
-    dropped: int = 0
     # where the last body-level paragraph's w:pPr sits in `out`, and what it holds: a list
     # spaces its last paragraph after the fact, as python-docx did on body[-1]
     last_paragraph: tuple[int, PPr] | None = None
@@ -219,11 +206,12 @@ class _State:
 class BodyBuilder(TreeRenderer):
     """IR blocks -> WordprocessingML text for one document (`build()` once)."""
 
-    def __init__(self, doc: Document, layout: BodyLayout) -> None:
-        self.doc, self.layout, self.style = doc, layout, layout.style
+    def __init__(self, context: RenderContext, layout: BodyLayout) -> None:
+        self.context, self.layout = context, layout
+        self.doc, self.style = context.doc, context.style
         self.ids = {name: _attribute(style_id) for name, style_id in layout.style_ids.items()}
         self.styled = {name: PPr(style_id) for name, style_id in self.ids.items()}  # style only
-        self.ref_labels, self.bookmark_names = link_targets(doc)
+        self.bookmark_names = bookmark_names(self.doc)
         self.state = _State(next_num=layout.first_num)
         self.out = self.state.out
         self._rpr: dict[Format, str] = {}
@@ -244,7 +232,7 @@ class BodyBuilder(TreeRenderer):
     def build(self) -> Body:
         doc, style = self.doc, self.style
         self._title_block()
-        if self.layout.toc:
+        if self.context.toc:
             self._toc()
         for block in doc.blocks:
             self._block(block, 0)
@@ -253,22 +241,27 @@ class BodyBuilder(TreeRenderer):
             self.out.append(self._run(style.text.keywords_label + ": ", Format(bold=True)))
             self.out.append(self._run(", ".join(doc.meta.keywords), PLAIN))
             self._end(k)
-        return Body("".join(self.out), "".join(self.state.nums), self.state.dropped)
+        return Body("".join(self.out), "".join(self.state.nums))
 
     # ------------------------------------------------------------- text and runs
-    def _clean(self, text: str) -> str:
-        if text.isprintable():  # no control character (the usual case): skip the regex
+    def _escape(self, text: str) -> str:
+        """`text` escaped for element content; what XML cannot hold is dropped and counted."""
+        # Most runs hold nothing to escape or drop (a printable text has no character XML
+        # cannot hold). Settling that with these C-level scans is ~8x faster than the
+        # escaper's regex scan, which cost the 1 MB feed a fifth of the writer's time.
+        if text.isprintable() and "&" not in text and "<" not in text and ">" not in text:
             return text
-        cleaned = xml_safe(text)
-        self.state.dropped += len(text) - len(cleaned)
-        return cleaned
+        escaped, dropped = escape(text, "text")
+        if dropped:
+            self.context.diagnostics.drop(dropped, DROPPED_WHERE)
+        return escaped
 
     def _run(self, text: str, fmt: Format) -> str:
-        """A run of `text` (cleaned here); `<w:r/>` when empty, as python-docx writes it."""
+        """A run of `text` (escaped here); `<w:r/>` when empty, as python-docx writes it."""
         rpr = self._rpr.get(fmt)
         if rpr is None:
             rpr = self._rpr[fmt] = _rpr_markup(fmt, self.ids)
-        content = _run_content(self._clean(text))
+        content = _run_content(self._escape(text))
         return f"<w:r>{rpr}{content}</w:r>" if rpr or content else "<w:r/>"
 
     # ------------------------------------------------------------- paragraphs
@@ -294,9 +287,9 @@ class BodyBuilder(TreeRenderer):
     def _text_paragraph(self, ppr: PPr, text: str) -> None:
         """A paragraph of one plain run (none when the cleaned text is empty)."""
         k = self._start(ppr)
-        cleaned = self._clean(text)
-        if cleaned:
-            self.out.append(f"<w:r>{_run_content(cleaned)}</w:r>")
+        escaped = self._escape(text)
+        if escaped:
+            self.out.append(f"<w:r>{_run_content(escaped)}</w:r>")
         self._end(k)
 
     def _space_after_last_paragraph(self, twips: int) -> None:
@@ -335,11 +328,8 @@ class BodyBuilder(TreeRenderer):
             block.append(("Title", m.title))
         if m.subtitle:
             block.append(("Subtitle", m.subtitle))
-        byline = [", ".join(m.authors)] if m.authors else []
-        if m.date:
-            byline.append(m.date)
-        if byline:
-            block.append(("Byline", " · ".join(byline)))
+        if self.context.byline:
+            block.append(("Byline", BYLINE_SEPARATOR.join(self.context.byline)))
         for i, (style_name, text) in enumerate(block):
             ppr = self.styled[style_name]
             if i == len(block) - 1 and self.layout.title_rule:  # a rule under the block, as HTML and PDF draw it
@@ -350,7 +340,7 @@ class BodyBuilder(TreeRenderer):
     def _toc(self) -> None:
         """A TOC field whose current result already lists the headings (linked to their
         bookmarks), so LibreOffice and previews show a contents list; Word, told to update
-        fields on open (docx.py sets that), replaces it with one that has page numbers."""
+        fields on open (the frame sets that), replaces it with one that has page numbers."""
         depth = max(1, min(self.style.toc.depth, 6))
         self._text_paragraph(self.styled["TOC Heading"], self.style.toc.title)
         entries = []
@@ -359,12 +349,12 @@ class BodyBuilder(TreeRenderer):
             for entry in nodes:
                 entries.append(entry)
                 flatten(entry.children)
-        flatten(outline(self.doc, depth))
+        flatten(self.context.outline(depth))
         out = self.out
         first_level = min(entries[0].level, depth) if entries else 1
         k = self._start(self.styled[f"toc {first_level}"])
         out.append('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> '
-                   f'{_escape(toc_instruction(depth))} </w:instrText></w:r>'
+                   f'{escape(toc_instruction(depth), "text")[0]} </w:instrText></w:r>'
                    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
         if not entries:
             out.append(self._run("Right-click to update the table of contents.", PLAIN))
@@ -433,13 +423,11 @@ class BodyBuilder(TreeRenderer):
     def block_ordered_list(self, node: OrderedList, depth: int) -> None:
         self._list(node, depth, ordered=True)
 
-
-
     def block_table(self, node: Table, depth: int) -> None:
         out, t, ids = self.out, self.style.table, self.ids
         k = self._start(self.styled["Caption"])
         mark = self._bookmark_start(node.id)
-        out.append(self._run(node.label + (": " if node.caption and node.label else ""), PLAIN))
+        out.append(self._run(caption_lead(node), PLAIN))
         self._inlines(node.caption, PLAIN)
         self._bookmark_end(mark)
         self._end(k)
@@ -502,7 +490,7 @@ class BodyBuilder(TreeRenderer):
 
     def block_code_block(self, node: CodeBlock, depth: int) -> None:
         k = self._start(self.styled["Source Code"])
-        for i, line in enumerate(self._clean(node.text).split("\n")):
+        for i, line in enumerate(self._escape(node.text).split("\n")):
             if i:
                 self.out.append(LINE_BREAK)
             self.out.append(f"<w:r>{_run_content(line)}</w:r>" if line else "<w:r/>")
@@ -516,10 +504,10 @@ class BodyBuilder(TreeRenderer):
         # the "[N]" citations that point here and like the other formats.
         k = self._start(self.styled["Bibliography"])
         mark = self._bookmark_start(node.id)
-        self.out.append(self._run(f"{self._clean(node.label)}.\t" if node.label else "", PLAIN))
+        self.out.append(self._run(f"{node.label}.\t" if node.label else "", PLAIN))
         self._inlines(node.inlines, PLAIN)
-        url = safe_url(node.url) if node.url else None
-        if url and not url.startswith("#") and not any(type(n) is Link for n in walk(node)):
+        url = shown_reference_url(node)
+        if url:
             self.out.append(self._run(" ", PLAIN))
             self._hyperlink(url, None, url, Format(link_style=True))
         self._bookmark_end(mark)
@@ -528,7 +516,6 @@ class BodyBuilder(TreeRenderer):
     def block_references(self, node: References, depth: int) -> None:
         for entry in node.entries:
             self._reference(entry, depth)
-
 
     # ------------------------------------------------------------- inlines
     def _inlines(self, nodes, fmt: Format) -> None:
@@ -564,7 +551,7 @@ class BodyBuilder(TreeRenderer):
             self._hyperlink(url, None, text, link_fmt)
 
     def inline_citation_ref(self, node: CitationRef, fmt: Format) -> None:
-        label = self.ref_labels.get(node.ref_id, node.ref_id.removeprefix("ref-"))
+        label = self.context.citation_label(node.ref_id)
         if fmt.link_style:
             self.out.append(self._run(f"[{label}]", fmt))
             return

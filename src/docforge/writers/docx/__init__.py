@@ -1,0 +1,116 @@
+"""IR -> DOCX (Word): python-docx for the document's frame, WordprocessingML text for its body.
+
+Real Word styles carry the look, themed from the Style (styles.py), so Word's navigation
+pane, TOC and restyling work. Every list gets its own numbering instance (numbers restart
+per list); tables have a repeating header row, theme fill, borders and zebra, and fixed
+column widths computed from content that add up to the text width; references carry
+bookmarks that citations link to. A `--reference-docx` template supplies styles and page
+setup instead (styles it lacks are added, themed). Output is deterministic: fixed
+core-property dates and zip timestamps.
+
+The package:
+- frame.py: what costs the same for every document (the default document or the
+  template, page setup, styles, footer, settings, list definitions), built with
+  python-docx once per theme/language/options and saved;
+- styles.py: the themed Word styles;
+- body.py: the body, a TreeRenderer writing WordprocessingML text (python-docx's
+  per-element cost made a long body take seconds);
+- oxml.py: the one module that edits python-docx's XML layer, for what it cannot do;
+- here: the writer, which opens the frame, adds the core properties, and splices the body
+  into the package python-docx saves.
+This writer never renumbers anything (labels and ids come from the IR and the
+RenderContext) and never writes text XML cannot hold (such characters are dropped and
+counted in one diagnostic).
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import BinaryIO
+
+import docx
+
+from ...errors import Diagnostic
+from ..base import RenderContext
+from ..xmltext import strip_illegal, xml_safe
+from ..zipfiles import FixedTimeZip
+from . import oxml as ox
+from .body import DROPPED_WHERE, BodyBuilder, BodyLayout
+from .frame import build_frame, template_key
+
+FIRST_MEMBER = "[Content_Types].xml"  # where Word and validators look first
+CORE_PROPERTY_MAX = 255  # characters python-docx allows in a core property
+
+
+class DocxWriter:
+    renderer = BodyBuilder
+
+    def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
+        options, diagnostics = context.options, context.diagnostics
+        language, dropped = strip_illegal(context.language)
+        diagnostics.drop(dropped, DROPPED_WHERE)
+        language = language.strip() or "en"
+        frame = build_frame(context.style, language, context.toc, options.paper,
+                            template_key(options.reference_docx))
+        for diagnostic in frame.diagnostics:
+            diagnostics.add(diagnostic.message, diagnostic.severity)
+        document = docx.Document(io.BytesIO(frame.package))
+        layout = BodyLayout(
+            style_ids=dict(frame.style_ids), text_width_twips=frame.text_width_twips,
+            abstract_bullet=frame.abstract_bullet, abstract_number=frame.abstract_number,
+            first_num=frame.first_num, link_id=ox.external_link_ids(document),
+            title_rule=not options.reference_docx)
+        body = BodyBuilder(context, layout).build()
+        self._properties(document, context, language)
+
+        splices = [s for s in (ox.stage_body(document, body.markup),
+                               ox.stage_numbering(document, body.numbering)) if s]
+        raw = io.BytesIO()
+        document.save(raw)
+        out.write(self._package(raw.getvalue(), splices, context.timestamp.timetuple()[:6]))
+        return diagnostics.result()
+
+    @staticmethod
+    def _package(saved: bytes, splices: list[ox.Splice], date_time: tuple) -> bytes:
+        """The package python-docx saved, with the staged markup in place of its markers,
+        fixed timestamps and permissions and a stable member order, so that two runs give
+        identical bytes. (Done in one pass: repacking the zip python-docx wrote with the body
+        already in it would compress the body twice.)"""
+        by_member: dict[str, list[ox.Splice]] = {}
+        for splice in splices:
+            by_member.setdefault(splice.member, []).append(splice)
+        packed = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(saved)) as source, FixedTimeZip(packed, date_time) as target:
+            names = source.namelist()
+            for name in ([FIRST_MEMBER] if FIRST_MEMBER in names else []) + [n for n in names if n != FIRST_MEMBER]:
+                data = source.read(name)
+                for splice in by_member.get(name, ()):
+                    before, found, after = data.partition(splice.marker)
+                    if not found:  # never silently write a document without its body
+                        raise RuntimeError(f"{name}: python-docx did not keep the {splice.marker!r} marker")
+                    data = b"".join((before, splice.markup, after))
+                target.writestr(name, data)
+        return packed.getvalue()
+
+    @staticmethod
+    def _properties(document, context: RenderContext, language: str) -> None:
+        props = document.core_properties
+        m = context.doc.meta
+        moment = context.timestamp.replace(tzinfo=None)
+        # not counted as dropped: these repeat text the title block already counted
+        props.title = xml_safe(m.title)[:CORE_PROPERTY_MAX]
+        props.subject = xml_safe(m.subtitle)[:CORE_PROPERTY_MAX]
+        props.author = xml_safe("; ".join(m.authors))[:CORE_PROPERTY_MAX]
+        props.keywords = xml_safe(", ".join(m.keywords))[:CORE_PROPERTY_MAX]
+        props.language = language[:CORE_PROPERTY_MAX]
+        # everything else fixed, so a template's leftovers and the clock never leak in
+        for name in ("comments", "category", "content_status", "identifier", "version"):
+            setattr(props, name, "")
+        props.last_modified_by = "docforge"
+        props.revision = 1
+        props.created = moment
+        props.modified = moment
+        props.last_printed = moment
+
+
+writer = DocxWriter()
