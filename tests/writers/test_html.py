@@ -59,7 +59,8 @@ def test_toc_lists_headings_when_asked():
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x",
-                                 "vbscript:x", "file:///etc/passwd", " javascript:alert(1)"])
+                                 "vbscript:x", "file:///etc/passwd", " javascript:alert(1)", "mailto:",
+                                 "HTTPS://"])
 def test_only_safe_urls_become_links(url):
     doc = Document(Meta(title="t"), (Paragraph((Link((Text("click"),), url),)),))
     html = html_of(doc)

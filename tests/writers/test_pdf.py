@@ -5,8 +5,8 @@ import re
 import pytest
 
 import docforge
-from docforge.model import (Cell, Document, Heading, Link, Meta, Paragraph, Reference, References, Table,
-                            Text, plain_text, walk)
+from docforge.model import (Cell, CodeBlock, Document, Heading, LineBreak, Link, Meta, Paragraph, Reference,
+                            References, Table, Text, plain_text, walk)
 from docforge.options import WriteOptions
 from docforge.transforms import prepare
 from conftest import DATA, SAMPLES
@@ -145,6 +145,27 @@ def test_characters_without_a_glyph_are_reported_not_boxed():
     diags: list = []
     docforge.write(doc, "pdf", diagnostics=diags)
     assert any("no glyph" in d.message for d in diags)
+
+
+def test_control_characters_are_dropped_and_counted_once():
+    doc = Document(Meta(title="Ti\x02tle"), (Paragraph((Text("fi\x07rst"),)), CodeBlock("co\x08de")))
+    diags: list = []
+    text = extract(docforge.write(doc, "pdf", diagnostics=diags))
+    assert [d.message for d in diags if "control character" in d.message] == [
+        "dropped 3 control character(s) that PDF text cannot hold"]
+    assert "Title" in text and "first" in text and "code" in text
+
+
+def test_a_row_taller_than_a_page_is_written_as_paragraphs():
+    import pdfplumber
+    tall = Cell((Text("first"),) + (LineBreak(), Text("more")) * 90)
+    doc = Document(Meta(title="Tall"), (Table((Cell((Text("Head"),)),), ((tall,),)),))
+    diags: list = []
+    data = docforge.write(doc, "pdf", diagnostics=diags)
+    assert any("taller than a page" in d.message for d in diags)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert not any(page.extract_tables() for page in pdf.pages)
+    assert "Head: first" in extract(data)
 
 
 def test_dates_follow_source_date_epoch_and_survive_a_malformed_one(monkeypatch):

@@ -23,6 +23,8 @@ def safe_url(url: str) -> str | None:
     (javascript:, data:, file:, relative paths), which writers then show as plain text."""
     url = url.strip()
     lowered = url.lower()
+    if lowered in SAFE_URL_SCHEMES:
+        return None  # a scheme alone ("mailto:", "https://") addresses nothing; epubcheck rejects it
     if lowered.startswith(SAFE_URL_SCHEMES) or (url.startswith("#") and len(url) > 1):
         if has_illegal(url) or any(ch in url for ch in "\n\r\t"):
             return None

@@ -1,11 +1,12 @@
 """The one escaper for XML and HTML text, and the one policy for characters XML cannot hold.
 
 Every markup-based writer (HTML, EPUB, DOCX, the PDF's paragraph markup) escapes input
-text here, in one of three flavours that differ only in which characters become
+text here, in one of four flavours that differ only in which characters become
 references: HTML escapes `& < > " '` everywhere (so a text may go in content or in an
 attribute), XML element content `& < >` (what lxml writes, so DOCX text is byte for
 byte what python-docx wrote), XML attributes also quotes and the whitespace an
-attribute value would otherwise normalise.
+attribute value would otherwise normalise, reportlab's paragraph markup `& < > "` (text and
+double-quoted attribute values, exactly what the PDF writer always gave reportlab).
 
 Characters XML 1.0 cannot hold (C0 controls except tab, LF and CR; lone surrogates;
 U+FFFE/U+FFFF) and those HTML forbids on top (DEL, C1 controls, noncharacters) are
@@ -30,6 +31,8 @@ _FLAVOURS = {
     "text": ("&<>", (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))),
     "attribute": ("&<>\"\t\n\r", (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
                                   ("\t", "&#9;"), ("\n", "&#10;"), ("\r", "&#13;"))),
+    # reportlab's paragraph markup: element content and double-quoted attribute values
+    "markup": ("&<>\"", (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))),
 }
 # Per flavour, a pattern for "anything to change": most runs of text match nothing and are
 # returned after one scan.
@@ -45,7 +48,7 @@ def strip_illegal(text: str) -> tuple[str, int]:
 
 
 def escape(text: str, flavour: str = "html") -> tuple[str, int]:
-    """`text` escaped for markup of `flavour` ("html", "text", "attribute"), the characters
+    """`text` escaped for markup of `flavour` ("html", "text", "attribute", "markup"), the characters
     XML cannot hold dropped; returns it with the number dropped."""
     chars, references = _FLAVOURS[flavour]
     # Most runs of text hold nothing to change, and a printable text holds no character XML

@@ -1,4 +1,4 @@
-"""Finding, registering and choosing fonts for the PDF writer.
+"""Finding, registering and choosing fonts for the PDF writer, and what their choice cost.
 
 A theme names font families; they are looked up as files in the theme's folder, then
 through fontconfig (`fc-match`), and registered with reportlab as embedded TrueType
@@ -7,7 +7,8 @@ character is drawn by the first font that has a glyph for it: the main family, t
 theme's fallbacks (a CJK TrueType font where one exists), then reportlab's built-in CID
 font STSong-Light for Han text (not embedded: reported as a diagnostic). A character no
 font can show is reported, never drawn as a box. Only TrueType outlines can be embedded
-by reportlab, so CFF-flavoured OpenType files are skipped.
+by reportlab, so CFF-flavoured OpenType files are skipped. `report` turns what a FontSet
+noticed into diagnostics. This module never builds paragraphs or touches a page.
 """
 from __future__ import annotations
 
@@ -209,3 +210,25 @@ def _standard_family() -> Family:
     names = {"regular": "Helvetica", "bold": "Helvetica-Bold", "italic": "Helvetica-Oblique",
              "bolditalic": "Helvetica-BoldOblique"}
     return Family("Helvetica", names, frozenset(range(0x20, 0x100)), embedded=False)
+
+
+def report(fonts: FontSet, diagnostics) -> None:
+    """Tell `diagnostics` (a RenderContext's collector) what the fonts could not do: glyphs
+    no font has, theme families replaced, Han text in the non-embedded CID font."""
+    if fonts.missing:
+        sample = "".join(sorted(fonts.missing)[:10])
+        diagnostics.add(f"{len(fonts.missing)} character(s) have no glyph in any font "
+                        f"and are not shown ({sample!r}); install a font that has them "
+                        "or name one in the theme's [fonts] fallback")
+    for wanted, used in fonts.substituted:
+        diagnostics.add(f"theme font {wanted!r} is not installed (or not TrueType); "
+                        f"using {used!r}: install it or name another in the theme's [fonts]")
+    if fonts.used_cid:
+        diagnostics.add("no embeddable CJK TrueType font found; Han text uses the "
+                        "non-embedded STSong-Light, so the PDF depends on the reader's "
+                        "fonts (install fonts-droid-fallback)")
+
+
+def theme_folder(style) -> str | None:
+    """The folder of the theme file that names the fonts: its fonts may sit beside it."""
+    return str(Path(style.files[-1]).parent) if style.files else None

@@ -1,0 +1,157 @@
+"""The page furniture of a PDF and the build that places the story on pages.
+
+Everything drawn outside the text frame lives here, so that it is decided in one place
+(and, when the PDF is tagged, marked as artifacts in one place): the running header (the
+title, in the heading family with per-character fallback) and the "Page X of Y" footer,
+drawn on every page but the first, which holds the title block. `DocTemplate` enters each
+heading into the PDF outline and the table of contents as it is placed. `build` lays the
+story out reproducibly (reportlab's invariant mode, the conversion's timestamp). This
+module never renders IR nodes or chooses paragraph styles.
+"""
+from __future__ import annotations
+
+import os
+from typing import BinaryIO, NamedTuple
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError
+
+from ...errors import ConversionError
+from ...style import PAGE_SIZES_MM, Style
+from ..base import RenderContext
+from ..xmltext import xml_safe
+from .fonts import FontSet
+
+HEADER_FONT_SIZE = 8.5
+HEADER_TITLE_CHARS = 110   # a longer title is cut: the header is one line
+
+
+class Page(NamedTuple):
+    """The paper (width, height) in points and the text frame inside the margins."""
+    size: tuple[float, float]
+    frame_width: float
+    frame_height: float
+
+
+def page_layout(context: RenderContext) -> Page:
+    """The paper of `--paper` or the theme, and the frame its margins leave."""
+    margins = context.style.page
+    width_mm, height_mm = PAGE_SIZES_MM[context.options.paper or margins.size]
+    size = (width_mm * mm, height_mm * mm)
+    return Page(size, size[0] - (margins.margin_left + margins.margin_right) * mm,
+                size[1] - (margins.margin_top + margins.margin_bottom) * mm)
+
+
+class DocTemplate(BaseDocTemplate):
+    """Adds PDF outline entries and TOC entries as headings are placed: a flowable with
+    `_df_outline = (level, text, key, toc_markup)` is one."""
+
+    def beforeDocument(self) -> None:
+        self._df_last_level = -1  # every pass of a multi-pass (TOC) build starts a new outline
+
+    def afterFlowable(self, flowable) -> None:
+        info = getattr(flowable, "_df_outline", None)
+        if info is None:
+            return
+        level, text, key, markup = info
+        # PDF outlines cannot skip levels; headings placed out of the tree's order (inside
+        # lists, quotes, split tables) are clamped to one below the previous entry.
+        level = min(level, getattr(self, "_df_last_level", -1) + 1)
+        self._df_last_level = level
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level, closed=level > 1)
+        self.notify("TOCEntry", (level, markup, self.page, key))
+
+
+def numbered_canvas(title: str, fonts: FontSet, style: Style):
+    """A canvas class that knows the page count when it draws the running header and the
+    "Page X of Y" footer (pages are kept until save(), then decorated)."""
+    header_font = fonts.heading.names["regular"]
+    muted = colors.HexColor(style.colors.muted)
+    rule = colors.HexColor(style.colors.rule)
+    margins = style.page
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            # start every page in an embedded font: reportlab's default, Helvetica, is not
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.body.names["regular"]
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                if number > 1:
+                    self._decorate(number, total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, number: int, total: int) -> None:
+            width, height = self._pagesize
+            left, right = margins.margin_left * mm, width - margins.margin_right * mm
+            self.saveState()
+            self.setFillColor(muted)
+            if margins.running_header and title:
+                y = height - margins.margin_top * mm + 10
+                x = left
+                for family, chunk in fonts.runs(title[:HEADER_TITLE_CHARS], fonts.heading):
+                    if family is None:
+                        continue
+                    name = family.names["regular"]
+                    self.setFont(name, HEADER_FONT_SIZE)
+                    self.drawString(x, y, chunk)
+                    x += self.stringWidth(chunk, name, HEADER_FONT_SIZE)
+                self.setStrokeColor(rule)
+                self.setLineWidth(0.4)
+                self.line(left, y - 4, right, y - 4)
+            if margins.page_numbers:
+                self.setFont(header_font, HEADER_FONT_SIZE)
+                self.drawCentredString(width / 2, margins.margin_bottom * mm / 2, f"Page {number} of {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, page: Page) -> None:
+    """Lay `story` out on pages into `out`: two or more passes when a table of contents
+    needs the page numbers. The same input gives the same bytes."""
+    meta, style, options = context.doc.meta, context.style, context.options
+    title = " ".join(xml_safe(meta.title).split())
+    template = DocTemplate(out, pagesize=page.size, leftMargin=style.page.margin_left * mm,
+                           rightMargin=style.page.margin_right * mm, topMargin=style.page.margin_top * mm,
+                           bottomMargin=style.page.margin_bottom * mm, title=title,
+                           author="; ".join(xml_safe(a) for a in meta.authors),
+                           subject=xml_safe(meta.subtitle), keywords=[xml_safe(k) for k in meta.keywords],
+                           creator="docforge", lang=context.language)
+    frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height,
+                  id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    canvasmaker = numbered_canvas(title, fonts, style)
+    previous_invariant, previous_epoch = rl_config.invariant, os.environ.get("SOURCE_DATE_EPOCH")
+    rl_config.invariant = 1  # fixed dates and ids: byte-identical output
+    # reportlab reads SOURCE_DATE_EPOCH itself (and fails on a malformed one): give it the
+    # date every writer uses, so PDF, DOCX and EPUB of one run carry the same date
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(context.timestamp.timestamp()))
+    try:
+        if context.toc:
+            template.multiBuild(story, canvasmaker=canvasmaker, maxPasses=6)
+        else:
+            template.build(story, canvasmaker=canvasmaker)
+    except LayoutError as exc:
+        raise ConversionError(f"{options.source_name}: a block cannot be laid out on the page "
+                              f"({str(exc)[:120]}); shorten it or use a larger --paper") from None
+    finally:
+        rl_config.invariant = previous_invariant
+        if previous_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous_epoch

@@ -1,0 +1,113 @@
+"""How an IR table becomes flowables on the page.
+
+Columns are sized by content (writers/layout.py, shared with DOCX); a table wider than
+the frame allows (MIN_COLUMN_PT per column) is split into parts of adjacent columns, each
+with the caption and "(columns a–b of n)"; parts split across pages by row, repeating
+the header row; a table with a row taller than a page (reportlab cannot split inside a
+row) is written as paragraphs, "header: value", with a diagnostic. The cells' text is
+rendered by the PdfRenderer given to these functions: this module decides the layout,
+never the markup of a node.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reportlab.lib import colors
+from reportlab.platypus import Paragraph, Spacer, Table as RLTable, TableStyle
+
+from ...model import Cell, Table, plain_text
+from ..layout import column_widths
+from ..semantics import caption_lead
+from ..xmltext import escape
+from .styles import cell_style
+
+if TYPE_CHECKING:
+    from .render import PdfRenderer
+
+MIN_COLUMN_PT = 36.0        # narrower columns are unreadable: wide tables are split into parts
+CELL_PADDING = 9            # room a column needs besides its text: LEFT/RIGHTPADDING 4 + 4, and the rules
+ROW_TALLER_THAN_PAGE = 0.9  # of the frame's height: such a row cannot be placed
+
+
+def column_parts(columns: int, frame_width: float) -> list[tuple[int, int]]:
+    """The (first, past-last) column of each part a table of `columns` columns is split into."""
+    per_part = max(1, int(frame_width // MIN_COLUMN_PT))
+    return [(lo, min(columns, lo + per_part)) for lo in range(0, columns, per_part)]
+
+
+def table_flowables(renderer: PdfRenderer, node: Table) -> list:
+    """The caption and the table of each part, then the paragraph space after the table."""
+    width = max(1, len(node.header))
+    parts = column_parts(width, renderer.frame_width)
+    heading = renderer.fonts.heading
+    story: list = []
+    for part_index, (lo, hi) in enumerate(parts):
+        markup = renderer.markup(caption_lead(node), heading) + renderer.inlines(node.caption, heading)
+        if len(parts) > 1:
+            markup += escape(f" (columns {lo + 1}–{hi} of {width})", "markup")[0]
+        anchor = renderer.anchor(node.id) if part_index == 0 else ""
+        if node.label or node.caption:
+            story.append(Paragraph(anchor + markup, renderer.styles["caption"]))
+        part = _part(renderer, node, lo, hi)
+        story.extend(part if isinstance(part, list) else [part])
+    story.append(Spacer(1, renderer.theme.spacing.paragraph))
+    return story
+
+
+def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | list:
+    """Columns lo..hi-1 as one reportlab table, or as paragraphs when a row cannot fit a page."""
+    t = renderer.theme.table
+    styles, body = renderer.styles, renderer.fonts.body
+    rows = (node.header,) + node.rows
+    cell_styles: dict = {}
+    data = []
+    for r, cells in enumerate(rows):
+        row = []
+        for c in range(lo, hi):
+            cell = cells[c] if c < len(cells) else Cell(())
+            align = node.aligns[c] if c < len(node.aligns) else "default"
+            key = (r == 0, align)
+            style = cell_styles.get(key)
+            if style is None:
+                style = cell_styles[key] = cell_style(styles["cell_head" if r == 0 else "cell"], align)
+            row.append(renderer.paragraph(renderer.inlines(cell.inlines, body), style, plain_text(cell)))
+        data.append(row)
+    texts = [[plain_text(cells[c]) if c < len(cells) else "" for cells in rows] for c in range(lo, hi)]
+    size = styles["cell"].fontSize
+    widths = column_widths(texts, renderer.frame_width, char_width=size * 0.55, padding=CELL_PADDING)
+    commands = [
+        ("GRID", (0, 0), (-1, -1), t.border_width, colors.HexColor(t.border_color)),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(t.header_fill)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        # reportlab sets each cell's font before drawing it; its default is Helvetica
+        ("FONTNAME", (0, 0), (-1, -1), body.names["regular"]),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if t.zebra and len(data) > 2:
+        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor(t.zebra_fill)]))
+    table = RLTable(data, colWidths=widths, repeatRows=1 if len(data) > 1 else 0,
+                    splitByRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle(commands))
+    table.wrap(renderer.frame_width, renderer.frame_height)
+    if max(table._rowHeights, default=0) > renderer.frame_height * ROW_TALLER_THAN_PAGE:
+        return _as_paragraphs(renderer, rows, lo, hi)
+    return table
+
+
+def _as_paragraphs(renderer: PdfRenderer, rows, lo: int, hi: int) -> list:
+    """A row taller than a page cannot be drawn as a table row (reportlab does not split
+    inside a row): such a table is written as one paragraph per cell, "header: value"."""
+    renderer.diagnostics.add("a table row is taller than a page; that table is "
+                             "written as paragraphs, one per cell")
+    body, item = renderer.fonts.body, renderer.styles["item"]
+    header, story = rows[0], []
+    for cells in rows[1:] or (rows[0],):
+        for c in range(lo, hi):
+            head = plain_text(header[c]) if c < len(header) else ""
+            cell = cells[c] if c < len(cells) else Cell(())
+            markup = renderer.inlines(cell.inlines, body)
+            label = f"<b>{renderer.markup(head, body)}:</b> " if head and cells is not header else ""
+            story.append(renderer.paragraph(label + markup, item, plain_text(cell)))
+        story.append(Spacer(1, 4))
+    return story
