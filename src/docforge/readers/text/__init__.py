@@ -7,12 +7,12 @@ recovers that structure in four stages, each an ordered tuple of small named rul
 markdown-it-py `rules_block` / mistune style), each rule documented by the input it
 matches; `explain()` reports, per block, the name of the rule that decided it.
 
-| stage    | rules                          | over                         | module          |
-|----------|--------------------------------|------------------------------|-----------------|
-| line     | line_rules.LINE_RULES          | one line alone -> its kind    | lines, line_rules |
-| document | document_rules.DOCUMENT_RULES  | all lines: metadata, layout   | document_rules  |
-| block    | block_rules.BLOCK_RULES        | a position -> one block       | block_rules     |
-| post     | post_rules.POST_RULES          | the finished block list       | post_rules      |
+| stage    | rules                         | over                         | module            |
+|----------|-------------------------------|------------------------------|-------------------|
+| line     | line_rules.LINE_RULES         | one line alone -> its kind   | lines, line_rules |
+| document | document_rules.DOCUMENT_RULES | all lines: metadata, layout  | document_rules    |
+| block    | block_rules.BLOCK_RULES       | a position -> one block      | block_rules       |
+| post     | post_rules.POST_RULES         | the finished block list      | post_rules        |
 
 state.py holds what one parse builds; predicates.py the tests on a line's text they
 share (heading-like? keywords? names?); inline.py URLs, DOIs and `[n]` markers.
