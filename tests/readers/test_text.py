@@ -31,8 +31,9 @@ from docforge.model import (BulletList, CitationRef, Code, CodeBlock, Heading, L
                             OrderedList, Paragraph, Quote, Reference, References, Table, Text,
                             ThematicBreak, plain_text, walk)
 from docforge.readers import text as text_reader
-from docforge.readers import text_lines
+from docforge.readers.base import Decision as DecisionProtocol, ExplainingReader, Parsed
 from docforge.readers.text import Decision, explain, parse, read, reader
+from docforge.readers.text import block_rules, document_rules, line_rules, lines, post_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(FIXTURES.glob("*.txt"))
@@ -178,11 +179,27 @@ def test_explain_names_the_deciding_rule_and_lines_for_every_block():
     assert kinds["title"] == 1 and kinds["keywords"] == 1 and kinds["bullet_list"] == 5
     table = next(d for d in decisions if d.kind == "table")
     assert (table.first_line, table.last_line, table.rule) == (43, 49, "pipe_table")
-    rule_names = {r.__name__ for r in text_reader.BLOCK_RULES + text_reader.DOCUMENT_RULES
-                  + text_reader.POST_RULES}
-    assert {d.rule for d in decisions} <= rule_names
+    assert {d.rule for d in decisions} <= RULE_NAMES
     assert all(1 <= d.first_line <= d.last_line for d in decisions)
     assert [d.first_line for d in decisions] == sorted(d.first_line for d in decisions)
+
+
+RULE_NAMES = {r.__name__ for r in document_rules.DOCUMENT_RULES + block_rules.BLOCK_RULES
+              + post_rules.POST_RULES}
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_every_decision_is_named_after_a_rule_of_its_stage(path):
+    """What `inspect --explain` shows is the name of the rule function that decided."""
+    decisions = explain(path.read_text(encoding="utf-8", errors="replace"))
+    assert decisions and {d.rule for d in decisions} <= RULE_NAMES
+
+
+def test_the_exclamation_heading_rule_is_named_apart_from_the_bare_line_one():
+    rules = {d.preview: d.rule for d in explain("T\n\nIntro text here.\n\nStage 2: DRY!\n\n"
+                                                "Then the body of that stage follows.\n\n"
+                                                "Why now\n\nBecause it is time.\n")}
+    assert rules["Stage 2: DRY!"] == "exclamation_heading" and rules["Why now"] == "bare_line_heading"
 
 
 def test_one_parse_gives_document_and_decisions():
@@ -197,17 +214,26 @@ def test_one_parse_gives_document_and_decisions():
 
 def test_reader_contract():
     assert reader.name == "text" and reader.extensions == (".txt", ".text")
+    assert isinstance(reader, ExplainingReader)
+    result: Parsed = reader.parse("Title\nHeading\nBody text.")
+    assert result.document.meta.title == "Title"
+    first: DecisionProtocol = result.decisions[0]
+    assert (first.kind, first.rule, first.first_line, first.last_line, first.preview) == (
+        "title", "first_line_title", 1, 1, "Title")
     doc, diagnostics = reader.read("Title\nHeading\nBody text.", None)
     assert doc.meta.title == "Title" and isinstance(diagnostics, list)
 
 
 def test_every_rule_is_a_documented_function_and_mentions_no_corpus_file():
-    rules = (text_lines.LINE_RULES + text_reader.DOCUMENT_RULES + text_reader.BLOCK_RULES
-             + text_reader.POST_RULES)
+    rules = (line_rules.LINE_RULES + document_rules.DOCUMENT_RULES + block_rules.BLOCK_RULES
+             + post_rules.POST_RULES)
     assert len({r.__name__ for r in rules}) == len(rules)
     for rule in rules:
         assert rule.__doc__ and len(rule.__doc__.strip()) > 10, rule.__name__
-    source = inspect.getsource(text_reader) + inspect.getsource(text_lines)
+    modules = [m for _, m in inspect.getmembers(text_reader, inspect.ismodule)
+               if m.__name__.startswith(text_reader.__name__ + ".")]
+    assert len(modules) == 8, [m.__name__ for m in modules]
+    source = "".join(inspect.getsource(m) for m in [text_reader, *modules])
     for name in ("ropensci", "seed-china", "china-ai", "zh-own", "ja-own", "ru-own"):
         assert name not in source.lower()
 
@@ -332,9 +358,9 @@ def test_property_the_plain_line_shortcut_never_changes_a_reading(raw):
     """classify_line sends lines MAYBE_MARKED rejects straight to text_line: any rule before
     text_line must agree that such a line is plain text."""
     stripped = raw.strip()
-    full = next(found for rule in text_lines.LINE_RULES if (found := rule(raw, stripped)) is not None)
-    assert text_lines.classify_line(1, raw).kind == full[0]
-    assert text_lines.classify_line(1, raw).text == full[1]
+    full = next(found for rule in line_rules.LINE_RULES if (found := rule(raw, stripped)) is not None)
+    assert lines.classify_line(1, raw).kind == full[0]
+    assert lines.classify_line(1, raw).text == full[1]
 
 
 @settings(max_examples=100, deadline=None)

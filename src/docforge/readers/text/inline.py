@@ -1,4 +1,4 @@
-"""Inline reading for the plain-text reader: URLs, DOIs and `[n]` citation markers.
+"""Inline reading for the feed reader: URLs, DOIs and `[n]` citation markers.
 
 Feeds carry almost no inline markup (link text is kept, URLs mostly dropped), so the
 reader only recognises what cannot be mistaken: a URL or a DOI becomes a Link whose
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import CitationRef, Link, Text
+from ...model import CitationRef, Link, Text
 
 URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]}'’”]"
                  r"|\bdoi:\s?10\.[0-9]{3,9}/[^\s<>\"]*[^\s<>\".,;:!?)\]}'’”]"

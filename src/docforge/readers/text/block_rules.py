@@ -1,0 +1,520 @@
+"""The block stage of the feed reader: at each body line, the first rule of BLOCK_RULES
+that applies reads one block and says where the next one starts.
+
+In order: fenced code; setext and `#` headings (authoritative); rules; pipe tables
+(header row + separator; ragged rows padded with a diagnostic; `\\|` is a literal pipe);
+the entries after a References-like heading (References, Sources, Bibliography, Notes,
+Further reading, Works cited, 参考文献, 参考资料 ...) as a References block, URLs and DOIs
+into Reference.url; numbered section headings (`2.1 Data` -> level 2; a lone
+`1. Introduction` followed by body text, or `3.` right after numbered sections 1 and 2);
+lists nested by indentation with wrapped continuation lines (a change of bullet character
+starts a new list); quotes; a References-like heading line; bare-line headings (see
+predicates.looks_like_heading; two heading-like lines in a row are both headings, a
+section and its first subsection); paragraphs.
+
+Paragraphs: in blank-separated text a run of lines is one paragraph (a short heading atop
+a longer line is split off); in hard-wrapped text without blank lines a line continues
+the previous one only if its first word would not have fitted on it (a greedy wrapper
+moved it down), so headings and short paragraph ends stay apart. Wide (CJK) characters
+count two columns and are joined without a space.
+
+Each rule is `(state, pos) -> position after what it consumed`, or None when it does not
+apply; it emits its block through `state.emit` under its own name, the name `docforge
+inspect --explain` shows. A rule never drops a line it consumes, never recurses, and
+never looks further ahead than the block it reads (lookahead is O(1) through
+`state.next_nonblank`), so the stage is linear.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+from ...model import (BulletList, Cell, CodeBlock, Heading, ListItem, OrderedList, Paragraph, Quote, Reference,
+                      References, Table, Text, ThematicBreak, plain_text)
+from ...records import replace
+from .inline import parse_inlines, urls_in
+from .line_rules import UNESCAPED_PIPE
+from .lines import Line
+from .predicates import (MAX_HEADING_CHARS, collapse, is_reference_heading, join_wrapped, looks_like_exclamation_heading,
+                         looks_like_heading, wraps_into)
+from .state import ParseState
+
+
+def fenced_code(state: ParseState, pos: int) -> Optional[int]:
+    """```lang ... ``` (or ~~~): a code block, kept verbatim."""
+    line = state.lines[pos]
+    if line.kind != "fence_open":
+        return None
+    end = pos + 1
+    while end < len(state.lines) and state.lines[end].kind != "fence_close":
+        end += 1
+    body = state.lines[pos + 1:end]
+    code = "\n".join(ln.raw for ln in body)
+    last = state.lines[min(end, len(state.lines) - 1)]
+    state.emit(CodeBlock(code, line.text), "code", "fenced_code", line, last, code)
+    return end + 1
+
+
+def stray_fence(state: ParseState, pos: int) -> Optional[int]:
+    """A ``` line that no later fence closes: kept as a paragraph, with a diagnostic."""
+    line = state.lines[pos]
+    if line.kind != "stray_fence":
+        return None
+    state.warn("code fence is never closed; read as text", line.number)
+    state.emit(Paragraph(parse_inlines(line.text)), "paragraph", "stray_fence", line, line)
+    return pos + 1
+
+
+def setext_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`Heading` over `=====` (level 1) or `-----` (level 2)."""
+    line = state.lines[pos]
+    if line.kind not in ("text", "section_number") or pos + 1 >= state.end:
+        return None
+    under = state.lines[pos + 1]
+    if under.kind != "underline" or (under.marker == "-" and len(line.text) > MAX_HEADING_CHARS):
+        return None
+    _heading(state, 1 if under.marker == "=" else 2, line.text, "setext_heading", line, under, explicit=True)
+    return pos + 2
+
+
+def hash_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`# Heading` .. `###### Heading`: level from the number of `#`."""
+    line = state.lines[pos]
+    if line.kind != "hash_heading":
+        return None
+    _heading(state, len(line.marker), line.text, "hash_heading", line, line, explicit=True)
+    return pos + 1
+
+
+def thematic_break(state: ParseState, pos: int) -> Optional[int]:
+    """`***`, `---`, `___` on their own: a horizontal rule."""
+    line = state.lines[pos]
+    if line.kind not in ("rule", "underline"):
+        return None
+    if line.kind == "underline" and line.marker == "=":
+        state.emit(Paragraph((Text(line.text),)), "paragraph", "thematic_break", line, line)
+    else:
+        state.emit(ThematicBreak(), "rule", "thematic_break", line, line, line.text)
+    return pos + 1
+
+
+def pipe_table(state: ParseState, pos: int) -> Optional[int]:
+    """`A | B |` over `---|---|`, then one row per line while lines hold a pipe."""
+    line = state.lines[pos]
+    if pos + 1 >= state.end or state.lines[pos + 1].kind != "table_sep":
+        return None
+    if not UNESCAPED_PIPE.search(line.raw):
+        return None
+    rows: list[list[str]] = [split_row(line.raw)]
+    numbers = [line.number]
+    aligns = [align_of(spec) for spec in split_row(state.lines[pos + 1].raw)]
+    end = pos + 2
+    while end < state.end and state.lines[end].kind not in ("blank", "fence_open") and (
+            UNESCAPED_PIPE.search(state.lines[end].raw)):
+        if state.lines[end].kind != "table_sep":
+            rows.append(split_row(state.lines[end].raw))
+            numbers.append(state.lines[end].number)
+        end += 1
+    width = max(len(r) for r in rows)
+    header_width = len(rows[0])
+    for k, (row, number) in enumerate(zip(rows, numbers)):
+        if len(row) < width:
+            if k == 0:
+                state.warn(f"table header has {len(row)} cells, widest row has {width}; padded", number)
+            elif width == header_width:
+                state.warn(f"table row has {len(row)} cells, header has {header_width}; padded", number)
+            else:
+                state.warn(f"table row has {len(row)} cells, widest row has {width}; padded", number)
+            row.extend([""] * (width - len(row)))
+    aligns = (aligns + ["default"] * width)[:width]
+    cells = [tuple(Cell(parse_inlines(c)) for c in row) for row in rows]
+    state.emit(Table(cells[0], tuple(cells[1:]), tuple(aligns)), "table", "pipe_table", line,
+               state.lines[end - 1], f"{width} columns x {len(rows)} rows")
+    return end
+
+
+def split_row(raw: str) -> list[str]:
+    """`| a | b \\| c |` -> ["a", "b | c"]: outer pipes optional, `\\|` a literal pipe."""
+    text = raw.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return [collapse(cell.replace("\\|", "|")) for cell in UNESCAPED_PIPE.split(text)]
+
+
+def align_of(spec: str) -> str:
+    """`:---:` center, `---:` right, `:---` left, `---` default."""
+    spec = spec.strip()
+    if spec.startswith(":") and spec.endswith(":") and len(spec) > 1:
+        return "center"
+    if spec.endswith(":"):
+        return "right"
+    if spec.startswith(":"):
+        return "left"
+    return "default"
+
+
+LIST_KINDS = ("bullet", "ordered")
+ENTRY_KINDS = ("bullet", "ordered", "bracket_item")
+
+
+def references_list(state: ParseState, pos: int) -> Optional[int]:
+    """Numbered, bulleted or `[n]` entries right after a References-like heading (or after
+    its one intro paragraph): a References block; URLs/DOIs also go into Reference.url."""
+    line = state.lines[pos]
+    if line.kind not in ENTRY_KINDS or state.references_state not in ("heading", "intro", "entries"):
+        return None
+    items, end = _collect_items(state, pos, ENTRY_KINDS, same_kind=False)
+    entries = []
+    for _, ln, parts in items:
+        text = join_wrapped(parts)
+        if ln.kind == "bracket_item":
+            text = text[text.index("]") + 1:].strip()
+        state.reference_count += 1
+        if ln.kind in ("ordered", "bracket_item") and ln.marker.isdigit():
+            label = ln.marker
+            state.reference_count = max(state.reference_count, int(label))
+        else:  # unnumbered entries continue the document's numbering
+            label = str(state.reference_count)
+        urls = urls_in(text)
+        if not urls and re.search(r"\bLink\s*$", text):
+            state.warn(f"reference {label} ends with a 'Link' placeholder but the feed gives no URL; "
+                       "kept as text", ln.number)
+        entries.append(Reference(f"ref-{label}", label, parse_inlines(text), urls[-1] if urls else ""))
+    numbers = [ln.number for _, ln, _ in items]
+    state.emit(References(tuple(_unique_labels(entries, numbers, state))), "references", "references_list", line,
+               state.lines[end - 1], f"{len(entries)} entries")
+    state.references_state = "entries"
+    return end
+
+
+def _unique_labels(entries: list[Reference], numbers: list[int], state: ParseState) -> list[Reference]:
+    """Entry labels must be unique in the document ("1." twice: the second gets the next
+    free number, with a diagnostic)."""
+    out = []
+    for e, number in zip(entries, numbers):
+        if e.label in state.reference_labels:
+            state.reference_count += 1
+            while str(state.reference_count) in state.reference_labels:
+                state.reference_count += 1
+            label = str(state.reference_count)
+            state.warn(f"reference number {e.label} is used twice; numbered {label}", number)
+            e = replace(e, id=f"ref-{label}", label=label)
+        state.reference_labels.add(e.label)
+        out.append(e)
+    return out
+
+
+def numbered_section_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`2.1 Data` (level = numbering depth), or a lone `1. Introduction` item followed by
+    body text rather than by more items: a numbered section heading, not a list."""
+    line = state.lines[pos]
+    nxt = state.following(pos)
+    if nxt is None:
+        return None
+    if line.kind == "section_number":
+        rest = line.text[len(line.marker):].lstrip(". ")
+        if not looks_like_heading(rest) or len(rest) < 2:
+            return None
+        level = min(6, line.marker.count(".") + 1)
+        _heading(state, level, line.text, "numbered_section_heading", line, line, numbered=True)
+        return pos + 1
+    if not _lone_numbered_heading(state, pos):
+        return None
+    _heading(state, 1, collapse(line.raw), "numbered_section_heading", line, line, numbered=True)
+    return pos + 1
+
+
+def _lone_numbered_heading(state: ParseState, pos: int) -> bool:
+    """`3. Results` (or `II. Methods`) at the margin, heading-like, followed by body text
+    and not by more items or an indented continuation."""
+    line = state.lines[pos]
+    if line.kind != "ordered" or line.indent > 0 or not (line.marker.isdigit() or ROMAN_UPPER.fullmatch(line.marker)):
+        return False
+    nxt = state.following(pos)
+    if nxt is None or nxt.kind not in ("text", "section_number", "table_row") or nxt.indent > line.indent:
+        return False
+    return looks_like_heading(line.text)
+
+
+def _next_section(state: ParseState, pos: int) -> bool:
+    """Inside a list, `3. Results` right after numbered sections 1 and 2 is the next section."""
+    line = state.lines[pos]
+    return (state.section_number > 0 and line.kind == "ordered" and line.marker.isdigit()
+            and int(line.marker) == state.section_number + 1 and _lone_numbered_heading(state, pos))
+
+
+def list_block(state: ParseState, pos: int) -> Optional[int]:
+    """Bullet or ordered items, nested by indentation, items wrapped onto continuation
+    lines; a change of marker kind at the outer level starts a new list."""
+    line = state.lines[pos]
+    if line.kind not in LIST_KINDS:
+        return None
+    items, end = _collect_items(state, pos, LIST_KINDS, same_kind=True)
+    state.deepest_list = max(state.deepest_list, len(items))
+    state.emit(build_list(items), "bullet_list" if line.kind == "bullet" else "ordered_list",
+               "list_block", line, state.lines[end - 1], line.text)
+    return end
+
+
+def _collect_items(state: ParseState, pos: int, kinds: tuple, same_kind: bool):
+    """Items from `pos` on: (indent, first line, text parts). Continuation lines are text
+    lines indented deeper than the item, or, in hard-wrapped text, lines continuing a full
+    line. Blank lines inside are allowed when the list goes on right after them."""
+    lines, base, kind = state.lines, state.lines[pos].indent, state.lines[pos].kind
+    first_marker = state.lines[pos].marker  # "- a" then "* b" at the outer level: two lists
+    items: list[tuple[int, Line, list[str]]] = []
+    end = pos
+    while end < state.end:
+        ln = lines[end]
+        if ln.kind == "blank":
+            nxt = state.next_nonblank[end]
+            if nxt < state.end and lines[nxt].kind in kinds and (
+                    lines[nxt].indent > base or lines[nxt].kind == kind and (
+                        kind != "bullet" or lines[nxt].marker == first_marker) or not same_kind):
+                end = nxt
+                continue
+            if nxt < state.end and items and lines[nxt].kind == "text" and lines[nxt].indent > items[-1][0]:
+                end = nxt  # a further paragraph of the item, indented under it
+                continue
+            break
+        if ln.kind in kinds and items and _next_section(state, end):
+            break
+        if ln.kind in kinds and (ln.indent > base or ln.kind == kind and (
+                kind != "bullet" or ln.marker == first_marker) or not same_kind):
+            items.append((ln.indent, ln, [ln.text] if ln.text else []))
+            end += 1
+            continue
+        if items and ln.kind not in ("fence_open", "table_sep") and ln.indent > items[-1][0] and (
+                ln.kind not in kinds):
+            items[-1][2].append(collapse(ln.raw))
+            end += 1
+            continue
+        if items and ln.kind == "text" and lines[end - 1].kind != "blank" and ln.text[:1].islower() \
+                and wraps_into(lines[end - 1], ln, state.layout.width):  # an unindented continuation
+            items[-1][2].append(ln.text)
+            end += 1
+            continue
+        break
+    return items, end
+
+
+def build_list(items: list) -> BulletList | OrderedList:
+    """Nest items by indentation with an explicit stack (no recursion): an item deeper than
+    the one before opens a sub-list inside it; a shallower one closes sub-lists."""
+    # each frame: [indent, kind, first marker, list of [ListItem blocks list]]
+    stack: list[list] = []
+
+    def close() -> BulletList | OrderedList:
+        indent, kind, marker, entries = stack.pop()
+        built = tuple(ListItem(tuple(blocks)) for blocks in entries)
+        if kind == "ordered":
+            return OrderedList(built, _ordinal(marker))
+        return BulletList(built)
+
+    for indent, ln, parts in items:
+        while len(stack) > 1 and indent < stack[-1][0]:
+            sub = close()
+            stack[-1][3][-1].append(sub)
+        if stack and indent > stack[-1][0] and stack[-1][3]:
+            stack.append([indent, ln.kind, ln.marker, []])
+        elif stack and indent < stack[-1][0]:
+            stack[-1][0] = indent  # shallower than the outer list: it joins the outer list
+        if not stack:
+            stack.append([indent, ln.kind, ln.marker, []])
+        stack[-1][3].append([Paragraph(parse_inlines(join_wrapped(parts)))])
+    while len(stack) > 1:
+        sub = close()
+        stack[-1][3][-1].append(sub)
+    return close()
+
+
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+ROMAN_UPPER = re.compile(r"[IVXL]{1,5}")
+
+
+def _ordinal(marker: str) -> int:
+    """The number a list marker stands for: "3" 3, "c" 3, "iv" 4."""
+    if marker.isdigit():
+        return int(marker)
+    low = marker.lower()
+    if low == "i" or len(low) > 1 and all(ch in ROMAN for ch in low):
+        total = 0
+        for ch, nxt in zip(low, low[1:] + " "):
+            value = ROMAN[ch]
+            total += -value if ROMAN.get(nxt, 0) > value else value
+        return max(total, 1)
+    if len(low) == 1 and "a" <= low <= "z":
+        return ord(low) - ord("a") + 1
+    return 1
+
+
+def quote_block(state: ParseState, pos: int) -> Optional[int]:
+    """`> text` lines: a quote; `>` alone separates its paragraphs."""
+    line = state.lines[pos]
+    if line.kind != "quote":
+        return None
+    end = pos
+    paragraphs: list[list[str]] = [[]]
+    while end < state.end and state.lines[end].kind == "quote":
+        text = state.lines[end].text
+        if text:
+            paragraphs[-1].append(text)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+        end += 1
+    blocks = tuple(Paragraph(parse_inlines(join_wrapped(p))) for p in paragraphs if p)
+    state.emit(Quote(blocks), "quote", "quote_block", line, state.lines[end - 1])
+    return end
+
+
+def escaped_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`\\Line`: the editor said paragraph."""
+    line = state.lines[pos]
+    if line.kind != "escaped":
+        return None
+    state.emit(Paragraph(parse_inlines(line.text)), "paragraph", "escaped_paragraph", line, line)
+    return pos + 1
+
+
+def references_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`References`, `Sources`, `参考资料` ... alone on a line: a heading, even when the
+    line after it (an intro sentence) would make a bare heading doubtful."""
+    line = state.lines[pos]
+    if line.kind not in ("text", "section_number") or not is_reference_heading(line.text):
+        return None
+    if len(line.text) > 40:
+        return None
+    _heading(state, 1, line.text, "references_heading", line, line)
+    return pos + 1
+
+
+def bare_line_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`Why it matters` alone on a line, with something after it: a short text line that
+    looks like a heading (see looks_like_heading)."""
+    line = state.lines[pos]
+    if line.kind != "text":
+        return None
+    nxt = state.following(pos)
+    if nxt is None or not looks_like_heading(line.text):
+        return None
+    return _standalone_heading(state, pos, line, nxt, "bare_line_heading")
+
+
+def exclamation_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`Stage 2: DRY!`: a very short text line ending in `!` (see
+    looks_like_exclamation_heading), followed by body text and not right under a heading."""
+    line = state.lines[pos]
+    if line.kind != "text" or not looks_like_exclamation_heading(line.text):
+        return None
+    nxt = state.following(pos)
+    if nxt is None or nxt.kind != "text" or looks_like_heading(nxt.text) or (
+            state.blocks and type(state.blocks[-1]) is Heading):
+        return None
+    return _standalone_heading(state, pos, line, nxt, "exclamation_heading")
+
+
+def _standalone_heading(state: ParseState, pos: int, line: Line, nxt: Line, rule: str) -> Optional[int]:
+    """A heading-like line is a heading unless it runs into the line after it: in
+    blank-separated text it must stand alone or sit atop a longer paragraph; in
+    hard-wrapped text it must not be the first line of a wrapped paragraph."""
+    if state.layout.blank_separated and not state.blank_after(pos) and nxt.kind == "text":
+        # "Heading\nbody..." with no blank between: a heading only atop a longer text line
+        if len(line.text) >= 0.6 * len(nxt.text) or line.text.endswith(","):
+            return None
+    if nxt.kind == "text" and not state.blank_after(pos) and wraps_into(line, nxt, state.layout.width):
+        return None  # the first line of a wrapped paragraph
+    _heading(state, 1, line.text, rule, line, line)
+    return pos + 1
+
+
+def text_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """Anything else is a paragraph: one line, or in blank-separated or hard-wrapped text
+    the run of text lines up to a blank line, a list, a table or a heading, unwrapped."""
+    line = state.lines[pos]
+    parts = [line.text if line.kind not in ("table_row", "table_sep", "code", "fence_open", "fence_close",
+                                            "underline", "rule") else collapse(line.raw)]
+    end = pos + 1
+    layout = state.layout
+    if line.kind in ("text", "table_row", "bracket_item", "section_number"):
+        while end < state.end:
+            ln = state.lines[end]
+            if ln.kind not in ("text", "bracket_item") and not (ln.kind == "table_row"):
+                break
+            if end + 1 < state.end and state.lines[end + 1].kind in ("underline", "table_sep"):
+                break
+            if not (layout.blank_separated or wraps_into(state.lines[end - 1], ln, layout.width)):
+                break
+            parts.append(ln.text if ln.kind != "table_row" else collapse(ln.raw))
+            end += 1
+    last = state.lines[end - 1]
+    state.emit(Paragraph(parse_inlines(join_wrapped(parts))), "paragraph", "text_paragraph", line, last)
+    return end
+
+
+def _heading(state: ParseState, level: int, text: str, rule: str, first: Line, last: Line,
+             explicit: bool = False, numbered: bool = False) -> None:
+    heading = Heading(level, parse_inlines(text))
+    if numbered:
+        top = re.match(r"[0-9]+", text)
+        state.section_number = int(top.group(0)) if top else state.section_number
+    state.emit(heading, "heading", rule, first, last, text)
+    state.heading_kinds.append((len(state.blocks) - 1, "explicit" if explicit else
+                                "numbered" if numbered else "bare"))
+
+
+BlockRule = Callable[[ParseState, int], Optional[int]]
+BLOCK_RULES: tuple[BlockRule, ...] = (
+    fenced_code,
+    stray_fence,
+    setext_heading,
+    hash_heading,
+    thematic_break,
+    pipe_table,
+    references_list,
+    numbered_section_heading,
+    list_block,
+    quote_block,
+    escaped_paragraph,
+    references_heading,
+    bare_line_heading,
+    exclamation_heading,
+    text_paragraph,
+)
+
+
+
+def read_blocks(state: ParseState) -> None:
+    """The stage: from `state.start` to `state.end`, blank lines skipped, the first rule of
+    BLOCK_RULES that applies reads each block (text_paragraph applies to any line)."""
+    pos = state.start
+    while pos < state.end:
+        line = state.lines[pos]
+        if line.kind == "blank":
+            pos += 1
+            continue
+        blocks_before = len(state.blocks)
+        for rule in BLOCK_RULES:
+            new_pos = rule(state, pos)
+            if new_pos is not None:
+                break
+        if new_pos <= pos:  # pragma: no cover - every rule consumes at least one line
+            new_pos = pos + 1
+        _track_references(state, blocks_before)
+        pos = new_pos
+
+
+def _track_references(state: ParseState, blocks_before: int) -> None:
+    """After each block: a References-like heading opens a references section, one intro
+    paragraph may follow, then entries; anything else closes it."""
+    for block in state.blocks[blocks_before:]:
+        kind = type(block)
+        if kind is Heading:
+            state.references_state = "heading" if is_reference_heading(plain_text(block)) else ""
+        elif kind is Paragraph and state.references_state == "heading":
+            state.references_state = "intro"
+        elif kind is References:
+            state.references_state = "entries"
+        else:
+            state.references_state = ""

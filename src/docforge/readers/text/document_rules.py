@@ -1,0 +1,221 @@
+"""The document stage of the feed reader: rules over the whole classified text that find
+the metadata and measure the layout, before any block is read.
+
+Header fields at the top (`Title:`, `Author:`, `Date:`, `Keywords:`/`Tags:`, or a `---`
+front-matter block) become metadata; otherwise the first line is the title; `By Jane
+Example` under it is the byline and a line between title and byline the subtitle (dek);
+a last line of short phrases separated by `,` `;` `、` `，` (or labelled `Keywords:`) is
+the keyword line; then the body's layout is measured (blank-line separated? hard-wrapped,
+and at which width?). Each rule is a small named function, documented by the input it
+matches, run once in the order of DOCUMENT_RULES; each narrows the body
+(`state.start`/`state.end`) past what it took.
+
+These rules only read lines and fill `state.meta` and `state.layout`; they never emit a
+block, and the field labels they consume are markup, never dropped text.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .predicates import (KEYWORD_LABEL, KEYWORD_SEPARATORS, collapse, columns, core_end, looks_like_keywords,
+                         looks_like_names, reaches)
+from .state import ParseState
+
+FIELD = re.compile(r"(title|subtitle|author|authors|by|date|published|keywords|tags|lang|language"
+                   r"|关键词|关键字|關鍵詞|關鍵字|キーワード|ключевые слова)\s*[:：]\s*(.*)", re.IGNORECASE)
+YAML_LINE = re.compile(r"\s*(?:[A-Za-z_][\w-]*\s*:(?:\s.*)?|- \S.*)$")
+BYLINE = re.compile(r"(?:by|von|par|por|作者[:：]?|文[:：]|автор[:：]?)\s+(\S.{0,100}?)", re.IGNORECASE)
+
+
+def front_matter_block(state: ParseState) -> None:
+    """A `---` line, `key: value` lines, a closing `---` at the very top (YAML front matter)."""
+    lines, k = state.lines, state.start
+    while k < state.end and lines[k].kind == "blank":
+        k += 1
+    if k >= state.end or lines[k].raw.strip() != "---":
+        return
+    close = k + 1
+    while close < state.end and close - k <= 60 and lines[close].raw.strip() != "---":
+        close += 1
+    if close >= state.end or lines[close].raw.strip() != "---":
+        return
+    body = lines[k + 1:close]
+    if not body or not all(YAML_LINE.match(ln.raw) or ln.kind == "blank" for ln in body):
+        return  # not front matter: the lines are read as the article
+    key = ""
+    for ln in body:
+        stripped = ln.raw.strip()
+        m = re.match(r"([A-Za-z_][\w-]*)\s*:\s*(.*)", stripped)
+        if m:
+            key = m.group(1).lower()
+            value = m.group(2).strip().strip("\"'")
+            if value.startswith("[") and value.endswith("]"):
+                for item in value[1:-1].split(","):
+                    _store_field(state, key, item.strip().strip("\"'"), ln.number, "front_matter_block")
+            elif value:
+                _store_field(state, key, value, ln.number, "front_matter_block")
+        elif stripped.startswith("- ") and key:
+            _store_field(state, key, stripped[2:].strip().strip("\"'"), ln.number, "front_matter_block")
+    state.start = close + 1
+
+
+def _store_field(state: ParseState, key: str, value: str, line: int, rule: str) -> None:
+    """One `key: value` under its canonical key (`tags` -> keywords, `by` -> author; names
+    and keywords split into lists), noted as read by `rule`."""
+    key = {"authors": "author", "by": "author", "tags": "keywords", "lang": "language",
+           "published": "date", "关键词": "keywords", "关键字": "keywords", "關鍵詞": "keywords",
+           "關鍵字": "keywords", "キーワード": "keywords", "ключевые слова": "keywords"}.get(key, key)
+    if key == "author":
+        names = [a.strip() for a in re.split(r";|\band\b|,|&", value) if a.strip()]
+        state.meta["authors"] += names
+    elif key == "keywords":
+        state.meta["keywords"] += [k for k in KEYWORD_SEPARATORS.split(value) if k]
+    elif key in ("title", "subtitle", "date", "language"):
+        state.meta[key] = value
+    else:
+        state.meta.setdefault("extra", []).append((key, value))
+    state.note(f"meta:{key}", rule, line, value)
+
+
+def header_fields(state: ParseState) -> None:
+    """`Title: ...`, `Author: ...`, `Date: ...`, `Keywords: a, b` lines at the top."""
+    lines, k = state.lines, state.start
+    while k < state.end and lines[k].kind == "blank":
+        k += 1
+    seen: set[str] = set()
+    while k < state.end:
+        m = FIELD.fullmatch(lines[k].raw.strip())
+        if not m or not m.group(2).strip():
+            break
+        key = m.group(1).lower()
+        if key in seen and key not in ("author", "authors", "by", "keywords", "tags"):
+            break  # a repeated single-valued field is body text, not a second value
+        seen.add(key)
+        _store_field(state, key, m.group(2).strip(), lines[k].number, "header_fields")
+        k += 1
+    if seen:
+        state.start = k
+
+
+def first_line_title(state: ParseState) -> None:
+    """Without a `Title:` field, the first non-blank line (a `# ` is stripped; a setext
+    underline under it is consumed)."""
+    if "title" in state.meta:
+        return
+    lines, k = state.lines, state.start
+    while k < state.end and lines[k].kind == "blank":
+        k += 1
+    if k >= state.end:
+        return
+    line = lines[k]
+    text = collapse(line.raw)
+    if line.kind == "hash_heading":
+        text = line.text
+    state.meta["title"] = text
+    state.note("title", "first_line_title", line.number, text)
+    state.start = k + 1
+    if state.start < state.end and lines[state.start].kind == "underline":
+        state.start += 1
+
+
+def byline_and_dek(state: ParseState) -> None:
+    """Under the title, `By Jane Example` is the byline; one short line between the title
+    and a byline is the subtitle (dek). Nothing else is touched."""
+    lines = state.lines
+    first = state.next_nonblank[state.start] if state.start < len(state.next_nonblank) else state.end
+    if first >= state.end:
+        return
+    second = state.next_nonblank[first + 1] if first + 1 < state.end else state.end
+    for dek, by in ((None, first), (first, second)):
+        if by >= state.end or lines[by].kind != "text":
+            continue
+        m = BYLINE.fullmatch(lines[by].text)
+        if not m or not looks_like_names(m.group(1)):
+            continue
+        if dek is not None:
+            if lines[dek].kind != "text" or len(lines[dek].text) > 160:
+                return
+            state.meta["subtitle"] = lines[dek].text
+            state.note("meta:subtitle", "byline_and_dek", lines[dek].number, lines[dek].text)
+        names = [a.strip() for a in re.split(r",|\band\b|&|、", m.group(1)) if a.strip()]
+        state.meta["authors"] += names
+        state.note("meta:author", "byline_and_dek", lines[by].number, m.group(1))
+        state.start = by + 1
+        return
+
+
+def trailing_keyword_line(state: ParseState) -> None:
+    """The last non-blank line, when it is short phrases separated by `,` `;` `、` `，`
+    (or labelled `Keywords:` / `Tags:`), is the keyword list, not a paragraph."""
+    k = state.end - 1
+    while k >= state.start and state.lines[k].kind == "blank":
+        k -= 1
+    if k <= state.start or state.lines[k].kind != "text":
+        return
+    line = state.lines[k]
+    keywords = looks_like_keywords(line.text)
+    if not keywords:
+        return
+    if state.meta["keywords"] and not KEYWORD_LABEL.match(line.text):
+        return
+    state.meta["keywords"] += keywords
+    state.note("keywords", "trailing_keyword_line", line.number, line.text)
+    state.end = k
+
+
+def measure_layout(state: ParseState) -> None:
+    """Blank-line separated when blank lines separate at least a fifth of the line pairs;
+    hard-wrapped when lines stay within a common width of 30-100 columns and most text
+    lines followed by text reach that width without ending a sentence (the width is then
+    remembered for unwrapping)."""
+    body = state.lines[state.start:state.end]
+    nonblank = [ln for ln in body if ln.kind != "blank"]
+    gaps = sum(1 for a, b in zip(body, body[1:]) if a.kind == "blank" and b.kind != "blank")
+    if nonblank and body[0].kind == "blank":
+        gaps -= 1
+    state.layout.blank_separated = gaps >= max(1, (len(nonblank) - 1) // 5)
+    text_lengths = sorted(columns(ln.raw.rstrip()) for ln in nonblank[:5000]
+                          if ln.kind in ("text", "bullet", "ordered") and len(ln.raw) < 400)
+    if len(text_lengths) < 4:
+        return
+    width = text_lengths[int(0.95 * (len(text_lengths) - 1))]
+    runs = [(a, b) for a, b in zip(body, body[1:]) if a.kind == "text" and b.kind == "text"
+            or a.kind in ("bullet", "ordered", "text") and b.kind == "text" and b.indent > a.indent]
+    if not 30 <= width <= 100 or len(runs) < 3:
+        return
+    # a wrapped line runs on: it reached the width and does not end a sentence
+    wrapped = sorted(columns(a.raw.rstrip()) for a, _ in runs
+                     if reaches(a, width) and core_end(a.text) not in ".!?。！？:")
+    state.layout.hard_wrapped = len(wrapped) * 2 >= len(runs)
+    if not state.layout.hard_wrapped:
+        return
+    # The wrap width: the longest line that surely ran on (the next starts in lower case,
+    # mid-sentence); without case (CJK), the longest line that ran on, ignoring a few
+    # outliers (a long heading right above its paragraph also "runs on").
+    surely = sorted(columns(a.raw.rstrip()) for a, b in runs if b.text[:1].islower())
+    if len(surely) >= 3:
+        state.layout.width = surely[len(surely) - 1 - len(surely) // 30]
+    else:
+        state.layout.width = wrapped[max(0, len(wrapped) - 1 - max(2, len(wrapped) // 30))]
+
+
+def index_lines(state: ParseState) -> None:
+    """For every index, the next non-blank index (so lookahead is O(1) and the parse linear)."""
+    n = len(state.lines)
+    nxt = [n] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        nxt[k] = k if state.lines[k].kind != "blank" else nxt[k + 1]
+    state.next_nonblank = nxt
+
+
+DocumentRule = Callable[[ParseState], None]
+DOCUMENT_RULES: tuple[DocumentRule, ...] = (
+    index_lines,
+    front_matter_block,
+    header_fields,
+    first_line_title,
+    byline_and_dek,
+    trailing_keyword_line,
+    measure_layout,
+)

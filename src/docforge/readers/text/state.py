@@ -1,0 +1,101 @@
+"""The state of one parse of a feed: its lines, the body's layout, what the rules built so
+far, and the reason for each block (the Decisions `docforge inspect --explain` shows).
+
+The rules of every stage read and extend one ParseState; it is a plain mutable class
+(records are immutable), made afresh for each parse and never shared between parses.
+It decides nothing itself: what a line or a block is, is the rules' business.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from ...errors import Diagnostic
+from ...model import Document, Meta, plain_text
+from ...records import Record
+from .. import base
+from .lines import Line
+
+
+class Decision(Record):
+    """Why one block (or metadata field) came out as it did: for `docforge inspect --explain`."""
+    kind: str          # "heading", "paragraph", "bullet_list", "table", "references", "title", ...
+    rule: str          # the name of the rule function that decided it
+    first_line: int    # 1-based input lines
+    last_line: int
+    preview: str
+
+
+class ParseResult(Record):
+    """One parse: the Document, its diagnostics and the decisions, in input order (lists
+    of Diagnostic and Decision; typed exactly as readers.base.Parsed declares them, since
+    a protocol's plain attributes only match the same types)."""
+    document: Document
+    diagnostics: Sequence[Diagnostic]
+    decisions: Sequence[base.Decision]
+
+
+class Layout:
+    """How the body is laid out (decided once by measure_layout)."""
+    __slots__ = ("blank_separated", "hard_wrapped", "width")
+
+    def __init__(self) -> None:
+        self.blank_separated = False
+        self.hard_wrapped = False
+        self.width = 0
+
+
+class ParseState:
+    """Everything one parse builds. Rules read `lines` and append through `emit`."""
+    __slots__ = ("lines", "start", "end", "next_nonblank", "layout", "meta", "blocks",
+                 "decisions", "meta_decisions", "diagnostics", "references_state", "heading_kinds",
+                 "reference_count", "reference_labels", "section_number", "deepest_list")
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.start = 0                     # first index of `lines` that is body
+        self.end = len(lines)              # one past the last body index
+        self.next_nonblank: list[int] = []
+        self.layout = Layout()
+        self.meta: dict = {"authors": [], "keywords": []}
+        self.blocks: list = []
+        self.decisions: list[Decision] = []        # parallel to blocks
+        self.meta_decisions: list[Decision] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.references_state = ""         # "", "heading", "intro", "entries"
+        self.heading_kinds: list = []      # (block index, "explicit"|"numbered"|"bare")
+        self.reference_count = 0           # the highest reference number given so far
+        self.reference_labels: set = set()
+        self.section_number = 0            # the top number of the last numbered heading ("2" of 2.1)
+        self.deepest_list = 0              # items in the longest list: a bound on its nesting depth
+
+    def emit(self, block, kind: str, rule: str, first: Line, last: Line, preview: str = "") -> None:
+        """Append `block`, decided by the rule named `rule` from lines `first`..`last`."""
+        self.blocks.append(block)
+        self.decisions.append(Decision(kind, rule, first.number, last.number,
+                                       (preview or plain_text(block))[:70]))
+
+    def note(self, kind: str, rule: str, line: int, value: str) -> None:
+        """Record that the rule named `rule` read a metadata field from `line`."""
+        self.meta_decisions.append(Decision(kind, rule, line, line, value[:70]))
+
+    def warn(self, message: str, line: int) -> None:
+        self.diagnostics.append(Diagnostic(message, line=line))
+
+    def following(self, pos: int) -> Optional[Line]:
+        """The next non-blank body line after `pos`, or None."""
+        k = self.next_nonblank[pos + 1] if pos + 1 < len(self.next_nonblank) else self.end
+        return self.lines[k] if k < self.end else None
+
+    def blank_after(self, pos: int) -> bool:
+        return pos + 1 < self.end and self.lines[pos + 1].kind == "blank"
+
+    def result(self) -> ParseResult:
+        """The Document built so far, its diagnostics, and every decision by first line."""
+        meta = self.meta
+        document = Document(Meta(title=meta.get("title", ""), subtitle=meta.get("subtitle", ""),
+                                 authors=tuple(meta["authors"]), date=meta.get("date", ""),
+                                 language=meta.get("language", ""), keywords=tuple(meta["keywords"]),
+                                 extra=tuple(sorted(meta.get("extra", ())))),
+                            tuple(self.blocks))
+        decisions = sorted(self.meta_decisions + self.decisions, key=lambda d: d.first_line)
+        return ParseResult(document, self.diagnostics, decisions)
