@@ -213,7 +213,8 @@ def test_one_parse_gives_document_and_decisions():
 
 
 def test_reader_contract():
-    assert reader.name == "text" and reader.extensions == (".txt", ".text")
+    from docforge import formats
+    assert formats.get_reader("text") is reader and formats.reader_for_path("a.TXT") == "text"
     assert isinstance(reader, ExplainingReader)
     result: Parsed = reader.parse("Title\nHeading\nBody text.")
     assert result.document.meta.title == "Title"

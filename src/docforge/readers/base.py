@@ -20,18 +20,28 @@ class Reader(Protocol):
 
 
 class Decision(Protocol):
-    """Why a block was read as it was: its kind, first and last input line, the rule."""
-    kind: str
-    preview: str
-    first_line: int
-    last_line: int
-    rule: str
+    """Why a block was read as it was: its kind, first and last input line, the rule.
+    (Read-only members, so any record or object with these fields satisfies it.)"""
+    @property
+    def kind(self) -> str: ...
+    @property
+    def preview(self) -> str: ...
+    @property
+    def first_line(self) -> int: ...
+    @property
+    def last_line(self) -> int: ...
+    @property
+    def rule(self) -> str: ...
 
 
 class Parsed(Protocol):
-    document: Document
-    diagnostics: Sequence[Diagnostic]
-    decisions: Sequence[Decision]
+    """What ExplainingReader.parse returns: the document, its diagnostics, the decisions."""
+    @property
+    def document(self) -> Document: ...
+    @property
+    def diagnostics(self) -> Sequence[Diagnostic]: ...
+    @property
+    def decisions(self) -> Sequence[Decision]: ...
 
 
 @runtime_checkable

@@ -280,8 +280,7 @@ class _Converter:
 
 
 class PandocJsonReader:
-    name = "json"
-    extensions = (".json",)
+    """The `json` reader: pandoc AST JSON text in, Document and diagnostics out."""
 
     def read(self, text: str, options: ReadOptions | None = None) -> tuple[Document, list[Diagnostic]]:
         source = (options or ReadOptions()).source_name

@@ -31,7 +31,6 @@ from __future__ import annotations
 from ...errors import Diagnostic
 from ...model import Document
 from ...options import ReadOptions
-from .. import base
 from .block_rules import read_blocks
 from .document_rules import DOCUMENT_RULES
 from .lines import classify, normalize_newlines
@@ -54,16 +53,14 @@ def parse(text: str) -> ParseResult:
 
 class TextReader:
     """The `text` reader: feed text in, Document and diagnostics out (see the module doc)."""
-    name = "text"
-    extensions = (".txt", ".text")
 
     def read(self, text: str, options: ReadOptions | None = None) -> tuple[Document, list[Diagnostic]]:
         result = parse(text)
-        return result.document, list(result.diagnostics)
+        return result.document, result.diagnostics
 
-    def explain(self, text: str) -> list[base.Decision]:
+    def explain(self, text: str) -> list[Decision]:
         """Per block (and metadata field), the rule that decided it and its input lines."""
-        return list(parse(text).decisions)
+        return parse(text).decisions
 
     def parse(self, text: str) -> ParseResult:
         return parse(text)
@@ -73,7 +70,7 @@ def read(text: str, options: ReadOptions | None = None) -> tuple[Document, list[
     return reader.read(text, options)
 
 
-def explain(text: str) -> list[base.Decision]:
+def explain(text: str) -> list[Decision]:
     return reader.explain(text)
 
 

@@ -7,12 +7,11 @@ It decides nothing itself: what a line or a block is, is the rules' business.
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Optional
 
 from ...errors import Diagnostic
 from ...model import Document, Meta, plain_text
 from ...records import Record
-from .. import base
 from .lines import Line
 
 
@@ -26,12 +25,11 @@ class Decision(Record):
 
 
 class ParseResult(Record):
-    """One parse: the Document, its diagnostics and the decisions, in input order (lists
-    of Diagnostic and Decision; typed exactly as readers.base.Parsed declares them, since
-    a protocol's plain attributes only match the same types)."""
+    """One parse: the Document, its diagnostics and the decisions, in input order
+    (satisfies readers.base.Parsed)."""
     document: Document
-    diagnostics: Sequence[Diagnostic]
-    decisions: Sequence[base.Decision]
+    diagnostics: list[Diagnostic]
+    decisions: list[Decision]
 
 
 class Layout:
