@@ -232,3 +232,87 @@ def test_progress_bar_on_a_terminal_only_and_never_with_quiet(tmp_path):
     piped = docforge("convert", *SAMPLES, "--to", "html", "-o", tmp_path / "piped")
     err = piped.stderr.decode()
     assert "converting" not in err and f"{len(SAMPLES)} converted" in err
+
+
+# ------------------------------------------------------------------ click: usage, help, completion
+
+def test_click_usage_errors_are_one_line_naming_the_help_to_read():
+    cases = [
+        (["convert", SEED, "--to"], "option '--to' requires an argument", "docforge convert"),
+        (["convert", SEED, "--toc=yes", "--to", "html"], "option '--toc' does not take a value", "docforge convert"),
+        (["convert", SEED, "--tox", "html"], "unrecognized arguments: --tox (did you mean --to", "docforge convert"),
+        (["convert", SEED, "-j", "many"], "'many' is not a whole number", "docforge convert"),
+        (["inspect"], "the following arguments are required: INPUT", "docforge inspect"),
+        (["formats", "extra"], "unexpected extra argument (extra)", "docforge formats"),
+        (["--bogus"], "unrecognized arguments: --bogus", "docforge"),
+        ([], "missing command", "docforge"),
+    ]
+    for args, fragment, command in cases:
+        proc = docforge(*args)
+        line = _no_traceback(proc)
+        assert proc.returncode == 2, (args, proc.returncode, line)
+        assert line.startswith("docforge: ") and fragment in line, (args, line)
+        assert line.endswith(f"; see `{command} --help`"), (args, line)
+
+
+def test_version_and_help_come_from_the_package_and_the_format_table():
+    from docforge import __version__, formats
+    assert docforge("--version").stdout.decode().strip() == f"docforge, version {__version__}"
+    shown = " ".join(docforge("convert", "--help").stdout.decode().split())
+    assert f"Output format(s): {', '.join(formats.names('writer'))}, a comma list, or all" in shown
+    assert f"Input format: {', '.join(formats.names('reader'))}." in shown
+    assert "--toc / --no-toc" in shown and "Exit codes: 0 success" in shown
+    top = docforge("-h").stdout.decode()
+    assert all(name in top for name in ("convert", "inspect", "formats"))
+
+
+def test_formats_prints_one_line_per_table_row_and_the_themes():
+    from docforge import formats
+    from docforge.style import builtin_styles
+    proc = docforge("formats")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.decode().splitlines()
+    rows = {line.split()[0]: line.split() for line in lines
+            if not line.startswith(("readers: ", "writers: ", "themes: "))}
+    assert set(rows) == {row.name for row in formats.all_formats()}
+    ability = {"text": "read", "json": "read/write", "html": "write", "pdf": "write"}
+    for row in formats.all_formats():
+        cells = rows[row.name]
+        assert cells[2:2 + len(row.extensions)] == list(row.extensions), cells
+        assert cells[2 + len(row.extensions)] == row.origin
+        assert " ".join(cells).endswith(row.description)
+        if row.name in ability:
+            assert cells[1] == ability[row.name], cells
+    assert f"themes:  {', '.join(builtin_styles())}" in lines
+
+
+def test_a_conversion_imports_only_its_own_command_and_scans_no_plugins(tmp_path):
+    probe = ("import sys\nfrom docforge import cli, formats\n"
+             "try:\n    cli.main(sys.argv[1:])\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+             "print(sorted(m for m in sys.modules if m.startswith('docforge.commands.')))\n"
+             "print(formats._plugin_rows is None)\n")
+    proc = subprocess.run([sys.executable, "-c", probe, "convert", str(SEED), "--to", "html",
+                           "-o", str(tmp_path / "x.html")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["['docforge.commands.convert', 'docforge.commands.params']", "True"]
+
+
+def complete(words: str) -> list[str]:
+    """What the shell would be offered for the last word of `words` (bash protocol: type,value)."""
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    proc = docforge(env={"_DOCFORGE_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.decode().splitlines()
+
+
+def test_shell_completion_script_and_format_names_from_the_table():
+    from docforge import formats
+    script = docforge(env={"_DOCFORGE_COMPLETE": "bash_source"})
+    assert script.returncode == 0 and b"complete -o nosort -F _docforge_completion docforge" in script.stdout
+    assert complete("docforge convert x --to h") == ["plain,html"]
+    assert complete("docforge convert x --to html,p") == ["plain,html,pdf"]
+    assert complete("docforge convert x --to ") == [f"plain,{n}" for n in formats.names("writer")] + ["plain,all"]
+    assert complete("docforge convert x -f ") == [f"plain,{n}" for n in formats.names("reader")]
+    assert complete("docforge convert x --paper l") == ["plain,Letter", "plain,Legal"]
+    assert complete("docforge convert sam") == ["file,sam"]
+    assert complete("docforge in") == ["plain,inspect"]

@@ -86,12 +86,12 @@ def _plugins() -> tuple[Format, ...]:
     global _plugin_rows
     if _plugin_rows is None:
         from importlib.metadata import entry_points
-        builtin = {f.name for f in FORMATS}
+        builtin = {name for f in FORMATS for name in (f.name, *f.aliases)}
         rows: dict[str, dict] = {}
         for kind in ("reader", "writer"):
             for ep in entry_points(group=f"docforge.{kind}s"):
                 if ep.name in builtin:
-                    continue  # a plugin cannot shadow a built-in format
+                    continue  # a plugin cannot shadow a built-in format or alias
                 rows.setdefault(ep.name, {})[kind] = ep.value
         found = []
         for name, specs in sorted(rows.items()):
