@@ -126,3 +126,62 @@ def test_hostile_text_is_inert_and_reported():
         body = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
     assert "<script" not in body and "javascript:" not in body
     assert any("control character" in d.message for d in diags)
+
+
+def _sections_book(count: int):
+    """The ebooklib book and package writer of a document with `count` top-level sections."""
+    from docforge.model import Heading
+    from docforge.style import load_style
+    from docforge.writers.base import RenderContext
+    from docforge.writers.epub.package import PackageWriter, build_book
+    from docforge.writers.epub.pages import BookPages
+    blocks = []
+    for n in range(count):
+        blocks += [Heading(1, (Text(f"Section {n}"),), f"section-{n}"), Paragraph((Text("Body."),))]
+    style = load_style()
+    context = RenderContext(prepare(Document(Meta(title="Many"), tuple(blocks)), style), style)
+    book = build_book(context, BookPages(context))
+    return PackageWriter(io.BytesIO(), book, context)
+
+
+def test_ncx_time_grows_linearly_with_the_sections():
+    """ebooklib's own NCX builder is quadratic in the number of top-level sections (it
+    scans navMap once per entry: 5,000 sections ~25x the time of 500); ours must stay
+    linear: 10x the sections may cost at most 1.5 x 10x the time. A scaling ratio, not a
+    timing: CPU time of this process (a shared machine's wall clock charges us for other
+    processes), best of 5, the garbage collector off (its passes grow with the whole
+    heap), and the small book timed ten builds at a time so both timings are as long."""
+    import gc
+    import time
+
+    def cpu_time_per_build(writer, builds: int) -> float:
+        times = []
+        gc.disable()
+        try:
+            for _ in range(5):
+                start = time.process_time()
+                for _ in range(builds):
+                    writer._get_ncx()
+                times.append((time.process_time() - start) / builds)
+        finally:
+            gc.enable()
+        return min(times)
+
+    small, large = _sections_book(500), _sections_book(5000)
+    assert large._get_ncx().count(b"<navPoint ") == 5001  # the title page and every section
+    ratio = cpu_time_per_build(large, 1) / cpu_time_per_build(small, 10)
+    assert ratio <= 15, f"5,000 sections took {ratio:.1f}x the time of 500"
+
+
+def test_ncx_and_nav_list_the_same_entries_in_play_order():
+    with zipfile.ZipFile(io.BytesIO(epub_of(rich_document()))) as z:
+        ncx = z.read("EPUB/toc.ncx").decode()
+        nav = z.read("EPUB/nav.xhtml").decode()
+    toc = nav[nav.index('epub:type="toc"'):nav.index("</nav>")]
+    assert re.findall(r'<content src="([^"]+)"', ncx) == re.findall(r'href="([^"]+)"', toc)
+    orders = [int(n) for n in re.findall(r'playOrder="(\d+)"', ncx)]
+    assert orders == list(range(1, len(orders) + 1)) and len(orders) == 6
+    ids = re.findall(r'<navPoint id="([^"]+)"', ncx)
+    assert len(set(ids)) == len(ids)
+    assert re.search(r"<navPoint[^>]*>\s*<navLabel>\s*<text>Introduction</text>\s*</navLabel>\s*"
+                     r'<content src="text/section-001.xhtml#introduction"/>\s*<navPoint', ncx)

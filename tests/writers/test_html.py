@@ -1,3 +1,4 @@
+import io
 import re
 from html.parser import HTMLParser
 
@@ -6,6 +7,9 @@ import pytest
 import docforge
 from docforge.model import Document, Link, Meta, Paragraph, Text
 from docforge.options import WriteOptions
+from docforge.style import load_style
+from docforge.transforms import prepare
+from docforge.writers.base import RenderContext
 from conftest import DATA, SAMPLES
 from ir_examples import rich_document
 
@@ -131,3 +135,20 @@ def test_every_noncharacter_is_dropped_and_counted():
     html = docforge.write(doc, "html", diagnostics=diagnostics).decode("utf-8")
     assert "ab" in html and not any(ch in html for ch in nonchars)
     assert any(f"dropped {len(nonchars)} control character" in str(d) for d in diagnostics), diagnostics
+
+
+def test_the_page_shows_what_the_context_decided():
+    """Citation labels, byline, language and whether there is a table of contents come
+    from the RenderContext, never recomputed by the writer (that is how formats agree)."""
+    from docforge.writers.html import writer
+    style = load_style()
+    context = RenderContext(prepare(rich_document(), style), style)
+    context.reference_labels = {**context.reference_labels, "ref-1": "Smith 2020"}
+    context.byline = ("The Editors", "2026-11-28")
+    context.language, context.toc = "fr", True
+    out = io.BytesIO()
+    assert writer.write(context, out) == []
+    html = out.getvalue().decode()
+    assert '<a class="citation" href="#ref-1">[Smith 2020]</a>' in html
+    assert '<p class="byline">The Editors · <time datetime="2026-11-28">2026-11-28</time></p>' in html
+    assert html.startswith('<!DOCTYPE html>\n<html lang="fr">') and '<nav class="toc"' in html

@@ -1,0 +1,29 @@
+"""IR -> EPUB 3 (with an NCX for EPUB 2 reading systems).
+
+pages.py renders the book's XHTML files with the HTML writer's body renderer;
+package.py packages them with ebooklib. Output is deterministic: the identifier is
+derived from the content unless meta gives one, dcterms:modified and the zip timestamps
+come from the context's timestamp (SOURCE_DATE_EPOCH, or a fixed date). This writer never
+renumbers anything and never fetches resources. `writer` is the object formats.py names
+("docforge.writers.epub:writer").
+"""
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from ...errors import Diagnostic
+from ..base import RenderContext
+from ..html import BodyRenderer
+from .package import write_package
+from .pages import BookPages
+
+
+class EpubWriter:
+    renderer = BodyRenderer
+
+    def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
+        write_package(context, BookPages(context), out)
+        return context.diagnostics.result()
+
+
+writer = EpubWriter()

@@ -1,0 +1,122 @@
+"""The book's XHTML files: which blocks go in which file, and their markup.
+
+A title page, then whatever precedes the first top-level heading, then one file per
+top-level heading. The markup is the HTML writer's BodyRenderer in its XHTML flavour, so
+an EPUB and the HTML page of one document look like siblings; links to anchors in other
+files become "file.xhtml#id". Also the table of contents as (text, href, children), for
+the navigation document and the NCX. This module must never package anything (that is
+package.py) nor import ebooklib.
+"""
+from __future__ import annotations
+
+from ...model import Heading, Reference, Table, plain_text, walk
+from ...transforms import OutlineEntry
+from ..base import RenderContext
+from ..html import BodyRenderer
+from ..xmltext import escape, xml_safe
+
+CSS_PATH = "style/docforge.css"
+
+
+class Page:
+    """One XHTML file of the book: its manifest id, path under EPUB/, title and markup."""
+    __slots__ = ("uid", "file_name", "title", "content")
+
+    def __init__(self, uid: str, file_name: str, title: str, content: bytes) -> None:
+        self.uid, self.file_name, self.title, self.content = uid, file_name, title, content
+
+
+def split_sections(blocks: tuple) -> list[tuple]:
+    """Blocks grouped into files: whatever precedes the first top-level heading, then one
+    group per top-level heading (the smallest heading level the document uses)."""
+    levels = [b.level for b in blocks if type(b) is Heading]
+    top = min(levels) if levels else None
+    groups: list[list] = [[]]
+    for block in blocks:
+        if type(block) is Heading and block.level == top and groups[-1]:
+            groups.append([])
+        groups[-1].append(block)
+    return [tuple(g) for g in groups if g]
+
+
+def _escaped(text: str) -> str:
+    """Text for XHTML content or attributes (the characters XML cannot hold dropped)."""
+    return escape(text, "html")[0]
+
+
+def xhtml_page(uid: str, file_name: str, title: str, language: str, body: str, body_type: str) -> Page:
+    """A complete XHTML content document around `body` (`body_type`: its epub:type)."""
+    lang = _escaped(language)
+    content = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+        f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
+        f'lang="{lang}" xml:lang="{lang}">\n'
+        f'<head>\n<meta charset="utf-8"/>\n<title>{_escaped(title).strip() or "Untitled"}</title>\n'
+        f'<link rel="stylesheet" type="text/css" href="../{CSS_PATH}"/>\n</head>\n'
+        f'<body epub:type="{body_type}">\n<article>\n{body}\n</article>\n</body>\n</html>\n'
+    ).encode("utf-8")
+    return Page(uid, file_name, title, content)
+
+
+class BookPages:
+    """The rendered files of one book. `pages[0]` is the title page; `file_of` maps every
+    anchor id (headings, tables, references) to the file that holds it."""
+
+    def __init__(self, context: RenderContext) -> None:
+        doc = context.doc
+        groups = split_sections(doc.blocks)
+        has_front = bool(groups) and type(groups[0][0]) is not Heading
+        chunks: list[tuple[str, tuple]] = []
+        self.file_of: dict[str, str] = {}
+        for index, blocks in enumerate(groups):
+            name = ("text/front.xhtml" if index == 0 and has_front
+                    else f"text/section-{index + (0 if has_front else 1):03d}.xhtml")
+            chunks.append((name, blocks))
+            for block in blocks:
+                for node in walk(block, inlines=False):
+                    if type(node) in (Heading, Reference, Table) and node.id:
+                        self.file_of.setdefault(node.id, name)
+
+        self.title = xml_safe(doc.meta.title).strip() or "Untitled"
+        self.body = BodyRenderer(context, xhtml=True, heading_shift=0, href_for=self.href)
+        language = context.language
+        title_body = self.body.title_block() or f'<h1 class="title">{self.body.text(doc.meta.title or "Untitled")}</h1>'
+        if not groups:
+            title_body += "\n" + self.body.keywords_block()
+        self.pages = [xhtml_page("title", "text/title.xhtml", self.title, language, title_body, "frontmatter")]
+        for name, blocks in chunks:
+            heading = next((b for b in blocks if type(b) is Heading), None)
+            page_title = xml_safe(" ".join(plain_text(heading).split())) if heading else self.title
+            markup = self.body.blocks(blocks)
+            if name == chunks[-1][0]:
+                markup += "\n" + self.body.keywords_block()
+            self.pages.append(xhtml_page(name.split("/")[-1].removesuffix(".xhtml"), name,
+                                         page_title or self.title, language, markup, "bodymatter"))
+
+    def href(self, anchor_id: str) -> str | None:
+        """A link from one content file to `anchor_id` (they all sit in text/), None when
+        no file holds it."""
+        target = self.file_of.get(anchor_id)
+        if target is None:
+            return None
+        return f"{target.split('/')[-1]}#{anchor_id}"
+
+    @property
+    def first_body(self) -> Page:
+        """Where reading starts: the first file after the title page (the title page if none)."""
+        return self.pages[1] if len(self.pages) > 1 else self.pages[0]
+
+    def toc(self, entries: tuple[OutlineEntry, ...]) -> list:
+        """(text, href relative to EPUB/, children) for the title page and every heading
+        whose file is known, nested as the outline is."""
+        def convert(items) -> list:
+            result = []
+            for entry in items:
+                target = self.file_of.get(entry.id)
+                if target is None:
+                    continue
+                text = " ".join(xml_safe(entry.text).split()) or "Section"
+                result.append((text, f"{target}#{entry.id}", convert(entry.children)))
+            return result
+
+        return [(self.title, self.pages[0].file_name, [])] + convert(entries)

@@ -1,0 +1,69 @@
+"""The theme as CSS, for the HTML page and the EPUB stylesheet.
+
+`theme_css(style)` turns a validated theme (styles/*.toml) into one stylesheet; with
+`for_epub` it leaves out what a reading system decides itself (page width, print rules).
+It must never look at a document: the same theme gives the same CSS.
+"""
+from __future__ import annotations
+
+from ...style import Style, css_length_pt
+
+
+def theme_css(style: Style, for_epub: bool = False) -> str:
+    """The theme as CSS: shared by the HTML page and the EPUB stylesheet."""
+    f, c, s, t = style.fonts, style.colors, style.spacing, style.table
+    sizes = list(f.heading_sizes) + [f.size] * (6 - len(f.heading_sizes))
+    heading_rules = "\n".join(
+        f"h{lvl + 2} {{ font-size: {sizes[lvl] / f.size:.3g}em; }}" for lvl in range(5))
+    justify = "justify" if style.text.align == "justify" else "left"
+    hyphens = "auto" if style.text.hyphenate else "manual"
+    width = "" if for_epub else "max-width: 42em; margin: 0 auto; padding: 2em 1.25em 4em;"
+    zebra = (f"tbody tr:nth-child(even) td {{ background: {t.zebra_fill}; }}" if t.zebra else "")
+    page_w, page_h = style.page_size_mm
+    print_css = "" if for_epub else f"""
+@page {{ size: {page_w:g}mm {page_h:g}mm; margin: {style.page.margin_top:g}mm {style.page.margin_right:g}mm {style.page.margin_bottom:g}mm {style.page.margin_left:g}mm; }}
+@media print {{
+  body {{ max-width: none; padding: 0; font-size: {css_length_pt(f.size)}; }}
+  a {{ color: inherit; text-decoration: none; }}
+  .references a[href^="http"]::after {{ content: " <" attr(href) ">"; font-size: 0.85em; word-break: break-all; }}
+  h1, h2, h3, h4, h5, h6 {{ break-after: avoid; page-break-after: avoid; }}
+  table, figure, pre, blockquote {{ break-inside: auto; }}
+  tr, li {{ break-inside: avoid; page-break-inside: avoid; }}
+  thead {{ display: table-header-group; }}
+  .table-wrap {{ overflow: visible; }}
+  p {{ orphans: 2; widows: 2; }}
+}}"""
+    return f"""html {{ color: {c.text}; background: {c.background}; }}
+body {{ font-family: {f.css_body}; font-size: {f.size / 11 * 100:.4g}%; line-height: {f.line_height:g}; {width} text-align: {justify}; hyphens: {hyphens}; -webkit-hyphens: {hyphens}; overflow-wrap: break-word; }}
+h1, h2, h3, h4, h5, h6 {{ font-family: {f.css_heading}; color: {c.heading}; line-height: 1.25; margin: {css_length_pt(s.heading_before)} 0 {css_length_pt(s.heading_after)}; text-align: left; hyphens: manual; }}
+h1.title {{ font-size: {f.title_size / f.size:.3g}em; margin-top: 0; }}
+{heading_rules}
+p {{ margin: 0 0 {css_length_pt(s.paragraph)}; text-indent: {css_length_pt(s.first_line_indent)}; }}
+.title-block {{ margin-bottom: 2em; border-bottom: 1px solid {c.rule}; padding-bottom: 1em; }}
+.subtitle {{ font-size: 1.2em; color: {c.muted}; margin-top: -0.25em; }}
+.byline {{ color: {c.muted}; font-size: 0.95em; }}
+a {{ color: {c.link}; }}
+a.citation {{ text-decoration: none; font-size: 0.9em; }}
+ul, ol {{ padding-left: {css_length_pt(s.list_indent)}; margin: 0 0 {css_length_pt(s.paragraph)}; }}
+li {{ margin: 0.2em 0; }}
+li > ul, li > ol {{ margin-bottom: 0; }}
+blockquote {{ margin: 1em 0; padding: 0 1em; border-left: 3px solid {c.rule}; color: {c.muted}; }}
+pre, code {{ font-family: {f.css_mono}; font-size: 0.9em; }}
+pre {{ background: #f6f7f9; padding: 0.75em 1em; overflow-x: auto; white-space: pre-wrap; text-align: left; }}
+hr {{ border: 0; border-top: 1px solid {c.rule}; margin: 2em 0; }}
+.table-wrap {{ overflow-x: auto; margin: 1em 0 1.25em; }}
+table {{ border-collapse: collapse; width: 100%; font-size: {t.font_scale:g}em; text-align: left; hyphens: auto; }}
+caption {{ caption-side: top; text-align: left; font-family: {f.css_heading}; font-weight: bold; padding-bottom: 0.4em; color: {c.heading}; }}
+th, td {{ border: {css_length_pt(t.border_width)} solid {t.border_color}; padding: 0.35em 0.6em; vertical-align: top; }}
+th {{ background: {t.header_fill}; font-weight: {"bold" if t.header_bold else "normal"}; }}
+{zebra}
+.align-left {{ text-align: left; }} .align-center {{ text-align: center; }} .align-right {{ text-align: right; }}
+ol.references {{ padding-left: 2.2em; font-size: 0.95em; }}
+ol.references.unlabelled {{ list-style: none; padding-left: 0; }}
+ol.references li {{ margin: 0.35em 0; overflow-wrap: anywhere; }}
+.keywords {{ margin-top: 2.5em; border-top: 1px solid {c.rule}; padding-top: 0.75em; color: {c.muted}; font-size: 0.95em; }}
+.keywords .label {{ font-weight: bold; }}
+nav.toc {{ margin: 0 0 2em; }}
+nav.toc ol {{ list-style: none; padding-left: 1.2em; margin: 0; }}
+nav.toc > ol {{ padding-left: 0; }}{print_css}
+"""
