@@ -16,6 +16,10 @@ measured or a correctness reason, and only here:
   builds the NCX from the same table of contents with every leaf made a pair (20,000
   sections: 142 ms). The navigation document keeps plain leaves: a pair with no children
   would give an empty <ol>, which EPUB forbids there.
+- The navigation document: ebooklib gives the toc nav the id "id" and shows the
+  landmarks list; `PackageWriter._get_nav` names it "toc" and hides the landmarks
+  (`hidden`, as EPUB 3 intends for a list meant for reading systems), so a reader that
+  shows the contents page shows the contents, not a "Landmarks" list under it.
 - The zip: `EpubWriter.write` opens a zipfile.ZipFile, which stamps every member with the
   current time; `PackageWriter.write` writes the same members in the same order
   (`mimetype` first and stored) through zipfiles.FixedTimeZip, so the same document gives
@@ -35,6 +39,7 @@ import zipfile
 from typing import BinaryIO, Iterable, Iterator
 
 from ebooklib import epub
+from lxml import etree
 
 from ... import __version__
 from ...model import Meta
@@ -44,6 +49,7 @@ from ..xmltext import xml_safe
 from ..zipfiles import FixedTimeZip
 from .pages import CSS_PATH, BookPages, Page
 
+_XHTML, _OPS = "http://www.w3.org/1999/xhtml", "http://www.idpf.org/2007/ops"
 _W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 OPTIONS = {
     "play_order": {"enabled": True, "start_from": 1},  # EPUB 2 reading systems want playOrder
@@ -78,6 +84,16 @@ class PackageWriter(epub.EpubWriter):
             return super()._get_ncx()
         finally:
             self.book.toc = toc
+
+    def _get_nav(self, item) -> bytes:
+        tree = etree.fromstring(super()._get_nav(item)).getroottree()
+        for nav in tree.getroot().iter(f"{{{_XHTML}}}nav"):
+            kind = nav.get(f"{{{_OPS}}}type")
+            if kind == "toc":
+                nav.set("id", "toc")
+            elif kind == "landmarks":
+                nav.set("hidden", "hidden")
+        return etree.tostring(tree, pretty_print=True, encoding="utf-8", xml_declaration=True)
 
     def write(self) -> None:
         with FixedTimeZip(self.file_name, self.date_time) as self.out:

@@ -45,6 +45,7 @@ class BodyRenderer(TreeRenderer):
         self.heading_shift = heading_shift
         self.href_for = href_for
         self.link_depth = 0  # links cannot nest in HTML: inner links render as their text
+        self.format_name = "EPUB (XHTML)" if xhtml else "HTML"  # in the dropped-characters message
         self.br = "<br/>" if xhtml else "<br>"
         self.hr = "<hr/>" if xhtml else "<hr>"
 
@@ -52,7 +53,7 @@ class BodyRenderer(TreeRenderer):
     def text(self, value: str) -> str:
         escaped, dropped = escape(value, "html")
         if dropped:
-            self.context.diagnostics.drop(dropped, "HTML")
+            self.context.diagnostics.drop(dropped, self.format_name)
         return escaped
 
     # ------------------------------------------------------------- blocks
