@@ -106,3 +106,18 @@ def test_a_plugin_cannot_take_a_built_in_name_or_alias(plugin_path, tmp_path):
     assert "plain" not in names and names.count("html") == 1 and "plaintext" in names
     proc = run("convert", SEED, "--to", "plain", path=os.pathsep.join([str(tmp_path), plugin_path]))
     assert proc.returncode == 2 and "'plain' can be read but not written" in proc.stderr
+
+
+def test_a_plugin_that_fails_to_import_is_named_not_silently_unknown(tmp_path):
+    """The built-in formats keep working, and asking for the broken one says why it is missing."""
+    info = tmp_path / "broken_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[docforge.writers]\nbrokenfmt = broken_plugin:writer\n")
+    (tmp_path / "broken_plugin.py").write_text("raise ImportError('needs libfoo')\n")
+    asked = run("convert", SEED, "--to", "brokenfmt", "-o", tmp_path / "x.out", path=str(tmp_path))
+    assert asked.returncode == 2 and "Traceback" not in asked.stderr
+    assert "plugin that fails to load (ImportError: needs libfoo)" in asked.stderr
+    assert asked.stderr.count("\n") == 1
+    builtin = run("convert", SEED, "--to", "html", "-o", tmp_path / "x.html", path=str(tmp_path))
+    assert builtin.returncode == 0, builtin.stderr

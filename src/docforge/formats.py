@@ -75,6 +75,7 @@ DEFAULT_READER = "text"
 
 _plugin_rows: tuple[Format, ...] | None = None
 _loaded: dict[tuple[str, str], object] = {}
+_broken_plugins: dict[str, str] = {}  # name -> why it could not be loaded (named in errors)
 
 
 def _plugins() -> tuple[Format, ...]:
@@ -99,7 +100,8 @@ def _plugins() -> tuple[Format, ...]:
                          reader=specs.get("reader", ""), writer=specs.get("writer", ""), origin=PLUGIN)
             try:
                 obj = _import(row.writer or row.reader)
-            except Exception:  # noqa: BLE001 - a broken plugin must not break the built-in formats
+            except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the built-in formats
+                _broken_plugins[name] = f"{type(exc).__name__}: {exc}"
                 continue
             extension = str(getattr(obj, "extension", name)).lstrip(".").lower()
             found.append(Format(name, getattr(obj, "description", row.description), row.reader,
@@ -155,6 +157,10 @@ def unknown(kind: str, name: str) -> UsageError:
         can, cannot = ("read", "written") if kind == "writer" else ("written", "read")
         return UsageError(f"format {name!r} can be {can} but not {cannot}; {kind} formats: "
                           f"{', '.join(names(kind))} (see `docforge formats`)")
+    broken = _broken_plugins.get(name.strip().lower())
+    if broken is not None:
+        return UsageError(f"format {name!r} comes from a plugin that fails to load ({broken}); "
+                          "reinstall or fix the plugin")
     return UsageError(f"unknown {kind} format {name!r}; known: {', '.join(names(kind))} "
                       "(see `docforge formats`)")
 
@@ -190,11 +196,11 @@ def _by_extension(path: str | Path, kind: str) -> Format | None:
     suffix = Path(path).suffix.lower()
     if not suffix:
         return None
-    for rows in (FORMATS, None):
-        for row in rows if rows is not None else _plugins():
-            if suffix in row.extensions and (row.reader if kind == "reader" else row.writer):
-                return row
-    return None
+    def match(rows) -> Format | None:
+        return next((row for row in rows if suffix in row.extensions
+                     and (row.reader if kind == "reader" else row.writer)), None)
+
+    return match(FORMATS) or match(_plugins())  # plugins are scanned only when needed
 
 
 def writer_for_path(path: str | Path) -> str | None:

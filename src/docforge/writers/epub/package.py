@@ -1,7 +1,7 @@
 """The EPUB package, built with ebooklib: metadata, manifest, spine, navigation document
 (table of contents and landmarks), NCX and the zip.
 
-ebooklib does the packaging; three of its behaviours are replaced here, each for a
+ebooklib does the packaging; four of its behaviours are replaced here, each for a
 measured or a correctness reason, and only here:
 
 - Pages: `EpubHtml.get_content` re-parses a page with lxml's HTML parser and pretty-prints
