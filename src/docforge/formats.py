@@ -46,6 +46,10 @@ class Format(Record):
     def writes(self) -> bool:
         return bool(self.writer)
 
+    def handler(self, kind: str) -> str:
+        """The "module:object" of this format's reader (kind "reader") or writer, or ""."""
+        return self.reader if kind == "reader" else self.writer
+
     @property
     def extension(self) -> str:
         """The extension an output in this format gets, without the dot."""
@@ -141,7 +145,7 @@ def names(kind: str) -> list[str]:
     """Names of the formats that can be read (kind "reader") or written ("writer"),
     sorted, leaving out those whose module is not installed."""
     return sorted(row.name for row in all_formats()
-                  if (spec := row.reader if kind == "reader" else row.writer) and _module_exists(spec))
+                  if (spec := row.handler(kind)) and _module_exists(spec))
 
 
 def _module_exists(spec: str) -> bool:
@@ -168,7 +172,7 @@ def unknown(kind: str, name: str) -> UsageError:
 def normalize(kind: str, name: str) -> str:
     """The canonical name of a format that can do `kind`, or a UsageError listing the known ones."""
     row = lookup(name)
-    if row is None or not (row.reader if kind == "reader" else row.writer):
+    if row is None or not row.handler(kind):
         raise unknown(kind, name)
     return row.name
 
@@ -180,7 +184,7 @@ def load(kind: str, name: str):
     obj = _loaded.get(key)
     if obj is None:
         row = lookup(canonical)
-        obj = _loaded[key] = _import(row.reader if kind == "reader" else row.writer)  # type: ignore[union-attr]
+        obj = _loaded[key] = _import(row.handler(kind))  # type: ignore[union-attr]
     return obj
 
 
@@ -196,9 +200,9 @@ def _by_extension(path: str | Path, kind: str) -> Format | None:
     suffix = Path(path).suffix.lower()
     if not suffix:
         return None
+
     def match(rows) -> Format | None:
-        return next((row for row in rows if suffix in row.extensions
-                     and (row.reader if kind == "reader" else row.writer)), None)
+        return next((row for row in rows if suffix in row.extensions and row.handler(kind)), None)
 
     return match(FORMATS) or match(_plugins())  # plugins are scanned only when needed
 
