@@ -414,3 +414,27 @@ def test_pathological_inputs_do_not_raise():
                  "T\n" + "http://" * 10_000, "T\n" + "1. " * 5_000, "\ufeff\ufeffT"]:
         doc, diagnostics = reader.read(text)
         assert isinstance(diagnostics, list)
+
+
+def test_lists_and_bibliographies_run_past_999_items():
+    """Item 1000 continues the list and entry 1500 is its own reference, with a citation
+    target (lists stopped at 999: entries 1000-20000 merged into one paragraph)."""
+    from docforge.model import CitationRef, OrderedList, References
+    from docforge.transforms import prepare
+    items = "\n".join(f"{i}. Item number {i} of the list" for i in range(1, 1201))
+    doc = reader.read("Title\n\nIntro paragraph.\n\n" + items + "\n", None)[0]
+    lists = [b for b in doc.blocks if isinstance(b, OrderedList)]
+    assert len(lists) == 1 and len(lists[0].items) == 1200
+    refs = "\n".join(f"{i}. Author {i}. Title of work {i}. Journal, 2020." for i in range(1, 20001))
+    doc = reader.read("Title\n\nBody text cites [1500] and [19999].\n\nReferences\n" + refs + "\n", None)[0]
+    (bibliography,) = [b for b in doc.blocks if isinstance(b, References)]
+    assert len(bibliography.entries) == 20000 and bibliography.entries[1499].label == "1500"
+    cited = [n.ref_id for n in walk(prepare(doc)) if isinstance(n, CitationRef)]
+    assert cited == ["ref-1500", "ref-19999"]
+
+
+def test_a_year_at_the_start_of_a_line_is_not_a_list_item():
+    doc = reader.read("Title\n\nIntro paragraph.\n\n2024. A year to remember for the station.\n\n"
+                      "1999) Another one that began with a year.\n", None)[0]
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Paragraph", "Paragraph"]
+    assert plain_text(doc.blocks[1]) == "2024. A year to remember for the station."

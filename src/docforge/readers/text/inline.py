@@ -17,7 +17,7 @@ from ...model import CitationRef, Link, Text
 URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]}'’”]"
                  r"|\bdoi:\s?10\.[0-9]{3,9}/[^\s<>\"]*[^\s<>\".,;:!?)\]}'’”]"
                  r"|\b10\.[0-9]{4,9}/[^\s<>\"]*[^\s<>\".,;:!?)\]}'’”]", re.IGNORECASE)
-CITATION = re.compile(r"\[([0-9]{1,3}(?:\s*[,;–-]\s*[0-9]{1,3}){0,20})\]")
+CITATION = re.compile(r"\[([0-9]{1,9}(?:\s*[,;–-]\s*[0-9]{1,9}){0,20})\]")
 
 
 def url_target(token: str) -> str:

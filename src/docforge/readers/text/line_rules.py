@@ -115,8 +115,10 @@ def section_number_line(raw: str, stripped: str):
 
 # Ordered markers: 1. 1) (1) a. a) (a) i. ii) (iv). Digits are ASCII only: int() must
 # read them back and a superscript or other numeral is text, not a marker.
-ORDERED_NUMBER = re.compile(r"([0-9]{1,3})[.)]\s+")
-ORDERED_PAREN = re.compile(r"\(([0-9]{1,3}|[a-z]|[ivxl]{1,5})\)\s+")
+# Up to 9 digits: lists and bibliographies run past 999 (lines.py keeps a number of four
+# digits or more a marker only where it continues the numbering, so "2024. A year" stays text).
+ORDERED_NUMBER = re.compile(r"([0-9]{1,9})[.)]\s+")
+ORDERED_PAREN = re.compile(r"\(([0-9]{1,9}|[a-z]|[ivxl]{1,5})\)\s+")
 ORDERED_LETTER = re.compile(r"([a-z])[.)]\s+|([A-Z])\)\s+")
 ORDERED_ROMAN = re.compile(r"((?:x{0,3})(?:ix|iv|v?i{0,3}))[.)]\s+|((?:X{0,3})(?:IX|IV|V?I{0,3}))[.)]\s+")
 
@@ -136,7 +138,7 @@ def ordered_line(raw: str, stripped: str):
     return None
 
 
-BRACKET_ITEM = re.compile(r"\[([0-9]{1,3})\]\s+")
+BRACKET_ITEM = re.compile(r"\[([0-9]{1,9})\]\s+")
 
 
 def bracket_item_line(raw: str, stripped: str):

@@ -92,4 +92,24 @@ def classify(raw_lines: list[str], first_number: int = 1) -> list[Line]:
             lines.append(Line(number, "fence_open", collapse(m.group(2)), indent_of(raw), fence, raw))
             continue
         lines.append(classify_line(number, raw))
+    return _long_numbers_continue_their_list(lines)
+
+
+NUMBERED_KINDS = ("ordered", "bracket_item")
+SHORT_NUMBER = 3  # digits a marker may have anywhere; longer ones only continue a list
+
+
+def _long_numbers_continue_their_list(lines: list[Line]) -> list[Line]:
+    """`1000. Entry` after `999. Entry` is the next item; `2024. A year to remember` with no
+    item 2023 before it is text. A marker of four digits or more stays a marker only when
+    the last item of its kind (any lines between) carries the number before it."""
+    last: dict[str, int] = {}
+    for k, line in enumerate(lines):
+        if line.kind not in NUMBERED_KINDS or not line.marker.isdigit():
+            continue
+        number = int(line.marker)
+        if len(line.marker) > SHORT_NUMBER and last.get(line.kind) != number - 1:
+            lines[k] = Line(line.number, "text", collapse(line.raw), line.indent, "", line.raw)
+            continue
+        last[line.kind] = number
     return lines
