@@ -438,3 +438,25 @@ def test_a_year_at_the_start_of_a_line_is_not_a_list_item():
                       "1999) Another one that began with a year.\n", None)[0]
     assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Paragraph", "Paragraph"]
     assert plain_text(doc.blocks[1]) == "2024. A year to remember for the station."
+
+
+@pytest.mark.parametrize("last, keywords", [
+    ("Thanks for reading", None),
+    ("Stockholm, Sweden", None),
+    ("Jane Example", None),
+    ("newsletter", ("newsletter",)),
+    ("tech notes, github", ("tech notes", "github")),
+    ("Artificial Intelligence, China, Geopolitics", ("Artificial Intelligence", "China", "Geopolitics")),
+    ("Tags: Community Radio", ("Community Radio",)),
+    ("人工智能、芯片、政策", ("人工智能", "芯片", "政策")),
+    ("谢谢阅读", None),
+])
+def test_a_short_last_line_is_keywords_only_with_evidence(last, keywords):
+    """A sign-off or a place line at the end stays in the body; tags, a label or several
+    separators make a keyword line."""
+    text = f"Title\n\nA first paragraph of the article, long enough to be body text.\n\n{last}\n"
+    doc = reader.read(text, None)[0]
+    if keywords is None:
+        assert doc.meta.keywords == () and plain_text(doc.blocks[-1]) == last
+    else:
+        assert doc.meta.keywords == keywords and len(doc.blocks) == 1

@@ -141,7 +141,19 @@ def looks_like_keywords(text: str) -> list[str] | None:
             return None
     if len(parts) == 1 and (len(body.split()) > 3 or len(body) > 30 or cjk and len(body) > 12):
         return None
+    if len(parts) <= 2 and not _tag_like(body, cjk):
+        return None
     return parts
+
+
+def _tag_like(body: str, cjk: bool) -> bool:
+    """Without a label or several separators, a line must look like tags to be keywords:
+    lower case (`newsletter`, `tech notes, github`), or CJK phrases in a list. A short
+    line in sentence or name case at the end ("Thanks for reading", "Stockholm, Sweden")
+    is a sign-off or a place line, and stays a paragraph."""
+    if cjk:
+        return bool(KEYWORD_SEPARATORS.search(body))
+    return not any(ch.isupper() for ch in body)
 
 
 def looks_like_names(text: str) -> bool:
