@@ -770,3 +770,20 @@ def test_an_in_document_link_to_a_non_ascii_id_points_at_its_bookmark():
     anchors = re.findall(r'w:anchor="([^"]*)"', xml)
     bookmarks = re.findall(r'w:bookmarkStart w:id="\d+" w:name="([^"]*)"', xml)
     assert anchors == ["中文部分"] and "中文部分" in bookmarks
+
+
+def test_hyperlink_relationships_are_the_ones_python_docx_would_make():
+    import docx
+    """One relationship per distinct URL, ids the smallest free rIds in order (what
+    python-docx's relate_to gives), assigned without its per-link scan of every relationship."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docforge.writers.docx import oxml
+    template = docx.Document()
+    expected = [template.part.relate_to(u, RT.HYPERLINK, is_external=True)
+                for u in ("https://a.example/", "https://b.example/", "https://a.example/")]
+    ours = docx.Document()
+    link_id = oxml.external_link_ids(ours)
+    assert [link_id(u) for u in ("https://a.example/", "https://b.example/", "https://a.example/")] == expected
+    assert expected[0] == expected[2] != expected[1]
+    rels = {r.target_ref for r in ours.part.rels.values() if r.is_external}
+    assert rels == {"https://a.example/", "https://b.example/"}
