@@ -154,3 +154,17 @@ def test_every_format_of_one_conversion_shares_one_prepared_document(tmp_path, m
     monkeypatch.setattr(api, "prepare", lambda doc, style: calls.append(1) or real(doc, style))
     docforge.convert(SAMPLES[0], to=["html", "json", "epub"], output=tmp_path)
     assert len(calls) == 1 and len(list(tmp_path.iterdir())) == 3
+
+
+@pytest.mark.parametrize("paper", ["a5", "LETTER", "Legal"])
+def test_the_library_takes_paper_sizes_in_any_case_like_the_cli(paper):
+    from docforge.options import WriteOptions
+    doc = docforge.read(SAMPLES[0])
+    assert docforge.write(doc, "pdf", options=WriteOptions(paper=paper)).startswith(b"%PDF")
+    assert docforge.write(doc, "docx", options=WriteOptions(paper=paper))[:2] == b"PK"
+
+
+def test_an_unknown_paper_size_is_a_usage_error_not_a_key_error():
+    from docforge.options import WriteOptions
+    with pytest.raises(UsageError, match="paper size 'B5' is not known; use one of A4, A5, Letter, Legal"):
+        docforge.write(docforge.read(SAMPLES[0]), "pdf", options=WriteOptions(paper="B5"))

@@ -22,6 +22,16 @@ PAGE_SIZES_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "Letter": (215.9, 2
                  "Legal": (215.9, 355.6)}
 
 
+def paper_size(name: str) -> str:
+    """The canonical name of a paper size ("a5" -> "A5"), the one check the CLI, the
+    library options and themes share; a UsageError naming the sizes for anything else."""
+    for known in PAGE_SIZES_MM:
+        if known.lower() == name.strip().lower():
+            return known
+    from .errors import UsageError
+    raise UsageError(f"paper size {name!r} is not known; use one of {', '.join(PAGE_SIZES_MM)}")
+
+
 class PageStyle(Record):
     size: str = spec("A4", choices=tuple(PAGE_SIZES_MM))
     margin_top: float = spec(25.0, min=0, max=100, unit="mm")

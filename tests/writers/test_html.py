@@ -152,3 +152,10 @@ def test_the_page_shows_what_the_context_decided():
     assert '<a class="citation" href="#ref-1">[Smith 2020]</a>' in html
     assert '<p class="byline">The Editors · <time datetime="2026-11-28">2026-11-28</time></p>' in html
     assert html.startswith('<!DOCTYPE html>\n<html lang="fr">') and '<nav class="toc"' in html
+
+
+def test_paper_option_sets_the_print_page_size():
+    from docforge.options import WriteOptions
+    html = docforge.write(rich_document(), "html", options=WriteOptions(paper="letter")).decode()
+    assert "@page { size: 215.9mm 279.4mm;" in html
+    assert "@page { size: 210mm 297mm;" in docforge.write(rich_document(), "html").decode()

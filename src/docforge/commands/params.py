@@ -13,7 +13,7 @@ import click
 
 from .. import formats as format_table
 
-PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "Letter", "legal": "Legal"}
+PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "Letter", "legal": "Legal"}  # for help and completion; style.PAGE_SIZES_MM decides
 
 
 def _complete(words: list[str], incomplete: str, help_of=None) -> list:
@@ -69,9 +69,11 @@ class PaperSize(click.ParamType):
         return "|".join(PAPER_SIZES.values())
 
     def convert(self, value, param, ctx) -> str:
+        from ..errors import UsageError
+        from ..style import paper_size  # the same check as the library's (RenderContext)
         try:
-            return PAPER_SIZES[value.lower()]
-        except KeyError:
+            return paper_size(value)
+        except UsageError:
             self.fail(f"'{value}' is not a paper size (choose from {', '.join(PAPER_SIZES.values())})",
                       param, ctx)
 

@@ -20,7 +20,7 @@ from typing import BinaryIO, ClassVar, Protocol, runtime_checkable
 from ..errors import Diagnostic
 from ..model import BLOCK_TYPES, INLINE_TYPES, Document, Heading, Reference, Table, walk
 from ..options import WriteOptions
-from ..style import Style
+from ..style import Style, paper_size
 from . import semantics
 from .xmltext import dropped_diagnostic
 
@@ -88,14 +88,15 @@ class Diagnostics:
 class RenderContext:
     """Everything a writer needs besides the tree walk, computed once per conversion.
 
-    `doc` is the prepared document (ids, labels and numbers set); `anchors` the ids that
+    `doc` is the prepared document (ids, labels and numbers set); `paper` the page size
+    of the paged formats (the option in any case, else the theme's); `anchors` the ids that
     exist in it (headings, tables, references); `reference_labels` id -> label for
     citations; `language` the document's (or the theme's); `toc` whether a table of
     contents is wanted (the option, else the theme); `timestamp` the date embedded in
     files; `diagnostics` the collector of the writer currently running (`for_writer`
     gives each writer its own).
     """
-    __slots__ = ("doc", "style", "options", "toc", "language", "timestamp", "reference_labels",
+    __slots__ = ("doc", "style", "options", "toc", "language", "timestamp", "paper", "reference_labels",
                  "anchors", "byline", "diagnostics", "_outline")
 
     def __init__(self, doc: Document, style: Style, options: WriteOptions | None = None) -> None:
@@ -104,6 +105,7 @@ class RenderContext:
         self.toc = options.toc if options.toc is not None else style.toc.enabled
         self.language = doc.meta.language or style.text.language
         self.timestamp: datetime = options.timestamp()
+        self.paper = paper_size(options.paper) if options.paper else style.page.size
         labels: dict[str, str] = {}
         anchors: set[str] = set()
         for node in walk(doc, inlines=False):

@@ -50,7 +50,7 @@ class DocxWriter:
         language, dropped = strip_illegal(context.language)
         diagnostics.drop(dropped, DROPPED_WHERE)
         language = language.strip() or "en"
-        frame = build_frame(context.style, language, context.toc, options.paper,
+        frame = build_frame(context.style, language, context.toc, context.paper if options.paper else None,
                             template_key(options.reference_docx))
         for diagnostic in frame.diagnostics:
             diagnostics.add(diagnostic.message, diagnostic.severity)

@@ -6,10 +6,10 @@ It must never look at a document: the same theme gives the same CSS.
 """
 from __future__ import annotations
 
-from ...style import Style, css_length_pt
+from ...style import PAGE_SIZES_MM, Style, css_length_pt
 
 
-def theme_css(style: Style, for_epub: bool = False) -> str:
+def theme_css(style: Style, for_epub: bool = False, paper: str | None = None) -> str:
     """The theme as CSS: shared by the HTML page and the EPUB stylesheet."""
     f, c, s, t = style.fonts, style.colors, style.spacing, style.table
     sizes = list(f.heading_sizes) + [f.size] * (6 - len(f.heading_sizes))
@@ -19,7 +19,7 @@ def theme_css(style: Style, for_epub: bool = False) -> str:
     hyphens = "auto" if style.text.hyphenate else "manual"
     width = "" if for_epub else "max-width: 42em; margin: 0 auto; padding: 2em 1.25em 4em;"
     zebra = (f"tbody tr:nth-child(even) td {{ background: {t.zebra_fill}; }}" if t.zebra else "")
-    page_w, page_h = style.page_size_mm
+    page_w, page_h = PAGE_SIZES_MM[paper] if paper else style.page_size_mm  # --paper prints on that paper
     print_css = "" if for_epub else f"""
 @page {{ size: {page_w:g}mm {page_h:g}mm; margin: {style.page.margin_top:g}mm {style.page.margin_right:g}mm {style.page.margin_bottom:g}mm {style.page.margin_left:g}mm; }}
 @media print {{

@@ -46,7 +46,7 @@ class HtmlWriter:
             head.append(f'<meta name="keywords" content="{text(", ".join(meta.keywords))}">')
         if meta.date:
             head.append(f'<meta name="dcterms.date" content="{text(meta.date)}">')
-        head.append(f"<style>\n{theme_css(context.style)}</style>")
+        head.append(f"<style>\n{theme_css(context.style, paper=context.paper)}</style>")
         head_html = "\n".join(head)
         return (f'<!DOCTYPE html>\n<html lang="{text(context.language)}">\n<head>\n{head_html}\n</head>\n'
                 f"<body>\n<article>\n{markup}\n</article>\n</body>\n</html>\n")

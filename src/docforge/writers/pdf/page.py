@@ -40,7 +40,7 @@ class Page(NamedTuple):
 def page_layout(context: RenderContext) -> Page:
     """The paper of `--paper` or the theme, and the frame its margins leave."""
     margins = context.style.page
-    width_mm, height_mm = PAGE_SIZES_MM[context.options.paper or margins.size]
+    width_mm, height_mm = PAGE_SIZES_MM[context.paper]
     size = (width_mm * mm, height_mm * mm)
     return Page(size, size[0] - (margins.margin_left + margins.margin_right) * mm,
                 size[1] - (margins.margin_top + margins.margin_bottom) * mm)
