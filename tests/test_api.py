@@ -1,5 +1,6 @@
 """The library API: everything the CLI does is one call here."""
 import os
+import re
 import time
 from pathlib import Path
 
@@ -168,3 +169,18 @@ def test_an_unknown_paper_size_is_a_usage_error_not_a_key_error():
     from docforge.options import WriteOptions
     with pytest.raises(UsageError, match="paper size 'B5' is not known; use one of A4, A5, Letter, Legal"):
         docforge.write(docforge.read(SAMPLES[0]), "pdf", options=WriteOptions(paper="B5"))
+
+
+@pytest.mark.parametrize("doc, where", [
+    (lambda m: m.Document(blocks=(m.Paragraph("just a string"),)), "blocks[0].inlines: str 'just a string'"),
+    (lambda m: m.Document(blocks=(m.Heading(9, (m.Text("x"),)),)), "blocks[0].level: 9 is not a heading level"),
+    (lambda m: m.Document(blocks=(m.Table((m.Cell(()),), ((m.Cell(()), "x"),)),)), "rows[0][1]: str 'x'"),
+    (lambda m: m.Document(meta=m.Meta(authors="Jane Doe")), "meta.authors: str 'Jane Doe'"),
+    (lambda m: m.Document(blocks=(m.BulletList((m.Paragraph(()),)),)), "items[0]: Paragraph"),
+])
+def test_write_names_the_bad_field_of_a_hand_built_document(doc, where):
+    from docforge import model
+    from docforge.errors import FormatError
+    for fmt in ("html", "pdf"):
+        with pytest.raises(FormatError, match=re.escape(where)):
+            docforge.write(doc(model), fmt)

@@ -23,6 +23,7 @@ from .options import ReadOptions, WriteOptions
 from .records import replace
 from .style import Style, load_style
 from .transforms import prepare
+from .validate import check
 from .writers.base import RenderContext
 
 Source = str | os.PathLike | bytes | BinaryIO
@@ -77,6 +78,7 @@ def write(doc: Document, format: str, target: str | os.PathLike | BinaryIO | Non
     numbers are the same in every format.
     """
     the_style = _resolve_style(style)
+    check(doc)  # a document built by hand; the readers' own are valid by construction
     with deep_recursion():
         context = RenderContext(prepare(doc, the_style), the_style, options)
     return _write(context, format, target, diagnostics)

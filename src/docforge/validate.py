@@ -1,0 +1,96 @@
+"""Checks that a Document built by hand has the IR's shape, before a writer sees it.
+
+Records do not check their fields when constructed (that would cost every reader on
+every node), so `Paragraph("just a string")` or `Heading(9, ...)` would reach a writer
+and fail there with a KeyError, or silently become something else. `check(doc)` walks
+the tree once and raises a FormatError naming the first bad field by its path
+("blocks[3].inlines: a str, expected a tuple of inline nodes"). docforge's own readers
+produce valid trees, so only documents handed to `docforge.write()` are checked.
+
+What each field must hold is read from the record classes' annotations, so a new node
+type is checked without a change here. This module never changes a document.
+"""
+from __future__ import annotations
+
+from . import model
+from .errors import FormatError
+
+_GROUPS = {"Inline": model.INLINE_TYPES, "Block": model.BLOCK_TYPES}
+_LEVELS = range(1, 7)
+
+
+def _expectation(annotation: str) -> tuple[str, object]:
+    """('node', classes) | ('nodes', classes) | ('rows', classes) | ('str'|'int'|'strs'|'pairs', None)."""
+    text = annotation.replace('"', "").replace("'", "").replace(" ", "")
+    if text in ("str", "int", "bool"):
+        return text, None
+    if text == "tuple[str,...]":
+        return "strs", None
+    if text == "tuple[tuple[str,str],...]":
+        return "pairs", None
+    if text.startswith("tuple[tuple[") and text.endswith(",...],...]"):
+        return "rows", _classes(text[len("tuple[tuple["):-len(",...],...]")])
+    if text.startswith("tuple[") and text.endswith(",...]"):
+        return "nodes", _classes(text[len("tuple["):-len(",...]")])
+    return "node", _classes(text)
+
+
+def _classes(name: str) -> tuple[type, ...]:
+    return _GROUPS.get(name) or (getattr(model, name),)
+
+
+_SCHEMA: dict[type, tuple[tuple[str, str, object], ...]] = {
+    cls: tuple((field, *_expectation(cls.__annotations__[field])) for field in cls._fields)
+    for cls in model.NODE_TYPES + (model.Meta, model.Document)}
+
+
+def _names(classes) -> str:
+    names = [c.__name__ for c in classes]
+    return ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+
+
+def check(doc: object) -> None:
+    """Raise FormatError at the first field of `doc` that the IR does not allow."""
+    if type(doc) is not model.Document:
+        raise FormatError(f"write() needs a docforge Document, not {type(doc).__name__}; "
+                          "build one with docforge.model or docforge.read()")
+    stack: list[tuple[object, str]] = [(doc, "document")]
+    while stack:
+        node, path = stack.pop()
+        for field, kind, classes in _SCHEMA[type(node)]:
+            value = getattr(node, field)
+            where = f"{path}.{field}"
+            if kind in ("str", "int", "bool"):
+                if type(value) is not {"str": str, "int": int, "bool": bool}[kind]:
+                    _fail(where, value, f"a {kind}")
+            elif kind == "strs":
+                if type(value) is not tuple or any(type(v) is not str for v in value):
+                    _fail(where, value, "a tuple of strings")
+            elif kind == "pairs":
+                if type(value) is not tuple or any(type(v) is not tuple or len(v) != 2
+                                                   or any(type(x) is not str for x in v) for v in value):
+                    _fail(where, value, "a tuple of (key, value) string pairs")
+            elif kind == "node":
+                if type(value) not in classes:
+                    _fail(where, value, f"a {_names(classes)}")
+                stack.append((value, where))
+            else:
+                rows = value if kind == "rows" else (value,)
+                if type(value) is not tuple or any(type(r) is not tuple for r in rows):
+                    _fail(where, value, f"a tuple of {'tuples of ' if kind == 'rows' else ''}{_names(classes)}")
+                for r, row in enumerate(rows):
+                    for i, child in enumerate(row):
+                        at = f"{where}[{r}][{i}]" if kind == "rows" else f"{where}[{i}]"
+                        if type(child) not in classes:
+                            _fail(at, child, f"a {_names(classes)}")
+                        stack.append((child, at))
+        if type(node) is model.Heading and node.level not in _LEVELS:
+            raise FormatError(f"{path}.level: {node.level} is not a heading level; use 1 to 6 "
+                              "(the title is meta.title)")
+
+
+def _fail(where: str, value: object, expected: str) -> None:
+    shown = repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    raise FormatError(f"{where}: {type(value).__name__} {shown}, expected {expected}; "
+                      "fix the document built by hand (see docforge.model)")
