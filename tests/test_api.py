@@ -184,3 +184,14 @@ def test_write_names_the_bad_field_of_a_hand_built_document(doc, where):
     for fmt in ("html", "pdf"):
         with pytest.raises(FormatError, match=re.escape(where)):
             docforge.write(doc(model), fmt)
+
+
+def test_meta_values_may_be_strings_or_lists(tmp_path):
+    one = docforge.convert(SAMPLES[0], to="html", output=tmp_path / "a.html",
+                           meta={"author": "Jane Doe", "keywords": "radio, news", "title": "T"})
+    html = one.outputs[0].read_text(encoding="utf-8")
+    assert '<meta name="author" content="Jane Doe">' in html
+    assert '<meta name="keywords" content="radio, news">' in html
+    two = docforge.convert(SAMPLES[0], to="html", output=tmp_path / "b.html",
+                           meta={"author": ["Jane Doe", "Li Wei"]})
+    assert '<meta name="author" content="Jane Doe, Li Wei">' in two.outputs[0].read_text(encoding="utf-8")

@@ -146,14 +146,19 @@ def parse_meta(pairs: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
-def apply_meta(doc: Document, meta: dict[str, list[str]] | None) -> Document:
-    """Override document metadata from --meta values (author may repeat; keywords split at ',')."""
+def apply_meta(doc: Document, meta: dict[str, list[str] | str] | None) -> Document:
+    """Override document metadata from --meta values (author may repeat; keywords split at ',').
+    Each value is a string or a list of strings."""
     if not meta:
         return doc
     m = doc.meta
     changes: dict = {}
     extra = dict(m.extra)
-    for key, values in meta.items():
+    for key, given in meta.items():
+        # a value may be one string or a list of them (--meta gives lists; callers often a string)
+        values = [given] if isinstance(given, str) else [str(v) for v in given]
+        if not values:
+            continue
         last = values[-1]
         if key == "title":
             changes["title"] = last
