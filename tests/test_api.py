@@ -33,7 +33,7 @@ def test_write_returns_bytes_writes_files_and_streams(tmp_path):
     doc = docforge.read(SEED)
     data = docforge.write(doc, "html")
     target = tmp_path / "x.html"
-    assert docforge.write(doc, "html", target) is None and target.read_bytes() == data
+    assert docforge.write(doc, "html", target) == [] and target.read_bytes() == data  # its diagnostics: none
     with (tmp_path / "y.html").open("wb") as handle:
         docforge.write(doc, "html", handle)
     assert (tmp_path / "y.html").read_bytes() == data
@@ -195,3 +195,13 @@ def test_meta_values_may_be_strings_or_lists(tmp_path):
     two = docforge.convert(SAMPLES[0], to="html", output=tmp_path / "b.html",
                            meta={"author": ["Jane Doe", "Li Wei"]})
     assert '<meta name="author" content="Jane Doe, Li Wei">' in two.outputs[0].read_text(encoding="utf-8")
+
+
+def test_write_to_a_target_returns_the_writers_diagnostics(tmp_path):
+    from docforge import model
+    doc = model.Document(blocks=(model.Paragraph((model.Text("bell\x07 here"),)),))
+    returned = docforge.write(doc, "html", tmp_path / "x.html")
+    assert [d.message for d in returned] == ["dropped 1 control character(s) that HTML cannot hold"]
+    collected = []
+    assert docforge.write(doc, "html", diagnostics=collected).startswith(b"<!DOCTYPE html>")
+    assert [d.message for d in collected] == [d.message for d in returned]

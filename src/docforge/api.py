@@ -71,8 +71,10 @@ def read(source: Source, format: str | None = None, *, encoding: str | None = No
 
 def write(doc: Document, format: str, target: str | os.PathLike | BinaryIO | None = None, *,
           style: Style | str | os.PathLike | None = None, options: WriteOptions | None = None,
-          diagnostics: list[Diagnostic] | None = None) -> bytes | None:
-    """Write `doc` in `format` to a path (atomically), a binary file, or (target None) return bytes.
+          diagnostics: list[Diagnostic] | None = None) -> bytes | list[Diagnostic]:
+    """Write `doc` in `format` to a path (atomically) or a binary file and return the
+    writer's diagnostics; with no target, return the bytes (diagnostics then go to the
+    `diagnostics` list when one is given, as they always do).
 
     The document goes through transforms.prepare() first, so ids, table and reference
     numbers are the same in every format.
@@ -81,7 +83,11 @@ def write(doc: Document, format: str, target: str | os.PathLike | BinaryIO | Non
     check(doc)  # a document built by hand; the readers' own are valid by construction
     with deep_recursion():
         context = RenderContext(prepare(doc, the_style), the_style, options)
-    return _write(context, format, target, diagnostics)
+    collected: list[Diagnostic] = []
+    data = _write(context, format, target, collected)
+    if diagnostics is not None:
+        diagnostics.extend(collected)
+    return collected if target is not None else data  # type: ignore[return-value]
 
 
 def _write(context: RenderContext, format: str, target, diagnostics: list[Diagnostic] | None) -> bytes | None:
