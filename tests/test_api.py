@@ -205,3 +205,24 @@ def test_write_to_a_target_returns_the_writers_diagnostics(tmp_path):
     collected = []
     assert docforge.write(doc, "html", diagnostics=collected).startswith(b"<!DOCTYPE html>")
     assert [d.message for d in collected] == [d.message for d in returned]
+
+
+def test_embedded_dates_come_from_the_document_then_the_input_file(tmp_path, monkeypatch):
+    """SOURCE_DATE_EPOCH when set; else the document's Date:; else the input's modification
+    time (so PDF and DOCX no longer say 1980-01-01); the same input gives the same date."""
+    import docx as python_docx
+    from pypdf import PdfReader
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    undated = tmp_path / "undated.txt"
+    undated.write_text("A Title\n\nA paragraph of the article.\n", encoding="utf-8")
+    os.utime(undated, (1_750_000_000, 1_750_000_000))  # 2025-06-15 15:06:40 UTC
+    dated = tmp_path / "dated.txt"
+    dated.write_text("Title: A Title\nDate: 2024-02-29\n\nA paragraph of the article.\n", encoding="utf-8")
+    for source, stamp in ((undated, "20250615150640"), (dated, "20240229000000")):
+        docforge.convert(source, to=["pdf", "docx"], output=tmp_path / source.stem)
+        pdf = PdfReader(tmp_path / source.stem / f"{source.stem}.pdf").metadata["/CreationDate"]
+        created = python_docx.Document(tmp_path / source.stem / f"{source.stem}.docx").core_properties.created
+        assert pdf.startswith(f"D:{stamp}") and created.strftime("%Y%m%d%H%M%S") == stamp
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    docforge.convert(dated, to="pdf", output=tmp_path / "epoch.pdf")
+    assert PdfReader(tmp_path / "epoch.pdf").metadata["/CreationDate"].startswith("D:20231114221320")

@@ -273,6 +273,8 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
                max_input_size=max_input_size)
     doc = apply_meta(doc, meta)
     base_options = options or WriteOptions()
+    if src != "-" and base_options.input_mtime is None:  # the date of an undated document
+        base_options = replace(base_options, input_mtime=os.stat(src).st_mtime)
     with deep_recursion():  # prepared once for every format of this conversion
         context = RenderContext(prepare(doc, the_style), the_style, base_options)
     for fmt, target in zip(names, targets):

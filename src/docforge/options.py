@@ -7,6 +7,7 @@ fields that do not concern it. Nothing here touches the environment except
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timezone
 
 from .records import Record
@@ -28,13 +29,36 @@ class WriteOptions(Record):
     paper: str | None = None          # pdf/docx: override the theme's page size ("A4", "Letter")
     reference_docx: str | None = None  # docx: take styles and page setup from this file
     source_name: str = "<output>"     # shown in diagnostics
+    input_mtime: float | None = None  # the input file's modification time (convert() sets it)
 
-    def timestamp(self) -> datetime:
-        """The date embedded in files: SOURCE_DATE_EPOCH if set and valid, else a fixed date."""
-        raw = os.environ.get("SOURCE_DATE_EPOCH", "")
-        try:
-            seconds = int(raw)
-        except ValueError:
+    def timestamp(self, document_date: str = "") -> datetime:
+        """The date embedded in files (PDF and DOCX dates, EPUB dcterms:modified, zip entries):
+        SOURCE_DATE_EPOCH when set and a number; else the document's own date (`Date:` /
+        meta.date, in ISO form: 2026-03-14, 2026-03 or 2026); else the input file's
+        modification time; else a fixed date. The same input and options always give the
+        same date. Clamped to 1980-2099 (zip and PDF limits)."""
+        raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        seconds: float | None = int(raw) if raw.lstrip("-").isdigit() else None
+        if seconds is None:
+            seconds = _iso_date_seconds(document_date)
+        if seconds is None:
+            seconds = self.input_mtime
+        if seconds is None:
             seconds = FIXED_EPOCH
-        seconds = min(max(seconds, FIXED_EPOCH), LATEST_EPOCH)
+        seconds = min(max(int(seconds), FIXED_EPOCH), LATEST_EPOCH)
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:$|[T ])")
+
+
+def _iso_date_seconds(text: str) -> int | None:
+    """Midnight UTC of an ISO date (day and month optional), or None for anything else."""
+    m = _ISO_DATE.match(text.strip())
+    if not m:
+        return None
+    try:
+        moment = datetime(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1), tzinfo=timezone.utc)
+    except ValueError:  # 2026-13-40
+        return None
+    return int(moment.timestamp())

@@ -159,7 +159,8 @@ def test_real_word_styles_and_properties():
     props = d.core_properties
     assert props.title.startswith("The Rich Sample") and props.author == "Jane Example; Li Wei"
     assert props.keywords == "testing, docforge, IR" and props.subject == "A dek line"
-    assert props.created.year == 1980 and props.modified == props.created
+    # the document's own date (no SOURCE_DATE_EPOCH in the test environment)
+    assert props.created.timetuple()[:3] == (2026, 11, 28) and props.modified == props.created
     assert props.language == "en" and props.last_modified_by == "docforge" and props.revision == 1
     assert d.styles["Normal"].font.name == "DejaVu Serif"
     assert d.styles["Heading 1"].font.name == "DejaVu Sans"
@@ -746,10 +747,12 @@ def test_template_with_other_namespace_prefixes_still_gets_the_body(tmp_path):
     assert [c.text for c in out.tables[0].rows[0].cells] == ["Aspect", "China", "United States"]
 
 
-def test_same_bytes_alone_in_a_fresh_process_and_after_other_documents(tmp_path):
+def test_same_bytes_alone_in_a_fresh_process_and_after_other_documents(tmp_path, monkeypatch):
     """The frame (styles, page setup, footer) is built once per theme and reused: a document
     must come out the same whether it is the first one written or follows others with other
-    themes, languages and options."""
+    themes, languages and options. (One date for both: the CLI would date the undated seed
+    by its file's modification time, the library, given no file, by the fixed date.)"""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     seed = docforge.read(DATA / "seed-china-ai.txt")
     target = tmp_path / "fresh.docx"
     subprocess.run([sys.executable, "-m", "docforge", "convert", str(DATA / "seed-china-ai.txt"),
@@ -773,9 +776,9 @@ def test_an_in_document_link_to_a_non_ascii_id_points_at_its_bookmark():
 
 
 def test_hyperlink_relationships_are_the_ones_python_docx_would_make():
-    import docx
     """One relationship per distinct URL, ids the smallest free rIds in order (what
     python-docx's relate_to gives), assigned without its per-link scan of every relationship."""
+    import docx
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docforge.writers.docx import oxml
     template = docx.Document()

@@ -85,7 +85,7 @@ def test_layout_metadata_and_zip_are_as_readers_expect():
     assert "<dc:title>The Rich Sample: Every Node &lt;Type&gt; &amp; More</dc:title>" in opf
     assert "<dc:language>en</dc:language>" in opf and "urn:uuid:" in opf
     assert opf.count("<dc:subject>") == 3 and "<dc:creator" in opf
-    assert '<meta property="dcterms:modified">1980-01-01T00:00:00Z</meta>' in opf
+    assert '<meta property="dcterms:modified">2026-11-28T00:00:00Z</meta>' in opf  # the document's date
     assert 'epub:type="landmarks"' in nav and 'href="text/section-001.xhtml#lists"' in nav
     assert '<li id="ref-1" value="1">' in refs
     assert '<a class="citation" href="section-003.xhtml#ref-1">[1]</a>' in intro  # across files

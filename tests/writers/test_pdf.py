@@ -169,8 +169,9 @@ def test_a_row_taller_than_a_page_is_written_as_paragraphs():
 
 
 def test_dates_follow_source_date_epoch_and_survive_a_malformed_one(monkeypatch):
-    """The same date as DOCX and EPUB: SOURCE_DATE_EPOCH when it is a number, else the fixed
-    date (reportlab itself crashed on a malformed value); the variable is left as it was."""
+    """The same date as DOCX and EPUB: SOURCE_DATE_EPOCH when it is a number, else the
+    document's own date (this sample's Date: is 2026-03-14; reportlab itself crashed on a
+    malformed value); the variable is left as it was."""
     from pypdf import PdfReader
     doc = docforge.read(SAMPLES[0])
 
@@ -180,10 +181,10 @@ def test_dates_follow_source_date_epoch_and_survive_a_malformed_one(monkeypatch)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert created().startswith("D:20231114221320")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "garbage")
-    assert created().startswith("D:19800101000000")
+    assert created().startswith("D:20260314000000")
     assert os.environ["SOURCE_DATE_EPOCH"] == "garbage"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert created().startswith("D:19800101000000") and "SOURCE_DATE_EPOCH" not in os.environ
+    assert created().startswith("D:20260314000000") and "SOURCE_DATE_EPOCH" not in os.environ
 
 
 def test_a_theme_font_that_is_not_installed_is_named_and_replaced(tmp_path):

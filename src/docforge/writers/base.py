@@ -104,7 +104,7 @@ class RenderContext:
         self.doc, self.style, self.options = doc, style, options
         self.toc = options.toc if options.toc is not None else style.toc.enabled
         self.language = doc.meta.language or style.text.language
-        self.timestamp: datetime = options.timestamp()
+        self.timestamp: datetime = options.timestamp(doc.meta.date)
         self.paper = paper_size(options.paper) if options.paper else style.page.size
         labels: dict[str, str] = {}
         anchors: set[str] = set()
