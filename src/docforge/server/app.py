@@ -269,7 +269,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz")
     async def healthz() -> dict:
         """Liveness and the pool's load (busy workers, queued jobs)."""
-        return {"status": "ok", "version": __version__, **pool.state()}
+        return {"status": "ok", "version": __version__, "max_body": settings.max_body, **pool.state()}
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
