@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-# (the top conftest cannot be imported from here: both modules are named conftest)
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from serve_load import Service  # noqa: E402
 
