@@ -9,6 +9,8 @@ peak resident memory of each process (from wait4's rusage), as a table and as JS
 (benchmarks/work/results.json). PDF is reported in pages per second.
 
 Never used as a test: the machines are shared and noisy; the ratios are what matter.
+`docforge serve` is loaded over loopback (benchmarks/serve_load.py): p50/p99 latency of
+200 requests, 50 at once, and the CLI's start-up time over the service's median.
 Usage: python benchmarks/run.py [--quick | --smoke] [--reps N] [--work DIR]
 """
 from __future__ import annotations
@@ -99,6 +101,33 @@ def pdf_pages(path: Path) -> int:
     return len(PdfReader(str(path)).pages)
 
 
+def measure_service(seed: Path, count: int, concurrency: int, cli_seconds: float) -> dict:
+    """`docforge serve` on a loopback port under `count` requests, `concurrency` at once
+    (seed -> html as JSON): answers by status and the latency of the successful ones; and,
+    one request at a time, the CLI's time for the same conversion over the service's median."""
+    import httpx
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from serve_load import Service, hammer, percentile
+
+    service = Service(log=WORK / "serve.log")
+    try:
+        body = {"text": seed.read_text(encoding="utf-8")}
+        one_at_a_time = [seconds for _, seconds, _ in hammer(service.url + "/api/convert?to=html", 20, 1, body)]
+        answers = hammer(service.url + "/api/convert?to=html", count, concurrency, body)
+        workers = httpx.get(service.url + "/healthz", timeout=10).json()["workers"]
+    finally:
+        service.stop()
+    ok = [seconds for status, seconds, _ in answers if status == 200]
+    p50 = percentile(ok, 0.5) if ok else float("nan")
+    return {"requests": count, "concurrency": concurrency, "workers": workers, "ok": len(ok),
+            "busy_503": sum(status == 503 for status, _, _ in answers),
+            "other": sorted({status for status, _, _ in answers} - {200, 503}),
+            "p50_s": p50, "p99_s": percentile(ok, 0.99) if ok else float("nan"),
+            "idle_p50_s": percentile(one_at_a_time, 0.5),
+            "cli_over_idle_p50": cli_seconds / percentile(one_at_a_time, 0.5)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="1 MB only, fewer repetitions")
@@ -176,6 +205,9 @@ def main() -> int:
     results["batch"] = {"files": total, "docforge_s": df_batch, "pandoc_loop_s": pd_batch,
                         "pandoc_loop_extrapolated_from": n_loop, "ratio": pd_batch / df_batch}
 
+    results["serve"] = measure_service(inputs["seed"], 20 if args.smoke else 200, 5 if args.smoke else 50,
+                                       results["cases"][0]["docforge"]["median_s"])
+
     print(f"{'case':<18}{'format':<8}{'docforge s':>12}{'pandoc s':>10}{'ratio':>8}"
           f"{'df MiB':>9}{'pd MiB':>9}")
     for r in rows:
@@ -189,6 +221,11 @@ def main() -> int:
     b = results["batch"]
     print(f"batch {b['files']} x html+docx+epub: docforge {b['docforge_s']:.1f}s, pandoc loop "
           f"{b['pandoc_loop_s']:.1f}s (from {n_loop} files) = {b['ratio']:.1f}x")
+    v = results["serve"]
+    print(f"serve: {v['requests']} x seed -> html, {v['concurrency']} at once, {v['workers']} workers: "
+          f"{v['ok']} ok, {v['busy_503']} busy (503); p50 {v['p50_s'] * 1000:.0f} ms, p99 "
+          f"{v['p99_s'] * 1000:.0f} ms; one at a time p50 {v['idle_p50_s'] * 1000:.0f} ms, "
+          f"a CLI process takes {v['cli_over_idle_p50']:.1f}x that")
     if "10mb" in inputs:
         by = {(c["case"], c["format"]): c for c in results["cases"]}
         growth = {f: by[("feed 10mb", f)]["docforge"]["median_s"] / by[("feed 1mb", f)]["docforge"]["median_s"]

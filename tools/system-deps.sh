@@ -1,12 +1,16 @@
 #!/bin/sh
 # Install the system tools docforge's tests need, only those that are missing.
 # Java runs the Nu HTML checker and epubcheck; LibreOffice renders DOCX; fonts give the
-# PDF writer embeddable Latin and CJK TrueType fonts; poppler gives pdftotext.
+# PDF writer embeddable Latin and CJK TrueType fonts; poppler gives pdftotext; Chromium and
+# chromedriver drive the editor's page of `docforge serve`.
 set -e
 missing=""
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+# the editor page's browser test (tests/server/test_page.py): headless Chromium and its driver
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
 command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
 fc-list 2>/dev/null | grep -qi "DejaVuSerif" || missing="$missing fonts-dejavu-core fonts-dejavu-extra"
 # reportlab embeds TrueType outlines only; Noto CJK ships CFF outlines, Droid Sans Fallback is TrueType

@@ -20,7 +20,7 @@ from .errors import ConversionError, Diagnostic, DocforgeError, InputError, Outp
 from .io import atomic_write, decode, read_bytes
 from .model import Document, Meta, deep_recursion
 from .options import ReadOptions, WriteOptions
-from .records import replace
+from .records import Record, replace
 from .style import Style, load_style
 from .transforms import prepare
 from .validate import check
@@ -45,15 +45,18 @@ def read_text(text: str, format: str = "text", *, source_name: str = "<text>",
 
 
 def read(source: Source, format: str | None = None, *, encoding: str | None = None,
-         diagnostics: list[Diagnostic] | None = None, max_input_size: int | None = None) -> Document:
+         diagnostics: list[Diagnostic] | None = None, max_input_size: int | None = None,
+         name: str | None = None) -> Document:
     """Read a document from a path ('-' = stdin), bytes or a binary file object.
 
     `format` defaults to the path's extension (.json -> pandoc JSON, anything else -> text).
     Decoding is detected (BOM, UTF-8, then a guess reported as a diagnostic) unless
     `encoding` is given. Diagnostics are appended to `diagnostics` when it is a list.
+    `name` labels bytes in messages and picks their reader by its extension (an upload's
+    file name); it is never opened.
     """
     if isinstance(source, (bytes, bytearray)):
-        data, name = bytes(source), "<bytes>"
+        data, name = bytes(source), name or "<bytes>"
     elif hasattr(source, "read"):
         data, name = source.read(), getattr(source, "name", "<stream>")
         if isinstance(data, str):
@@ -414,13 +417,19 @@ def convert_many(inputs: Sequence[str | os.PathLike], to: str | Sequence[str] | 
     return results
 
 
-def inspect(source: str | os.PathLike, format: str | None = None, *, encoding: str | None = None) -> dict:
-    """The structure read from `source`, as plain data: meta, one entry per block (kind,
+def inspect(source: str | os.PathLike | bytes, format: str | None = None, *, encoding: str | None = None,
+            name: str | None = None) -> dict:
+    """The structure read from `source` (a path, '-' for stdin, or bytes labelled `name`
+    like read()'s), as plain data: meta, one entry per block (kind,
     preview, input line range and deciding rule when the reader can explain itself) and
     the diagnostics. What `docforge inspect` prints."""
-    name = "<stdin>" if str(source) == "-" else str(source)
-    fmt = formats.normalize("reader", format or formats.reader_for_path(name))
-    data = read_bytes(source)
+    if isinstance(source, (bytes, bytearray)):
+        data, name = bytes(source), name or "<bytes>"
+    else:
+        name = "<stdin>" if str(source) == "-" else str(source)
+        data = read_bytes(source)
+    fmt = formats.normalize("reader", format or (formats.reader_for_path(name) if not name.startswith("<")
+                                                 else formats.DEFAULT_READER))
     text, decode_diags = decode(data, name, encoding)
     diagnostics = [replace(d, source=name) for d in decode_diags]
     reader = formats.get_reader(fmt)
@@ -444,3 +453,51 @@ def inspect(source: str | os.PathLike, format: str | None = None, *, encoding: s
             "language": m.language, "keywords": list(m.keywords)}
     return {"source": name, "format": fmt, "meta": meta, "blocks": blocks,
             "diagnostics": [str(d) for d in diagnostics]}
+
+
+# ------------------------------------------------------------------ in memory (the service)
+
+class ConvertedBytes(Record):
+    """An output held in memory: its file name, media type, bytes and the diagnostics."""
+    filename: str
+    media_type: str
+    data: bytes
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+ZIP_MEDIA_TYPE = "application/zip"
+
+
+def convert_bytes(data: bytes, to: str | Sequence[str], *, name: str | None = None,
+                  from_format: str | None = None, style: Style | str | os.PathLike | None = None,
+                  encoding: str | None = None, options: WriteOptions | None = None,
+                  meta: dict[str, list[str]] | None = None) -> ConvertedBytes:
+    """Convert an input held in memory (an upload) to one format's bytes, or, for several
+    formats (`to="all"`), to a zip of STEM.EXT files with fixed timestamps.
+
+    `name` is only a label, as in read(): messages, the reader from its extension, the
+    output's stem. Nothing is read from or written to the file system here (a `style`
+    path is the caller's choice). The document is prepared once for every format.
+    """
+    names = resolve_formats(to, None)
+    the_style = _resolve_style(style)
+    diagnostics: list[Diagnostic] = []
+    doc = apply_meta(read(data, from_format, encoding=encoding, diagnostics=diagnostics, name=name), meta)
+    base_options = options or WriteOptions()
+    with deep_recursion():
+        context = RenderContext(prepare(doc, the_style), the_style, base_options)
+    stem = Path(name).stem if name and not name.startswith("<") and Path(name).stem else "document"
+    outputs = []
+    for fmt in names:
+        filename = f"{stem}.{formats.extension(fmt)}"
+        each = context.for_writer(replace(base_options, source_name=filename))
+        outputs.append((filename, fmt, _write(each, fmt, None, diagnostics) or b""))
+    if len(outputs) == 1:
+        filename, fmt, payload = outputs[0]
+        return ConvertedBytes(filename, formats.lookup(fmt).media_type, payload, tuple(diagnostics))
+    from .writers.zipfiles import FixedTimeZip
+    buffer = _io.BytesIO()
+    with FixedTimeZip(buffer, base_options.timestamp().timetuple()[:6]) as bundle:
+        for filename, _, payload in outputs:
+            bundle.writestr(filename, payload)
+    return ConvertedBytes(f"{stem}.zip", ZIP_MEDIA_TYPE, buffer.getvalue(), tuple(diagnostics))

@@ -35,6 +35,7 @@ COMMANDS = {
     "convert": "docforge.commands.convert:convert",
     "inspect": "docforge.commands.inspect:inspect",
     "formats": "docforge.commands.formats:formats",
+    "serve": "docforge.commands.serve:serve",
 }
 
 
