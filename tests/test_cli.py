@@ -316,3 +316,26 @@ def test_shell_completion_script_and_format_names_from_the_table():
     assert complete("docforge convert x --paper l") == ["plain,Letter", "plain,Legal"]
     assert complete("docforge convert sam") == ["file,sam"]
     assert complete("docforge in") == ["plain,inspect"]
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly(tmp_path):
+    """`docforge inspect big.txt --explain | head -1`: no "internal error", exit 141 like a
+    filter. (The outline is far larger than a pipe's buffer, so the write must meet the
+    closed pipe.)"""
+    big = tmp_path / "big.txt"
+    big.write_text("Title\n\n" + "\n\n".join(f"Paragraph {i} of a long article, with words."
+                                                for i in range(5000)) + "\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "docforge", "inspect", str(big), "--explain"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 141 and proc.stderr.read() == b""
+
+
+def test_inspect_names_list_blocks_as_lists():
+    proc = subprocess.run([sys.executable, "-m", "docforge", "inspect", str(SAMPLES[0]), "--json"],
+                          capture_output=True, text=True, timeout=60)
+    blocks = json.loads(proc.stdout)["blocks"]
+    lists = [b for b in blocks if b["kind"] == "list"]
+    assert lists and {b["list"] for b in lists} <= {"bullet", "ordered"}
+    assert not any(b["kind"].endswith("_list") for b in blocks)

@@ -17,6 +17,7 @@ from typing import BinaryIO, Iterable, Sequence
 
 from . import formats
 from .errors import ConversionError, Diagnostic, DocforgeError, InputError, OutputError, UsageError
+from .readers.base import ExplainingReader
 from .io import atomic_write, decode, read_bytes
 from .model import Document, Meta, deep_recursion
 from .options import ReadOptions, WriteOptions
@@ -434,25 +435,40 @@ def inspect(source: str | os.PathLike | bytes, format: str | None = None, *, enc
     diagnostics = [replace(d, source=name) for d in decode_diags]
     reader = formats.get_reader(fmt)
     blocks: list[dict] = []
-    if hasattr(reader, "parse"):  # one parse gives the document and the reason for each block
+    if isinstance(reader, ExplainingReader):  # one parse: the document and the reason for each block
         with deep_recursion():
             parsed = reader.parse(text)
         doc = parsed.document
         diagnostics.extend(replace(d, source=d.source or name) for d in parsed.diagnostics)
         for d in parsed.decisions:
-            blocks.append({"kind": d.kind, "preview": d.preview, "lines": [d.first_line, d.last_line],
-                           "rule": d.rule})
+            blocks.append(_outline_entry(d.kind, d.preview, [d.first_line, d.last_line], d.rule))
     else:
         doc = read_text(text, fmt, source_name=name, diagnostics=diagnostics)
         from .model import plain_text
         for b in doc.blocks:
-            blocks.append({"kind": type(b).__name__, "preview": plain_text(b)[:70], "lines": None,
-                           "rule": None})
+            blocks.append(_outline_entry(_KIND_OF_BLOCK.get(type(b).__name__, type(b).__name__.lower()),
+                                         plain_text(b)[:70], None, None))
     m = doc.meta
     meta = {"title": m.title, "subtitle": m.subtitle, "authors": list(m.authors), "date": m.date,
             "language": m.language, "keywords": list(m.keywords)}
     return {"source": name, "format": fmt, "meta": meta, "blocks": blocks,
             "diagnostics": [str(d) for d in diagnostics]}
+
+
+# What inspect calls a block, whichever reader read it: the feed reader's decision kinds,
+# with its two list kinds as one "list" (and which one under "list").
+_KIND_OF_BLOCK = {"Heading": "heading", "Paragraph": "paragraph", "BulletList": "bullet_list",
+                  "OrderedList": "ordered_list", "Table": "table", "Quote": "quote",
+                  "CodeBlock": "code", "ThematicBreak": "rule", "References": "references"}
+_LIST_STYLES = {"bullet_list": "bullet", "ordered_list": "ordered"}
+
+
+def _outline_entry(kind: str, preview: str, lines: list[int] | None, rule: str | None) -> dict:
+    entry = {"kind": "list" if kind in _LIST_STYLES else kind, "preview": preview, "lines": lines,
+             "rule": rule}
+    if kind in _LIST_STYLES:
+        entry["list"] = _LIST_STYLES[kind]
+    return entry
 
 
 # ------------------------------------------------------------------ in memory (the service)

@@ -24,6 +24,8 @@ import click
 from . import __version__
 from .errors import EXIT_INTERRUPTED, Diagnostic, DocforgeError, UsageError
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a filter whose reader quit
+
 EXIT_CODES_HELP = """\b
 Exit codes: 0 success; 1 internal error; 2 usage (bad option, unknown format,
 -o equal to an input, bad --meta); 3 input (missing, directory, unreadable, empty, binary,
@@ -129,6 +131,12 @@ def run(action, debug: bool) -> int:
             raise
         say(f"docforge: {exc}")
         return exc.exit_code
+    except BrokenPipeError:
+        # the reader of our output went away (`docforge inspect x | head`): as with any
+        # filter, stop quietly; stdout is pointed at /dev/null so the exit flush cannot fail
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except (KeyboardInterrupt, _Interrupted):
         say("docforge: interrupted; no partial output was left")
         return EXIT_INTERRUPTED

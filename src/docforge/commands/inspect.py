@@ -42,6 +42,7 @@ def _show(result: dict, explain: bool) -> None:
         lines = block.get("lines")
         where = f"{lines[0]:>5}-{lines[1]:<5}" if lines else " " * 11
         rule = f"  [{block['rule']}]" if explain and block.get("rule") else ""
-        print(f"{where} {block['kind']:<12} {block['preview']}{rule}")
+        kind = f"{block['kind']} ({block['list']})" if block.get("list") else block["kind"]
+        print(f"{where} {kind:<15} {block['preview']}{rule}")
     for d in result["diagnostics"]:
         print(f"diagnostic: {d}")
