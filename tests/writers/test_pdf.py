@@ -208,3 +208,34 @@ def test_an_in_document_link_to_a_non_ascii_id_stays_a_link():
     pages = PdfReader(io.BytesIO(docforge.write(doc, "pdf"))).pages
     links = [a.get_object() for page in pages for a in (page.get("/Annots") or [])]
     assert [a["/Subtype"] for a in links] == ["/Link"] and "/Dest" in links[0]
+
+
+def test_a_huge_paragraph_is_set_in_pieces_without_losing_a_word():
+    """reportlab re-breaks a paragraph's rest on every page (quadratic): a paragraph of many
+    pages is set as pieces cut at sentence ends, every word still there, in order."""
+    from docforge.model import Document, Emph, Meta, Paragraph, Text
+    from docforge.writers.pdf.render import PARAGRAPH_CHUNK_CHARS, split_inlines
+    sentences = [f"Sentence number {i} tells the story of the station." for i in range(1500)]
+    inlines = (Text(" ".join(sentences[:700]) + " "), Emph((Text("in the middle"),)),
+               Text(" " + " ".join(sentences[700:])))
+    pieces = split_inlines(inlines, PARAGRAPH_CHUNK_CHARS)
+    assert len(pieces) > 3
+    rebuilt = "".join(plain_text_of(p) for p in pieces)
+    assert rebuilt == plain_text_of(inlines)
+    assert all(plain_text_of(p).rstrip().endswith(".") for p in pieces[:-1])  # cut at sentence ends
+    data = docforge.write(Document(Meta(title="Long"), (Paragraph(inlines),)), "pdf")
+    words = extract(data, body_only=True).split()  # without the page furniture's numbers
+    assert [w for w in words if w.isdigit()] == [str(i) for i in range(1500)]
+
+
+def test_unspaced_text_is_cut_too():
+    from docforge.model import Text
+    from docforge.writers.pdf.render import split_inlines
+    pieces = split_inlines((Text("x" * 25_000),), 10_000)
+    assert [len(plain_text_of(p)) for p in pieces] == [10_000, 10_000, 5_000]
+
+
+def plain_text_of(inlines) -> str:
+    from docforge.model import Paragraph
+    from docforge.model import Text, walk
+    return "".join(n.text for n in walk(Paragraph(tuple(inlines))) if isinstance(n, Text))

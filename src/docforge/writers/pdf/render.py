@@ -29,12 +29,14 @@ from ..base import RenderContext, TreeRenderer
 from ..semantics import BYLINE_SEPARATOR, internal_anchor, safe_url, shown_reference_url
 from ..xmltext import escape, strip_illegal, xml_safe
 from .fonts import Family, FontSet
-from .styles import cjk_style, list_item_style, long_heading_style, quote_style, toc_level_styles
+from .styles import (cjk_style, continued_styles, list_item_style, long_heading_style, quote_style,
+                     toc_level_styles)
 from .tables import table_flowables
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 BULLETS = "•◦▪"             # by nesting depth, repeating
 LONG_HEADING_CHARS = 300     # a longer "heading" is laid out like a paragraph
+PARAGRAPH_CHUNK_CHARS = 10_000  # a longer paragraph (two pages or more) is set in pieces of this size
 # reportlab splits an over-long word by re-measuring it character by character, which is
 # quadratic: a 10,000-character "word" took seconds, and far longer inside KeepTogether.
 # Such runs (never real words; URLs are far shorter) are given a break every 100 characters.
@@ -198,7 +200,22 @@ class PdfRenderer(TreeRenderer):
         return [CondPageBreak(self.styles[f"h{level}"].fontSize * 5), p]
 
     def block_paragraph(self, node: IRParagraph, depth: int) -> list:
-        return [self.paragraph(self.inlines(node.inlines, self.fonts.body), self.styles["body"], plain_text(node))]
+        plain = plain_text(node)
+        if len(plain) <= PARAGRAPH_CHUNK_CHARS:
+            return [self.paragraph(self.inlines(node.inlines, self.fonts.body), self.styles["body"], plain)]
+        # reportlab re-breaks a paragraph's remaining lines on every page it spans, so one
+        # huge paragraph costs O(n²) (a 500 KB line: 82 s). Pieces of a page or so, cut at
+        # sentence ends (else spaces) and set without indent or gap between them, keep it
+        # linear; the one trace is a short line where a piece ends.
+        pieces = split_inlines(node.inlines, PARAGRAPH_CHUNK_CHARS)
+        body = self.styles["body"]
+        first, middle, last = continued_styles(body)
+        out = []
+        for index, piece in enumerate(pieces):
+            style = body if len(pieces) == 1 else (
+                first if index == 0 else last if index == len(pieces) - 1 else middle)
+            out.append(self.paragraph(self.inlines(piece, self.fonts.body), style, plain_text(IRParagraph(piece))))
+        return out
 
     def _list(self, node: BulletList | OrderedList, depth: int, ordered: bool) -> list:
         """Items as paragraphs with hanging markers; nested blocks one level deeper."""
@@ -266,3 +283,42 @@ class PdfRenderer(TreeRenderer):
 
     def block_references(self, node: References, depth: int) -> list:
         return [self._reference(entry) for entry in node.entries]
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？]\s+")
+
+
+def split_inlines(inlines: tuple, limit: int) -> list[tuple]:
+    """`inlines` in runs of about `limit` characters of text, in order, nothing lost:
+    a Text is cut after the last sentence end before the limit (else the last space,
+    else at the limit); other inlines are never cut."""
+    pieces: list[tuple] = []
+    current: list = []
+    size = 0
+    for node in inlines:
+        if type(node) is not Text:
+            current.append(node)
+            size += len(plain_text(IRParagraph((node,))))
+            continue
+        text = node.text
+        while size + len(text) > limit:
+            room = max(1, limit - size)
+            window = text[:room]
+            ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+            cut = ends[-1] if ends else (window.rfind(" ") + 1 or room)
+            if cut <= 0 or (not ends and " " not in window and current):
+                pieces.append(tuple(current))  # nothing to cut here: the run so far is a piece
+                current, size = [], 0
+                continue
+            current.append(Text(text[:cut]))
+            pieces.append(tuple(current))
+            current, size, text = [], 0, text[cut:]
+        if text:
+            current.append(Text(text))
+            size += len(text)
+        if size >= limit:
+            pieces.append(tuple(current))
+            current, size = [], 0
+    if current:
+        pieces.append(tuple(current))
+    return [p for p in pieces if p]

@@ -113,3 +113,13 @@ def cjk_style(base: ParagraphStyle) -> ParagraphStyle:
 def cell_style(base: ParagraphStyle, align: str) -> ParagraphStyle:
     """A table cell's style for its column's alignment ("default" is left)."""
     return ParagraphStyle(f"{base.name}{align}", parent=base, alignment=CELL_ALIGNMENTS.get(align, TA_LEFT))
+
+
+def continued_styles(body: ParagraphStyle) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    """Styles for the first, middle and last pieces of a paragraph set in pieces: the
+    first keeps the indent and the space before, the last the space after, and no space
+    or indent comes between them."""
+    first = ParagraphStyle(f"{body.name}-first", parent=body, spaceAfter=0)
+    middle = ParagraphStyle(f"{body.name}-middle", parent=body, spaceBefore=0, spaceAfter=0, firstLineIndent=0)
+    last = ParagraphStyle(f"{body.name}-last", parent=body, spaceBefore=0, firstLineIndent=0)
+    return first, middle, last
