@@ -31,7 +31,7 @@ from . import storage
 from .task import convert_file
 
 # How long the client tries to reach a scheduler, at the start and after losing it.
-CONNECT_TIMEOUT_S = 10
+CONNECT_TIMEOUT_S = 5
 
 
 class ClusterError(OutputError):
@@ -58,7 +58,9 @@ def parse_cluster(cluster: str) -> tuple[str, int | None]:
 def _quiet_dask():
     """Dask logs every lost worker and reconnection attempt at WARNING or above on
     stderr; the batch reports failures in its own summary instead."""
-    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio")]
+    import distributed  # noqa: F401  (configures its loggers, which are then quieted)
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in ("distributed", "tornado", "asyncio")]
+    loggers = [logging.getLogger(name) for name in ["distributed", "tornado", "asyncio", *names]]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
         lg.setLevel(logging.CRITICAL + 1)
