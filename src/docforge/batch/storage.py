@@ -34,7 +34,10 @@ def protocol(location) -> str | None:
 
 def split(url: str):
     """(file system, path inside it); a one-line error naming the package a protocol needs."""
-    import fsspec
+    try:
+        import fsspec
+    except ImportError:
+        raise UsageError(f"{url}: URLs need fsspec; pip install 'docforge[cluster]'") from None
     try:
         return fsspec.core.url_to_fs(url)
     except (ImportError, ValueError) as exc:
