@@ -207,6 +207,24 @@ def main() -> int:
 
     results["serve"] = measure_service(inputs["seed"], 20 if args.smoke else 200, 5 if args.smoke else 50,
                                        results["cases"][0]["docforge"]["median_s"])
+    # The same batch on Dask (`--cluster local:2`) next to `-j 2`; a one-file batch on each
+    # gives the fixed cost (starting the LocalCluster), the rest is the per-task overhead
+    one = WORK / "batch-one"
+    one.mkdir(exist_ok=True)
+    shutil.copy(files[0], one / files[0].name)
+    timings = {}
+    for label, extra in (("j2", ["-j", "2"]), ("cluster", ["--cluster", "local:2"])):
+        for name, src in (("all", inputs["batch"]), ("one", one)):
+            target = out / f"batch-{label}-{name}"
+            shutil.rmtree(target, ignore_errors=True)
+            timings[label, name], _ = run(DOCFORGE + ["convert", str(src), "--to", "html,docx,epub",
+                                                      "-o", str(target), "-q", *extra])
+    fixed = timings["cluster", "one"] - timings["j2", "one"]
+    per_task_ms = ((timings["cluster", "all"] - timings["j2", "all"]) - fixed) / max(1, total - 1) * 1000
+    results["cluster"] = {"files": total, "j2_s": timings["j2", "all"], "cluster_local2_s": timings["cluster", "all"],
+                          "ratio": timings["j2", "all"] / timings["cluster", "all"], "startup_s": fixed,
+                          "per_task_overhead_ms": per_task_ms,
+                          "per_file_ms_j2": timings["j2", "all"] / total * 1000}
 
     print(f"{'case':<18}{'format':<8}{'docforge s':>12}{'pandoc s':>10}{'ratio':>8}"
           f"{'df MiB':>9}{'pd MiB':>9}")
@@ -226,6 +244,10 @@ def main() -> int:
           f"{v['ok']} ok, {v['busy_503']} busy (503); p50 {v['p50_s'] * 1000:.0f} ms, p99 "
           f"{v['p99_s'] * 1000:.0f} ms; one at a time p50 {v['idle_p50_s'] * 1000:.0f} ms, "
           f"a CLI process takes {v['cli_over_idle_p50']:.1f}x that")
+    c = results["cluster"]
+    print(f"batch {c['files']} on --cluster local:2: {c['cluster_local2_s']:.1f}s against -j 2 {c['j2_s']:.1f}s "
+          f"= {c['ratio']:.2f}x; cluster start-up {c['startup_s']:.1f}s, scheduling overhead "
+          f"{c['per_task_overhead_ms']:.1f} ms per task")
     if "10mb" in inputs:
         by = {(c["case"], c["format"]): c for c in results["cases"]}
         growth = {f: by[("feed 10mb", f)]["docforge"]["median_s"] / by[("feed 1mb", f)]["docforge"]["median_s"]
@@ -236,7 +258,8 @@ def main() -> int:
     print(json.dumps({"ratios": {f"{c['case']} {c['format']}": round(c["ratio"], 2)
                                  for c in results["cases"]},
                       "pdf_pages_per_second": round(p["pages_per_second"], 1),
-                      "batch_ratio": round(b["ratio"], 2)}))
+                      "batch_ratio": round(b["ratio"], 2),
+                      "cluster_per_task_overhead_ms": round(c["per_task_overhead_ms"], 2)}))
     return 0
 
 

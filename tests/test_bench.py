@@ -22,4 +22,6 @@ def test_benchmark_script_runs_every_case_and_writes_json(tmp_path):
     assert results["pdf"]["pages"] > 0 and results["pdf"]["pages_per_second"] > 0
     assert results["batch"]["files"] == 6 and results["batch"]["ratio"] > 0
     assert (tmp_path / "out" / "batch-df" / "article-000.docx").is_file()
+    assert results["cluster"]["files"] == 6 and results["cluster"]["cluster_local2_s"] > 0
+    assert (tmp_path / "out" / "batch-cluster-all" / "article-005.epub").is_file()
     assert "ratio" in proc.stdout and '"batch_ratio"' in proc.stdout

@@ -6,9 +6,7 @@ rather than printing them. Nothing here parses text or renders a format itself.
 """
 from __future__ import annotations
 
-import gc
 import io as _io
-import itertools
 import os
 import sys
 import time
@@ -16,10 +14,10 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Sequence
 
 from . import formats
-from .errors import ConversionError, Diagnostic, DocforgeError, InputError, OutputError, UsageError
+from .errors import ConversionError, Diagnostic, DocforgeError, OutputError, UsageError
 from .readers.base import ExplainingReader
 from .io import atomic_write, decode, read_bytes
-from .model import Document, Meta, deep_recursion
+from .model import Document, deep_recursion
 from .options import ReadOptions, WriteOptions
 from .records import Record, replace
 from .style import Style, load_style
@@ -321,101 +319,54 @@ def _make_output_dir(directory: Path) -> None:
                           "choose another -o") from None
 
 
+def render(doc: Document, names: Sequence[str], *, style: Style | str | os.PathLike | None = None,
+           options: WriteOptions | None = None, target_names: Sequence[str] | None = None,
+           diagnostics: list[Diagnostic] | None = None) -> list[bytes]:
+    """`doc` in each format of `names`, as bytes, prepared once for all of them (what
+    convert() writes, for callers that store the bytes themselves, e.g. behind fsspec).
+    `target_names` name each output in diagnostics."""
+    the_style = _resolve_style(style)
+    base_options = options or WriteOptions()
+    with deep_recursion():
+        context = RenderContext(prepare(doc, the_style), the_style, base_options)
+    labels = target_names or names
+    return [_write(context.for_writer(replace(base_options, source_name=str(label))), fmt, None, diagnostics)
+            or b"" for fmt, label in zip(names, labels)]
+
+
+def is_batch(inputs: Sequence[str | os.PathLike], cluster: str | None = None) -> bool:
+    """Whether converting `inputs` is a batch (convert_many): several inputs, a directory,
+    an fsspec URL (only the batch stores through fsspec) or a cluster to run on."""
+    from .batch.inputs import is_directory
+    from .batch.storage import is_url
+    return len(inputs) > 1 or bool(cluster) or any(
+        str(i) != "-" and (is_url(i) or is_directory(i)) for i in inputs)
+
+
 def expand_inputs(inputs: Sequence[str | os.PathLike], recursive: bool = False,
                   to: str | Sequence[str] | None = None, output: str | os.PathLike | None = None
                   ) -> list[tuple[str, Path | None]]:
-    """Files to convert, each with its output subdirectory (relative layout for directories).
-
-    A directory contributes its files with the extension of a readable format (the format
-    table's), except those that are outputs of another of its files in this batch (with
-    `to` and `output` given): `a.html` beside `a.txt` is what converting `a.txt` to HTML
-    writes there, not a second input."""
-    found: list[tuple[str, Path | None]] = []
-    extensions = None
-    for item in inputs:
-        path = Path(item)
-        if str(item) != "-" and path.is_dir():
-            if extensions is None:
-                extensions = frozenset(formats.input_extensions())
-            scanned = [f for f in sorted(path.glob("**/*" if recursive else "*"))
-                       if f.suffix.lower() in extensions and f.is_file()]
-            if to is not None or output is not None:
-                scanned = _without_outputs(scanned, path, to, output)
-            for f in scanned:
-                rel = f.parent.relative_to(path)
-                found.append((str(f), rel if str(rel) != "." else None))
-        else:
-            found.append((str(item), None))
-    return found
-
-
-def _without_outputs(files: list[Path], root: Path, to, output) -> list[Path]:
-    names = resolve_formats(to, output)
-    produced: set[Path] = set()
-    for f in files:
-        rel = f.parent.relative_to(root)
-        for target in output_paths(str(f), names, output, True, rel if str(rel) != "." else None):
-            if target != "-" and Path(target) != f:
-                produced.add(Path(target).resolve())
-    return [f for f in files if f.resolve() not in produced]
-
-
-def _convert_one(args: tuple) -> ConversionResult:
-    src, rel, kwargs = args
-    try:
-        return convert(src, relative=rel, **kwargs)
-    except DocforgeError as exc:
-        return ConversionResult(src, error=exc)
-    except Exception as exc:  # one bad file must not stop a batch
-        return ConversionResult(src, error=ConversionError(
-            f"{src}: internal error {type(exc).__name__}: {exc}; rerun with --debug and report it"))
-    finally:
-        # python-docx's objects form reference cycles; collecting them after each file keeps
-        # a batch of any length in constant memory. The young generations hold most of them
-        # (collecting those costs ~2 ms, a full collection ~10); what a large file pushed
-        # into the oldest generation goes in a full collection every so many files.
-        gc.collect(2 if next(_files_done) % FULL_COLLECTION_EVERY == 0 else 1)
-
-
-FULL_COLLECTION_EVERY = 32
-_files_done = itertools.count(1)  # per process: each batch worker counts its own
+    """Files a batch converts, each with its output subdirectory (see docforge.batch.inputs)."""
+    from .batch.inputs import expand_inputs as expand
+    return expand(inputs, recursive, to, output)
 
 
 def convert_many(inputs: Sequence[str | os.PathLike], to: str | Sequence[str] | None = None,
                  output: str | os.PathLike | None = None, *, recursive: bool = False,
-                 jobs: int = 1, progress=None, **kwargs) -> list[ConversionResult]:
-    """Convert many inputs (directories expand to their files in readable formats, see
-    expand_inputs) and return one result per file.
+                 jobs: int = 1, progress=None, cluster: str | None = None, retries: int = 1,
+                 timeout: float | None = None, **kwargs) -> list[ConversionResult]:
+    """Convert many inputs (paths or fsspec URLs; directories expand to their files in
+    readable formats) and return one result per file, in input order.
 
     One failing file does not stop the others. With jobs > 1 files convert in worker
-    processes. `progress(result)` is called as each file finishes.
+    processes; `cluster` ("local:N" or a Dask scheduler address "tcp://host:8786") runs
+    them on Dask instead. A worker that dies takes its file to another worker up to
+    `retries` times; a file over `timeout` seconds fails alone. `progress(result)` is
+    called as each file finishes. See docforge.batch.
     """
-    files = expand_inputs(inputs, recursive, to, output)
-    if not files:
-        raise InputError(f"{', '.join(map(str, inputs))}: no input files found (none with the "
-                         f"extension of a readable format: {', '.join(formats.input_extensions())}); "
-                         "give files or directories holding them")
-    many = len(files) > 1 or any(Path(str(i)).is_dir() for i in inputs)
-    resolve_formats(to, output)  # fail once, early, on a bad --to
-    # the theme once for the batch (a bad one fails here, before any file), not once per file
-    style = _resolve_style(kwargs.pop("style", None))
-    common = dict(kwargs, to=to, output=output, many_inputs=many, style=style)
-    tasks = [(src, rel, common) for src, rel in files]
-    results: list[ConversionResult] = []
-    if jobs > 1 and len(tasks) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(_convert_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8))):
-                results.append(result)
-                if progress:
-                    progress(result)
-    else:
-        for task in tasks:
-            result = _convert_one(task)
-            results.append(result)
-            if progress:
-                progress(result)
-    return results
+    from .batch import convert_many as run_batch
+    return run_batch(inputs, to, output, recursive=recursive, jobs=jobs, progress=progress,
+                     cluster=cluster, retries=retries, timeout=timeout, **kwargs)
 
 
 def inspect(source: str | os.PathLike | bytes, format: str | None = None, *, encoding: str | None = None,

@@ -10,7 +10,6 @@ import contextlib
 import os
 import sys
 import time
-from pathlib import Path
 
 import click
 
@@ -43,9 +42,17 @@ from .params import PATH, Count, FormatList, FormatOption, PaperSize, diagnostic
 @click.option("--max-input-size", type=Count(1), help="Refuse inputs larger than this many bytes.")
 @click.option("--skip-unchanged", is_flag=True,
               help="Skip inputs whose outputs are newer than the input and the theme.")
+@click.option("--cluster", envvar="DOCFORGE_CLUSTER", metavar="ADDRESS|local:N",
+              help="Many inputs: run on Dask, a scheduler (tcp://host:8786) or local:N worker "
+              "processes (also $DOCFORGE_CLUSTER). Exit 4 if the scheduler goes away.")
+@click.option("--retries", type=Count(0), default=1, show_default=True,
+              help="Many inputs: convert a file again this many times when its worker process dies.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Many inputs: fail a file whose conversion takes longer (the others go on).")
 @diagnostics_options
 def convert(inputs, output, to, from_format, style, encoding, fragment, toc, paper, reference_docx,
-            meta, recursive, jobs, max_input_size, skip_unchanged, quiet, verbose, debug) -> int:
+            meta, recursive, jobs, max_input_size, skip_unchanged, cluster, retries, timeout,
+            quiet, verbose, debug) -> int:
     """Convert INPUT files (or directories of them, or - for stdin)."""
     def action() -> int:
         options = WriteOptions(fragment=fragment, toc=toc, paper=paper, reference_docx=reference_docx)
@@ -54,7 +61,8 @@ def convert(inputs, output, to, from_format, style, encoding, fragment, toc, pap
                       skip_unchanged=skip_unchanged)
         if style:
             kwargs["style"] = api.load_style(style)  # a bad theme fails once, before any file
-        if len(inputs) > 1 or any(i != "-" and Path(i).is_dir() for i in inputs):
+        if api.is_batch(inputs, cluster):
+            kwargs.update(cluster=cluster, retries=retries, timeout=timeout)
             return _batch(inputs, to, output, recursive, jobs, kwargs, verbose, quiet)
         result = api.convert(inputs[0], to, output, **kwargs)
         report(result.diagnostics, verbose, quiet)
