@@ -119,6 +119,9 @@ def convert_stored(source: str, relative: Path | None = None, *, to=None, output
     doc = api.read_text(text, from_format or formats.reader_for_path(path), source_name=source,
                         diagnostics=result.diagnostics)
     doc = api.apply_meta(doc, meta)
+    options = options or api.WriteOptions()
+    if options.input_mtime is None:  # an undated document is dated by its input, as convert() does
+        options = replace(options, input_mtime=_modified(fs, path))
     rendered = api.render(doc, [fmt for fmt, _ in kept], style=the_style, options=options,
                           target_names=[t for _, t in kept], diagnostics=result.diagnostics)
     for (fmt, target), payload in zip(kept, rendered):
@@ -189,3 +192,11 @@ def remove_temporaries(targets) -> None:
                     fs.rm(f"{path.rstrip('/')}/{base}")
                 except OSError:
                     pass
+
+
+def _modified(fs, path: str) -> float | None:
+    """The object's modification time, when its store keeps one (memory:// does not)."""
+    try:
+        return fs.modified(path).timestamp()
+    except (NotImplementedError, OSError, AttributeError, ValueError):
+        return None
