@@ -2,6 +2,8 @@ import codecs
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docforge.errors import InputError, OutputError, UsageError
 from docforge.io import atomic_write, decode
@@ -115,6 +117,14 @@ LEGACY = {  # language: (code page its Windows users saved it in, text)
 }
 
 
+LEGACY.update({
+    "Ukrainian": ("cp1251", "Київ є столицею України. Їжак і ґанок: це звичайні слова, які знає кожен.\n"),
+    "Arabic": ("cp1256", "القاهرة هي عاصمة مصر. يعيش في المدينة ملايين الناس، وهي مشهورة بالأهرامات.\n"),
+    "English typography": ("cp1252", "Mr. O’Brien’s naïve café—“déjà vu”… résumé; 20°C, nº 5, "
+                                     "3×4, © 2024 Müller & Søn, £5, 10€.\n"),
+})
+
+
 def _same_codec(a: str, b: str) -> bool:
     return codecs.lookup(a).name == codecs.lookup(b).name
 
@@ -139,6 +149,19 @@ def test_a_french_windows_1252_article_is_not_read_as_cp1250_or_cp1257():
     assert text == article
     assert "très" in text and "trčs" not in text and "ŕ Paris" not in text and "Crčme" not in text
     assert "decoded as cp1252" in diags[0].message
+
+
+@pytest.mark.parametrize("encoding, sample", [
+    ("cp1257", "Lietuvos sostinė yra Vilnius. Čia gyvena daug žmonių, o senamiestis įtrauktas "
+               "į pasaulio paveldo sąrašą.\n"),
+    ("cp1254", "Türkiye'nin başkenti Ankara'dır. İstanbul boğazı çok güzel; ışık, gölge ve "
+               "şehir hayatı birbirine karışır.\n"),
+])
+def test_short_texts_in_rarer_code_pages_decode_right(encoding, sample):
+    """Two sentences are enough for Lithuanian and Turkish (where a Welsh reading of one
+    letter comes close, the diagnostic may say so; the text is right either way)."""
+    text, [diag] = decode(sample.encode(encoding), "short.txt")
+    assert text == sample and _same_codec(diag.message.split()[4], encoding)
 
 
 def test_a_close_call_is_said_and_names_the_runner_up():
@@ -191,6 +214,35 @@ def test_valid_utf8_takes_the_fast_path(monkeypatch):
     line = "Título — 中文 “quotes” café crème\tand ASCII.\f\n"
     text, diags = decode((line * 25_000).encode(), "big.txt")
     assert text == line * 25_000 and diags == []
+
+
+def test_a_huge_unspaced_legacy_line_decodes():
+    """2 MB of accented letters with no space, and 2 MB of ASCII letters with one accent at
+    the end: the scoring looks at bounded samples and never backtracks over a long word."""
+    word = "é" * 2_000_000
+    assert decode(word.encode("cp1252"), "one-word.txt")[0] == word
+    tail = "a" * 2_000_000 + "é"
+    assert decode(tail.encode("cp1252"), "tail.txt")[0] == tail
+
+
+@given(st.binary(max_size=3000))
+def test_property_any_bytes_decode_or_are_refused_in_one_line(data):
+    """Whatever the bytes: text, or an InputError of one line naming the file."""
+    try:
+        text, diags = decode(data, "fuzz.bin")
+    except InputError as exc:
+        assert str(exc).startswith("fuzz.bin: ") and "\n" not in str(exc)
+    else:
+        assert isinstance(text, str) and text.strip()
+        assert all("\n" not in d.message for d in diags)
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn")), min_size=1))
+def test_property_valid_utf8_decodes_exactly(sample):
+    data = sample.encode("utf-8")
+    if data.startswith(codecs.BOM_UTF8) or not sample.strip():
+        return
+    assert decode(data, "fuzz.txt") == (sample, [])
 
 
 def _random_bytes(low: int, high: int, count: int = 4000) -> bytes:

@@ -33,9 +33,9 @@ from typing import NamedTuple
 
 from charset_normalizer.utils import is_multi_byte_encoding
 
-# How much of an input is scored: plausibility is a statistical judgement, and the
-# detector itself looks at no more than this.
-SAMPLE_BYTES = 64 * 1024
+# How much of an input is scored: plausibility is a statistical judgement (the detector
+# itself looks at a few kilobytes).
+_SAMPLE_BYTES = 64 * 1024
 
 # The non-ASCII letters of languages written in the scripts the single-byte code pages
 # cover (CLDR exemplar characters, lower case; the letters of Cyrillic, Greek, Hebrew,
@@ -43,7 +43,7 @@ SAMPLE_BYTES = 64 * 1024
 # plausible; one that needs several languages for one text is not.
 _LATIN = {
     "French": "àâæçéèêëîïôœùûüÿ", "German": "äöüß", "Spanish": "áéíñóúü",
-    "Portuguese": "áàâãçéêíóôõú", "Italian": "àèéìíîòóùú", "Catalan": "àçèéíïòóúü·",
+    "Portuguese": "áàâãçéêíóôõú", "Italian": "àèéìíîòóùú", "Catalan": "àçèéíïòóúü",
     "Dutch": "áàâäéèêëíïóöúü", "Danish/Norwegian": "æøåéóü", "Swedish": "åäöé",
     "Finnish": "äöåšž", "Icelandic": "áðéíóúýþæö", "Faroese": "áðíóúýæø",
     "Irish": "áéíóú", "Welsh": "âêîôûŵŷáéíóúàèìòùäëïöüÿẃẁẅýỳ", "Albanian": "çë",
@@ -60,11 +60,10 @@ def _letters(first: str, last: str, extra: str = "", without: str = "") -> froze
                      if chr(c) not in without) | frozenset(extra)
 
 
-_RUSSIAN = _letters("а", "я", "ё")
-ALPHABETS: dict[str, frozenset[str]] = {name: frozenset(letters) for name, letters in _LATIN.items()}
-ALPHABETS.update({
-    "Turkish": ALPHABETS["Turkish"] | {"i̇"},  # "İ".lower() is i + combining dot
-    "Russian": _RUSSIAN,
+_ALPHABETS: dict[str, frozenset[str]] = {name: frozenset(letters) for name, letters in _LATIN.items()}
+_ALPHABETS.update({
+    "Turkish": _ALPHABETS["Turkish"] | {"i̇"},  # "İ".lower() is i + combining dot
+    "Russian": _letters("а", "я", "ё"),
     "Ukrainian": _letters("а", "я", "ґєії", without="ъыэ"),
     "Belarusian": _letters("а", "я", "ёіў", without="ищъ"),
     "Bulgarian": _letters("а", "я", without="ыэ"),
@@ -84,7 +83,10 @@ _BAD_CATEGORIES = {"Cc", "Cn", "Co", "Cs"}
 
 # Each non-ASCII byte with the byte before and after it (overlapping, through a lookahead).
 _TRIPLES = re.compile(rb"(?=([\x00-\xff][\x80-\xff][\x00-\xff]))")
+# Non-letter ASCII bytes all become a space first: they all mean "not a letter", and
+# collapsing them keeps the number of distinct triples small.
 _ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+_TO_SPACE = bytes.maketrans(_ASCII_NON_LETTERS, b" " * len(_ASCII_NON_LETTERS))
 
 
 class Candidate(NamedTuple):
@@ -92,9 +94,8 @@ class Candidate(NamedTuple):
     encoding: str
     implausible: int    # symbols inside words, capitals inside words, mixed scripts
     undefined: int      # controls, unassigned and private-use code points: almost proof
-    foreign: int        # letters outside the best-fitting language's alphabet
-    language: str       # that language ("" when the sample has no non-ASCII letters)
-    table: tuple[str, ...]  # what each byte 0x80-0xFF decodes to ("" when undefined)
+    foreign: int        # letters outside the alphabet of the language that fits best
+    table: tuple[str, ...]  # what each byte 0x80-0xFF decodes to (U+FFFD when undefined)
 
     @property
     def score(self) -> int:
@@ -114,7 +115,7 @@ def choose(data: bytes, proposed: dict[str, float]) -> Verdict:
     """The most plausible single-byte reading of `data` among cp1252 and the `proposed`
     encodings (the detector's, best first, each with its coherence; multi-byte ones are
     ignored)."""
-    sample = data[:SAMPLE_BYTES]
+    sample = data[:_SAMPLE_BYTES]
     # padded so that a non-ASCII byte at either end has neighbours too
     triples = Counter(_TRIPLES.findall(b" " + sample.translate(_TO_SPACE) + b" "))
     candidates = []
@@ -135,11 +136,6 @@ def choose(data: bytes, proposed: dict[str, float]) -> Verdict:
                    _example(sample, best, runner) if runner else None, binary)
 
 
-# Non-letter ASCII bytes all become a space in the triples: they all mean "not a letter",
-# and collapsing them keeps the number of distinct triples small.
-_TO_SPACE = bytes.maketrans(_ASCII_NON_LETTERS, b" " * len(_ASCII_NON_LETTERS))
-
-
 def is_single_byte(encoding: str) -> bool:
     """One byte, one character: the code pages this module judges (not GB18030, UTF-16…)."""
     return not is_multi_byte_encoding(encoding)
@@ -151,10 +147,9 @@ def _table(encoding: str) -> tuple[str, ...] | None:
     if not is_single_byte(encoding):
         return None
     try:
-        table = tuple(bytes([b]).decode(encoding, errors="replace") for b in range(0x80, 0x100))
+        return tuple(bytes([b]).decode(encoding, errors="replace") for b in range(0x80, 0x100))
     except LookupError:
         return None
-    return table if all(len(char) == 1 for char in table) else None
 
 
 def _char(value: int, table: tuple[str, ...]) -> str:
@@ -194,12 +189,9 @@ def _score(encoding: str, table: tuple[str, ...], triples: Counter) -> Candidate
         elif prev.isalpha() and nxt.isalpha() and category not in _NEUTRAL_CATEGORIES \
                 and char not in _NEUTRAL_CHARACTERS:
             implausible += count
-    language, foreign = "", 0
-    if letters:
-        language, foreign = min(((name, sum(n for letter, n in letters.items()
-                                             if letter not in alphabet))
-                                 for name, alphabet in ALPHABETS.items()), key=lambda item: item[1])
-    return Candidate(encoding, implausible, undefined, foreign, language, table)
+    foreign = min(sum(n for letter, n in letters.items() if letter not in alphabet)
+                  for alphabet in _ALPHABETS.values())
+    return Candidate(encoding, implausible, undefined, foreign, table)
 
 
 def _odd_pair(first: str, second: str) -> bool:

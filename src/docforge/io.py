@@ -50,8 +50,10 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ue000-\uf8ff\ufdd0
 _HEAD = 8192
 # C0 controls other than tab, line feed, vertical tab, form feed, carriage return; DEL.
 _CONTROL_BYTES = bytes([b for b in range(256) if b < 9 or 13 < b < 32 or b == 127])
-# Everything but the lead bytes of the UTF-8 forms of what _NOT_TEXT matches above U+007F.
-_NOT_TEXT_UTF8_LEADS = bytes(b for b in range(256) if b not in b"\xc2\xee\xef\xf1\xf2\xf3\xf4")
+# The lead bytes of the UTF-8 forms of what _NOT_TEXT matches above U+007F.
+_NOT_TEXT_UTF8_LEADS = b"\xc2\xee\xef\xf1\xf2\xf3\xf4"
+# Every other byte: deleting these from a head leaves its controls and those lead bytes.
+_ORDINARY_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES + _NOT_TEXT_UTF8_LEADS)
 
 
 def decode(data: bytes, source: str = "<input>", encoding: str | None = None
@@ -84,13 +86,15 @@ def decode(data: bytes, source: str = "<input>", encoding: str | None = None
                 f"(byte {exc.start}); pass --encoding") from None
         diagnostics.append(Diagnostic(f"decoded as {name} (byte-order mark)", severity="info"))
     else:
-        _refuse_binary(data, source)
+        leads = _refuse_binary(data, source)
         try:
             text = data.decode("utf-8")  # the fast path: nearly every input
         except UnicodeDecodeError:
             text = _decode_not_utf8(data, source, diagnostics)
         else:
-            if _may_be_not_text(data[:_HEAD]):
+            # each character _refuse_not_text counts has one of these leads and at most four
+            # bytes: valid UTF-8 with few of them is not worth a character-level look
+            if leads * 40 > min(len(data), _HEAD):
                 _refuse_not_text(text, source)
             return _check_empty(text, source), diagnostics
     _refuse_not_text(text, source)
@@ -117,9 +121,9 @@ def _decode_not_utf8(data: bytes, source: str, diagnostics: list[Diagnostic]) ->
         name = matches[0].encoding  # GB18030, Shift_JIS, Big5, EUC-KR: the detector's own field
         try:
             text = data.decode(name)
-        except UnicodeDecodeError:
-            text = None
-        if text is not None:
+        except UnicodeDecodeError:  # valid in the detector's sample only: judge the code pages
+            pass
+        else:
             diagnostics.append(Diagnostic(f"not UTF-8; decoded as {name} (detected); "
                                           "pass --encoding to override"))
             return text
@@ -212,22 +216,29 @@ def _check_empty(text: str, source: str) -> str:
     return text
 
 
-def _refuse_binary(data: bytes, source: str) -> None:
+def _refuse_binary(data: bytes, source: str) -> int:
     """Refuse, before decoding, what is plainly not text in an ASCII-compatible encoding:
-    known magic numbers, NUL bytes, a start that is more than a tenth control characters."""
+    known magic numbers, NUL bytes, a start that is more than a tenth control characters.
+    Returns how many bytes of that start may lead a private-use or unassigned character in
+    UTF-8 (found in the same pass: one translate in C over a few kilobytes)."""
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise InputError(f"{source}: is {what}, not text; give a plain-text feed "
                              "(or --from json for pandoc JSON)")
     head = data[:_HEAD]
-    if b"\x00" in head and head.count(b"\x00") > len(head) // 100:
+    suspect = head.translate(None, _ORDINARY_BYTES)
+    leads = len(suspect.translate(None, _CONTROL_BYTES)) if suspect else 0
+    if len(suspect) == leads:
+        return leads
+    if head.count(b"\x00") > len(head) // 100:
         raise InputError(f"{source}: looks binary (contains NUL bytes); give a plain-text feed, "
                          "or --encoding utf-16 if it is UTF-16 without a byte-order mark")
     # an escape starting a terminal colour code ("\x1b[31m") is a log's, not binary
-    controls = len(head) - len(head.translate(None, _CONTROL_BYTES)) - head.count(b"\x1b[")
+    controls = len(suspect) - leads - head.count(b"\x1b[")
     if _mostly(controls, len(head)):
         raise InputError(f"{source}: looks binary ({controls} of its first {len(head)} bytes are "
                          "control characters); give a plain-text feed")
+    return leads
 
 
 def _refuse_not_text(text: str, source: str) -> None:
@@ -238,15 +249,6 @@ def _refuse_not_text(text: str, source: str) -> None:
     if _mostly(suspicious, len(head)):
         raise InputError(f"{source}: looks binary ({suspicious} of its first {len(head)} characters "
                          "are control, private-use or unassigned characters); give a plain-text feed")
-
-
-def _may_be_not_text(head: bytes) -> bool:
-    """Whether valid UTF-8 may hold enough of what _refuse_not_text counts to be refused,
-    judged by counting the few lead bytes those characters have in UTF-8 (a character is
-    at most four bytes): so valid UTF-8 pays one pass in C over its first kilobytes, and
-    the character-level check runs only on text that has many such bytes."""
-    leads = len(head.translate(None, _NOT_TEXT_UTF8_LEADS))
-    return leads * 40 > len(head)
 
 
 def _mostly(suspicious: int, total: int) -> bool:
