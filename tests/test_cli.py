@@ -339,3 +339,53 @@ def test_inspect_names_list_blocks_as_lists():
     lists = [b for b in blocks if b["kind"] == "list"]
     assert lists and {b["list"] for b in lists} <= {"bullet", "ordered"}
     assert not any(b["kind"].endswith("_list") for b in blocks)
+
+
+def test_legacy_damaged_and_binary_inputs_from_the_command_line(tmp_path):
+    """A Windows-1252 French article converts (exit 0) with one warning naming cp1252; UTF-8
+    with a stray byte stays UTF-8; random bytes and damaged UTF-16 are exit 3, one line."""
+    import random
+
+    french = tmp_path / "article.txt"
+    french.write_bytes("Un article\n\nLe café crème est très apprécié à Paris.\n".encode("cp1252"))
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_bytes("Un article\n\nLe café crème est très apprécié.\n".encode() + b"Fin \xe9.\n")
+    noise = tmp_path / "noise.txt"
+    rng = random.Random(18)
+    noise.write_bytes(bytes(rng.randrange(0x80, 0x100) for _ in range(3000)))
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes(b"\xff\xfe" + "Titre\n\nTexte".encode("utf-16-le") + b"\x00\xd8")
+    for source, fragment in ((french, "decoded as cp1252"), (damaged, "1 invalid byte replaced")):
+        proc = docforge("convert", source, "-o", tmp_path / "out.html")
+        assert proc.returncode == 0, proc.stderr
+        assert fragment in proc.stderr.decode()
+        html = (tmp_path / "out.html").read_text()
+        assert "café crème est très apprécié" in html and "Ã" not in html
+    for source, fragment in ((noise, "noise.txt: looks binary"), (utf16, "utf16.txt: is UTF-16 but ends with a lone surrogate")):
+        proc = docforge("convert", source, "-o", tmp_path / "x.html")
+        assert proc.returncode == 3 and fragment in _no_traceback(proc)
+
+
+def test_output_through_a_symlink_and_a_read_only_output(tmp_path):
+    """-o a link: the link's target gets the output, the link stays. -o a 0444 file: exit 4,
+    one line, the file untouched. -o a chain of links ending at the input: refused."""
+    published = tmp_path / "published.html"
+    published.write_text("old")
+    link = tmp_path / "latest.html"
+    link.symlink_to(published.name)
+    proc = docforge("convert", SEED, "-o", link)
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink() and "A Comparative Look" in published.read_text()
+    locked = tmp_path / "locked.html"
+    locked.write_text("approved")
+    locked.chmod(0o444)
+    proc = docforge("convert", SEED, "-o", locked)
+    assert proc.returncode == 4 and "locked.html: is read-only" in _no_traceback(proc)
+    assert locked.read_text() == "approved" and locked.stat().st_mode & 0o777 == 0o444
+    source = tmp_path / "feed.txt"
+    source.write_bytes(SEED.read_bytes())
+    (tmp_path / "one.txt").symlink_to(source)
+    (tmp_path / "two.txt").symlink_to("one.txt")
+    proc = docforge("convert", source, "--to", "json", "-o", tmp_path / "two.txt")
+    assert proc.returncode == 2 and "is the input file" in _no_traceback(proc)
+    assert source.read_bytes() == SEED.read_bytes()
