@@ -8,7 +8,7 @@ missing=""
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
-# the editor page's browser test (tests/server/test_page.py): headless Chromium and its driver
+# the editor page's browser test (tests/server/test_editor_page.py): headless Chromium and its driver
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
 command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
