@@ -63,10 +63,11 @@ def test_convert_many_reports_per_file_and_keeps_layout(tmp_path):
     assert len(flat) == len(SAMPLES) + 1
 
 
-def test_skip_unchanged_is_like_make(tmp_path):
+def test_skip_unchanged_redoes_a_touched_input_and_an_emptied_output(tmp_path):
     src = tmp_path / "a.txt"
     src.write_bytes(SEED.read_bytes())
-    first = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True)
+    first = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True,
+                             skip_unchanged=True)
     assert not first.skipped
     again = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True,
                              skip_unchanged=True)
