@@ -258,9 +258,13 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
             skip_unchanged: bool = False) -> ConversionResult:
     """Convert one input to one or more formats. Raises DocforgeError on user errors.
 
-    `output`: a file (one format), a directory (created), '-' for stdout, or None for
-    beside the input. The input is never overwritten, symlinks included. With
-    `skip_unchanged`, nothing is done when every output is newer than the input and the theme.
+    `output`: with one format, the file to write whatever its name (an existing directory
+    receives STEM.EXT); with several, a directory (created; a name with a format's
+    extension is a UsageError); '-' for stdout; None for beside the input, or stdout for
+    stdin ('-') and one format. A binary format is not written to a terminal. The input
+    is never overwritten, symlinks included. With `skip_unchanged`, nothing is done when
+    the manifest beside every output (batch/manifest.py) says it was made from the same
+    input bytes, options, metadata, theme and docforge version and it is unchanged since.
     """
     started = time.perf_counter()
     src = str(source)
@@ -288,23 +292,23 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
         if target == "-":
             _check_terminal(fmt, stdout or sys.stdout.buffer)
     base_options = options or WriteOptions()
-    if src != "-" and base_options.input_mtime is None:  # the date of an undated document
-        base_options = replace(base_options, input_mtime=os.stat(src).st_mtime)
     produced_by = None
     if skip_unchanged and src != "-" and "-" not in targets:
         from .batch.manifest import Provenance
-        data = read_bytes(src, max_input_size)
-        produced_by = Provenance(data, the_style, base_options, meta=meta, from_format=from_format,
+        input_bytes = read_bytes(src, max_input_size)
+        base_options = _dated_by_input(base_options, src)
+        produced_by = Provenance(input_bytes, the_style, base_options, meta=meta, from_format=from_format,
                                  encoding=encoding)
         if all(produced_by.made(fmt, target) for fmt, target in zip(names, targets)):
             result.skipped = True
             result.outputs = [Path(t) for t in targets]
             return result
-        doc = read(data, from_format, encoding=encoding, diagnostics=result.diagnostics, name=src)
+        doc = read(input_bytes, from_format, encoding=encoding, diagnostics=result.diagnostics, name=src)
     else:
         doc = read(src, from_format, encoding=encoding, diagnostics=result.diagnostics,
                    max_input_size=max_input_size)
     doc = apply_meta(doc, meta)
+    base_options = _dated_by_input(base_options, src)
     with deep_recursion():  # prepared once for every format of this conversion
         context = RenderContext(prepare(doc, the_style), the_style, base_options)
     for fmt, target in zip(names, targets):
@@ -323,6 +327,13 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
         result.outputs.append(Path(target))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _dated_by_input(options: WriteOptions, source: str) -> WriteOptions:
+    """The input's modification time, the date of an undated document (once it was read)."""
+    if source == "-" or options.input_mtime is not None:
+        return options
+    return replace(options, input_mtime=os.stat(source).st_mtime)
 
 
 def _check_terminal(fmt: str, stream) -> None:

@@ -1,6 +1,7 @@
 """What produced an output, for `--skip-unchanged`: a small manifest beside each output.
 
-An output is up to date when the manifest beside it (`.NAME.docforge-manifest`, JSON)
+An output (a path, or an fsspec URL through storage.py) is up to date when the manifest
+beside it (`.NAME.docforge-manifest`, JSON)
 says it was produced from the same input bytes, with the same options, metadata,
 theme (its settings and its files' bytes), reference DOCX, SOURCE_DATE_EPOCH and
 docforge version, and the output still has the bytes it had then. Anything else (no
@@ -23,20 +24,37 @@ from ..records import replace
 MANIFEST_SUFFIX = ".docforge-manifest"  # not an input extension: a directory batch never reads one
 
 
-def manifest_path(target: str | os.PathLike) -> Path:
-    target = Path(target)
-    return target.parent / f".{target.name}{MANIFEST_SUFFIX}"
+def manifest_path(target: str | os.PathLike) -> str:
+    directory, _, name = str(target).rpartition("/")
+    return f"{directory}/.{name}{MANIFEST_SUFFIX}" if directory else f".{name}{MANIFEST_SUFFIX}"
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_digest(path: str | os.PathLike) -> str | None:
+def _file_digest(location: str | os.PathLike) -> str | None:
+    data = _load(location)
+    return None if data is None else _digest(data)
+
+
+def _load(location: str | os.PathLike) -> bytes | None:
+    from . import storage
     try:
-        return _digest(Path(path).read_bytes())
-    except OSError:
+        if storage.is_url(location):
+            fs, path = storage.split(str(location))
+            return fs.cat_file(path)
+        return Path(location).read_bytes()
+    except (OSError, ValueError):
         return None
+
+
+def _store(location: str, data: bytes) -> None:
+    from . import storage
+    if storage.is_url(location):
+        storage.put_atomically(location, data)
+    else:
+        atomic_write(location, lambda handle: handle.write(data))
 
 
 class Provenance:
@@ -64,8 +82,8 @@ class Provenance:
     def made(self, fmt: str, target) -> bool:
         """Whether `target` holds what this conversion would write as `fmt`."""
         try:
-            recorded = json.loads(manifest_path(target).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            recorded = json.loads(_load(manifest_path(target)) or b"null")
+        except ValueError:
             return False
         if not isinstance(recorded, dict) or recorded.pop("output", None) != _file_digest(target):
             return False
@@ -75,4 +93,4 @@ class Provenance:
         """Write the manifest of `target`, just written as `fmt`."""
         entry = dict(self._expected(fmt), output=_file_digest(target))
         text = json.dumps(entry, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-        atomic_write(manifest_path(target), lambda handle: handle.write(text.encode("utf-8")))
+        _store(manifest_path(target), text.encode("utf-8"))
