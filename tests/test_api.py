@@ -115,7 +115,7 @@ def test_a_batch_leaves_no_documents_behind(tmp_path):
     gc.set_threshold(200_000, 50, 1000)
     try:
         gc.collect()
-        results = docforge.convert_many([feeds], to="docx", output=tmp_path / "out")
+        results = docforge.convert_many([feeds], to="docx", output=tmp_path / "out", jobs=1)
         alive = [o for o in gc.get_objects() if isinstance(o, OpcPackage)]
     finally:
         gc.set_threshold(*old)
