@@ -63,10 +63,11 @@ def test_convert_many_reports_per_file_and_keeps_layout(tmp_path):
     assert len(flat) == len(SAMPLES) + 1
 
 
-def test_skip_unchanged_is_like_make(tmp_path):
+def test_skip_unchanged_redoes_a_touched_input_and_an_emptied_output(tmp_path):
     src = tmp_path / "a.txt"
     src.write_bytes(SEED.read_bytes())
-    first = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True)
+    first = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True,
+                             skip_unchanged=True)
     assert not first.skipped
     again = docforge.convert(src, to="html", output=tmp_path / "o", many_inputs=True,
                              skip_unchanged=True)
@@ -114,7 +115,7 @@ def test_a_batch_leaves_no_documents_behind(tmp_path):
     gc.set_threshold(200_000, 50, 1000)
     try:
         gc.collect()
-        results = docforge.convert_many([feeds], to="docx", output=tmp_path / "out")
+        results = docforge.convert_many([feeds], to="docx", output=tmp_path / "out", jobs=1)
         alive = [o for o in gc.get_objects() if isinstance(o, OpcPackage)]
     finally:
         gc.set_threshold(*old)

@@ -178,24 +178,46 @@ def test_meta_overrides_reach_the_output(tmp_path):
     assert "<title>Other Title</title>" in html and 'lang="de"' in html and "A. Person" in html
 
 
+def _catches(pid: int, signum: int) -> bool:
+    """Whether process `pid` has a handler installed for `signum` (Linux: /proc/PID/status)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = next(int(line.split()[1], 16) for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(caught >> (signum - 1) & 1)
+
+
 def test_sigterm_leaves_no_partial_output(tmp_path):
-    """A run killed mid-way leaves neither a target nor a temporary file."""
+    """A run terminated mid-way leaves neither a partial target nor a temporary file, and
+    reports the interrupt (130) however loaded the machine is: the signal is sent once
+    docforge handles it (observed in /proc), never after a guessed sleep."""
+    import signal
+    import time
     big = tmp_path / "big.txt"
     big.write_text(SEED.read_text() * 400)
     out = tmp_path / "out"
     out.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "docforge", "convert", str(big), "--to",
                              "html", "-o", str(out / "big.html")], stderr=subprocess.PIPE)
-    import time
-    time.sleep(0.6)
-    proc.terminate()
-    proc.wait(timeout=60)
+    try:
+        deadline = time.monotonic() + 120
+        while not _catches(proc.pid, signal.SIGTERM) and proc.poll() is None:
+            assert time.monotonic() < deadline, "docforge never installed its SIGTERM handler"
+            time.sleep(0.005)
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     leftovers = sorted(p.name for p in out.iterdir())
-    assert leftovers in ([], ["big.html"])  # finished before the signal, or nothing at all
-    if leftovers:
-        assert proc.returncode == 0 and (out / "big.html").read_text().endswith("</html>\n")
+    assert leftovers in ([], ["big.html"]), leftovers  # never a temporary file
+    assert proc.returncode in (0, 130), (proc.returncode, stderr[-500:])  # never killed by the signal
+    if leftovers:  # finished before the signal: complete
+        assert (out / "big.html").read_text().endswith("</html>\n")
     else:
-        assert proc.returncode == 130
+        assert proc.returncode == 130 and b"interrupted; no partial output was left" in stderr
 
 
 def _batch_on_a_terminal(args, tmp_path) -> str:

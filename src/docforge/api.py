@@ -212,16 +212,18 @@ def resolve_formats(to: str | Sequence[str] | None, output: str | os.PathLike | 
 
 def output_paths(source: str, names: list[str], output: str | os.PathLike | None,
                  many_inputs: bool, relative: Path | None = None) -> list[Path | str]:
-    """Where each format of `source` goes: -o FILE (one input, one format), '-' (stdout),
-    or a directory that receives STEM.EXT (beside the input when -o is absent)."""
+    """Where each format of `source` goes, as pandoc decides it: one output due (one input,
+    one format) -> `output` is that file whatever its name ('-' and, for stdin, no -o at
+    all: standard output); several due -> `output` is a directory receiving STEM.EXT
+    (beside the input when -o is absent). An existing directory always receives STEM.EXT."""
     stem = Path(source).stem if source != "-" else "stdin"
-    if output is not None and str(output) == "-":
-        if many_inputs or len(names) != 1:
+    single = not many_inputs and len(names) == 1
+    if (output is not None and str(output) == "-") or (output is None and source == "-" and single):
+        if not single:
             raise UsageError("-o - (standard output) takes one input and one format")
         return ["-"]
-    single = not many_inputs and len(names) == 1
-    if output is not None and single and not Path(output).is_dir() and (
-            Path(output).suffix or formats.writer_for_path(output)):
+    check_output_directory(output, names, many_inputs)
+    if output is not None and single and not Path(output).is_dir():
         return [Path(output)]
     if output is None:
         directory = Path(source).parent if source != "-" else Path(".")
@@ -230,6 +232,21 @@ def output_paths(source: str, names: list[str], output: str | os.PathLike | None
     if relative is not None:
         directory = directory / relative
     return [directory / f"{stem}.{formats.extension(fmt)}" for fmt in names]
+
+
+def check_output_directory(output: str | os.PathLike | None, names: Sequence[str], many_inputs: bool) -> None:
+    """Several outputs due make -o a directory: refuse one named like a file of a known
+    format (`-o two.html` for two formats or inputs), which would otherwise become a
+    directory called two.html."""
+    if output is None or str(output) == "-" or (not many_inputs and len(names) == 1):
+        return
+    if Path(output).is_dir():
+        return
+    suffix = Path(output).suffix.lower()
+    if formats.writer_for_path(output) is not None or (suffix and suffix in formats.input_extensions()):
+        why = f"{len(names)} formats" if len(names) > 1 else "several inputs"
+        raise UsageError(f"{output}: names a {suffix} file, but {why} give several outputs; "
+                         "give a directory as -o, or one input and one format")
 
 
 def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
@@ -241,9 +258,13 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
             skip_unchanged: bool = False) -> ConversionResult:
     """Convert one input to one or more formats. Raises DocforgeError on user errors.
 
-    `output`: a file (one format), a directory (created), '-' for stdout, or None for
-    beside the input. The input is never overwritten, symlinks included. With
-    `skip_unchanged`, nothing is done when every output is newer than the input and the theme.
+    `output`: with one format, the file to write whatever its name (an existing directory
+    receives STEM.EXT); with several, a directory (created; a name with a format's
+    extension is a UsageError); '-' for stdout; None for beside the input, or stdout for
+    stdin ('-') and one format. A binary format is not written to a terminal. The input
+    is never overwritten, symlinks included. With `skip_unchanged`, nothing is done when
+    the manifest beside every output (batch/manifest.py) says it was made from the same
+    input bytes, options, metadata, theme and docforge version and it is unchanged since.
     """
     started = time.perf_counter()
     src = str(source)
@@ -267,16 +288,27 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
             targets.remove(target)
         if not names:
             return result
-    if skip_unchanged and _up_to_date(src, targets, the_style):
-        result.skipped = True
-        result.outputs = [Path(t) for t in targets]
-        return result
-    doc = read(src, from_format, encoding=encoding, diagnostics=result.diagnostics,
-               max_input_size=max_input_size)
-    doc = apply_meta(doc, meta)
+    for fmt, target in zip(names, targets):  # before reading: refuse at once, not after the work
+        if target == "-":
+            _check_terminal(fmt, stdout or sys.stdout.buffer)
     base_options = options or WriteOptions()
-    if src != "-" and base_options.input_mtime is None:  # the date of an undated document
-        base_options = replace(base_options, input_mtime=os.stat(src).st_mtime)
+    produced_by = None
+    if skip_unchanged and src != "-" and "-" not in targets:
+        from .batch.manifest import Provenance
+        input_bytes = read_bytes(src, max_input_size)
+        base_options = _dated_by_input(base_options, src)
+        produced_by = Provenance(input_bytes, the_style, base_options, meta=meta, from_format=from_format,
+                                 encoding=encoding)
+        if all(produced_by.made(fmt, target) for fmt, target in zip(names, targets)):
+            result.skipped = True
+            result.outputs = [Path(t) for t in targets]
+            return result
+        doc = read(input_bytes, from_format, encoding=encoding, diagnostics=result.diagnostics, name=src)
+    else:
+        doc = read(src, from_format, encoding=encoding, diagnostics=result.diagnostics,
+                   max_input_size=max_input_size)
+    doc = apply_meta(doc, meta)
+    base_options = _dated_by_input(base_options, src)
     with deep_recursion():  # prepared once for every format of this conversion
         context = RenderContext(prepare(doc, the_style), the_style, base_options)
     for fmt, target in zip(names, targets):
@@ -288,27 +320,33 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
             stream.flush()
             continue
         if output is not None and Path(target) != Path(output):
-            _make_output_dir(Path(target).parent)
+            make_output_dir(Path(target).parent)
         _write(each, fmt, target, result.diagnostics)
+        if produced_by is not None:
+            produced_by.record(fmt, target)
         result.outputs.append(Path(target))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _up_to_date(source: str, targets: list, style: Style) -> bool:
-    """Like make: every target exists and is newer than the input and every theme file."""
-    if source == "-" or any(t == "-" for t in targets):
-        return False
-    try:
-        newest_input = max([os.stat(source).st_mtime_ns] + [os.stat(f).st_mtime_ns for f in style.files])
-        # an empty output is never up to date: it may be what a power loss left of a write
-        outputs = [os.stat(t) for t in targets]
-        return all(o.st_mtime_ns > newest_input and o.st_size > 0 for o in outputs)
-    except OSError:
-        return False
+def _dated_by_input(options: WriteOptions, source: str) -> WriteOptions:
+    """The input's modification time, the date of an undated document (once it was read)."""
+    if source == "-" or options.input_mtime is not None:
+        return options
+    return replace(options, input_mtime=os.stat(source).st_mtime)
 
 
-def _make_output_dir(directory: Path) -> None:
+def _check_terminal(fmt: str, stream) -> None:
+    """A binary format is not written to a terminal (it would only garble the screen)."""
+    media_type = formats.lookup(fmt).media_type
+    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
+        return
+    if hasattr(stream, "isatty") and stream.isatty():
+        raise UsageError(f"{fmt} is a binary format and standard output is a terminal; "
+                         f"give -o FILE (e.g. -o out.{formats.extension(fmt)}) or redirect the output")
+
+
+def make_output_dir(directory: Path) -> None:
     """-o names a directory of outputs: create it (and parents), with a one-line error if we can't."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -353,13 +391,13 @@ def expand_inputs(inputs: Sequence[str | os.PathLike], recursive: bool = False,
 
 def convert_many(inputs: Sequence[str | os.PathLike], to: str | Sequence[str] | None = None,
                  output: str | os.PathLike | None = None, *, recursive: bool = False,
-                 jobs: int = 1, progress=None, cluster: str | None = None, retries: int = 1,
+                 jobs: int | None = None, progress=None, cluster: str | None = None, retries: int = 1,
                  timeout: float | None = None, **kwargs) -> list[ConversionResult]:
     """Convert many inputs (paths or fsspec URLs; directories expand to their files in
     readable formats) and return one result per file, in input order.
 
-    One failing file does not stop the others. With jobs > 1 files convert in worker
-    processes; `cluster` ("local:N" or a Dask scheduler address "tcp://host:8786") runs
+    One failing file does not stop the others. Files convert in `jobs` worker processes
+    (default: one per core, as on the command line; 1: in this process); `cluster` ("local:N" or a Dask scheduler address "tcp://host:8786") runs
     them on Dask instead. A worker that dies takes its file to another worker up to
     `retries` times; a file over `timeout` seconds fails alone. `progress(result)` is
     called as each file finishes. See docforge.batch.

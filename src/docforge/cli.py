@@ -169,6 +169,9 @@ def usage_line(exc: click.UsageError) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """The console script: parse `argv` (default: the command line), run, exit with the code."""
+    # from the first moment docforge runs, so that a SIGTERM at any point is an interrupt
+    # (exit 130, temporaries removed), not a kill by the default action
+    signal.signal(signal.SIGTERM, _on_sigterm)
     for stream in (sys.stdout, sys.stderr):  # a file name the terminal cannot show is no crash
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
@@ -177,10 +180,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.UsageError as exc:
         say(usage_line(exc))
         code = UsageError.exit_code
-    except click.Abort:  # Ctrl-C while click itself was parsing
+    except (click.Abort, _Interrupted):  # Ctrl-C or SIGTERM while click itself was parsing
         say("docforge: interrupted; no partial output was left")
         code = EXIT_INTERRUPTED
     except click.ClickException as exc:
         say(f"docforge: {' '.join(exc.format_message().split())}")
         code = exc.exit_code
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # done and written: exit with the status it earned
     sys.exit(code or 0)

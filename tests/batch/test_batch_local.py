@@ -87,7 +87,7 @@ def test_the_library_reports_a_timeout_as_that_files_failure(tmp_path):
     """In one process too (jobs=1): the deadline stops the conversion, not the batch."""
     inputs = make_inputs(tmp_path / "in", 2)
     make_big_input(inputs / "zz-long-feed.txt", 2_000_000)
-    results = docforge.convert_many([inputs], to="docx", output=tmp_path / "out", timeout=0.3)
+    results = docforge.convert_many([inputs], to="docx", output=tmp_path / "out", timeout=0.3, jobs=1)
     failed = [r for r in results if not r.ok]
     assert [r.source for r in failed] == [str(inputs / "zz-long-feed.txt")]
     assert "exceeded the timeout" in str(failed[0].error)

@@ -7,6 +7,7 @@ import fsspec
 import pytest
 
 import docforge
+from docforge.batch.manifest import MANIFEST_SUFFIX
 from batchutil import leftovers, make_inputs, start_cli, stop, tree
 from docforge.errors import UsageError
 
@@ -26,10 +27,11 @@ def test_memory_urls_give_the_bytes_of_local_paths_and_skip_what_is_unchanged(tm
         memory.pipe_file(f"/docforge-test/in/{f.relative_to(local)}", f.read_bytes())
     expected = docforge.convert_many([local], to="html,json", output=tmp_path / "out", recursive=True)
     results = docforge.convert_many(["memory://docforge-test/in"], to="html,json",
-                                    output="memory://docforge-test/out", recursive=True, jobs=2)
+                                    output="memory://docforge-test/out", recursive=True, jobs=2,
+                                    skip_unchanged=True)
     assert all(r.ok for r in results) and len(results) == len(expected) == 4
     stored = {p.removeprefix("/docforge-test/out/"): memory.cat_file(p)
-              for p in memory.find("/docforge-test/out")}
+              for p in memory.find("/docforge-test/out") if not p.endswith(MANIFEST_SUFFIX)}
     assert stored == tree(tmp_path / "out")  # same layout (sub/deep.html), same bytes, no .part
     again = docforge.convert_many(["memory://docforge-test/in"], to="html,json",
                                   output="memory://docforge-test/out", recursive=True, skip_unchanged=True)
@@ -51,7 +53,8 @@ def test_file_urls_in_a_process_pool_from_the_command_line(tmp_path):
     inputs = make_inputs(tmp_path / "in", 8)
     expected = docforge.convert_many([inputs], to="html,docx", output=tmp_path / "expected")
     assert all(r.ok for r in expected)
-    args = ["convert", f"file://{inputs}", "--to", "html,docx", "-o", f"file://{tmp_path / 'out'}", "-j", "2"]
+    args = ["convert", f"file://{inputs}", "--to", "html,docx", "-o", f"file://{tmp_path / 'out'}", "-j", "2",
+            "--skip-unchanged"]
     proc = start_cli(args)
     try:
         _, stderr = proc.communicate(timeout=120)
@@ -59,8 +62,16 @@ def test_file_urls_in_a_process_pool_from_the_command_line(tmp_path):
         stop(proc)
     assert proc.returncode == 0, stderr
     assert "8 converted, 0 failed, 0 skipped" in stderr
-    assert tree(tmp_path / "out") == tree(tmp_path / "expected") and leftovers(tmp_path / "out") == []
-    proc = start_cli(args + ["--skip-unchanged"])
+    written = {name: data for name, data in tree(tmp_path / "out").items() if not name.endswith(MANIFEST_SUFFIX)}
+    assert written == tree(tmp_path / "expected") and leftovers(tmp_path / "out") == []
+    assert len(tree(tmp_path / "out")) == 2 * len(written)  # a manifest beside each output
+    proc = start_cli(args + ["-M", "author=X"])  # another option: everything is redone
+    try:
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        stop(proc)
+    assert proc.returncode == 0 and "8 converted, 0 failed, 0 skipped" in stderr, stderr
+    proc = start_cli(args + ["-M", "author=X"])
     try:
         _, stderr = proc.communicate(timeout=120)
     finally:

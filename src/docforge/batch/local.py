@@ -13,6 +13,7 @@ This module decides only where and how often a task runs, never what it does.
 """
 from __future__ import annotations
 
+import itertools
 import signal
 from concurrent.futures import FIRST_COMPLETED, TimeoutError as FutureTimeout, wait
 
@@ -57,8 +58,11 @@ def run_in_pool(tasks, common: dict, jobs: int, *, retries: int, timeout: float 
                                timeout=hard_limit)
         running[future] = task
 
+    # Only as many files as there are workers are handed to the pool at a time: what the
+    # pool holds is what is in flight, so an interrupt has nothing queued to go on with.
+    waiting = iter(tasks)
     try:
-        for task in tasks:
+        for task in itertools.islice(waiting, jobs):
             submit(task)
         while running:
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
@@ -79,13 +83,26 @@ def run_in_pool(tasks, common: dict, jobs: int, *, retries: int, timeout: float 
                 results[task.index] = result
                 if progress:
                     progress(result)
+                for following in itertools.islice(waiting, 1):
+                    submit(following)
     except BaseException:
-        # Ctrl-C or SIGTERM: the workers ignore SIGINT and are stopped here; what they were
-        # writing is a temporary file, removed, never a partial output
-        pool.stop()
-        pool.join()
+        # Ctrl-C or SIGTERM: nothing more starts; every worker (they ignore SIGINT) is told
+        # to stop at once, all together, rather than one after another as pool.stop() does,
+        # and is gone before we return. What they were writing is a temporary file, removed
+        # here; a file they had already renamed into place is complete.
+        _terminate_all(pool)
         storage.remove_temporaries([t for task in running.values() for t in task.targets])
         raise
     pool.close()
     pool.join()
     return results  # type: ignore[return-value]
+
+
+def _terminate_all(pool) -> None:
+    """Stop the pool's workers now: SIGTERM to all of them (pebble's workers exit on it at
+    once), then pebble's own stop, which waits for each and kills one that lingers."""
+    import multiprocessing
+    for worker in multiprocessing.active_children():  # the pool's workers are our only children
+        worker.terminate()
+    pool.stop()
+    pool.join()

@@ -5,7 +5,7 @@ path and goes through docforge.io as before. For URLs: inputs are read and outpu
 written through fsspec with the same relative layout as for directories; an output is
 first written under a temporary name beside its final one (`.NAME.PID.RANDOM.part`) and
 then moved there, so the final name never holds a partial object; `skip_unchanged`
-compares the file systems' modification times like make. fsspec and the backend of a
+goes by the manifest beside each output, as for paths (manifest.py). fsspec and the backend of a
 protocol (s3fs, gcsfs, …) are imported only when a URL is used. This module never parses
 or renders a document: api.read_text and api.render do.
 """
@@ -65,14 +65,16 @@ def files_in(directory: str, recursive: bool) -> list[tuple[str, Path | None]]:
 
 def output_urls(source: str, names: list[str], output, many_inputs: bool,
                 relative: Path | None) -> list[str]:
-    """Like api.output_paths, for a URL input or output: -o FILE (one input, one format) or
-    a directory (beside the input when -o is absent) receiving STEM.EXT."""
+    """Like api.output_paths, for a URL input or output: one output due (one input, one
+    format) -> -o is that file whatever its name, unless it is an existing directory;
+    else a directory (beside the input when -o is absent) receiving STEM.EXT."""
     stem = PurePosixPath(str(source).split("://", 1)[-1]).stem
     if output is not None and str(output) == "-":
         raise UsageError("-o - (standard output) is for local inputs; give an output directory")
-    if output is not None and not many_inputs and len(names) == 1 and PurePosixPath(str(output)).suffix:
-        fs, path = split(str(output)) if is_url(output) else (None, None)
-        if fs is None or not fs.isdir(path):
+    api.check_output_directory(output, names, many_inputs)
+    if output is not None and not many_inputs and len(names) == 1:
+        fs, path = split(str(output)) if is_url(output) else _fs_of(str(output))
+        if not fs.isdir(path):
             return [str(output)]
     directory = str(output) if output is not None else str(source).rsplit("/", 1)[0]
     rel = str(PurePosixPath(*Path(relative).parts)) if relative is not None else ""
@@ -99,10 +101,6 @@ def convert_stored(source: str, relative: Path | None = None, *, to=None, output
     targets = output_urls(source, names, output, many_inputs, relative)
     result = api.ConversionResult(source)
     kept = [(fmt, t) for fmt, t in zip(names, targets) if t != source]  # never overwrite the input
-    if skip_unchanged and _up_to_date(source, [t for _, t in kept], the_style):
-        result.skipped = True
-        result.outputs = [t for _, t in kept]
-        return result
     fs, path = _fs_of(source)
     try:
         size = fs.size(path)
@@ -114,18 +112,29 @@ def convert_stored(source: str, relative: Path | None = None, *, to=None, output
         raise InputError(f"{source}: no such file; check the URL") from None
     except (PermissionError, OSError) as exc:
         raise InputError(f"{source}: cannot be read ({exc}); check the URL and its credentials") from None
+    options = options or api.WriteOptions()
+    if options.input_mtime is None:  # an undated document is dated by its input, as convert() does
+        options = replace(options, input_mtime=_modified(fs, path))
+    produced_by = None
+    if skip_unchanged:
+        from .manifest import Provenance
+        produced_by = Provenance(data, the_style, options, meta=meta, from_format=from_format,
+                                 encoding=encoding)
+        if all(produced_by.made(fmt, target) for fmt, target in kept):
+            result.skipped = True
+            result.outputs = [t for _, t in kept]
+            return result
     text, decode_diags = decode(data, source, encoding)
     result.diagnostics.extend(replace(d, source=source) for d in decode_diags)
     doc = api.read_text(text, from_format or formats.reader_for_path(path), source_name=source,
                         diagnostics=result.diagnostics)
     doc = api.apply_meta(doc, meta)
-    options = options or api.WriteOptions()
-    if options.input_mtime is None:  # an undated document is dated by its input, as convert() does
-        options = replace(options, input_mtime=_modified(fs, path))
     rendered = api.render(doc, [fmt for fmt, _ in kept], style=the_style, options=options,
                           target_names=[t for _, t in kept], diagnostics=result.diagnostics)
     for (fmt, target), payload in zip(kept, rendered):
         put_atomically(target, payload)
+        if produced_by is not None:
+            produced_by.record(fmt, target)
         result.outputs.append(target)
     result.seconds = time.perf_counter() - started
     return result
@@ -153,20 +162,6 @@ def put_atomically(target: str, payload: bytes) -> None:
             raise OutputError(f"{target}: cannot be written ({exc}); check the output URL and "
                               "its credentials") from None
         raise
-
-
-def _up_to_date(source: str, targets: list[str], style) -> bool:
-    """Like make: every target exists, is not empty, and is newer than the input and the theme."""
-    try:
-        fs, path = _fs_of(source)
-        newest = max([fs.modified(path).timestamp()] + [os.stat(f).st_mtime for f in style.files])
-        for target in targets:
-            tfs, tpath = _fs_of(target)
-            if tfs.size(tpath) == 0 or tfs.modified(tpath).timestamp() <= newest:
-                return False
-        return True
-    except (OSError, NotImplementedError):
-        return False
 
 
 def remove_temporaries(targets) -> None:

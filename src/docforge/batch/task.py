@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from .. import api
-from ..errors import ConversionError, DocforgeError
+from ..errors import ConversionError, DocforgeError, OutputError
 
 
 class ConversionTimeout(ConversionError):
@@ -80,8 +80,13 @@ def convert_file(source: str, relative: Path | None, common: dict, timeout: floa
     from . import storage
     try:
         with _deadline(timeout):
-            if storage.is_url(source) or storage.is_url(common.get("output")):
+            output = common.get("output")
+            if storage.is_url(source) or storage.is_url(output):
                 return storage.convert_stored(source, relative, **common)
+            if output is not None and str(output) != "-" and common.get("many_inputs") \
+                    and not Path(output).is_dir():  # the batch made it: someone removed it since
+                raise OutputError(f"{source}: not converted: the output directory {output} disappeared "
+                                  "during the batch; recreate it and run again")
             return api.convert(source, relative=relative, **common)
     except _Deadline:
         return api.ConversionResult(source, error=timeout_error(source, timeout or 0))

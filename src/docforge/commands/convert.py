@@ -7,7 +7,6 @@ line. This module must not decide anything about formats, paths or outputs: the 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
 
@@ -24,8 +23,8 @@ from .params import PATH, Count, FormatList, FormatOption, PaperSize, diagnostic
 @click.argument("inputs", nargs=-1, required=True, type=PATH, metavar="INPUT...")
 @click.option("-t", "--to", cls=FormatOption, type=FormatList("writer"),
               help="Output format(s): {formats}, a comma list, or all. Default: from -o's extension.")
-@click.option("-o", "--output", type=PATH, help="Output file (one input, one format), directory, or - for "
-              "stdout. Default: beside each input.")
+@click.option("-o", "--output", type=PATH, help="One output due: that file, whatever its name (- for stdout); "
+              "several: a directory (created). Default: beside each input; stdout for stdin.")
 @click.option("-f", "--from", "from_format", cls=FormatOption, type=FormatList("reader"),
               help="Input format: {formats}. Default: from the input's extension, else text.")
 @click.option("-s", "--style", metavar="NAME|FILE.toml",
@@ -41,7 +40,8 @@ from .params import PATH, Count, FormatList, FormatOption, PaperSize, diagnostic
 @click.option("-j", "--jobs", type=Count(0), help="Parallel processes for many inputs (default: cores).")
 @click.option("--max-input-size", type=Count(1), help="Refuse inputs larger than this many bytes.")
 @click.option("--skip-unchanged", is_flag=True,
-              help="Skip inputs whose outputs are newer than the input and the theme.")
+              help="Skip inputs whose outputs were made from the same input, options, "
+              "metadata and theme (recorded beside each output).")
 @click.option("--cluster", envvar="DOCFORGE_CLUSTER", metavar="ADDRESS|local:N",
               help="Many inputs: run on Dask, a scheduler (tcp://host:8786) or local:N worker "
               "processes (also $DOCFORGE_CLUSTER). Exit 4 if the scheduler goes away.")
@@ -88,7 +88,7 @@ def _batch(inputs, to, output, recursive, jobs, kwargs, verbose, quiet) -> int:
 
     with bar if bar is not None else contextlib.nullcontext():
         results = api.convert_many(inputs, to, output, recursive=recursive,
-                                   jobs=jobs or os.cpu_count() or 1, progress=progress, **kwargs)
+                                   jobs=jobs or None, progress=progress, **kwargs)
     failed = [r for r in results if not r.ok]
     for r in results:
         report(r.diagnostics, verbose, quiet)
