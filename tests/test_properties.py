@@ -4,11 +4,15 @@ Documents come from tests/strategies.py: control characters, lone surrogates, 10
 character words, 1- and 200-column ragged tables, deep nesting, hostile URLs. HTML and
 EPUB files are collected and validated in one Nu checker / epubcheck run at the end
 (a Java start per example would be too slow for CI); `make fuzz` runs a longer profile.
+Every output is also read back (HTML and EPUB text, the JSON reader, python-docx, pypdf)
+and must hold every word of the document, with a generous hang guard per example.
 """
+import contextlib
 import functools
 import io
 import os
 import re
+import signal
 import subprocess
 import unicodedata
 import zipfile
@@ -281,6 +285,22 @@ def lost_words(doc, fmt: str, data: bytes) -> list[str]:
     return sorted(missing.elements())
 
 
+EXAMPLE_LIMIT_S = 120  # a hang guard, not a speed test: the slowest example takes a few seconds
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int = EXAMPLE_LIMIT_S):
+    def fail(signum, frame):
+        raise TimeoutError(f"one document took over {seconds} s to write and read back")
+    previous = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.mark.parametrize("fmt", sorted(READ_BACK))
 def test_property_no_word_is_lost(fmt):
     assert set(READ_BACK) == set(formats.names("writer")), "every writer needs a read-back"
@@ -288,6 +308,7 @@ def test_property_no_word_is_lost(fmt):
     @WORDS_FUZZ
     @given(documents)
     def check(doc):
-        lost = lost_words(doc, fmt, _write(doc, fmt))
+        with hang_guard():
+            lost = lost_words(doc, fmt, _write(doc, fmt))
         assert not lost, f"{fmt} lost {lost[:10]}"
     check()

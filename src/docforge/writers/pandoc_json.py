@@ -202,6 +202,12 @@ def _text_tokens(text: str) -> Iterator[list[dict]]:
     yield _tokens(text[start:] if start else text)
 
 
+def _around(prefix: str, inner: Iterator[str], suffix: str) -> Iterator[str]:
+    yield prefix
+    yield from inner
+    yield suffix
+
+
 class StreamingAst:
     """The same JSON text as `_dumps(AstRenderer(...).document(doc))`, produced piece by piece.
 
@@ -232,33 +238,23 @@ class StreamingAst:
     def block(self, node) -> Iterator[str]:
         kind = type(node)
         if kind is Paragraph:
-            yield '{"t":"Para","c":'
-            yield from self.inlines(node.inlines)
-            yield "}"
-        elif kind is Heading:
-            yield '{"t":"Header","c":[' + _dumps(node.level) + "," + _dumps(_attr(node.id)) + ","
-            yield from self.inlines(node.inlines)
-            yield "]}"
-        elif kind is BulletList:
-            yield '{"t":"BulletList","c":'
-            yield from self.items(node.items)
-            yield "}"
-        elif kind is OrderedList:
-            yield '{"t":"OrderedList","c":[' + _dumps([node.start, {"t": "Decimal"}, {"t": "Period"}]) + ","
-            yield from self.items(node.items)
-            yield "]}"
-        elif kind is Quote:
-            yield '{"t":"BlockQuote","c":'
-            yield from self.blocks(node.blocks)
-            yield "}"
-        elif kind is Table:
-            yield from self.table(node)
-        elif kind is References:
-            yield '{"t":"Div","c":[' + _dumps(_attr("refs", ("references",))) + ","
-            yield from self.batched(self.ast.reference(e) for e in node.entries)
-            yield "]}"
-        else:  # code blocks, rules: one small dict
-            yield _dumps(self.ast.render(node))
+            return _around('{"t":"Para","c":', self.inlines(node.inlines), "}")
+        if kind is Heading:
+            return _around('{"t":"Header","c":[' + _dumps(node.level) + "," + _dumps(_attr(node.id)) + ",",
+                           self.inlines(node.inlines), "]}")
+        if kind is BulletList:
+            return _around('{"t":"BulletList","c":', self.items(node.items), "}")
+        if kind is OrderedList:
+            return _around('{"t":"OrderedList","c":[' + _dumps([node.start, {"t": "Decimal"}, {"t": "Period"}])
+                           + ",", self.items(node.items), "]}")
+        if kind is Quote:
+            return _around('{"t":"BlockQuote","c":', self.blocks(node.blocks), "}")
+        if kind is Table:
+            return self.table(node)
+        if kind is References:
+            return _around('{"t":"Div","c":[' + _dumps(_attr("refs", ("references",))) + ",",
+                           self.batched(self.ast.reference(e) for e in node.entries), "]}")
+        return iter((_dumps(self.ast.render(node)),))  # code blocks, rules: one small dict
 
     def inlines(self, nodes) -> Iterator[str]:
         def tokens():
@@ -281,9 +277,7 @@ class StreamingAst:
             for j, b in enumerate(item.blocks):
                 yield "," if j else ""
                 if tight and isinstance(b, Paragraph):
-                    yield '{"t":"Plain","c":'
-                    yield from self.inlines(b.inlines)
-                    yield "}"
+                    yield from _around('{"t":"Plain","c":', self.inlines(b.inlines), "}")
                 else:
                     yield from self.block(b)
             yield "]"
