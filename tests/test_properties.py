@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 
 import docforge
 from docforge import formats
-from docforge.model import Code, CodeBlock, Emph, Link, Strong, Text, plain_text, walk
+from docforge.model import Code, CodeBlock, Emph, Link, Strong, Text
 from conftest import run_pandoc
 from strategies import deep_list, documents
 
@@ -152,16 +152,28 @@ def words(text: str) -> list[str]:
     return WORD.findall(unicodedata.normalize("NFKC", _visible(text)).casefold())
 
 
-def _shown_text(block) -> str:
-    """A block's text as the writers lay it out: inline markup joins (Text("0"), Code("0")
-    is "00"), a citation label or line break between two texts separates them."""
-    parts: list[str] = []
-    for node in walk(block):
-        if isinstance(node, (Text, Code, CodeBlock)):
-            parts.append(node.text)
-        elif not isinstance(node, (Emph, Strong, Link)):
-            parts.append(" ")
-    return "".join(parts)
+_JOINING = (Text, Code, Emph, Strong, Link)  # inlines whose text runs on into the next one
+
+
+def _shown_text(node) -> str:
+    """A node's text as the writers lay it out: inline markup joins (Text("0"), Code("0")
+    is "00"); a citation label, a line break, and the border between two blocks, cells or
+    a caption and a cell separate."""
+    if isinstance(node, (Text, Code, CodeBlock)):
+        return node.text
+    if isinstance(node, (Emph, Strong, Link)):
+        return "".join(_shown_text(child) for child in node.inlines)
+    if isinstance(node, tuple):
+        out = []
+        for index, child in enumerate(node):
+            if index and not (isinstance(child, _JOINING) and isinstance(node[index - 1], _JOINING)):
+                out.append(" ")
+            out.append(_shown_text(child))
+        return "".join(out)
+    if not hasattr(node, "_fields"):  # an id, a URL, a label: not shown as the document's words
+        return " "
+    shown = [getattr(node, name) for name in node._fields]
+    return " " + " ".join(_shown_text(v) for v in shown if isinstance(v, tuple) or hasattr(v, "_fields")) + " "
 
 
 def document_words(doc, fmt: str) -> list[str]:

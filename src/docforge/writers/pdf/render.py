@@ -17,7 +17,7 @@ import re
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, Paragraph, Preformatted, Spacer
+from reportlab.platypus import CondPageBreak, Paragraph, Preformatted, Spacer, XPreformatted
 from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -278,7 +278,14 @@ class PdfRenderer(TreeRenderer):
             self.diagnostics.drop(dropped, "PDF text")
         style = self.styles["code"]
         max_chars = max(20, int(self.frame_width / (style.fontSize * 0.6)) - 2)
-        return [Preformatted(text or " ", style, maxLineLength=max_chars, newLineChars="")]
+        mono = self.fonts.mono
+        if mono.cmap.issuperset(map(ord, text.replace("\n", ""))):
+            return [Preformatted(text or " ", style, maxLineLength=max_chars, newLineChars="")]
+        # Preformatted draws in one font: a character the mono font lacks became an empty
+        # glyph, silently (found by the no-lost-word property: Georgian read back as NUL).
+        # Such a block is cut into lines as Preformatted would and set with fallback runs.
+        lines = [line[i:i + max_chars] for line in text.split("\n") for i in range(0, max(len(line), 1), max_chars)]
+        return [XPreformatted("\n".join(self.markup(line, mono) for line in lines), style)]
 
     def block_thematic_break(self, node: ThematicBreak, depth: int) -> list:
         return [HRFlowable(width="100%", thickness=0.6, color=colors.HexColor(self.theme.colors.rule),
