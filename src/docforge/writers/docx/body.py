@@ -545,6 +545,8 @@ class BodyBuilder(TreeRenderer):
         for child in node.inlines:
             if type(child) is LineBreak:
                 pieces.append([])
+            elif type(child) is CitationRef:  # its label, as every writer shows it (it was dropped)
+                pieces[-1].append(Text(f"[{self.context.citation_label(child.ref_id)}]"))
             else:
                 pieces[-1].append(child)
         for index, piece in enumerate(pieces):
