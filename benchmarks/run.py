@@ -11,7 +11,10 @@ peak resident memory of each process (from wait4's rusage), as a table and as JS
 Never used as a test: the machines are shared and noisy; the ratios are what matter.
 `docforge serve` is loaded over loopback (benchmarks/serve_load.py): p50/p99 latency of
 200 requests, 50 at once, and the CLI's start-up time over the service's median.
-Usage: python benchmarks/run.py [--quick | --smoke] [--reps N] [--work DIR]
+Growth (benchmarks/growth.py): every format on a 1x and a 10x input of six shapes (long
+paragraph, unspaced line, bibliography, many links, many headings, many table rows), the
+time ratio and the memory slope; `--growth` runs that case alone.
+Usage: python benchmarks/run.py [--quick | --smoke | --growth] [--reps N] [--work DIR]
 """
 from __future__ import annotations
 
@@ -134,9 +137,20 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=None)
     parser.add_argument("--smoke", action="store_true", help="tiny inputs, one repetition: checks the script runs")
     parser.add_argument("--work", type=Path, default=None, help="where inputs and outputs go (default benchmarks/work)")
+    parser.add_argument("--growth", action="store_true", help="only the growth case (1x and 10x inputs)")
     args = parser.parse_args()
     global WORK
     WORK = args.work or WORK
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import growth
+
+    # 100 KB and 1 MB (PDF 30 KB and 300 KB: a 1 MB table is minutes of PDF); --smoke: one shape, tiny
+    growth_args = ((2_000, 1_000, 1, ("many headings",)) if args.smoke else (100_000, 30_000))
+    if args.growth:
+        result = growth.measure_growth(WORK / "growth", *growth_args)
+        print(growth.table(result))
+        (WORK / "growth.json").write_text(json.dumps(result, indent=2))
+        return 0
     reps = args.reps or (1 if args.smoke else 3 if args.quick else 5)
     pandoc = pandoc_path()
     inputs = build_inputs(args.quick or args.smoke, args.smoke)
@@ -254,6 +268,8 @@ def main() -> int:
                   for f in ("html", "docx", "epub")}
         results["growth_10x"] = growth
         print("time growth 1 MB -> 10 MB: " + ", ".join(f"{f} {g:.1f}x" for f, g in growth.items()))
+    results["growth"] = growth.measure_growth(WORK / "growth", *growth_args)
+    print(growth.table(results["growth"]))
     (WORK / "results.json").write_text(json.dumps(results, indent=2))
     print(json.dumps({"ratios": {f"{c['case']} {c['format']}": round(c["ratio"], 2)
                                  for c in results["cases"]},

@@ -25,3 +25,7 @@ def test_benchmark_script_runs_every_case_and_writes_json(tmp_path):
     assert results["cluster"]["files"] == 6 and results["cluster"]["cluster_local2_s"] > 0
     assert (tmp_path / "out" / "batch-cluster-all" / "article-005.epub").is_file()
     assert "ratio" in proc.stdout and '"batch_ratio"' in proc.stdout
+    growth = results["growth"]["rows"]
+    assert {(r["shape"], r["format"]) for r in growth} == {  # --smoke: one shape, every format
+        ("many headings", fmt) for fmt in ("html", "docx", "pdf", "epub", "json", "json reader")}
+    assert all(r["time_ratio"] > 0 and r["peak_rss_kib"][1] > 0 for r in growth)

@@ -4,11 +4,20 @@ Documents come from tests/strategies.py: control characters, lone surrogates, 10
 character words, 1- and 200-column ragged tables, deep nesting, hostile URLs. HTML and
 EPUB files are collected and validated in one Nu checker / epubcheck run at the end
 (a Java start per example would be too slow for CI); `make fuzz` runs a longer profile.
+Every output is also read back (HTML and EPUB text, the JSON reader, python-docx, pypdf)
+and must hold every word of the document, with a generous hang guard per example.
 """
+import contextlib
+import functools
 import io
 import os
+import re
+import signal
 import subprocess
+import unicodedata
 import zipfile
+from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 
 import docforge
 from docforge import formats
+from docforge.model import Code, CodeBlock, Emph, Link, Strong, Text
 from conftest import run_pandoc
 from strategies import deep_list, documents
 
@@ -112,3 +122,205 @@ def test_collected_epubs_pass_epubcheck():
     from conftest import epubcheck_all
     assert COLLECTED["epub"], "the EPUB property test must run first"
     assert epubcheck_all(COLLECTED["epub"]) == {}
+
+
+# ---------------------------------------------------------------- no lost word
+# Every word of a hostile document is in what its output reads back as. Words are runs of
+# letters and digits after NFKC and casefolding, so what the writers legitimately change
+# is not counted as a loss: whitespace, dropped control and XML-illegal characters, lone
+# surrogates replaced by "?", punctuation, escaping; PDF lines broken inside a word or
+# hyphenated at a line end (its text is compared with every non-letter squeezed out, and
+# right-to-left words may come back in visual order). Labels the writers add ("Table 1",
+# "Contents") are extra words, not lost ones.
+WORD = re.compile(r"[^\W_]+")
+WORDS_FUZZ = settings(max_examples=300 if LONG else 6, deadline=None, suppress_health_check=list(HealthCheck))
+# Characters no format keeps or XML cannot hold (controls, lone surrogates, unassigned,
+# private-use, format characters): dropped on both sides before words are cut, so that
+# "0\x1f0" is the word "00", as the output shows it.
+
+
+def _direction_runs(word: str) -> list[str]:
+    runs = re.findall("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+|[^\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+", word)
+    return runs or [word]
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch)[0] != "C")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(unicodedata.normalize("NFKC", _visible(text)).casefold())
+
+
+_JOINING = (Text, Code, Emph, Strong, Link)  # inlines whose text runs on into the next one
+
+
+def _shown_text(node) -> str:
+    """A node's text as the writers lay it out: inline markup joins (Text("0"), Code("0")
+    is "00"); a citation label, a line break, and the border between two blocks, cells or
+    a caption and a cell separate."""
+    if isinstance(node, (Text, Code, CodeBlock)):
+        return node.text
+    if isinstance(node, (Emph, Strong, Link)):
+        return "".join(_shown_text(child) for child in node.inlines)
+    if isinstance(node, tuple):
+        out = []
+        for index, child in enumerate(node):
+            if index and not (isinstance(child, _JOINING) and isinstance(node[index - 1], _JOINING)):
+                out.append(" ")
+            out.append(_shown_text(child))
+        return "".join(out)
+    if not hasattr(node, "_fields"):  # an id, a URL, a label: not shown as the document's words
+        return " "
+    shown = [getattr(node, name) for name in node._fields]
+    return " " + " ".join(_shown_text(v) for v in shown if isinstance(v, tuple) or hasattr(v, "_fields")) + " "
+
+
+def document_words(doc, fmt: str) -> list[str]:
+    texts = [_shown_text(block) for block in doc.blocks]
+    if fmt == "json":  # its documented policy: a lone surrogate becomes "?" (UTF-8 cannot hold it)
+        texts = [re.sub("[\ud800-\udfff]", "?", t) for t in texts]
+    found = [w for t in texts for w in words(t)]
+    if fmt == "pdf":  # only what an embedded TrueType font can draw can be read back as text
+        fonts = _pdf_fonts()
+        found = [w for w in found if all(fonts(ch) for ch in w)]
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _pdf_fonts():
+    from docforge.style import load_style
+    from docforge.writers.pdf.fonts import build_fontset
+
+    fontset = build_fontset(load_style(None))
+    families = [fontset.body, fontset.heading, fontset.mono] + fontset.fallbacks
+    embedded = [f for f in families if f.embedded]
+    return lambda ch: any(f.covers(ch) for f in embedded)
+
+
+class _TextOf(HTMLParser):
+    """The character data of an HTML/XHTML page outside <head>, <script> and <style>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    INLINE = frozenset("a abbr b bdi bdo cite code em i q s small span strong sub sup u".split())
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag in ("head", "script", "style")
+        if tag not in self.INLINE:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        self.skipping -= tag in ("head", "script", "style")
+        if tag not in self.INLINE:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    parser = _TextOf()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def docx_text(data: bytes) -> str:
+    import docx
+    from docx.oxml.ns import qn
+
+    package = docx.Document(io.BytesIO(data))
+    parts = [package.element.body]
+    for rel in package.part.rels.values():  # footnotes and the like hold text too
+        if "footnotes" in rel.reltype or "endnotes" in rel.reltype:
+            parts.append(rel.target_part.element)
+    out = []
+    for root in parts:
+        for p in root.iter(qn("w:p")):
+            out.append("".join(t.text or "" if t.tag == qn("w:t") else " "
+                               for t in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"))))
+    return "\n".join(out)
+
+
+def epub_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return "\n".join(html_text(z.read(n).decode("utf-8")) for n in z.namelist()
+                         if n.endswith(".xhtml") and not n.endswith("nav.xhtml"))
+
+
+def pdf_text(data: bytes) -> str:
+    """The text drawn inside the default theme's frame, in drawing order (pypdf): the
+    running header (the title) and the footer ("Page 2 of 4") are page furniture, and left
+    in they would cut a word that runs across pages in two. (pdfplumber orders by position
+    and splits runs of mixed fonts; pdftotext drops characters of overflowing lines.)"""
+    from pypdf import PdfReader
+    from docforge.style import load_style
+    from reportlab.lib.units import mm
+
+    margins = load_style(None).page
+    out: list[str] = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        top = float(page.mediabox.height) - margins.margin_top * mm + 3
+        bottom = margins.margin_bottom * mm * 0.75
+
+        def inside(text, cm, tm, font, size):
+            y = cm[3] * tm[5] + cm[1] * tm[4] + cm[5]
+            if bottom <= y <= top or not text.strip():
+                out.append(text)
+        page.extract_text(visitor_text=inside)
+        out.append("\n")
+    return "".join(out)
+
+
+def json_text(data: bytes) -> str:
+    back = docforge.read(data, "json")
+    return "\n".join(_shown_text(b) for b in back.blocks)
+
+
+READ_BACK = {"html": lambda d: html_text(d.decode("utf-8")), "epub": epub_text, "docx": docx_text,
+             "pdf": pdf_text, "json": json_text}
+
+
+def lost_words(doc, fmt: str, data: bytes) -> list[str]:
+    expected = document_words(doc, fmt)
+    text = READ_BACK[fmt](data)
+    if fmt == "pdf":  # right-to-left runs come back in visual order, apart from the rest of a word
+        squeezed = "".join(words(text))
+        return [w for w in expected
+                if any(run not in squeezed and run[::-1] not in squeezed for run in _direction_runs(w))]
+    missing = Counter(expected) - Counter(words(text))
+    return sorted(missing.elements())
+
+
+EXAMPLE_LIMIT_S = 120  # a hang guard, not a speed test: the slowest example takes a few seconds
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int = EXAMPLE_LIMIT_S):
+    def fail(signum, frame):
+        raise TimeoutError(f"one document took over {seconds} s to write and read back")
+    previous = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("fmt", sorted(READ_BACK))
+def test_property_no_word_is_lost(fmt):
+    assert set(READ_BACK) == set(formats.names("writer")), "every writer needs a read-back"
+
+    @WORDS_FUZZ
+    @given(documents)
+    def check(doc):
+        with hang_guard():
+            lost = lost_words(doc, fmt, _write(doc, fmt))
+        assert not lost, f"{fmt} lost {lost[:10]}"
+    check()

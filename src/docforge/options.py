@@ -16,6 +16,10 @@ from .records import Record
 # across runs (the zip format cannot store dates before 1980).
 FIXED_EPOCH = 315532800  # 1980-01-01T00:00:00Z
 LATEST_EPOCH = 4102444799  # 2099-12-31T23:59:59Z: zip dates end in 2107, PDF and OOXML want 4 digits
+# The default of --max-input-size (bytes; the CLI and the service are to take it from here).
+# Conversions are linear in the input (benchmarks/growth.py) and a prose feed costs ~20-30
+# bytes of peak memory per input byte (benchmarks/README.md): 200 MiB stays within a few GB.
+DEFAULT_MAX_INPUT_SIZE = 200 * 1024 * 1024
 
 
 class ReadOptions(Record):

@@ -10,7 +10,7 @@ spaces, doubled spaces) survives in a Str. This writer must never reorder or ren
 from __future__ import annotations
 
 import json
-from typing import BinaryIO
+from typing import BinaryIO, Iterable, Iterator
 
 from ..errors import Diagnostic
 from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, Emph, Heading,
@@ -179,28 +179,176 @@ class AstRenderer(TreeRenderer):
         return [{"t": "LineBreak"}]
 
 
+_CHUNK = 1 << 16      # characters of JSON text gathered before one write
+_BATCH = 2048         # tokens, rows or entries serialised by one json.dumps call
+_TEXT_SLICE = 1 << 16  # characters of one Text tokenised at a time
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _text_tokens(text: str) -> Iterator[list[dict]]:
+    """_tokens(text) in slices cut at spaces: the concatenation is exactly _tokens(text)
+    (split(" ") of the whole = split of the left part, a Space, split of the right part)."""
+    start, n = 0, len(text)
+    while n - start > _TEXT_SLICE:
+        cut = text.find(" ", start + _TEXT_SLICE)
+        if cut < 0:
+            break
+        yield _tokens(text[start:cut])
+        yield [{"t": "Space"}]
+        start = cut + 1
+    yield _tokens(text[start:] if start else text)
+
+
+def _around(prefix: str, inner: Iterator[str], suffix: str) -> Iterator[str]:
+    yield prefix
+    yield from inner
+    yield suffix
+
+
+class StreamingAst:
+    """The same JSON text as `_dumps(AstRenderer(...).document(doc))`, produced piece by piece.
+
+    Why: the whole AST as dicts is ~100 bytes per input byte (one dict per word and space),
+    and the JSON string built from it one more copy: a 50 MB feed peaked at 4.8 GB. Here
+    the containers that grow with the input (the blocks, a paragraph's or heading's inlines,
+    a long Text, list items, table rows, reference entries) are walked lazily and serialised
+    in batches by json.dumps (C speed); only small nodes become dicts, through AstRenderer,
+    so the bytes cannot drift from it (the snapshot and a test compare them)."""
+
+    def __init__(self, renderer: AstRenderer) -> None:
+        self.ast = renderer
+
+    def document(self, doc: Document) -> Iterator[str]:
+        yield '{"pandoc-api-version":' + _dumps(API_VERSION) + ',"meta":' + _dumps(self.ast.meta(doc.meta))
+        yield ',"blocks":'
+        yield from self.blocks(doc.blocks)
+        yield "}"
+
+    def blocks(self, nodes) -> Iterator[str]:
+        yield "["
+        for i, node in enumerate(nodes):
+            if i:
+                yield ","
+            yield from self.block(node)
+        yield "]"
+
+    def block(self, node) -> Iterator[str]:
+        kind = type(node)
+        if kind is Paragraph:
+            return _around('{"t":"Para","c":', self.inlines(node.inlines), "}")
+        if kind is Heading:
+            return _around('{"t":"Header","c":[' + _dumps(node.level) + "," + _dumps(_attr(node.id)) + ",",
+                           self.inlines(node.inlines), "]}")
+        if kind is BulletList:
+            return _around('{"t":"BulletList","c":', self.items(node.items), "}")
+        if kind is OrderedList:
+            return _around('{"t":"OrderedList","c":[' + _dumps([node.start, {"t": "Decimal"}, {"t": "Period"}])
+                           + ",", self.items(node.items), "]}")
+        if kind is Quote:
+            return _around('{"t":"BlockQuote","c":', self.blocks(node.blocks), "}")
+        if kind is Table:
+            return self.table(node)
+        if kind is References:
+            return _around('{"t":"Div","c":[' + _dumps(_attr("refs", ("references",))) + ",",
+                           self.batched(self.ast.reference(e) for e in node.entries), "]}")
+        return iter((_dumps(self.ast.render(node)),))  # code blocks, rules: one small dict
+
+    def inlines(self, nodes) -> Iterator[str]:
+        def tokens():
+            dispatch = self.ast.dispatch
+            for node in nodes:
+                if type(node) is Text:
+                    for piece in _text_tokens(node.text):
+                        yield from piece
+                else:
+                    yield from dispatch[type(node)](self.ast, node)
+        yield from self.batched(tokens())
+
+    def items(self, items) -> Iterator[str]:
+        tight = all(len(i.blocks) >= 1 and isinstance(i.blocks[0], Paragraph)
+                    and sum(isinstance(b, Paragraph) for b in i.blocks) == 1 for i in items)
+        yield "["
+        for i, item in enumerate(items):
+            yield "," if i else ""
+            yield "["
+            for j, b in enumerate(item.blocks):
+                yield "," if j else ""
+                if tight and isinstance(b, Paragraph):
+                    yield from _around('{"t":"Plain","c":', self.inlines(b.inlines), "}")
+                else:
+                    yield from self.block(b)
+            yield "]"
+        yield "]"
+
+    def table(self, node: Table) -> Iterator[str]:
+        width = len(node.header)
+        aligns = list(node.aligns[:width]) + ["default"] * (width - len(node.aligns))
+        cell = self.ast.cell
+
+        def row(cells) -> list:
+            return [_attr(), [cell(c, aligns[i] if i < width else "default") for i, c in enumerate(cells)]]
+
+        caption_blocks = [{"t": "Plain", "c": self.ast.inlines(node.caption)}] if node.caption else []
+        kv = (("label", node.label),) if node.label else ()
+        yield ('{"t":"Table","c":[' + _dumps(_attr(node.id, (), kv)) + "," + _dumps([None, caption_blocks]) + ","
+               + _dumps([[{"t": ALIGN.get(a, "AlignDefault")}, {"t": "ColWidthDefault"}] for a in aligns]) + ","
+               + _dumps([_attr(), [row(node.header)]]) + ",[[" + _dumps(_attr()) + ",0,[],")
+        yield from self.batched(row(r) for r in node.rows)
+        yield "]]," + _dumps([_attr(), []]) + "]}"
+
+    @staticmethod
+    def batched(values: Iterable) -> Iterator[str]:
+        """A JSON array of `values`, serialised _BATCH at a time."""
+        yield "["
+        batch: list = []
+        first = True
+        for value in values:
+            batch.append(value)
+            if len(batch) == _BATCH:
+                yield ("" if first else ",") + _dumps(batch)[1:-1]
+                first, batch = False, []
+        if batch:
+            yield ("" if first else ",") + _dumps(batch)[1:-1]
+        yield "]"
+
+
 class PandocJsonWriter:
     renderer = AstRenderer
 
     def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
-        text = self._dumps(AstRenderer(context.reference_labels).document(context.doc))
-        try:
-            out.write(text.encode("utf-8"))
-            return []
-        except UnicodeEncodeError:
-            # Lone surrogates (from undecodable input) cannot be UTF-8: pandoc would refuse them.
-            clean = text.encode("utf-8", "replace").decode("utf-8")
-            count = sum(1 for ch in text if "\ud800" <= ch <= "\udfff")
-            out.write(clean.encode("utf-8"))
-            return [Diagnostic(f"replaced {count} lone surrogate(s) that UTF-8 cannot hold with '?'")]
+        """The document's JSON, written in chunks of about _CHUNK characters (see StreamingAst)."""
+        surrogates = 0
+        pending: list[str] = []
+        size = 0
 
-    @staticmethod
-    def _dumps(ast: dict) -> str:
-        return json.dumps(ast, ensure_ascii=False, separators=(",", ":"))
+        def flush() -> None:
+            nonlocal surrogates, size
+            text = "".join(pending)
+            pending.clear()
+            size = 0
+            try:
+                out.write(text.encode("utf-8"))
+            except UnicodeEncodeError:
+                # Lone surrogates (from undecodable input) cannot be UTF-8: pandoc would refuse them.
+                surrogates += sum(1 for ch in text if "\ud800" <= ch <= "\udfff")
+                out.write(text.encode("utf-8", "replace"))
+
+        for piece in StreamingAst(AstRenderer(context.reference_labels)).document(context.doc):
+            pending.append(piece)
+            size += len(piece)
+            if size >= _CHUNK:
+                flush()
+        flush()
+        if surrogates:
+            return [Diagnostic(f"replaced {surrogates} lone surrogate(s) that UTF-8 cannot hold with '?'")]
+        return []
 
     def dumps(self, doc: Document) -> str:
         """The document as pandoc JSON text (labels taken from the document as it is)."""
-        return self._dumps(self.to_ast(doc))
+        return _dumps(self.to_ast(doc))
 
     @staticmethod
     def to_ast(doc: Document) -> dict:

@@ -538,12 +538,27 @@ class BodyBuilder(TreeRenderer):
         if url is None or fmt.link_style:  # unsafe URL, or a link inside a link: text only
             self._inlines(node.inlines, fmt)
             return
-        text = plain_text(Paragraph(node.inlines))
         link_fmt = Format(fmt.bold, fmt.italic, fmt.mono, True)
-        if url.startswith("#"):
-            self._hyperlink(None, internal_anchor(node.url), text, link_fmt)
-        else:
-            self._hyperlink(url, None, text, link_fmt)
+        # a hyperlink holds one run of text: line breaks inside the link are written
+        # between pieces of it (a trailing break was dropped and joined "0" + "0" into "00")
+        pieces: list[list] = [[]]
+        for child in node.inlines:
+            if type(child) is LineBreak:
+                pieces.append([])
+            elif type(child) is CitationRef:  # its label, as every writer shows it (it was dropped)
+                pieces[-1].append(Text(f"[{self.context.citation_label(child.ref_id)}]"))
+            else:
+                pieces[-1].append(child)
+        for index, piece in enumerate(pieces):
+            if index:
+                self.out.append(LINE_BREAK)
+            text = plain_text(Paragraph(tuple(piece)))
+            if not text and len(pieces) > 1:
+                continue
+            if url.startswith("#"):
+                self._hyperlink(None, internal_anchor(node.url), text, link_fmt)
+            else:
+                self._hyperlink(url, None, text, link_fmt)
 
     def inline_citation_ref(self, node: CitationRef, fmt: Format) -> None:
         label = self.context.citation_label(node.ref_id)

@@ -17,7 +17,7 @@ import re
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, Paragraph, Preformatted, Spacer
+from reportlab.platypus import CondPageBreak, Paragraph, Preformatted, Spacer, XPreformatted
 from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -192,12 +192,25 @@ class PdfRenderer(TreeRenderer):
         style = self.styles[f"h{level}"]
         if len(text) > LONG_HEADING_CHARS:
             style = long_heading_style(style)
-        p = self.paragraph(self.anchor(node.id) + self.inlines(node.inlines, self.fonts.heading), style, text)
+        pieces = [node.inlines]
+        if len(text) > PARAGRAPH_CHUNK_CHARS:
+            # set in pieces like a long paragraph (one reportlab paragraph over many pages is
+            # quadratic: a 300 KB heading did not finish in a minute), and named in the
+            # outline and contents by its start: they hold one line per heading
+            pieces = split_inlines(node.inlines, PARAGRAPH_CHUNK_CHARS)
+            text = text[:LONG_HEADING_CHARS] + "…"
+        styles = (style,) if len(pieces) == 1 else continued_styles(style)
+        story: list = [CondPageBreak(self.styles[f"h{level}"].fontSize * 5)]
+        for index, piece in enumerate(pieces):
+            piece_style = styles[0] if index == 0 else styles[2] if index == len(pieces) - 1 else styles[1]
+            markup = self.inlines(piece, self.fonts.heading)
+            story.append(self.paragraph((self.anchor(node.id) if index == 0 else "") + markup, piece_style,
+                                        text if len(pieces) == 1 else plain_text(IRParagraph(piece))))
         if node.id:
             toc_markup = self.markup(text, self.fonts.body) or "Section"
-            p._df_outline = (self.outline_levels.get(node.id, 0), xml_safe(text) or "Section",
-                             node.id, toc_markup)
-        return [CondPageBreak(self.styles[f"h{level}"].fontSize * 5), p]
+            story[1]._df_outline = (self.outline_levels.get(node.id, 0), xml_safe(text) or "Section",
+                                    node.id, toc_markup)
+        return story
 
     def block_paragraph(self, node: IRParagraph, depth: int) -> list:
         plain = plain_text(node)
@@ -265,7 +278,14 @@ class PdfRenderer(TreeRenderer):
             self.diagnostics.drop(dropped, "PDF text")
         style = self.styles["code"]
         max_chars = max(20, int(self.frame_width / (style.fontSize * 0.6)) - 2)
-        return [Preformatted(text or " ", style, maxLineLength=max_chars, newLineChars="")]
+        mono = self.fonts.mono
+        if mono.cmap.issuperset(map(ord, text.replace("\n", ""))):
+            return [Preformatted(text or " ", style, maxLineLength=max_chars, newLineChars="")]
+        # Preformatted draws in one font: a character the mono font lacks became an empty
+        # glyph, silently (found by the no-lost-word property: Georgian read back as NUL).
+        # Such a block is cut into lines as Preformatted would and set with fallback runs.
+        lines = [line[i:i + max_chars] for line in text.split("\n") for i in range(0, max(len(line), 1), max_chars)]
+        return [XPreformatted("\n".join(self.markup(line, mono) for line in lines), style)]
 
     def block_thematic_break(self, node: ThematicBreak, depth: int) -> list:
         return [HRFlowable(width="100%", thickness=0.6, color=colors.HexColor(self.theme.colors.rule),

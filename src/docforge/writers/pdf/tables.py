@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 MIN_COLUMN_PT = 36.0        # narrower columns are unreadable: wide tables are split into parts
 CELL_PADDING = 9            # room a column needs besides its text: LEFT/RIGHTPADDING 4 + 4, and the rules
 ROW_TALLER_THAN_PAGE = 0.9  # of the frame's height: such a row cannot be placed
+# A cell with more text than this is taller than any page at the themes' sizes, so its
+# table is written as paragraphs without being laid out as a table first: reportlab
+# measured a 1 MB cell for over 14 minutes before finding the row too tall.
+CELL_LIMIT_CHARS = 20_000
 
 
 def column_parts(columns: int, frame_width: float) -> list[tuple[int, int]]:
@@ -59,6 +63,8 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | lis
     t = renderer.theme.table
     styles, body = renderer.styles, renderer.fonts.body
     rows = (node.header,) + node.rows
+    if any(len(plain_text(cells[c])) > CELL_LIMIT_CHARS for cells in rows for c in range(lo, min(hi, len(cells)))):
+        return _as_paragraphs(renderer, rows, lo, hi)
     cell_styles: dict = {}
     data = []
     for r, cells in enumerate(rows):
@@ -100,14 +106,20 @@ def _as_paragraphs(renderer: PdfRenderer, rows, lo: int, hi: int) -> list:
     inside a row): such a table is written as one paragraph per cell, "header: value"."""
     renderer.diagnostics.add("a table row is taller than a page; that table is "
                              "written as paragraphs, one per cell")
+    from .render import PARAGRAPH_CHUNK_CHARS, split_inlines  # render imports this module
+
     body, item = renderer.fonts.body, renderer.styles["item"]
     header, story = rows[0], []
     for cells in rows[1:] or (rows[0],):
         for c in range(lo, hi):
             head = plain_text(header[c]) if c < len(header) else ""
             cell = cells[c] if c < len(cells) else Cell(())
-            markup = renderer.inlines(cell.inlines, body)
             label = f"<b>{renderer.markup(head, body)}:</b> " if head and cells is not header else ""
-            story.append(renderer.paragraph(label + markup, item, plain_text(cell)))
+            # a long cell is set in pieces, like a long paragraph (one reportlab paragraph
+            # spanning pages is re-broken on every page: quadratic)
+            for index, piece in enumerate(split_inlines(cell.inlines, PARAGRAPH_CHUNK_CHARS) or [()]):
+                markup = renderer.inlines(piece, body)
+                story.append(renderer.paragraph((label if index == 0 else "") + markup, item,
+                                                plain_text(Cell(piece))))
         story.append(Spacer(1, 4))
     return story
