@@ -389,3 +389,17 @@ def test_a_replaced_output_keeps_its_mode(tmp_path):
     target.chmod(0o600)
     atomic_write(target, lambda h: h.write(b"new"))
     assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o600
+
+
+def test_inputs_over_the_default_size_limit_are_refused(tmp_path, monkeypatch):
+    """Without --max-input-size the documented default (options.DEFAULT_MAX_INPUT_SIZE) applies."""
+    from docforge import options
+    from docforge.errors import InputError
+    from docforge.io import read_bytes
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 2048)
+    monkeypatch.setattr(options, "DEFAULT_MAX_INPUT_SIZE", 1024)
+    with pytest.raises(InputError, match="is 2048 bytes, over --max-input-size 1024"):
+        read_bytes(big)
+    assert read_bytes(big, 4096) == b"x" * 2048
+    assert options.DEFAULT_MAX_INPUT_SIZE == 1024 and 200 * 1024 * 1024 == 209715200

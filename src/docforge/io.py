@@ -258,6 +258,9 @@ def _mostly(suspicious: int, total: int) -> bool:
 
 def read_bytes(path: str | os.PathLike, max_size: int | None = None) -> bytes:
     """An input's bytes, with one-line errors for every way reading can fail. '-' is stdin."""
+    if max_size is None:  # no limit asked for: the documented default (options.DEFAULT_MAX_INPUT_SIZE)
+        from .options import DEFAULT_MAX_INPUT_SIZE
+        max_size = DEFAULT_MAX_INPUT_SIZE
     if str(path) == "-":
         data = sys.stdin.buffer.read()
         source = "<stdin>"

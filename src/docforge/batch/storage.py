@@ -104,7 +104,10 @@ def convert_stored(source: str, relative: Path | None = None, *, to=None, output
     fs, path = _fs_of(source)
     try:
         size = fs.size(path)
-        if max_input_size is not None and size > max_input_size:
+        if max_input_size is None:
+            from ..options import DEFAULT_MAX_INPUT_SIZE
+            max_input_size = DEFAULT_MAX_INPUT_SIZE
+        if size > max_input_size:
             raise InputError(f"{source}: is {size} bytes, over --max-input-size {max_input_size}; "
                              "raise the limit or split the file")
         data = fs.cat_file(path)

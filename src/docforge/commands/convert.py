@@ -38,7 +38,8 @@ from .params import PATH, Count, FormatList, FormatOption, PaperSize, diagnostic
               help="Set metadata (title, subtitle, author, date, lang, keywords…); repeatable.")
 @click.option("-r", "--recursive", is_flag=True, help="Directories: include their subdirectories.")
 @click.option("-j", "--jobs", type=Count(0), help="Parallel processes for many inputs (default: cores).")
-@click.option("--max-input-size", type=Count(1), help="Refuse inputs larger than this many bytes.")
+@click.option("--max-input-size", type=Count(1),
+              help="Refuse inputs larger than this many bytes (default 209715200 = 200 MiB).")
 @click.option("--skip-unchanged", is_flag=True,
               help="Skip inputs whose outputs were made from the same input, options, "
               "metadata and theme (recorded beside each output).")
