@@ -83,13 +83,19 @@ def write(doc: Document, format: str, target: str | os.PathLike | BinaryIO | Non
     """
     the_style = _resolve_style(style)
     check(doc)  # a document built by hand; the readers' own are valid by construction
-    with deep_recursion():
-        context = RenderContext(prepare(doc, the_style), the_style, options)
+    context = _context(doc, the_style, options)
     collected: list[Diagnostic] = []
     data = _write(context, format, target, collected)
     if diagnostics is not None:
         diagnostics.extend(collected)
     return collected if target is not None else data  # type: ignore[return-value]
+
+
+def _context(doc: Document, style: Style, options: WriteOptions | None) -> RenderContext:
+    """The render context of `doc`: prepared once, whatever the number of formats written
+    from it (write(), convert() and render() all build it here)."""
+    with deep_recursion():
+        return RenderContext(prepare(doc, style), style, options)
 
 
 def _write(context: RenderContext, format: str, target, diagnostics: list[Diagnostic] | None) -> bytes | None:
@@ -309,8 +315,7 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
                    max_input_size=max_input_size)
     doc = apply_meta(doc, meta)
     base_options = _dated_by_input(base_options, src)
-    with deep_recursion():  # prepared once for every format of this conversion
-        context = RenderContext(prepare(doc, the_style), the_style, base_options)
+    context = _context(doc, the_style, base_options)
     for fmt, target in zip(names, targets):
         each = context.for_writer(replace(base_options, source_name=str(target)))
         if target == "-":
@@ -363,10 +368,8 @@ def render(doc: Document, names: Sequence[str], *, style: Style | str | os.PathL
     """`doc` in each format of `names`, as bytes, prepared once for all of them (what
     convert() writes, for callers that store the bytes themselves, e.g. behind fsspec).
     `target_names` name each output in diagnostics."""
-    the_style = _resolve_style(style)
     base_options = options or WriteOptions()
-    with deep_recursion():
-        context = RenderContext(prepare(doc, the_style), the_style, base_options)
+    context = _context(doc, _resolve_style(style), base_options)
     labels = target_names or names
     return [_write(context.for_writer(replace(base_options, source_name=str(label))), fmt, None, diagnostics)
             or b"" for fmt, label in zip(names, labels)]
@@ -488,21 +491,17 @@ def convert_bytes(data: bytes, to: str | Sequence[str], *, name: str | None = No
     the_style = _resolve_style(style)
     diagnostics: list[Diagnostic] = []
     doc = apply_meta(read(data, from_format, encoding=encoding, diagnostics=diagnostics, name=name), meta)
-    base_options = options or WriteOptions()
-    with deep_recursion():
-        context = RenderContext(prepare(doc, the_style), the_style, base_options)
     stem = Path(name).stem if name and not name.startswith("<") and Path(name).stem else "document"
-    outputs = []
-    for fmt in names:
-        filename = f"{stem}.{formats.extension(fmt)}"
-        each = context.for_writer(replace(base_options, source_name=filename))
-        outputs.append((filename, fmt, _write(each, fmt, None, diagnostics) or b""))
+    filenames = [f"{stem}.{formats.extension(fmt)}" for fmt in names]
+    payloads = render(doc, names, style=the_style, options=options, target_names=filenames,
+                      diagnostics=diagnostics)
+    outputs = list(zip(filenames, names, payloads))
     if len(outputs) == 1:
         filename, fmt, payload = outputs[0]
         return ConvertedBytes(filename, formats.lookup(fmt).media_type, payload, tuple(diagnostics))
     from .writers.zipfiles import FixedTimeZip
     buffer = _io.BytesIO()
-    with FixedTimeZip(buffer, base_options.timestamp().timetuple()[:6]) as bundle:
+    with FixedTimeZip(buffer, (options or WriteOptions()).timestamp().timetuple()[:6]) as bundle:
         for filename, _, payload in outputs:
             bundle.writestr(filename, payload)
     return ConvertedBytes(f"{stem}.zip", ZIP_MEDIA_TYPE, buffer.getvalue(), tuple(diagnostics))
