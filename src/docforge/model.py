@@ -49,7 +49,70 @@ class LineBreak(Record):
     pass
 
 
-Inline = Union[Text, Emph, Strong, Code, Link, CitationRef, LineBreak]
+class Strikeout(Record):
+    inlines: tuple["Inline", ...]
+
+
+class Superscript(Record):
+    inlines: tuple["Inline", ...]
+
+
+class Subscript(Record):
+    inlines: tuple["Inline", ...]
+
+
+class SmallCaps(Record):
+    inlines: tuple["Inline", ...]
+
+
+class Underline(Record):
+    inlines: tuple["Inline", ...]
+
+
+class Span(Record):
+    """Inline text with attributes; `lang` (a BCP 47 tag, from pandoc's `lang=` attribute)
+    is the language of this run when it differs from the document's, and every format
+    marks it up (HTML/EPUB `lang`, DOCX `w:lang`, PDF `/Lang`). `attrs` keeps the other
+    key/value pairs for the pandoc round trip."""
+    inlines: tuple["Inline", ...]
+    id: str = ""
+    classes: tuple[str, ...] = ()
+    attrs: tuple[tuple[str, str], ...] = ()
+    lang: str = ""
+
+
+class Math(Record):
+    """TeX math source; `display` for display math (pandoc's DisplayMath, set apart from
+    the text), else inline. Formats that cannot typeset it show the TeX source."""
+    text: str
+    display: bool = False
+
+
+class RawInline(Record):
+    """Markup for one output format (`format` as pandoc names it: "html", "tex",
+    "openxml"...), passed through by the writer of that format and dropped with a
+    diagnostic by the others."""
+    format: str
+    text: str
+
+
+class Image(Record):
+    """An image: `inlines` is its alt text, `url` a path (resolved against the resource
+    path, see writers/resources.py), a data: URI or a remote URL; `title` the tooltip."""
+    inlines: tuple["Inline", ...]
+    url: str
+    title: str = ""
+
+
+class Note(Record):
+    """A footnote, placed where its marker goes. `label` is the number every format shows
+    ("1", "2" in document order), set by transforms.prepare; readers leave it empty."""
+    blocks: tuple["Block", ...]
+    label: str = ""
+
+
+Inline = Union[Text, Emph, Strong, Code, Link, CitationRef, LineBreak, Strikeout, Superscript,
+               Subscript, SmallCaps, Underline, Span, Math, RawInline, Image, Note]
 
 
 # ----------------------------------------------------------------- blocks
@@ -121,12 +184,52 @@ class References(Record):
     entries: tuple[Reference, ...]
 
 
+class DefinitionItem(Record):
+    """One term of a DefinitionList and its definitions (each a run of blocks)."""
+    term: tuple[Inline, ...]
+    definitions: tuple[tuple["Block", ...], ...]
+
+
+class DefinitionList(Record):
+    items: tuple[DefinitionItem, ...]
+
+
+class LineBlock(Record):
+    """Lines whose breaks and leading spaces matter (verse, addresses): one inline run per line."""
+    lines: tuple[tuple[Inline, ...], ...]
+
+
+class Div(Record):
+    """A group of blocks with attributes; `lang` as in Span. Writers render the blocks
+    in a container that carries the id, classes and language where the format has one."""
+    blocks: tuple["Block", ...]
+    id: str = ""
+    classes: tuple[str, ...] = ()
+    attrs: tuple[tuple[str, str], ...] = ()
+    lang: str = ""
+
+
+class Figure(Record):
+    """A figure: its content (usually one Paragraph holding an Image) and caption.
+    `label` ("Figure 1") and `id` ("figure-1") are set by transforms.prepare, like tables."""
+    blocks: tuple["Block", ...]
+    caption: tuple[Inline, ...] = ()
+    id: str = ""
+    label: str = ""
+
+
+class RawBlock(Record):
+    """A block of markup for one output format; see RawInline."""
+    format: str
+    text: str
+
+
 Block = Union[Heading, Paragraph, BulletList, OrderedList, Table, Quote, CodeBlock,
-              ThematicBreak, References]
+              ThematicBreak, References, DefinitionList, LineBlock, Div, Figure, RawBlock]
 # Parts of blocks that are not blocks themselves: they occur only inside their parent
-# (an item in a list, a cell in a table, an entry in References), so writers render
-# them from the parent's method and need no "lone item" case.
-Part = Union[ListItem, Cell, Reference]
+# (an item in a list, a cell in a table, an entry in References, a term of a definition
+# list), so writers render them from the parent's method and need no "lone item" case.
+Part = Union[ListItem, Cell, Reference, DefinitionItem]
 
 
 # ----------------------------------------------------------------- document
@@ -150,10 +253,13 @@ class Document(Record):
 
 Node = Union[Document, Meta, Block, Part, Inline]
 
-INLINE_TYPES: tuple[type, ...] = (Text, Emph, Strong, Code, Link, CitationRef, LineBreak)
+INLINE_TYPES: tuple[type, ...] = (Text, Emph, Strong, Code, Link, CitationRef, LineBreak,
+                                  Strikeout, Superscript, Subscript, SmallCaps, Underline, Span,
+                                  Math, RawInline, Image, Note)
 BLOCK_TYPES: tuple[type, ...] = (Heading, Paragraph, BulletList, OrderedList, Table, Quote,
-                                 CodeBlock, ThematicBreak, References)
-PART_TYPES: tuple[type, ...] = (ListItem, Cell, Reference)
+                                 CodeBlock, ThematicBreak, References, DefinitionList, LineBlock,
+                                 Div, Figure, RawBlock)
+PART_TYPES: tuple[type, ...] = (ListItem, Cell, Reference, DefinitionItem)
 NODE_TYPES: tuple[type, ...] = BLOCK_TYPES + PART_TYPES + INLINE_TYPES
 
 
@@ -162,7 +268,10 @@ NODE_TYPES: tuple[type, ...] = BLOCK_TYPES + PART_TYPES + INLINE_TYPES
 def _child_field_names(cls: type) -> tuple[str, ...]:
     """Names of the fields of `cls` that can hold nodes (tuples or nodes, not str/int)."""
     hints = cls.__annotations__
-    return tuple(name for name in cls._fields if str(hints[name]) not in ("str", "int", "bool"))
+    return tuple(name for name in cls._fields if str(hints[name]).replace(" ", "") not in _LEAF_ANNOTATIONS)
+
+
+_LEAF_ANNOTATIONS = ("str", "int", "bool", "tuple[str,...]", "tuple[tuple[str,str],...]")
 
 
 # Per node class, the fields that may hold child nodes, computed once: looking them up
@@ -170,7 +279,7 @@ def _child_field_names(cls: type) -> tuple[str, ...]:
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {cls: _child_field_names(cls) for cls in NODE_TYPES}
 _CHILD_FIELDS[Document] = ("blocks",)
 # The same without the fields that hold only inlines, for traversals that act on blocks.
-_INLINE_FIELDS = ("inlines", "caption")
+_INLINE_FIELDS = ("inlines", "caption", "term", "lines")
 _BLOCK_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(n for n in names if n not in _INLINE_FIELDS) for cls, names in _CHILD_FIELDS.items()
     if cls not in INLINE_TYPES}
@@ -265,12 +374,39 @@ def plain_text(node: object) -> str:
         if len(texts) == len(node.inlines):  # type: ignore[union-attr]
             return " ".join("".join(texts).split())
     parts: list[str] = []
-    for current in walk(node):
+    stack: list[object] = [node]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        current = pop()
         cls = type(current)
-        if cls is Text or cls is Code or cls is CodeBlock:
-            parts.append(current.text)  # type: ignore[union-attr]
-        elif cls is LineBreak or (cls in _BLOCK_SET and parts):
+        if cls is str:  # a gap between blocks, rows, lines, fields: words never run together
             parts.append(" ")
+            continue
+        if cls is Text or cls is Code or cls is CodeBlock or cls is Math:
+            parts.append(current.text)  # type: ignore[union-attr]
+            continue
+        if cls is LineBreak:
+            parts.append(" ")
+            continue
+        names = _CHILD_FIELDS.get(cls)
+        if not names:
+            continue
+        kids: list[object] = [" "] if cls is Note else []
+        for name in names:
+            value = getattr(current, name)
+            if cls in _BLOCK_SET:  # between a figure's content and its caption, a term and its definitions
+                kids.append(" ")
+            for item in (value if type(value) is tuple else (value,)):
+                if type(item) is tuple:  # a table row, a line of a LineBlock
+                    kids.append(" ")
+                    kids.extend(_nodes_in(item))
+                elif type(item) in _BLOCK_SET:
+                    kids.append(" ")
+                    kids.append(item)
+                elif type(item) in _CHILD_FIELDS:
+                    kids.append(item)
+        kids.reverse()
+        extend(kids)
     return " ".join("".join(parts).split())
 
 

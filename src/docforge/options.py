@@ -34,6 +34,9 @@ class WriteOptions(Record):
     reference_docx: str | None = None  # docx: take styles and page setup from this file
     source_name: str = "<output>"     # shown in diagnostics
     input_mtime: float | None = None  # the input file's modification time (convert() sets it)
+    resource_path: tuple[str, ...] = ()  # folders images are looked up in (default: input's folder, cwd)
+    toc_depth: int | None = None      # heading levels in the TOC/navigation; None: the theme decides
+    epub_cover_image: str | None = None  # epub: the cover image file
 
     def timestamp(self, document_date: str = "") -> datetime:
         """The date embedded in files (PDF and DOCX dates, EPUB dcterms:modified, zip entries):

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .model import (Cell, CitationRef, Document, Heading, Reference, References, Table, Text,
-                    map_tree, plain_text, walk)
+from .model import (Cell, CitationRef, Document, Figure, Heading, Note, Reference, References,
+                    Table, Text, map_tree, plain_text, walk)
 from .records import Record, replace
 
 _SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)
@@ -88,6 +88,39 @@ def _tables_fixer(prefix: str):
     return fix, ids
 
 
+def _figures_fixer(prefix: str):
+    counter = 0
+    ids: set[str] = set()
+
+    def fix(node):
+        nonlocal counter
+        if type(node) is Figure:
+            counter += 1
+            label = f"{prefix} {counter}"
+            new_id = node.id or f"figure-{counter}"
+            ids.add(new_id)
+            if (label, new_id) != (node.label, node.id):
+                return replace(node, label=label, id=new_id)
+        return node
+
+    return fix, ids
+
+
+def _notes_fixer():
+    counter = 0
+
+    def fix(node):
+        nonlocal counter
+        if type(node) is Note:
+            counter += 1
+            label = str(counter)
+            if label != node.label:
+                return replace(node, label=label)
+        return node
+
+    return fix
+
+
 def _square_table(node):
     if type(node) is Table:
         width = max([len(node.header)] + [len(r) for r in node.rows] + [1])
@@ -146,6 +179,16 @@ def _chain(*fixers):
     return fix
 
 
+def number_figures(doc: Document, prefix: str = "Figure") -> Document:
+    """Number figures in document order: label "Figure N", id "figure-N" unless the reader set one."""
+    return map_tree(doc, _figures_fixer(prefix)[0], frozenset({Figure}))  # type: ignore[return-value]
+
+
+def number_notes(doc: Document) -> Document:
+    """Number footnotes 1, 2, 3... in document order (the label every format shows)."""
+    return map_tree(doc, _notes_fixer(), frozenset({Note}))  # type: ignore[return-value]
+
+
 def label_references(doc: Document) -> Document:
     """Give every Reference a label (its number) and a unique id "ref-LABEL"."""
     return map_tree(doc, _references_fixer()[0], frozenset({Reference}))  # type: ignore[return-value]
@@ -196,17 +239,20 @@ def normalize_language(doc: Document, fallback: str = "en") -> Document:
 
 def prepare(doc: Document, style=None) -> Document:
     """Everything writers need, computed once, in two traversals: (1) square tables, number
-    tables, label references; (2) heading ids (avoiding the ids of pass 1), citations
-    resolved against the references, optional heading numbers. Idempotent, except heading
-    numbering, which is applied only when the theme asks for it."""
+    tables and figures, label references; (2) heading ids (avoiding the ids of pass 1),
+    citations resolved against the references, footnotes numbered, optional heading
+    numbers. Idempotent, except heading numbering, which is applied only when the theme
+    asks for it."""
     references, reference_ids = _references_fixer()
     tables, table_ids = _tables_fixer(style.table.caption_prefix if style else "Table")
-    doc = map_tree(doc, _chain(_square_table, references, tables),
-                   frozenset({Table, Reference}))  # type: ignore[assignment]
-    second = [_heading_ids_fixer(reference_ids | table_ids), _citations_fixer(set(reference_ids))]
+    figures, figure_ids = _figures_fixer("Figure")
+    doc = map_tree(doc, _chain(_square_table, references, tables, figures),
+                   frozenset({Table, Reference, Figure}))  # type: ignore[assignment]
+    second = [_heading_ids_fixer(reference_ids | table_ids | figure_ids),
+              _citations_fixer(set(reference_ids)), _notes_fixer()]
     if style is not None and style.headings.numbering:
         second.append(_heading_numbers_fixer())
-    doc = map_tree(doc, _chain(*second), frozenset({Heading, CitationRef}))  # type: ignore[assignment]
+    doc = map_tree(doc, _chain(*second), frozenset({Heading, CitationRef, Note}))  # type: ignore[assignment]
     return normalize_language(doc, style.text.language if style else "en")
 
 

@@ -18,10 +18,11 @@ from datetime import datetime
 from typing import BinaryIO, ClassVar, Protocol, runtime_checkable
 
 from ..errors import Diagnostic
-from ..model import BLOCK_TYPES, INLINE_TYPES, Document, Heading, Reference, Table, walk
+from ..model import BLOCK_TYPES, INLINE_TYPES, Document, Figure, Heading, Reference, Table, walk
 from ..options import WriteOptions
 from ..style import Style, paper_size
 from . import semantics
+from .resources import Resource, ResourceLoader
 from .xmltext import dropped_diagnostic
 
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
@@ -92,17 +93,20 @@ class RenderContext:
     of the paged formats (the option in any case, else the theme's); `anchors` the ids that
     exist in it (headings, tables, references); `reference_labels` id -> label for
     citations; `language` the document's (or the theme's); `toc` whether a table of
-    contents is wanted (the option, else the theme); `timestamp` the date embedded in
-    files; `diagnostics` the collector of the writer currently running (`for_writer`
-    gives each writer its own).
+    contents is wanted (the option, else the theme) and `toc_depth` how many heading
+    levels it holds; `timestamp` the date embedded in files; `resources` the image loader
+    all writers share (`image()` asks it and reports a failure); `diagnostics` the
+    collector of the writer currently running (`for_writer` gives each writer its own).
     """
-    __slots__ = ("doc", "style", "options", "toc", "language", "timestamp", "paper", "reference_labels",
-                 "anchors", "byline", "diagnostics", "_outline")
+    __slots__ = ("doc", "style", "options", "toc", "toc_depth", "language", "timestamp", "paper",
+                 "reference_labels", "anchors", "byline", "resources", "diagnostics", "_outline",
+                 "_image_failures")
 
     def __init__(self, doc: Document, style: Style, options: WriteOptions | None = None) -> None:
         options = options or WriteOptions()
         self.doc, self.style, self.options = doc, style, options
         self.toc = options.toc if options.toc is not None else style.toc.enabled
+        self.toc_depth = options.toc_depth if options.toc_depth is not None else style.toc.depth
         self.language = doc.meta.language or style.text.language
         self.timestamp: datetime = options.timestamp(doc.meta.date)
         self.paper = paper_size(options.paper) if options.paper else style.page.size
@@ -112,12 +116,14 @@ class RenderContext:
             kind = type(node)
             if kind is Reference:
                 labels[node.id] = node.label
-            if (kind is Heading or kind is Table or kind is Reference) and node.id:
+            if (kind is Heading or kind is Table or kind is Reference or kind is Figure) and node.id:
                 anchors.add(node.id)
         self.reference_labels, self.anchors = labels, anchors
         self.byline = semantics.byline_parts(doc.meta)
+        self.resources = ResourceLoader(options.resource_path)
         self.diagnostics = Diagnostics()
         self._outline: dict[int, tuple] = {}
+        self._image_failures: set[str] = set()
 
     def for_writer(self, options: WriteOptions | None = None) -> "RenderContext":
         """The same context with a fresh diagnostics collector (and other options, e.g.
@@ -128,7 +134,17 @@ class RenderContext:
         if options is not None:
             copy.options = options
         copy.diagnostics = Diagnostics()
+        copy._image_failures = set()
         return copy
+
+    def image(self, url: str, fallback: str = "its alt text is shown instead") -> Resource | None:
+        """The image at `url` loaded for embedding, or None after adding a warning (once per
+        url and writer) saying why and what the writer shows instead (`fallback`)."""
+        resource, why = self.resources.load(url)
+        if resource is None and url not in self._image_failures:
+            self._image_failures.add(url)
+            self.diagnostics.add(f"{why}; {fallback}")
+        return resource
 
     def outline(self, max_level: int = 6) -> tuple:
         """The heading tree (transforms.outline), computed once per depth."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ..model import Link, Meta, Reference, Table, walk
+from ..model import Figure, Link, Meta, Reference, Table, walk
 from .xmltext import has_illegal
 
 SAFE_URL_SCHEMES = ("http://", "https://", "mailto:")
@@ -74,6 +74,7 @@ def is_iso_date(text: str) -> bool:
     return _ISO_DATE.match(text) is not None
 
 
-def caption_lead(table: Table) -> str:
-    """What precedes a table's caption text: "Table 1: " with a caption, "Table 1" without."""
+def caption_lead(table: Table | Figure) -> str:
+    """What precedes a table's or figure's caption text: "Table 1: " with a caption,
+    "Table 1" without."""
     return f"{table.label}: " if table.label and table.caption else table.label
