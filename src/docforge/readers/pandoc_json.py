@@ -5,22 +5,25 @@ the same name (Note, Image, Figure, DefinitionList, LineBlock, Div, Span, the in
 styles, Math, RawInline/RawBlock). The rest:
 - Plain and Para are Paragraphs; SoftBreak is a space; Null (older pandoc) is nothing.
 - Quoted is its text between curly quotes (“ ” or ‘ ’).
-- Div ("refs") or class "references" is References, one Reference per entry Div: its id,
-  its label from the attribute "label", else from a leading Span "csl-left-margin" as
-  pandoc's citeproc writes it ("[3]" -> "3"; the span is not repeated in the text), else
-  empty (transforms.prepare numbers it); the Span "csl-right-inline" is unwrapped.
+- A Div "refs" (or citeproc's "NAME__refs") or of class "references" is References, one
+  Reference per entry Div: its id, its label from the attribute "label", else from a
+  leading Span "csl-left-margin" as pandoc's citeproc writes it ("[3]" -> "3"; the span is
+  not repeated in the text), else empty (transforms.prepare numbers it); the Span
+  "csl-right-inline" after it is unwrapped.
 - Cite: when every citation's id KEY names a reference entry "ref-KEY" (citeproc's ids)
-  or "KEY", a CitationRef per citation between its prefix and suffix, and the Cite's
-  rendered text ("[@key]", citeproc's "[1]") is replaced by the [N] marker every format
-  shows; otherwise the Cite's own text. Entries are found before the blocks are read, so
-  references after the citations (the usual place) count.
-- Link with class "citation" to "#id" (docforge's own citations) is a CitationRef.
+  or "KEY", a CitationRef per citation between its prefix and suffix, so the Cite's
+  rendered text ("[@key]", citeproc's "(Doe 2020)") is replaced by the [N] marker every
+  format shows (an info diagnostic counts them); otherwise the Cite's own text. Entries
+  are found before the blocks are read, so references after the citations count.
+- A Link of class "citation" to "#id" (docforge's own citations) is a CitationRef.
 - Table: head, body and foot rows in order, the first row the header; a cell spanning
-  rows or columns keeps its text in its first position, the positions it covered get
-  empty cells (one diagnostic counts them); blocks in a cell, a caption or a reference
+  rows or columns keeps its text in its first position and the positions it covered get
+  empty cells (one diagnostic counts them). Blocks in a cell, a caption or a reference
   entry become one inline run, runs separated by LineBreak.
-- Div and Span take `lang` out of their attributes; Header keeps its id; the classes and
-  attributes of headers, code, links, images, figures and tables are not kept (not text).
+- Div and Span take `lang` out of their attributes; Header keeps its id, Figure its id
+  and attribute "label"; other classes and attributes of headers, code, links, images,
+  figures and tables are not kept (they are not text). An Image without alt inlines takes
+  its "alt" attribute (pandoc's Markdown reader puts an uncaptioned figure's alt there).
 - Link titles and short captions, which the IR has no place for, are dropped and counted
   in a diagnostic; an unknown constructor (a future pandoc) keeps the text found in it and
   says so.
@@ -203,6 +206,7 @@ class _Converter:
         self.spanning_cells = 0
         self.link_titles = 0
         self.short_captions = 0
+        self.linked_citations = 0
 
     def report(self) -> list[Diagnostic]:
         out = list(self.diagnostics)
@@ -216,6 +220,10 @@ class _Converter:
         if self.link_titles:
             out.append(Diagnostic(f"{self.link_titles} link title(s) (tooltips) were left out: docforge "
                                   "links have none"))
+        if self.linked_citations:
+            out.append(Diagnostic(f"{self.linked_citations} citation(s) linked to their reference entries: "
+                                  "each shows its entry's [N] marker instead of the text pandoc rendered",
+                                  severity="info"))
         if self.short_captions:
             out.append(Diagnostic(f"{self.short_captions} short caption(s) were left out: docforge keeps "
                                   "the full caption only"))
@@ -501,6 +509,8 @@ class _Converter:
             if target not in self.reference_ids:
                 return self.inlines(rendered)
             targets.append(target)
+        if rendered:
+            self.linked_citations += 1
         out: list = []
         for citation, target in zip(citations, targets):
             prefix = self.inlines(citation.get("citationPrefix"))
