@@ -10,26 +10,16 @@ import docforge
 from docforge.model import (BulletList, CitationRef, DefinitionList, Div, Document, Figure, Heading,
                             Image, LineBlock, ListItem, Math, Meta, Note, Paragraph, References,
                             SmallCaps, Span, Strikeout, Subscript, Superscript, Table, Text, Underline,
-                            map_tree, plain_text, walk)
+                            plain_text, walk)
 from docforge.readers.pandoc_json import reader
-from docforge.records import replace
 from docforge.transforms import prepare
 from docforge.writers.pandoc_json import _BATCH, AstRenderer, StreamingAst, _dumps, writer
 from conftest import SAMPLES, DATA, run_pandoc
 from ir_examples import pandoc_document, rich_document
+from pandoc_strategies import without_numbers
 
 DOCS = [pytest.param(p, id=p.name) for p in SAMPLES + [DATA / "seed-china-ai.txt"]]
 CORPUS = Path(os.environ.get("DOCFORGE_CORPUS", "/work/shared/corpus")) / "dev"
-
-
-def without_numbers(doc):
-    """`doc` without what the JSON does not carry and transforms.prepare gives again: the
-    labels of notes and figures."""
-    def clear(node):
-        if type(node) in (Note, Figure) and node.label:
-            return replace(node, label="")
-        return node
-    return map_tree(doc, clear, frozenset({Note, Figure}))
 
 
 def test_rich_document_round_trips_before_and_after_prepare():

@@ -512,10 +512,14 @@ class _Converter:
         if rendered:
             self.linked_citations += 1
         out: list = []
+        suffix: list = []
         for citation, target in zip(citations, targets):
             prefix = self.inlines(citation.get("citationPrefix"))
+            if out and (suffix or prefix):  # "[1], p. 3 see [2]": one citation's words apart from the next's
+                out.append(Text(" "))
             out += prefix + ([Text(" ")] if prefix else []) + [CitationRef(target)]
-            out += self.inlines(citation.get("citationSuffix"))
+            suffix = self.inlines(citation.get("citationSuffix"))
+            out += suffix
         return out
 
     def _math(self, c):
