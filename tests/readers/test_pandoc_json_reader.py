@@ -269,7 +269,7 @@ def test_short_captions_are_reported():
 # ------------------------------------------------------------------ the rest
 
 def test_unknown_constructors_keep_their_text_and_say_so():
-    ast = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [
+    ast = {"pandoc-api-version": [1, 23, 1], "meta": {"title": {"t": "MetaFuture", "c": [{"t": "Str", "c": "Titled"}]}}, "blocks": [
         {"t": "FutureBlock", "c": [["id", [], []], [{"t": "Para", "c": [{"t": "Str", "c": "inside"}]}], "loose words"]},
         {"t": "Para", "c": [{"t": "Str", "c": "a"}, {"t": "FutureInline", "c": [{"t": "Str", "c": "kept"}]},
                             {"t": "FutureInline", "c": "also"}]},
@@ -277,9 +277,11 @@ def test_unknown_constructors_keep_their_text_and_say_so():
     doc, diagnostics = reader.read(json.dumps(ast))
     assert "inside" in plain_text(doc) and "loose words" in plain_text(doc)
     assert "kept" in plain_text(doc.blocks[-1]) and "also" in plain_text(doc.blocks[-1])
+    assert doc.meta.title == "Titled"
     assert [d.message for d in diagnostics] == [
         "pandoc block 'FutureBlock' has no docforge equivalent; its text was kept as a paragraph",
-        "pandoc inline 'FutureInline' (2 times) has no docforge equivalent; its text was kept"]
+        "pandoc inline 'FutureInline' (2 times) has no docforge equivalent; its text was kept",
+        "pandoc metadata value 'MetaFuture' has no docforge equivalent; its text was kept"]
 
 
 def test_an_uncaptioned_figure_from_markdown_keeps_its_alt_text(pandoc):

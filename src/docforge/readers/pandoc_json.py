@@ -245,7 +245,12 @@ class _Converter:
             return ", ".join(self.meta_text(v) for v in c)
         if t == "MetaMap":
             return ", ".join(f"{k}: {self.meta_text(v)}" for k, v in sorted(c.items()))
-        return ""
+        if value is None:
+            return ""
+        if isinstance(value, str):  # not pandoc's own, but plainly text
+            return value
+        self.unknown["metadata value", t] += 1
+        return " ".join(_inline_text(flatten((b,))) for b in self.salvage_blocks(c)).strip()
 
     def meta_list(self, value: Any) -> tuple[str, ...]:
         if isinstance(value, dict) and value.get("t") == "MetaList":
