@@ -8,9 +8,9 @@ import pytest
 
 import docforge
 from docforge.model import (BulletList, CitationRef, DefinitionList, Div, Document, Figure, Heading,
-                            Image, LineBlock, ListItem, Math, Meta, Note, Paragraph, References,
-                            SmallCaps, Span, Strikeout, Subscript, Superscript, Table, Text, Underline,
-                            plain_text, walk)
+                            Image, LineBlock, Link, ListItem, Math, Meta, Note, Paragraph, Reference,
+                            References, SmallCaps, Span, Strikeout, Subscript, Superscript, Table, Text,
+                            Underline, plain_text, walk)
 from docforge.readers.pandoc_json import reader
 from docforge.transforms import prepare
 from docforge.writers.pandoc_json import _BATCH, AstRenderer, StreamingAst, _dumps, writer
@@ -71,7 +71,9 @@ def test_references_citations_and_tables_use_the_documented_pandoc_shapes():
                 {"t": "Str", "c": "South"}, {"t": "Space"}, {"t": "Str", "c": "China"}, {"t": "Space"},
                 {"t": "Str", "c": "Morning"}, {"t": "Space"}, {"t": "Str", "c": "Post."}, {"t": "Space"},
                 {"t": "Str", "c": "“AI"}, {"t": "Space"}, {"t": "Str", "c": "self-reliance.”"},
-                {"t": "Space"}]]}]}]]}
+                {"t": "Space"}, {"t": "Space"},
+                {"t": "Link", "c": [["", ["reference-url"], []], [{"t": "Str", "c": "https://www.scmp.com/x"}],
+                                    ["https://www.scmp.com/x", ""]]}]]}]}]]}
     assert [e["c"][0][0] for e in refs["c"][1]] == ["ref-1", "ref-2"]
     assert ast["meta"]["keywords"]["t"] == "MetaList"
     text = json.dumps(ast)
@@ -143,6 +145,20 @@ def test_pandocs_writers_show_the_reference_labels_and_citation_markers(pandoc, 
         assert label in plain, (fmt, out)
     # the citation in the first paragraph shows [1] in the text itself, before the entries
     assert plain.index("[1]") < plain.index("South China Morning")
+    assert "https://www.scmp.com/x" in out  # the URL docforge's writers show after the entry
+
+
+def test_reference_entries_of_every_shape_round_trip():
+    entries = (Reference("", "", (Text("No label, no url."),)),
+               Reference("", "", (Text("No label."),), "https://example.org/a b"),
+               Reference("r", "x", (Text("Linked "), Link((Text("here"),), "https://example.org/h")),
+                         "https://example.org/h"),
+               Reference("e", "7", ()),
+               Reference("u", "8", (), "https://example.org/only-url"),
+               Reference("j", "9", (Text("Unsafe url kept as an attribute."),), "javascript:alert(1)"))
+    doc = Document(Meta(title="Refs"), (References(entries),))
+    for version in (doc, prepare(doc)):
+        assert reader.read(writer.dumps(version))[0] == version
 
 
 def test_the_latex_bibliography_is_a_csl_references_environment(pandoc):

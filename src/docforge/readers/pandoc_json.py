@@ -9,7 +9,8 @@ styles, Math, RawInline/RawBlock). The rest:
   Reference per entry Div: its id, its label from the attribute "label", else from a
   leading Span "csl-left-margin" as pandoc's citeproc writes it ("[3]" -> "3"; the span is
   not repeated in the text), else empty (transforms.prepare numbers it); the Span
-  "csl-right-inline" after it is unwrapped.
+  "csl-right-inline" after it is unwrapped, and a Link of class "reference-url" ending it
+  (the URL docforge's writer shows) is the entry's url, not its text.
 - Cite: when every citation's id KEY names a reference entry "ref-KEY" (citeproc's ids)
   or "KEY", a CitationRef per citation between its prefix and suffix, so the Cite's
   rendered text ("[@key]", citeproc's "(Doe 2020)") is replaced by the [N] marker every
@@ -374,19 +375,28 @@ class _Converter:
             return Reference("", "", flatten(self.block(node)))
         (id_, _classes, kv), blocks = node["c"]
         attrs = dict(kv)
+        url = attrs.get("url", "")
         margin = ""
         first = blocks[0] if blocks else None
-        if isinstance(first, dict) and first.get("t") in ("Para", "Plain") and first["c"] \
-                and _has_class(first["c"][0], "csl-left-margin"):
-            margin = _inline_text(self.inlines(first["c"][0]["c"][1]))
-            rest = first["c"][1:]
-            if rest and rest[0].get("t") == "Space":
-                rest = rest[1:]
-            if len(rest) == 1 and _has_class(rest[0], "csl-right-inline"):
-                rest = rest[0]["c"][1]
-            blocks = [{"t": first["t"], "c": rest}] + blocks[1:]
+        if isinstance(first, dict) and first.get("t") in ("Para", "Plain") and isinstance(first.get("c"), list):
+            inl = first["c"]
+            if inl and _has_class(inl[0], "csl-left-margin"):
+                margin = _inline_text(self.inlines(inl[0]["c"][1]))
+                inl = inl[1:]
+                if inl and inl[0].get("t") == "Space":
+                    inl = inl[1:]
+            if len(inl) == 1 and _has_class(inl[0], "csl-right-inline"):
+                inl = list(inl[0]["c"][1])
+                last = inl[-1] if inl else None
+                if isinstance(last, dict) and last.get("t") == "Link" and "reference-url" in last["c"][0][1]:
+                    # the URL docforge's writer showed after the text: the entry's url, not its text
+                    url = url or last["c"][2][0]
+                    inl.pop()
+                    if inl and inl[-1].get("t") in ("Space", "SoftBreak"):  # Markdown may wrap there
+                        inl.pop()
+            blocks = [{"t": first["t"], "c": inl}] + blocks[1:]
         label = attrs["label"] if "label" in attrs else _margin_label(margin)
-        return Reference(id_, label, flatten(self.blocks(blocks)), attrs.get("url", ""))
+        return Reference(id_, label, flatten(self.blocks(blocks)), url)
 
     def _definitions(self, c):
         return [DefinitionList(tuple(DefinitionItem(_merge_text(self.inlines(term)),

@@ -9,7 +9,9 @@ that pandoc's writers show what docforge's show:
 - References: Div ("", ["references", "csl-bib-body"]) holding one entry per Reference in
   the shape pandoc's citeproc writes: Div ("ref-N", ["csl-entry"], [("label", "N"),
   ("url", ...)]) [Para [Span ("", ["csl-left-margin"], []) [Str "[N]", Space],
-  Span ("", ["csl-right-inline"], []) [the entry's text]]]. No id "refs": pandoc's
+  Span ("", ["csl-right-inline"], []) [the entry's text, then, when docforge's writers
+  show the URL (semantics.shown_reference_url), Space and Link ("", ["reference-url"],
+  []) [url] (url, "")]]]. No id "refs": pandoc's
   Markdown and Org writers drop a Div "refs" (citeproc would rebuild it); the class
   csl-bib-body is what pandoc's LaTeX and HTML writers key the bibliography on.
 - CitationRef: Link ("", ["citation"], [("ref", "ref-N")]) [Str "[N]"] ("#ref-N", "").
@@ -170,7 +172,12 @@ class AstRenderer(TreeRenderer):
         # the attribute keeps it exact for the way back.
         para = [{"t": "Span", "c": [_attr(classes=("csl-left-margin",)),
                                     _tokens(f"[{node.label}]") + [{"t": "Space"}]]}] if node.label else []
-        para.append({"t": "Span", "c": [_attr(classes=("csl-right-inline",)), self.inlines(node.inlines)]})
+        text = self.inlines(node.inlines)
+        url = semantics.shown_reference_url(node)
+        if url:  # shown after the text, as docforge's writers show it (the attribute alone is not)
+            text += ([{"t": "Space"}] if text else []) + [
+                {"t": "Link", "c": [_attr(classes=("reference-url",)), _tokens(node.url), [url, ""]]}]
+        para.append({"t": "Span", "c": [_attr(classes=("csl-right-inline",)), text]})
         return {"t": "Div", "c": [_attr(node.id, ("csl-entry",), kv), [{"t": "Para", "c": para}]]}
 
     def block_references(self, node: References):
