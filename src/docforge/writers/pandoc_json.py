@@ -9,11 +9,11 @@ that pandoc's writers show what docforge's show:
 - References: Div ("", ["references", "csl-bib-body"]) holding one entry per Reference in
   the shape pandoc's citeproc writes: Div ("ref-N", ["csl-entry"], [("label", "N"),
   ("url", ...)]) [Para [Span ("", ["csl-left-margin"], []) [Str "[N]", Space],
-  Span ("", ["csl-right-inline"], []) [the entry's text, then, when docforge's writers
-  show the URL (semantics.shown_reference_url), Space and Link ("", ["reference-url"],
-  []) [url] (url, "")]]]. No id "refs": pandoc's
-  Markdown and Org writers drop a Div "refs" (citeproc would rebuild it); the class
-  csl-bib-body is what pandoc's LaTeX and HTML writers key the bibliography on.
+  Span ("", ["csl-right-inline"], []) [the entry's text, then, where docforge's writers
+  show the URL (semantics.shown_reference_url), Space, Link ("", ["reference-url"], [])
+  [url] (url, "")]]]. No id "refs": pandoc's Markdown and Org writers drop a Div "refs"
+  (citeproc would rebuild it); csl-bib-body is the class pandoc's LaTeX and HTML
+  writers make a bibliography of.
 - CitationRef: Link ("", ["citation"], [("ref", "ref-N")]) [Str "[N]"] ("#ref-N", "").
 - A Table keeps its label ("Table 1") in the attribute "label".
 - A Figure's paragraphs are Plain, as pandoc's own figures (its Markdown writer needs it).
