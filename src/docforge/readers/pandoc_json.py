@@ -4,6 +4,7 @@ Every constructor of pandoc-types 1.23 has a defined mapping, nearly all to the 
 the same name (Note, Image, Figure, DefinitionList, LineBlock, Div, Span, the inline
 styles, Math, RawInline/RawBlock). The rest:
 - Plain and Para are Paragraphs; SoftBreak is a space; Null (older pandoc) is nothing.
+- A LineBlock line's leading no-break spaces (pandoc's indentation) are spaces.
 - Quoted is its text between curly quotes (“ ” or ‘ ’).
 - A Div "refs" (or citeproc's "NAME__refs") or of class "references" is References, one
   Reference per entry Div: its id, its label from the attribute "label", else from a
@@ -131,6 +132,16 @@ def _inline_text(inlines) -> str:
         elif kind is LineBreak or kind is Note:
             parts.append(" ")
     return "".join(parts)
+
+
+def _unindented(line: tuple) -> tuple:
+    """A line-block line's leading no-break spaces (pandoc's way to keep them) as the spaces
+    they stand for."""
+    first = line[0] if line else None
+    if type(first) is Text and first.text.startswith("\u00a0"):
+        rest = first.text.lstrip("\u00a0")
+        return (Text(" " * (len(first.text) - len(rest)) + rest),) + line[1:]
+    return line
 
 
 def _is_refs(attr) -> bool:
@@ -333,7 +344,7 @@ class _Converter:
         return [Heading(int(level), _merge_text(self.inlines(inl)), attr[0])]
 
     def _line_block(self, c):
-        return [LineBlock(tuple(_merge_text(self.inlines(line)) for line in c))]
+        return [LineBlock(tuple(_unindented(_merge_text(self.inlines(line))) for line in c))]
 
     def _items(self, items) -> tuple:
         return tuple(ListItem(self.blocks(blocks)) for blocks in items)

@@ -18,6 +18,7 @@ that pandoc's writers show what docforge's show:
 - A Table keeps its label ("Table 1") in the attribute "label".
 - A Figure's paragraphs are Plain, as pandoc's own figures (its Markdown writer needs it).
 - Div and Span carry their `lang` as the attribute ("lang", tag) after their own ones.
+- A LineBlock line's leading spaces are no-break spaces, as in pandoc's own line blocks.
 Text is split into Str/Space tokens at single spaces only, so every other character
 (tabs, no-break spaces, doubled spaces) survives in a Str. This writer must never
 reorder or renumber.
@@ -53,6 +54,16 @@ def _with_lang(attrs: tuple[tuple[str, str], ...], lang: str) -> tuple[tuple[str
 
 def _labelled(label: str) -> tuple[tuple[str, str], ...]:
     return (("label", label),) if label else ()
+
+
+def _indented(line: tuple) -> tuple:
+    """A line of a LineBlock with its leading spaces as no-break spaces, as pandoc's readers
+    write them: its writers collapse ordinary ones, losing the indentation."""
+    first = line[0] if line else None
+    if type(first) is Text and first.text.startswith(" "):
+        rest = first.text.lstrip(" ")
+        return (Text("\u00a0" * (len(first.text) - len(rest)) + rest),) + line[1:]
+    return line
 
 
 def _tokens(text: str) -> list[dict]:
@@ -189,7 +200,7 @@ class AstRenderer(TreeRenderer):
                                              for i in node.items]}
 
     def block_line_block(self, node: LineBlock):
-        return {"t": "LineBlock", "c": [self.inlines(line) for line in node.lines]}
+        return {"t": "LineBlock", "c": [self.inlines(_indented(line)) for line in node.lines]}
 
     @staticmethod
     def div_attr(node: Div) -> list:
@@ -407,7 +418,7 @@ class StreamingAst:
         yield "["
         for i, line in enumerate(node.lines):
             yield "," if i else ""
-            yield from self.inlines(line)
+            yield from self.inlines(_indented(line))
         yield "]"
 
     def table(self, node: Table) -> Iterator[str]:
