@@ -121,3 +121,39 @@ def test_a_plugin_that_fails_to_import_is_named_not_silently_unknown(tmp_path):
     assert asked.stderr.count("\n") == 1
     builtin = run("convert", SEED, "--to", "html", "-o", tmp_path / "x.html", path=str(tmp_path))
     assert builtin.returncode == 0, builtin.stderr
+
+
+def test_the_plugin_writes_every_new_node_and_keeps_every_word(plugin_path):
+    """Footnotes listed after the text under their markers, figures with their label,
+    definitions, verse lines with their indentation; raw markup for other formats is left
+    out with a diagnostic."""
+    import re
+    from docforge.transforms import prepare
+    from ir_examples import pandoc_document
+
+    probe = f"""
+import sys
+sys.path.insert(0, {str(ROOT / "tests")!r})
+import docforge
+from ir_examples import pandoc_document
+diagnostics = []
+sys.stdout.write(docforge.write(pandoc_document(), "plaintext", diagnostics=diagnostics).decode())
+sys.stdout.write("DIAGNOSTICS\\n" + "\\n".join(d.message for d in diagnostics))
+"""
+    proc = run(path=plugin_path, code=probe)
+    assert proc.returncode == 0, proc.stderr
+    text, diagnostics = proc.stdout.split("DIAGNOSTICS\n")
+    lines = text.splitlines()
+    words = lambda s: re.findall(r"\w+", re.sub("[_^~]", "", s))  # noqa: E731  (the plugin's own marks)
+    assert not set(words(plain_text(prepare(pandoc_document())))) - set(words(text))
+    assert "<kbd>" not in text and "raw html block" not in text
+    assert sorted(diagnostics.splitlines()) == [
+        "left out 1 raw latex piece(s): plain text cannot show that markup",
+        "left out 1 raw tex piece(s): plain text cannot show that markup",
+        "left out 2 raw html piece(s): plain text cannot show that markup"]
+    assert lines[lines.index("Notes and styles") + 3].startswith("A claim[^1] and another[^2].")
+    notes = lines.index("-" * 20)
+    assert lines[notes + 2].startswith("[^1] The first note") and lines[notes + 4] == "[^2] Second note, first paragraph."
+    assert "Figure 1: Sales by year" in lines and "[A bar chart of sales]" in lines
+    assert lines[lines.index("Term one") + 1] == "    Definition of term one."
+    assert "   indented second line" in lines

@@ -1,24 +1,53 @@
 """pandoc AST JSON -> IR: reads back what writers/pandoc_json.py writes, and any pandoc JSON.
 
-docforge's own conventions are recognised (Div "refs"/class "references" with one Div per
-entry, Link class "citation", Table attribute "label"); every other pandoc construct is
-mapped to the nearest IR node so that no text is dropped (Div and Figure unwrap, LineBlock
-becomes paragraphs with line breaks, Span/Quoted/Cite/Underline... keep their text).
+Every constructor of pandoc-types 1.23 has a defined mapping, nearly all to the IR node of
+the same name (Note, Image, Figure, DefinitionList, LineBlock, Div, Span, the inline
+styles, Math, RawInline/RawBlock). The rest:
+- Plain and Para are Paragraphs; SoftBreak is a space; Null (older pandoc) is nothing.
+- A LineBlock line's leading no-break spaces (pandoc's indentation) are spaces.
+- Quoted is its text between curly quotes (“ ” or ‘ ’).
+- A Div "refs" (or citeproc's "NAME__refs") or of class "references" is References, one
+  Reference per entry Div: its id, its label from the attribute "label", else from a
+  leading Span "csl-left-margin" as pandoc's citeproc writes it ("[3]" -> "3"; the span is
+  not repeated in the text), else empty (transforms.prepare numbers it); the Span
+  "csl-right-inline" after it is unwrapped, and a Link of class "reference-url" ending it
+  (the URL docforge's writer shows) is the entry's url, not its text.
+- Cite: when every citation's id KEY names a reference entry "ref-KEY" (citeproc's ids)
+  or "KEY", a CitationRef per citation between its prefix and suffix, so the Cite's
+  rendered text ("[@key]", citeproc's "(Doe 2020)") is replaced by the [N] marker every
+  format shows (an info diagnostic counts them); otherwise the Cite's own text. Entries
+  are found before the blocks are read, so references after the citations count.
+- A Link of class "citation" to "#id" (docforge's own citations) is a CitationRef.
+- Table: head, body and foot rows in order, the first row the header; a cell spanning
+  rows or columns keeps its text in its first position and the positions it covered get
+  empty cells (one diagnostic counts them). Blocks in a cell, a caption or a reference
+  entry become one inline run, runs separated by LineBreak.
+- Div and Span take `lang` out of their attributes; Header keeps its id, Figure its id
+  and attribute "label"; other classes and attributes of headers, code, links, images,
+  figures and tables are not kept (they are not text). An Image without alt inlines takes
+  its "alt" attribute (pandoc's Markdown reader puts an uncaptioned figure's alt there).
+- Link titles and short captions, which the IR has no place for, are dropped and counted
+  in a diagnostic; an unknown constructor (a future pandoc) keeps the text found in it and
+  says so.
 A malformed AST is a FormatError naming the file; this module never writes anything.
 """
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from ..errors import Diagnostic, FormatError
-from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, Emph, Heading,
-                     LineBreak, Link, ListItem, Meta, OrderedList, Paragraph, Quote, Reference,
-                     References, Strong, Table, Text, ThematicBreak)
+from ..model import (BLOCK_TYPES, BulletList, Cell, CitationRef, Code, CodeBlock, DefinitionItem, DefinitionList,
+                     Div, Document, Emph, Figure, Heading, Image, LineBlock, LineBreak, Link, ListItem,
+                     Math, Meta, Note, OrderedList, Paragraph, Quote, RawBlock, RawInline, Reference,
+                     References, SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table,
+                     Text, ThematicBreak, Underline, walk)
 from ..options import ReadOptions
 
 ALIGN = {"AlignLeft": "left", "AlignCenter": "center", "AlignRight": "right", "AlignDefault": "default"}
 _KNOWN_META = {"title", "subtitle", "author", "date", "lang", "keywords", "source"}
+_MAX_SPAN = 1000  # columns a malformed colspan may claim; pandoc's own tables stay far below
 
 
 def _merge_text(inlines: list) -> tuple:
@@ -47,10 +76,170 @@ def _flush_text(run: list[str], out: list) -> None:
         out.append(Text(text))
 
 
+def _runs(blocks, out: list) -> None:
+    """Append the inline runs of IR `blocks` to `out`, one per paragraph-like piece."""
+    for block in blocks:
+        kind = type(block)
+        if kind is Paragraph or kind is Heading:
+            out.append(block.inlines)
+        elif kind is CodeBlock:
+            out.append((Code(block.text),))
+        elif kind is RawBlock:
+            out.append((RawInline(block.format, block.text),))
+        elif kind is LineBlock:
+            out.extend(block.lines)
+        elif kind is BulletList or kind is OrderedList:
+            for item in block.items:
+                _runs(item.blocks, out)
+        elif kind is Quote or kind is Div:
+            _runs(block.blocks, out)
+        elif kind is Figure:
+            _runs(block.blocks, out)
+            out.append(block.caption)
+        elif kind is DefinitionList:
+            for item in block.items:
+                out.append(item.term)
+                for definition in item.definitions:
+                    _runs(definition, out)
+        elif kind is Table:
+            out.append(block.caption)
+            out.extend(cell.inlines for row in (block.header,) + block.rows for cell in row)
+        elif kind is References:
+            out.extend(entry.inlines for entry in block.entries)
+
+
+def flatten(blocks) -> tuple:
+    """IR blocks as one inline run (for a table cell, a caption, a reference entry): the
+    runs of their paragraphs, lines, cells and terms, separated by LineBreak."""
+    runs: list = []
+    _runs(blocks, runs)
+    out: list = []
+    for run in runs:
+        if run:
+            if out:
+                out.append(LineBreak())
+            out.extend(run)
+    return _merge_text(out)
+
+
+def _inline_text(inlines) -> str:
+    """The characters of an inline run, exactly (metadata is plain text)."""
+    parts: list[str] = []
+    for node in walk(Paragraph(tuple(inlines))):
+        kind = type(node)
+        if kind is Text or kind is Code or kind is Math:
+            parts.append(node.text)  # type: ignore[union-attr]
+        elif kind is LineBreak or kind is Note:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _unindented(line: tuple) -> tuple:
+    """A line-block line's leading no-break spaces (pandoc's way to keep them) as the spaces
+    they stand for."""
+    first = line[0] if line else None
+    if type(first) is Text and first.text.startswith("\u00a0"):
+        rest = first.text.lstrip("\u00a0")
+        return (Text(" " * (len(first.text) - len(rest)) + rest),) + line[1:]
+    return line
+
+
+def _is_refs(attr) -> bool:
+    """A Div of reference entries: citeproc's "refs" (or "NAME__refs"), or class "references"."""
+    return attr[0] == "refs" or attr[0].endswith("__refs") or "references" in attr[1]
+
+
+def _reference_ids(blocks: list) -> set[str]:
+    """The ids of the reference entries anywhere among the blocks (not inside inlines), so
+    that citations can be resolved while reading. Tolerant: malformed nodes are skipped
+    here and reported by the conversion itself."""
+    ids: set[str] = set()
+    stack = [blocks]
+    while stack:
+        value = stack.pop()
+        if not isinstance(value, list):
+            continue
+        for node in value:
+            if not isinstance(node, dict):
+                continue
+            t, c = node.get("t"), node.get("c")
+            try:
+                if t == "Div":
+                    if _is_refs(c[0]):
+                        ids.update(e["c"][0][0] for e in c[1] if isinstance(e, dict) and e.get("t") == "Div")
+                    else:
+                        stack.append(c[1])
+                elif t == "BlockQuote":
+                    stack.append(c)
+                elif t == "BulletList":
+                    stack.extend(c)
+                elif t == "OrderedList":
+                    stack.extend(c[1])
+                elif t == "Figure":
+                    stack.append(c[2])
+                elif t == "DefinitionList":
+                    stack.extend(d for _term, defs in c for d in defs)
+            except (TypeError, KeyError, IndexError, ValueError):
+                continue
+    return ids
+
+
+def _split_attrs(kv) -> tuple[tuple[tuple[str, str], ...], str]:
+    """(attributes without `lang`, lang): the IR keeps the language as its own field."""
+    lang = ""
+    rest = []
+    for key, value in kv:
+        if key == "lang" and not lang:
+            lang = value
+        else:
+            rest.append((key, value))
+    return tuple(rest), lang
+
+
+def _has_class(node: Any, name: str) -> bool:
+    return (isinstance(node, dict) and node.get("t") == "Span"
+            and name in node["c"][0][1])
+
+
+def _margin_label(text: str) -> str:
+    """citeproc's left-margin text ("[3] ", "3.", "(3)") as a label ("3")."""
+    label = text.strip()
+    if len(label) >= 2 and (label[0], label[-1]) in (("[", "]"), ("(", ")")):
+        label = label[1:-1].strip()
+    return label[:-1] if len(label) > 1 and label.endswith(".") else label
+
+
 class _Converter:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, reference_ids: set[str]) -> None:
         self.source = source
+        self.reference_ids = reference_ids
         self.diagnostics: list[Diagnostic] = []
+        self.unknown: Counter = Counter()   # (kind, constructor) -> how often
+        self.spanning_cells = 0
+        self.link_titles = 0
+        self.short_captions = 0
+        self.linked_citations = 0
+
+    def report(self) -> list[Diagnostic]:
+        out = list(self.diagnostics)
+        for (kind, t), n in sorted(self.unknown.items()):
+            times = f" ({n} times)" if n > 1 else ""
+            out.append(Diagnostic(f"pandoc {kind} {t!r}{times} has no docforge equivalent; its text was kept"
+                                  + (" as a paragraph" if kind == "block" else "")))
+        if self.spanning_cells:
+            out.append(Diagnostic(f"{self.spanning_cells} table cells span several rows/columns; docforge "
+                                  "tables are grids, the spans were flattened"))
+        if self.link_titles:
+            out.append(Diagnostic(f"{self.link_titles} link title(s) (tooltips) were left out: docforge "
+                                  "links have none"))
+        if self.linked_citations:
+            out.append(Diagnostic(f"{self.linked_citations} citation(s) linked to their reference entries: "
+                                  "each shows its entry's [N] marker instead of the text pandoc rendered",
+                                  severity="info"))
+        if self.short_captions:
+            out.append(Diagnostic(f"{self.short_captions} short caption(s) were left out: docforge keeps "
+                                  "the full caption only"))
+        return out
 
     # ------------------------------------------------------------- meta
     def meta_text(self, value: Any) -> str:
@@ -59,17 +248,21 @@ class _Converter:
         if t == "MetaString":
             return str(c)
         if t == "MetaInlines":
-            return "".join(n.text if isinstance(n, Text) else "" for n in self.inlines(c))
+            return _inline_text(self.inlines(c))
         if t == "MetaBlocks":
-            return " ".join(self.meta_text({"t": "MetaInlines", "c": b.get("c", [])}) for b in c
-                            if isinstance(b, dict) and isinstance(b.get("c"), list))
+            return _inline_text(flatten(self.blocks(c))).strip()
         if t == "MetaBool":
             return "true" if c else "false"
         if t == "MetaList":
             return ", ".join(self.meta_text(v) for v in c)
         if t == "MetaMap":
             return ", ".join(f"{k}: {self.meta_text(v)}" for k, v in sorted(c.items()))
-        return ""
+        if value is None:
+            return ""
+        if isinstance(value, str):  # not pandoc's own, but plainly text
+            return value
+        self.unknown["metadata value", t] += 1
+        return " ".join(_inline_text(flatten((b,))) for b in self.salvage_blocks(c)).strip()
 
     def meta_list(self, value: Any) -> tuple[str, ...]:
         if isinstance(value, dict) and value.get("t") == "MetaList":
@@ -102,26 +295,56 @@ class _Converter:
         t, c = node.get("t"), node.get("c")
         handler = self.BLOCKS.get(t)
         if handler is None:
-            self.diagnostics.append(Diagnostic(f"pandoc block {t!r} has no docforge equivalent; "
-                                               "its text was kept as a paragraph"))
-            return [Paragraph((Text(json.dumps(c, ensure_ascii=False)),))] if c else []
+            self.unknown["block", t] += 1
+            return self.salvage_blocks(c)
         return handler(self, c)
 
+    def salvage_blocks(self, value: Any) -> list:
+        """What an unknown block holds, as blocks: known nodes converted, loose text in paragraphs."""
+        out: list = []
+        loose: list = []
+        for item in self.salvage(value):
+            if type(item) in _BLOCK_SET:
+                if loose:
+                    out.append(Paragraph(_merge_text(loose)))
+                    loose = []
+                out.append(item)
+            else:
+                loose.append(item)
+        if loose:
+            out.append(Paragraph(_merge_text(loose)))
+        return out
+
+    def salvage(self, value: Any) -> list:
+        """Every piece of text in a JSON value: known pandoc nodes converted (blocks and
+        inlines mixed), other strings as Text separated by spaces."""
+        out: list = []
+        if isinstance(value, str):
+            if value:
+                out += [Text(value), Text(" ")]
+        elif isinstance(value, list):
+            for item in value:
+                out += self.salvage(item)
+        elif isinstance(value, dict):
+            t = value.get("t")
+            if t in self.BLOCKS:
+                out += self.block(value)
+            elif t in self.INLINES:
+                out += self.inlines([value]) + [Text(" ")]
+            elif "c" in value:
+                self.unknown["inline" if isinstance(t, str) else "value", t] += 1
+                out += self.salvage(value["c"])
+        return out
+
     def _para(self, c):
-        inl = _merge_text(self.inlines(c))
-        return [Paragraph(inl)] if inl else []
+        return [Paragraph(_merge_text(self.inlines(c)))]
 
     def _header(self, c):
         level, attr, inl = c
         return [Heading(int(level), _merge_text(self.inlines(inl)), attr[0])]
 
     def _line_block(self, c):
-        inl: list = []
-        for i, line in enumerate(c):
-            if i:
-                inl.append(LineBreak())
-            inl.extend(self.inlines(line))
-        return [Paragraph(_merge_text(inl))]
+        return [LineBlock(tuple(_unindented(_merge_text(self.inlines(line))) for line in c))]
 
     def _items(self, items) -> tuple:
         return tuple(ListItem(self.blocks(blocks)) for blocks in items)
@@ -142,91 +365,131 @@ class _Converter:
 
     def _raw(self, c):
         fmt, text = c
-        return [CodeBlock(text, str(fmt))]
+        return [RawBlock(str(fmt), text)]
 
     def _rule(self, c):
         return [ThematicBreak()]
 
+    def _null(self, c):
+        return []
+
     def _div(self, c):
         attr, blocks = c
-        id_, classes, _ = attr
-        if id_ == "refs" or "references" in classes:
+        if _is_refs(attr):
             return [References(tuple(self.reference(b) for b in blocks))]
-        return list(self.blocks(blocks))
+        id_, classes, kv = attr
+        attrs, lang = _split_attrs(kv)
+        return [Div(self.blocks(blocks), id_, tuple(classes), attrs, lang)]
 
     def reference(self, node: dict) -> Reference:
-        if node.get("t") == "Div":
-            (id_, _classes, kv), blocks = node["c"]
-            attrs = dict(kv)
-            inl: list = []
-            for b in self.blocks(blocks):
-                if isinstance(b, Paragraph):
-                    inl.extend(b.inlines)
-            return Reference(id_, attrs.get("label", ""), _merge_text(inl), attrs.get("url", ""))
-        inl = []
-        for b in self.block(node):
-            if isinstance(b, Paragraph):
-                inl.extend(b.inlines)
-        return Reference("", "", _merge_text(inl))
+        if node.get("t") != "Div":
+            return Reference("", "", flatten(self.block(node)))
+        (id_, _classes, kv), blocks = node["c"]
+        attrs = dict(kv)
+        url = attrs.get("url", "")
+        margin = ""
+        first = blocks[0] if blocks else None
+        if isinstance(first, dict) and first.get("t") in ("Para", "Plain") and isinstance(first.get("c"), list):
+            inl = first["c"]
+            if inl and _has_class(inl[0], "csl-left-margin"):
+                margin = _inline_text(self.inlines(inl[0]["c"][1]))
+                inl = inl[1:]
+                if inl and inl[0].get("t") == "Space":
+                    inl = inl[1:]
+            if len(inl) == 1 and _has_class(inl[0], "csl-right-inline"):
+                inl = list(inl[0]["c"][1])
+                last = inl[-1] if inl else None
+                if isinstance(last, dict) and last.get("t") == "Link" and "reference-url" in last["c"][0][1]:
+                    # the URL docforge's writer showed after the text: the entry's url, not its text
+                    url = url or last["c"][2][0]
+                    inl.pop()
+                    if inl and inl[-1].get("t") in ("Space", "SoftBreak"):  # Markdown may wrap there
+                        inl.pop()
+            blocks = [{"t": first["t"], "c": inl}] + blocks[1:]
+        label = attrs["label"] if "label" in attrs else _margin_label(margin)
+        return Reference(id_, label, flatten(self.blocks(blocks)), url)
 
     def _definitions(self, c):
-        out: list = []
-        for term, defs in c:
-            out.append(Paragraph((Strong(_merge_text(self.inlines(term))),)))
-            for d in defs:
-                out.extend(self.blocks(d))
-        return out
+        return [DefinitionList(tuple(DefinitionItem(_merge_text(self.inlines(term)),
+                                                    tuple(self.blocks(d) for d in defs))
+                                     for term, defs in c))]
+
+    def caption(self, caption) -> tuple:
+        short, blocks = caption
+        if short:
+            self.short_captions += 1
+        return flatten(self.blocks(blocks))
 
     def _figure(self, c):
-        _attr, caption, blocks = c
-        return list(self.blocks(blocks)) + list(self.blocks(caption[1]))
+        attr, caption, blocks = c
+        return [Figure(self.blocks(blocks), self.caption(caption), attr[0], dict(attr[2]).get("label", ""))]
 
-    def _cell_inlines(self, cell) -> tuple:
-        _attr, _align, _rs, _cs, blocks = cell
-        inl: list = []
-        for b in self.blocks(blocks):
-            if isinstance(b, Paragraph):
-                if inl:
-                    inl.append(LineBreak())
-                inl.extend(b.inlines)
-        return _merge_text(inl)
+    def grid(self, rows: list, width: int) -> list[list[Cell]]:
+        """Rows of pandoc cells as a grid: a spanning cell's text in its first position and
+        empty cells in the positions it covers."""
+        covered: dict[int, int] = {}  # column -> rows still covered by a cell above
+        limit = max(width, 1) if width else _MAX_SPAN
+        grid = []
+        for row in rows:
+            out: list[Cell] = []
+
+            for cell in row[1]:
+                while covered.get(len(out), 0) > 0:
+                    covered[len(out)] -= 1
+                    out.append(Cell(()))
+                _attr, _align, rowspan, colspan, blocks = cell
+                rowspan, colspan = max(int(rowspan), 1), min(max(int(colspan), 1), limit)
+                if rowspan > 1 or colspan > 1:
+                    self.spanning_cells += 1
+                start = len(out)
+                out.append(Cell(flatten(self.blocks(blocks))))
+                out.extend([Cell(())] * (colspan - 1))
+                if rowspan > 1:
+                    for column in range(start, start + colspan):
+                        covered[column] = rowspan - 1
+            last = max((col for col, n in covered.items() if n > 0), default=-1)
+            while len(out) <= last:
+                if covered.get(len(out), 0) > 0:
+                    covered[len(out)] -= 1
+                out.append(Cell(()))
+            grid.append(out)
+        return grid
 
     def _table(self, c):
         attr, caption, colspecs, head, bodies, foot = c
-        rows = [r for r in head[1]]
+        rows = list(head[1])
         for body in bodies:
             rows.extend(body[2])
             rows.extend(body[3])
         rows.extend(foot[1])
-        grid = [[Cell(self._cell_inlines(cell)) for cell in r[1]] for r in rows]
+        grid = self.grid(rows, len(colspecs))
         width = max([len(colspecs)] + [len(r) for r in grid])
         grid = [r + [Cell(())] * (width - len(r)) for r in grid] or [[Cell(())] * width]
         aligns = tuple(ALIGN.get(s[0].get("t"), "default") for s in colspecs)
         aligns += ("default",) * (width - len(aligns))
-        cap: list = []
-        for b in self.blocks(caption[1]):
-            if isinstance(b, Paragraph):
-                cap.extend(b.inlines)
-        kv = dict(attr[2])
-        return [Table(tuple(grid[0]), tuple(tuple(r) for r in grid[1:]), aligns, _merge_text(cap),
-                      attr[0], kv.get("label", ""))]
+        return [Table(tuple(grid[0]), tuple(tuple(r) for r in grid[1:]), aligns, self.caption(caption),
+                      attr[0], dict(attr[2]).get("label", ""))]
 
     BLOCKS = {
         "Para": _para, "Plain": _para, "Header": _header, "LineBlock": _line_block,
         "BulletList": _bullets, "OrderedList": _ordered, "BlockQuote": _quote,
         "CodeBlock": _code, "RawBlock": _raw, "HorizontalRule": _rule, "Div": _div,
-        "DefinitionList": _definitions, "Figure": _figure, "Table": _table,
+        "DefinitionList": _definitions, "Figure": _figure, "Table": _table, "Null": _null,
     }
 
     # ------------------------------------------------------------- inlines
     def inlines(self, raw: list) -> list:
         out: list = []
+        handlers = self.INLINES
         for node in raw or ():
-            t, c = node.get("t"), node.get("c")
-            handler = self.INLINES.get(t)
+            t = node.get("t")
+            handler = handlers.get(t)
             if handler is None:
+                self.unknown["inline", t] += 1
+                for item in self.salvage(node.get("c")):
+                    out.extend(flatten((item,)) if type(item) in _BLOCK_SET else (item,))
                 continue
-            out.extend(handler(self, c))
+            out.extend(handler(self, node.get("c")))
         return out
 
     def _str(self, c):
@@ -244,16 +507,17 @@ class _Converter:
         return [Code(c[1])]
 
     def _link(self, c):
-        attr, inl, (url, _title) = c
+        attr, inl, (url, title) = c
         if "citation" in attr[1] and url.startswith("#"):
             return [CitationRef(url[1:])]
+        if title:
+            self.link_titles += 1
         return [Link(_merge_text(self.inlines(inl)), url)]
 
-    def _plain_children(self, c):
-        return self.inlines(c)
-
     def _span(self, c):
-        return self.inlines(c[1])
+        (id_, classes, kv), inl = c
+        attrs, lang = _split_attrs(kv)
+        return [Span(_merge_text(self.inlines(inl)), id_, tuple(classes), attrs, lang)]
 
     def _quoted(self, c):
         kind, inl = c
@@ -261,35 +525,61 @@ class _Converter:
         return [Text(q[0])] + self.inlines(inl) + [Text(q[1])]
 
     def _cite(self, c):
-        return self.inlines(c[1])
+        citations, rendered = c
+        if not citations:
+            return self.inlines(rendered)
+        targets = []
+        for citation in citations:
+            key = citation["citationId"]
+            target = f"ref-{key}" if f"ref-{key}" in self.reference_ids else key
+            if target not in self.reference_ids:
+                return self.inlines(rendered)
+            targets.append(target)
+        if rendered:
+            self.linked_citations += 1
+        out: list = []
+        suffix: list = []
+        for citation, target in zip(citations, targets):
+            prefix = self.inlines(citation.get("citationPrefix"))
+            if out and (suffix or prefix):  # "[1], p. 3 see [2]": one citation's words apart from the next's
+                out.append(Text(" "))
+            out += prefix + ([Text(" ")] if prefix else []) + [CitationRef(target)]
+            suffix = self.inlines(citation.get("citationSuffix"))
+            out += suffix
+        return out
 
     def _math(self, c):
-        return [Text(c[1])]
+        kind, text = c
+        return [Math(text, kind.get("t") == "DisplayMath")]
 
     def _raw_inline(self, c):
-        return [Text(c[1])]
+        fmt, text = c
+        return [RawInline(str(fmt), text)]
 
     def _image(self, c):
-        return self.inlines(c[1])
+        (_id, _classes, kv), inl, (url, title) = c
+        alt = _merge_text(self.inlines(inl))
+        if not alt:  # pandoc's Markdown reader keeps an uncaptioned figure's alt text here
+            alt = _merge_text([Text(v) for k, v in kv if k == "alt"][:1])
+        return [Image(alt, url, title)]
 
     def _note(self, c):
-        inl: list = [Text(" (")]
-        for b in self.blocks(c):
-            if isinstance(b, Paragraph):
-                inl.extend(b.inlines)
-        return inl + [Text(")")]
+        return [Note(self.blocks(c))]
 
     def _line_break(self, c):
         return [LineBreak()]
 
     INLINES = {
         "Str": _str, "Space": _space, "SoftBreak": _space, "LineBreak": _line_break,
-        "Emph": _wrap(Emph), "Strong": _wrap(Strong), "Underline": _plain_children,
-        "Strikeout": _plain_children, "Superscript": _plain_children, "Subscript": _plain_children,
-        "SmallCaps": _plain_children, "Quoted": _quoted, "Cite": _cite, "Code": _code_inline,
+        "Emph": _wrap(Emph), "Strong": _wrap(Strong), "Underline": _wrap(Underline),
+        "Strikeout": _wrap(Strikeout), "Superscript": _wrap(Superscript), "Subscript": _wrap(Subscript),
+        "SmallCaps": _wrap(SmallCaps), "Quoted": _quoted, "Cite": _cite, "Code": _code_inline,
         "Math": _math, "RawInline": _raw_inline, "Link": _link, "Image": _image, "Note": _note,
         "Span": _span,
     }
+
+
+_BLOCK_SET = frozenset(BLOCK_TYPES)
 
 
 class PandocJsonReader:
@@ -305,13 +595,13 @@ class PandocJsonReader:
         if not isinstance(raw, dict) or "blocks" not in raw:
             raise FormatError(f"{source}: not a pandoc JSON document (no \"blocks\"); "
                               "give the output of `pandoc -t json` or `docforge --to json`")
-        conv = _Converter(source)
         try:
+            conv = _Converter(source, _reference_ids(raw["blocks"]))
             doc = Document(conv.meta(raw.get("meta") or {}), conv.blocks(raw["blocks"]))
         except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
             raise FormatError(f"{source}: malformed pandoc AST ({type(exc).__name__}: {exc}); "
                               "check that it was written by pandoc-api-version 1.23") from None
-        return doc, conv.diagnostics
+        return doc, conv.report()
 
 
 reader = PandocJsonReader()

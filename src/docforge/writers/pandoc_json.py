@@ -1,11 +1,27 @@
 """IR -> pandoc AST JSON (pandoc-api-version 1.23.1), which `pandoc -f json` accepts.
 
-The mapping is lossless so that readers/pandoc_json.py can read it back to the same
-Document: References become Div ("refs", ["references"]) holding one Div per entry
-(id "ref-N", attribute label=N, url=...), a CitationRef a Link to "#ref-N" with class
-"citation", a Table keeps its label in the attribute "label". Text is split into
-Str/Space tokens at single spaces only, so every other character (tabs, no-break
-spaces, doubled spaces) survives in a Str. This writer must never reorder or renumber.
+The mapping is lossless so that readers/pandoc_json.py reads it back to the same
+Document, apart from the numbers transforms.prepare gives again: a Note's label and a
+Figure's (pandoc notes carry none, and a figure with any attribute but its id is written
+by pandoc's Markdown writer as raw HTML, which its Markdown reader does not read back as a
+figure). Every IR node has its pandoc constructor; docforge's own conventions, chosen so
+that pandoc's writers show what docforge's show:
+- References: Div ("", ["references", "csl-bib-body"]) holding one entry per Reference in
+  the shape pandoc's citeproc writes: Div ("ref-N", ["csl-entry"], [("label", "N"),
+  ("url", ...)]) [Para [Span ("", ["csl-left-margin"], []) [Str "[N]", Space],
+  Span ("", ["csl-right-inline"], []) [the entry's text, then, where docforge's writers
+  show the URL (semantics.shown_reference_url), Space, Link ("", ["reference-url"], [])
+  [url] (url, "")]]]. No id "refs": pandoc's Markdown and Org writers drop a Div "refs"
+  (citeproc would rebuild it); csl-bib-body is the class pandoc's LaTeX and HTML
+  writers make a bibliography of.
+- CitationRef: Link ("", ["citation"], [("ref", "ref-N")]) [Str "[N]"] ("#ref-N", "").
+- A Table keeps its label ("Table 1") in the attribute "label".
+- A Figure's paragraphs are Plain, as pandoc's own figures (its Markdown writer needs it).
+- Div and Span carry their `lang` as the attribute ("lang", tag) after their own ones.
+- A LineBlock line's leading spaces are no-break spaces, as in pandoc's own line blocks.
+Text is split into Str/Space tokens at single spaces only, so every other character
+(tabs, no-break spaces, doubled spaces) survives in a Str. This writer must never
+reorder or renumber.
 """
 from __future__ import annotations
 
@@ -13,9 +29,11 @@ import json
 from typing import BinaryIO, Iterable, Iterator
 
 from ..errors import Diagnostic
-from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, Document, Emph, Heading,
-                     LineBreak, Link, OrderedList, Paragraph, Quote, Reference, References,
-                     Strong, Table, Text, ThematicBreak, walk)
+from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, DefinitionList, Div, Document,
+                     Emph, Figure, Heading, Image, LineBlock, LineBreak, Link, Math, Note,
+                     OrderedList, Paragraph, Quote, RawBlock, RawInline, Reference, References,
+                     SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table, Text,
+                     ThematicBreak, Underline, walk)
 from . import semantics
 from .base import RenderContext, TreeRenderer
 
@@ -25,6 +43,27 @@ ALIGN = {"left": "AlignLeft", "center": "AlignCenter", "right": "AlignRight", "d
 
 def _attr(id_: str = "", classes: tuple[str, ...] = (), kv: tuple[tuple[str, str], ...] = ()) -> list:
     return [id_, list(classes), [list(p) for p in kv]]
+
+
+REFERENCES_ATTR = ["", ["references", "csl-bib-body"], []]
+
+
+def _with_lang(attrs: tuple[tuple[str, str], ...], lang: str) -> tuple[tuple[str, str], ...]:
+    return attrs + (("lang", lang),) if lang else attrs
+
+
+def _labelled(label: str) -> tuple[tuple[str, str], ...]:
+    return (("label", label),) if label else ()
+
+
+def _indented(line: tuple) -> tuple:
+    """A line of a LineBlock with its leading spaces as no-break spaces, as pandoc's readers
+    write them: its writers collapse ordinary ones, losing the indentation."""
+    first = line[0] if line else None
+    if type(first) is Text and first.text.startswith(" "):
+        rest = first.text.lstrip(" ")
+        return (Text("\u00a0" * (len(first.text) - len(rest)) + rest),) + line[1:]
+    return line
 
 
 def _tokens(text: str) -> list[dict]:
@@ -139,13 +178,52 @@ class AstRenderer(TreeRenderer):
         return {"t": "HorizontalRule"}
 
     def reference(self, node: Reference):
-        kv = [("label", node.label)] + ([("url", node.url)] if node.url else [])
-        return {"t": "Div", "c": [_attr(node.id, ("csl-entry",), tuple(kv)),
-                                  [{"t": "Plain", "c": self.inlines(node.inlines)}]]}
+        kv = _labelled(node.label) + ((("url", node.url),) if node.url else ())
+        # citeproc's shape: pandoc's writers show the left-margin span (the label), while
+        # the attribute keeps it exact for the way back.
+        para = [{"t": "Span", "c": [_attr(classes=("csl-left-margin",)),
+                                    _tokens(f"[{node.label}]") + [{"t": "Space"}]]}] if node.label else []
+        text = self.inlines(node.inlines)
+        url = semantics.shown_reference_url(node)
+        if url:  # shown after the text, as docforge's writers show it (the attribute alone is not)
+            text += ([{"t": "Space"}] if text else []) + [
+                {"t": "Link", "c": [_attr(classes=("reference-url",)), _tokens(node.url), [url, ""]]}]
+        para.append({"t": "Span", "c": [_attr(classes=("csl-right-inline",)), text]})
+        return {"t": "Div", "c": [_attr(node.id, ("csl-entry",), kv), [{"t": "Para", "c": para}]]}
 
     def block_references(self, node: References):
-        return {"t": "Div", "c": [_attr("refs", ("references",)),
+        return {"t": "Div", "c": [REFERENCES_ATTR,
                                   [self.reference(e) for e in node.entries]]}
+
+    def block_definition_list(self, node: DefinitionList):
+        return {"t": "DefinitionList", "c": [[self.inlines(i.term), [self.blocks(d) for d in i.definitions]]
+                                             for i in node.items]}
+
+    def block_line_block(self, node: LineBlock):
+        return {"t": "LineBlock", "c": [self.inlines(_indented(line)) for line in node.lines]}
+
+    @staticmethod
+    def div_attr(node: Div) -> list:
+        return _attr(node.id, node.classes, _with_lang(node.attrs, node.lang))
+
+    def block_div(self, node: Div):
+        return {"t": "Div", "c": [self.div_attr(node), self.blocks(node.blocks)]}
+
+    def figure_head(self, node: Figure) -> list:
+        """A figure's attribute and caption (its content follows them)."""
+        caption = [{"t": "Plain", "c": self.inlines(node.caption)}] if node.caption else []
+        return [_attr(node.id), [None, caption]]
+
+    def figure_block(self, node):
+        if type(node) is Paragraph:
+            return {"t": "Plain", "c": self.inlines(node.inlines)}
+        return self.render(node)
+
+    def block_figure(self, node: Figure):
+        return {"t": "Figure", "c": self.figure_head(node) + [[self.figure_block(b) for b in node.blocks]]}
+
+    def block_raw_block(self, node: RawBlock):
+        return {"t": "RawBlock", "c": [node.format, node.text]}
 
     # ------------------------------------------------------------- inlines
     def inlines(self, nodes) -> list[dict]:
@@ -177,6 +255,37 @@ class AstRenderer(TreeRenderer):
 
     def inline_line_break(self, node: LineBreak):
         return [{"t": "LineBreak"}]
+
+    def inline_strikeout(self, node: Strikeout):
+        return [{"t": "Strikeout", "c": self.inlines(node.inlines)}]
+
+    def inline_superscript(self, node: Superscript):
+        return [{"t": "Superscript", "c": self.inlines(node.inlines)}]
+
+    def inline_subscript(self, node: Subscript):
+        return [{"t": "Subscript", "c": self.inlines(node.inlines)}]
+
+    def inline_small_caps(self, node: SmallCaps):
+        return [{"t": "SmallCaps", "c": self.inlines(node.inlines)}]
+
+    def inline_underline(self, node: Underline):
+        return [{"t": "Underline", "c": self.inlines(node.inlines)}]
+
+    def inline_span(self, node: Span):
+        return [{"t": "Span", "c": [_attr(node.id, node.classes, _with_lang(node.attrs, node.lang)),
+                                    self.inlines(node.inlines)]}]
+
+    def inline_math(self, node: Math):
+        return [{"t": "Math", "c": [{"t": "DisplayMath" if node.display else "InlineMath"}, node.text]}]
+
+    def inline_raw_inline(self, node: RawInline):
+        return [{"t": "RawInline", "c": [node.format, node.text]}]
+
+    def inline_image(self, node: Image):
+        return [{"t": "Image", "c": [_attr(), self.inlines(node.inlines), [node.url, node.title]]}]
+
+    def inline_note(self, node: Note):
+        return [{"t": "Note", "c": self.blocks(node.blocks)}]
 
 
 _CHUNK = 1 << 16      # characters of JSON text gathered before one write
@@ -252,9 +361,19 @@ class StreamingAst:
         if kind is Table:
             return self.table(node)
         if kind is References:
-            return _around('{"t":"Div","c":[' + _dumps(_attr("refs", ("references",))) + ",",
+            return _around('{"t":"Div","c":[' + _dumps(REFERENCES_ATTR) + ",",
                            self.batched(self.ast.reference(e) for e in node.entries), "]}")
-        return iter((_dumps(self.ast.render(node)),))  # code blocks, rules: one small dict
+        if kind is Div:  # a pandoc document may sit whole in one Div (sections, custom styles)
+            return _around('{"t":"Div","c":[' + _dumps(self.ast.div_attr(node)) + ",",
+                           self.blocks(node.blocks), "]}")
+        if kind is Figure:
+            return _around('{"t":"Figure","c":' + _dumps(self.ast.figure_head(node))[:-1] + ",",
+                           self.batched(self.ast.figure_block(b) for b in node.blocks), "]}")
+        if kind is DefinitionList:
+            return _around('{"t":"DefinitionList","c":', self.definitions(node), "}")
+        if kind is LineBlock:
+            return _around('{"t":"LineBlock","c":', self.lines(node), "}")
+        return iter((_dumps(self.ast.render(node)),))  # code blocks, raw blocks, rules: one small dict
 
     def inlines(self, nodes) -> Iterator[str]:
         def tokens():
@@ -281,6 +400,25 @@ class StreamingAst:
                 else:
                     yield from self.block(b)
             yield "]"
+        yield "]"
+
+    def definitions(self, node: DefinitionList) -> Iterator[str]:
+        yield "["
+        for i, item in enumerate(node.items):
+            yield ",[" if i else "["
+            yield from self.inlines(item.term)
+            yield ",["
+            for j, blocks in enumerate(item.definitions):
+                yield "," if j else ""
+                yield from self.blocks(blocks)
+            yield "]]"
+        yield "]"
+
+    def lines(self, node: LineBlock) -> Iterator[str]:
+        yield "["
+        for i, line in enumerate(node.lines):
+            yield "," if i else ""
+            yield from self.inlines(_indented(line))
         yield "]"
 
     def table(self, node: Table) -> Iterator[str]:

@@ -6,6 +6,13 @@ writer's `extension`, `media_type` and `description`. The writer follows the pro
 docforge/writers/base.py: a TreeRenderer subclass with one method per node class, and
 `write(context, out)` returning the diagnostics. Like every writer it takes numbers,
 labels and the byline from the RenderContext and never decides them itself.
+
+Plain text has no markup, so: footnotes are marked `[^1]` where they occur and listed
+after the text; an image is its alt text in brackets; a figure its content and then
+"Figure 1: caption"; math is its TeX source; strikeout is ~~text~~, superscript ^text,
+subscript _text, underline _text_; spans and divs are their content (a language needs no
+mark in plain text); raw blocks and inlines for another format are left out with a
+diagnostic, those for plain text are passed through.
 """
 from __future__ import annotations
 
@@ -23,6 +30,9 @@ WIDTH = 72
 # these (deeper levels reuse the last).
 UNDERLINES = "=-~"
 COLUMN_GAP = 2   # spaces between table columns
+INDENT = 4       # a definition under its term, display math under its paragraph
+NOTES_RULE = "-" * 20  # between the text and its footnotes
+PLAIN_FORMATS = ("plain", "plaintext", "text")  # raw markup for these is passed through
 MIN_COLUMN = 8   # a table column is not narrowed below this; its cells' long words overflow
 
 
@@ -59,6 +69,8 @@ class PlainTextRenderer(TreeRenderer):
 
     def __init__(self, context: RenderContext) -> None:
         self.context = context
+        self.notes: list = []   # footnotes in the order their markers were rendered
+        self.dropped_raw: dict[str, int] = {}  # format -> raw pieces left out
 
     def document(self) -> str:
         meta = self.context.doc.meta
@@ -73,7 +85,21 @@ class PlainTextRenderer(TreeRenderer):
         if meta.keywords:
             lines += self._wrap("Keywords: " + ", ".join(meta.keywords), WIDTH)
         chunks = ["\n".join(lines)] if lines else []
-        chunks += ["\n".join(self.render(block, WIDTH)) for block in self.context.doc.blocks]
+        # a block that shows nothing (raw markup for another format) leaves no blank lines
+        chunks += ["\n".join(lines) for lines in (self.render(block, WIDTH) for block in self.context.doc.blocks)
+                   if lines]
+        if self.notes:
+            chunks.append(NOTES_RULE)
+            done = 0
+            while done < len(self.notes):  # a note may hold a note: it joins the list as it is rendered
+                note = self.notes[done]
+                done += 1
+                marker = f"[^{note.label}] "
+                body = self._blocks(note.blocks, WIDTH - len(marker)) or [""]
+                chunks.append("\n".join([(marker + body[0]).rstrip()]
+                                        + [(" " * len(marker) + line).rstrip() for line in body[1:]]))
+        for fmt, count in sorted(self.dropped_raw.items()):
+            self.context.diagnostics.add(f"left out {count} raw {fmt} piece(s): plain text cannot show that markup")
         return "\n\n".join(chunks) + "\n"
 
     # ------------------------------------------------------------- helpers
@@ -95,10 +121,13 @@ class PlainTextRenderer(TreeRenderer):
     def _blocks(self, blocks, width: int, in_item: bool = False) -> list[str]:
         lines: list[str] = []
         for block in blocks:
+            rendered = self.render(block, width)
+            if not rendered:
+                continue
             # A list nested in a list item follows its item's text without a blank line.
             if lines and not (in_item and type(block) in (BulletList, OrderedList)):
                 lines.append("")
-            lines += self.render(block, width)
+            lines += rendered
         return lines
 
     def _items(self, items, markers: list[str], width: int) -> list[str]:
@@ -116,7 +145,10 @@ class PlainTextRenderer(TreeRenderer):
         return [title, UNDERLINES[min(node.level, len(UNDERLINES)) - 1] * columns(title)]
 
     def block_paragraph(self, node, width: int) -> list[str]:
-        return self._wrap(self.text(node.inlines), width)
+        lines = self._wrap(self.text(node.inlines), width)
+        while len(lines) > 1 and not lines[-1]:  # display math at the end leaves an empty line
+            lines.pop()
+        return lines
 
     def block_bullet_list(self, node, width: int) -> list[str]:
         return self._items(node.items, ["-"] * len(node.items), width)
@@ -167,6 +199,36 @@ class PlainTextRenderer(TreeRenderer):
             lines += self._wrap(f"{text} {url}" if url else text, width, marker, " " * len(marker))
         return lines
 
+    def block_definition_list(self, node, width: int) -> list[str]:
+        lines: list[str] = []
+        for item in node.items:
+            if lines:
+                lines.append("")
+            lines += self._wrap(self.text(item.term), width)
+            for definition in item.definitions:
+                lines += [(" " * INDENT + line).rstrip() for line in self._blocks(definition, width - INDENT)]
+        return lines
+
+    def block_line_block(self, node, width: int) -> list[str]:
+        # Leading spaces are kept: in verse and addresses they are the layout.
+        return [line for inlines in node.lines for line in self._wrap(self.text(inlines), width)]
+
+    def block_div(self, node, width: int) -> list[str]:
+        return self._blocks(node.blocks, width)
+
+    def block_figure(self, node, width: int) -> list[str]:
+        lines = self._blocks(node.blocks, width)
+        lead = semantics.caption_lead(node)
+        if lead or node.caption:
+            lines += self._wrap(lead + self.text(node.caption), width)
+        return lines
+
+    def block_raw_block(self, node, width: int) -> list[str]:
+        if node.format.lower() in PLAIN_FORMATS:
+            return node.text.split("\n")
+        self.dropped_raw[node.format] = self.dropped_raw.get(node.format, 0) + 1
+        return []
+
     # ------------------------------------------------------------- inlines
     def inline_text(self, node) -> str:
         return node.text
@@ -192,6 +254,40 @@ class PlainTextRenderer(TreeRenderer):
 
     def inline_line_break(self, node) -> str:
         return "\n"
+
+    def inline_strikeout(self, node) -> str:
+        return f"~~{self.text(node.inlines)}~~"
+
+    def inline_superscript(self, node) -> str:
+        return f"^{self.text(node.inlines)}"
+
+    def inline_subscript(self, node) -> str:
+        return f"_{self.text(node.inlines)}"
+
+    def inline_small_caps(self, node) -> str:
+        return self.text(node.inlines)
+
+    def inline_underline(self, node) -> str:
+        return f"_{self.text(node.inlines)}_"
+
+    def inline_span(self, node) -> str:
+        return self.text(node.inlines)
+
+    def inline_math(self, node) -> str:
+        return f"\n{' ' * INDENT}{node.text}\n" if node.display else node.text
+
+    def inline_raw_inline(self, node) -> str:
+        if node.format.lower() in PLAIN_FORMATS:
+            return node.text
+        self.dropped_raw[node.format] = self.dropped_raw.get(node.format, 0) + 1
+        return ""
+
+    def inline_image(self, node) -> str:
+        return f"[{self.text(node.inlines)}]"
+
+    def inline_note(self, node) -> str:
+        self.notes.append(node)
+        return f"[^{node.label}]"
 
 
 class PlainTextWriter:
