@@ -153,7 +153,8 @@ def _formats_or_none(to, output) -> list[str] | None:
 def _reads_bridge(inputs, from_format) -> bool | None:
     """Whether pandoc reads the inputs (None: a directory, not known yet)."""
     if from_format:
-        return format_table.lookup(from_format).bridged("reader")
+        row = format_table.lookup(from_format)
+        return row.bridged("reader") if row is not None else None
     answers = set()
     for item in inputs:
         if item == "-":

@@ -1,0 +1,48 @@
+"""pandoc's formats through the service: an upload pandoc reads (text or a DOCX's bytes),
+and a pandoc format written, each compared with the library call it stands for."""
+from __future__ import annotations
+
+import httpx
+
+from docforge import api
+
+from serve_load import ROOT
+
+DATA = ROOT / "tests" / "data"
+MARKDOWN = b"# A Heading\n\nSome *text* with a footnote.[^1]\n\n[^1]: The note.\n"
+
+
+def post(service, path: str, **kwargs) -> httpx.Response:
+    return httpx.post(service.url + path, timeout=120, **kwargs)
+
+
+def test_an_upload_pandoc_reads_converts_like_the_library(service):
+    response = post(service, "/api/convert?to=json", files={"file": ("notes.md", MARKDOWN)})
+    assert response.status_code == 200, response.text
+    assert response.content == api.convert_bytes(MARKDOWN, "json", name="notes.md").data
+    assert response.headers["content-disposition"].endswith("notes.json")
+
+
+def test_a_docx_upload_is_read_as_bytes(service, tmp_path):
+    docx = api.convert_bytes((DATA / "seed-china-ai.txt").read_bytes(), "docx", name="seed.txt").data
+    response = post(service, "/api/convert?to=json", files={"file": ("seed.docx", docx)})
+    assert response.status_code == 200, response.text
+    assert response.content == api.convert_bytes(docx, "json", name="seed.docx").data
+    assert b"China" in response.content
+
+
+def test_a_pandoc_format_is_written(service):
+    response = post(service, "/api/convert?to=rst&from=markdown", json={"text": MARKDOWN.decode()})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/x-rst")
+    assert "A Heading\n=========" in response.text
+    odt = post(service, "/api/convert?to=odt", files={"file": ("notes.md", MARKDOWN)})
+    assert odt.status_code == 200 and odt.content[:2] == b"PK"
+    assert odt.headers["content-type"] == "application/vnd.oasis.opendocument.text"
+
+
+def test_formats_lists_the_pandoc_rows(service):
+    body = httpx.get(service.url + "/api/formats").json()
+    rows = {row["name"]: row for row in body["formats"]}
+    assert rows["markdown"]["origin"] == "pandoc" and rows["markdown"]["read"] and rows["markdown"]["write"]
+    assert "rst" in body["writers"] and "docx" in body["readers"]
