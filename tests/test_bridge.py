@@ -285,7 +285,7 @@ def test_epub2_gets_the_cover_image(article, tmp_path):
     assert [zipfile.ZipFile(out).read(n) for n in cover_items] == [cover.read_bytes()]
     proc = docforge_cli("convert", article, "--to", "epub2", "--epub-cover-image", tmp_path / "none.jpg",
                         "-o", out)
-    assert proc.returncode == 2 and "none.jpg: no such file" in one_line(proc)
+    assert proc.returncode == InputError.exit_code and "none.jpg: no such file" in one_line(proc)
 
 
 def test_reference_doc_goes_to_docx_and_odt_and_reference_docx_stays(article, tmp_path, pandoc):

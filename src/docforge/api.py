@@ -594,6 +594,28 @@ class ConvertedBytes(Record):
 ZIP_MEDIA_TYPE = "application/zip"
 
 
+def _without_image_files(doc: Document, name: str, diagnostics: list[Diagnostic]) -> Document:
+    """An input held in memory names no files: an image given by a path (a Markdown or HTML
+    upload's) becomes its alt text, said once per path, so that converting bytes (the
+    service) never reads a file of the machine it runs on. Embedded images (data: URIs,
+    as a DOCX's are read) stay; remote ones no writer fetches."""
+    from .model import Image, Span, map_tree
+    from .writers.resources import is_remote
+    said: set[str] = set()
+
+    def keep_alt_text(node):
+        url = node.url.strip()
+        if url.lower().startswith("data:") or is_remote(url) or not url:
+            return node
+        if url not in said:
+            said.add(url)
+            diagnostics.append(Diagnostic(f"image {url[:80]!r} is a file, and a conversion of bytes "
+                                          "reads no files; its alt text is shown instead", source=name))
+        return Span(node.inlines, classes=("image-not-embedded",))
+
+    return map_tree(doc, keep_alt_text, frozenset({Image}))  # type: ignore[return-value]
+
+
 def convert_bytes(data: bytes, to: str | Sequence[str], *, name: str | None = None,
                   from_format: str | None = None, style: Style | str | os.PathLike | None = None,
                   encoding: str | None = None, options: WriteOptions | None = None,
@@ -603,13 +625,14 @@ def convert_bytes(data: bytes, to: str | Sequence[str], *, name: str | None = No
 
     `name` is only a label, as in read(): messages, the reader from its extension, the
     output's stem. Nothing is read from or written to the file system here (a `style`
-    path is the caller's choice). The document is prepared once for every format.
+    path is the caller's choice): an image given by a path shows its alt text. The document is prepared once for every format.
     `reading` takes read()'s other keywords (metadata_file, filters...).
     """
     names = resolve_formats(to, None)
     the_style = _resolve_style(style)
     diagnostics: list[Diagnostic] = []
     doc = read(data, from_format, encoding=encoding, diagnostics=diagnostics, name=name, meta=meta, **reading)
+    doc = _without_image_files(doc, name or "<bytes>", diagnostics)
     stem = Path(name).stem if name and not name.startswith("<") and Path(name).stem else "document"
     filenames = [f"{stem}.{formats.extension(fmt)}" for fmt in names]
     payloads = render(doc, names, style=the_style, options=options, target_names=filenames,

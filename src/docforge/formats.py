@@ -279,12 +279,22 @@ def _find(name: str, rows) -> Format | None:
 def lookup(name: str) -> Format | None:
     """The row of a format name or alias (case-insensitive), or None. A name with pandoc's
     extension syntax (`markdown-smart`) finds the row of its base name."""
-    row = _find(name, FORMATS) or _find(name, _plugins())
-    if row is None:
-        base, _ = split_extensions(name)
-        if base:
-            row = _find(base, FORMATS) or _find(base, _plugins())
-    return row
+    return _resolve(name)[0]
+
+
+def _resolve(name: str) -> tuple[Format | None, str]:
+    """(row, pandoc extensions given after the name): the built-in rows first, the name
+    then its base, so that `markdown-smart` scans no plugins."""
+    row = _find(name, FORMATS)
+    if row is not None:
+        return row, ""
+    base, extensions = split_extensions(name)
+    if base and (row := _find(base, FORMATS)) is not None:
+        return row, extensions
+    row = _find(name, _plugins())
+    if row is not None:
+        return row, ""
+    return (_find(base, _plugins()), extensions) if base else (None, "")
 
 
 def split_extensions(name: str) -> tuple[str, str]:
@@ -325,13 +335,11 @@ def unknown(kind: str, name: str) -> UsageError:
 def normalize(kind: str, name: str) -> str:
     """The canonical name of a format that can do `kind`, or a UsageError listing the known
     ones. pandoc's extensions stay on a bridge format's name: "gfm+emoji"."""
-    row = lookup(name)
+    row, extensions = _resolve(name)
     if row is None or not row.handler(kind):
         raise unknown(kind, name)
-    exact = _find(name, FORMATS) or _find(name, _plugins())
-    if exact is not None:
+    if not extensions:
         return row.name
-    _, extensions = split_extensions(name)
     if not row.bridged(kind):
         raise UsageError(f"format {name!r}: {extensions} is pandoc's extension syntax, but "
                          f"{row.name} is {'read' if kind == 'reader' else 'written'} by docforge itself, "
@@ -345,9 +353,8 @@ def load(kind: str, name: str):
     key = (kind, canonical)
     obj = _loaded.get(key)
     if obj is None:
-        row = lookup(canonical)
+        row, extensions = _resolve(canonical)
         obj = _import(row.handler(kind))  # type: ignore[union-attr]
-        _, extensions = split_extensions(canonical) if canonical != row.name else ("", "")  # type: ignore[union-attr]
         if extensions:
             obj = obj.with_extensions(extensions)  # type: ignore[attr-defined]
         _loaded[key] = obj

@@ -46,3 +46,19 @@ def test_formats_lists_the_pandoc_rows(service):
     rows = {row["name"]: row for row in body["formats"]}
     assert rows["markdown"]["origin"] == "pandoc" and rows["markdown"]["read"] and rows["markdown"]["write"]
     assert "rst" in body["writers"] and "docx" in body["readers"]
+
+
+def test_an_upload_cannot_make_the_service_read_its_files(service):
+    """A Markdown upload naming an image file on the server: the service reads no files,
+    so the output holds the alt text, and the reply does not contain the file's bytes."""
+    image = ROOT / "tests" / "data" / "images" / "chart.png"
+    markdown = f"# Leak\n\n![the secret chart]({image})\n".encode()
+    response = post(service, "/api/convert?to=odt", files={"file": ("leak.md", markdown)})
+    assert response.status_code == 200, response.text
+    import io
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(response.content)) as odt:
+        assert not [n for n in odt.namelist() if n.startswith("Pictures/")]
+        assert "the secret chart" in odt.read("content.xml").decode()
+    result = api.convert_bytes(markdown, "html", name="leak.md")
+    assert any("is a file, and a conversion of bytes reads no files" in d.message for d in result.diagnostics)

@@ -26,7 +26,7 @@ import os
 from typing import BinaryIO
 
 from .. import formats
-from ..errors import ConversionError, Diagnostic, UsageError
+from ..errors import ConversionError, Diagnostic, InputError, UsageError
 from ..model import Image, Span, map_tree
 from ..records import replace
 from ..writers.base import RenderContext
@@ -80,7 +80,7 @@ class PandocWriter:
             out.write(text.encode("utf-8"))
         # pandoc's fetch warnings repeat what the context said about an image it could not load
         warnings = [w for w in warnings if "Could not fetch resource" not in w.message]
-        return context.diagnostics.result() + diagnostics + warnings
+        return list(dict.fromkeys(context.diagnostics.result() + diagnostics + warnings))
 
     def _arguments(self, context: RenderContext, diagnostics: list[Diagnostic]) -> tuple[list[str], bool]:
         options, meta = context.options, context.doc.meta
@@ -112,7 +112,7 @@ class PandocWriter:
         if options.epub_cover_image and self.base == "epub2":
             cover = options.epub_cover_image
             if not os.path.isfile(cover):
-                raise UsageError(f"{cover}: no such file (the EPUB cover image); check the path")
+                raise InputError(f"{cover}: no such file (the EPUB cover image); check the path")
             args.append(f"--epub-cover-image={os.path.abspath(cover)}")
             # pandoc's sandbox refuses the cover file; the images are embedded already and
             # the rest are alt text, so there is nothing else pandoc could fetch
