@@ -11,8 +11,10 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
+# the `pandoc` extra: pandoc itself (pypandoc_binary), for the formats docforge reads and
+# writes through pandoc
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PIP) install -q -e .
+	$(PIP) install -q -e '.[pandoc]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)

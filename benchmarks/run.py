@@ -11,6 +11,9 @@ peak resident memory of each process (from wait4's rusage), as a table and as JS
 Never used as a test: the machines are shared and noisy; the ratios are what matter.
 `docforge serve` is loaded over loopback (benchmarks/serve_load.py): p50/p99 latency of
 200 requests, 50 at once, and the CLI's start-up time over the service's median.
+The pandoc bridge: the 1 MB feed as Markdown, `--from markdown` to HTML against
+`pandoc -f markdown -t html -s`, and pandoc's own parse of it (`-t json`) as a share of
+docforge's time (the bridge runs that parse first).
 Growth (benchmarks/growth.py): every format on a 1x and a 10x input of six shapes (long
 paragraph, unspaced line, bibliography, many links, many headings, many table rows), the
 time ratio and the memory slope; `--growth` runs that case alone.
@@ -182,6 +185,26 @@ def main() -> int:
         for fmt, ext in (("html", "html"), ("docx", "docx"), ("epub", "epub")):
             compare(f"feed {size}", inputs[size], fmt, ext, case_reps)
 
+    # The pandoc bridge: the 1 MB feed written as Markdown (by docforge, through pandoc's
+    # writer), read back with --from markdown (pandoc parses it, docforge writes HTML), against
+    # pandoc alone; pandoc's own parse (-t json) is timed in the same rounds, to say how much
+    # of docforge's time it is
+    markdown = WORK / "feed-1mb.md"
+    if not markdown.exists() or markdown.stat().st_mtime < inputs["1mb"].stat().st_mtime:
+        run(DOCFORGE + ["convert", str(inputs["1mb"]), "--to", "markdown", "-s", "-o", str(markdown), "-q"])
+    bridge = measure({
+        "docforge": DOCFORGE + ["convert", str(markdown), "--from", "markdown", "--to", "html",
+                                "-o", str(out / "df-feed-1mb-md.html"), "-q"],
+        "pandoc": [pandoc, "-f", "markdown", "-t", "html", "-s", str(markdown), "-o", str(out / "pd-feed-1mb-md.html")],
+        "pandoc_parse": [pandoc, "-f", "markdown", "-t", "json", str(markdown), "-o", str(out / "pd-feed-1mb-md.json")],
+    }, reps)
+    ratio = bridge["pandoc"]["median_s"] / bridge["docforge"]["median_s"]
+    parse_share = bridge["pandoc_parse"]["median_s"] / bridge["docforge"]["median_s"]
+    results["cases"].append({"case": "markdown 1mb", "format": "html", "input": markdown.name, "ratio": ratio,
+                             "pandoc_parse_share": parse_share, **bridge})
+    rows.append(("markdown 1mb", "html", bridge["docforge"]["median_s"], bridge["pandoc"]["median_s"], ratio,
+                 bridge["docforge"]["peak_rss_kib"] / 1024, bridge["pandoc"]["peak_rss_kib"] / 1024))
+
     # PDF: pages per second, against pandoc's typst route (pandoc -t typst, then typst
     # compile through the `typst` Python package) when that is installed
     pdf = out / "df-feed-1mb.pdf"
@@ -244,6 +267,10 @@ def main() -> int:
           f"{'df MiB':>9}{'pd MiB':>9}")
     for r in rows:
         print(f"{r[0]:<18}{r[1]:<8}{r[2]:>12.3f}{r[3]:>10.3f}{r[4]:>7.2f}x{r[5]:>9.0f}{r[6]:>9.0f}")
+    md = next(c for c in results["cases"] if c["case"] == "markdown 1mb")
+    print(f"markdown 1mb -> html through the bridge: pandoc's own parse (-t json) is "
+          f"{md['pandoc_parse']['median_s']:.3f}s = {md['pandoc_parse_share'] * 100:.0f} % of docforge's "
+          f"{md['docforge']['median_s']:.3f}s")
     p = results["pdf"]
     print(f"pdf feed-1mb: {p['pages']} pages in {p['seconds']:.2f}s = {p['pages_per_second']:.1f} pages/s")
     if "pandoc_typst" in p:
@@ -273,6 +300,7 @@ def main() -> int:
     (WORK / "results.json").write_text(json.dumps(results, indent=2))
     print(json.dumps({"ratios": {f"{c['case']} {c['format']}": round(c["ratio"], 2)
                                  for c in results["cases"]},
+                      "markdown_pandoc_parse_share": round(md["pandoc_parse_share"], 2),
                       "pdf_pages_per_second": round(p["pages_per_second"], 1),
                       "batch_ratio": round(b["ratio"], 2),
                       "cluster_per_task_overhead_ms": round(c["per_task_overhead_ms"], 2)}))

@@ -95,7 +95,7 @@ def test_atomic_writes_leave_no_temporary_files(tmp_path):
 
 def test_bad_calls_raise_one_line_errors(tmp_path):
     with pytest.raises(UsageError):
-        docforge.write(docforge.read(SEED), "rtf")
+        docforge.write(docforge.read(SEED), "wordperfect")
     with pytest.raises(InputError, match="no such file"):
         docforge.read(tmp_path / "missing.txt")
     with pytest.raises(InputError, match="max-input-size"):

@@ -14,7 +14,10 @@ def test_benchmark_script_runs_every_case_and_writes_json(tmp_path):
     results = json.loads((tmp_path / "results.json").read_text())
     cases = {(c["case"], c["format"]) for c in results["cases"]}
     assert cases == {("start-up (seed)", "html"), ("feed 1mb", "html"), ("feed 1mb", "docx"),
-                     ("feed 1mb", "epub")}
+                     ("feed 1mb", "epub"), ("markdown 1mb", "html")}
+    bridge = next(c for c in results["cases"] if c["case"] == "markdown 1mb")
+    assert bridge["pandoc_parse"]["median_s"] > 0 and 0 < bridge["pandoc_parse_share"]
+    assert (tmp_path / "out" / "df-feed-1mb-md.html").stat().st_size > 0
     for case in results["cases"]:
         for tool in ("docforge", "pandoc"):
             assert case[tool]["median_s"] > 0 and case[tool]["peak_rss_kib"] > 0
@@ -25,6 +28,7 @@ def test_benchmark_script_runs_every_case_and_writes_json(tmp_path):
     assert results["cluster"]["files"] == 6 and results["cluster"]["cluster_local2_s"] > 0
     assert (tmp_path / "out" / "batch-cluster-all" / "article-005.epub").is_file()
     assert "ratio" in proc.stdout and '"batch_ratio"' in proc.stdout
+    assert "pandoc's own parse (-t json) is" in proc.stdout
     growth = results["growth"]["rows"]
     assert {(r["shape"], r["format"]) for r in growth} == {  # --smoke: one shape, every format
         ("many headings", fmt) for fmt in ("html", "docx", "pdf", "epub", "json", "json reader")}

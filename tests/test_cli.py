@@ -91,13 +91,13 @@ def test_user_errors(tmp_path):
         (["convert", empty_dir, "--to", "html", "-o", tmp_path / "o.html"], 3, "no input files found"),
         (["convert", empty, "--to", "html"], 3, "empty.txt: is empty"),
         (["convert", binary, "--to", "html"], 3, "a PNG image"),
-        (["convert", SEED, "--to", "rtf"], 2, "unknown writer format 'rtf'"),
+        (["convert", SEED, "--to", "wordperfect"], 2, "unknown writer format 'wordperfect'"),
         (["convert", SEED], 2, "no output format"),
         (["convert", SEED, "-o", tmp_path / "nodir" / "x.html"], 4, "does not exist"),
         (["convert", SEED, "--style", bad_theme, "--to", "html", "-o", tmp_path / "a.html"], 5,
          "theme.toml: `fonts.size`"),
         (["convert", SEED, "--style", "nosuchtheme", "--to", "html"], 5, "no such built-in theme"),
-        (["convert", SEED, "--to", "html", "--meta", "novalue", "-o", tmp_path / "m.html"], 2,
+        (["convert", SEED, "--to", "html", "--meta", "=novalue", "-o", tmp_path / "m.html"], 2,
          "expected KEY=VALUE"),
         (["convert", SEED, "--to", "html", "--encoding", "klingon", "-o", tmp_path / "e.html"], 2,
          "unknown encoding"),
@@ -281,9 +281,15 @@ def test_version_and_help_come_from_the_package_and_the_format_table():
     from docforge import __version__, formats
     assert docforge("--version").stdout.decode().strip() == f"docforge, version {__version__}"
     shown = " ".join(docforge("convert", "--help").stdout.decode().split())
-    assert f"Output format(s): {', '.join(formats.names('writer'))}, a comma list, or all" in shown
-    assert f"Input format: {', '.join(formats.names('reader'))}." in shown
-    assert "--toc / --no-toc" in shown and "Exit codes: 0 success" in shown
+    own_writers = [n for n in formats.names("writer") if not formats.lookup(n).bridged("writer")]
+    own_readers = [n for n in formats.names("reader") if not formats.lookup(n).bridged("reader")]
+    bridged_writers = len(formats.names("writer")) - len(own_writers)
+    assert (f"Output format(s): {', '.join(own_writers)}; through pandoc {bridged_writers} more "
+            "(markdown, gfm, rst, latex, odt, jats, typst, …: `docforge formats`), a comma list, "
+            "or all (docforge's own)") in shown
+    assert f"Input format: {', '.join(own_readers)}; through pandoc " in shown
+    assert "--toc, --table-of-contents / --no-toc" in shown and "Exit codes: 0 success" in shown
+    assert "the README's option table lists every one" in shown
     top = docforge("-h").stdout.decode()
     assert all(name in top for name in ("convert", "inspect", "formats"))
 
@@ -295,9 +301,11 @@ def test_formats_prints_one_line_per_table_row_and_the_themes():
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.decode().splitlines()
     rows = {line.split()[0]: line.split() for line in lines
-            if not line.startswith(("readers: ", "writers: ", "themes: "))}
+            if not line.startswith(("readers: ", "writers: ", "themes: ", "pandoc: "))}
     assert set(rows) == {row.name for row in formats.all_formats()}
-    ability = {"text": "read", "json": "read/write", "html": "write", "pdf": "write"}
+    ability = {"text": "read", "json": "read/write", "html": "read(pandoc)/write", "pdf": "write",
+               "docx": "read(pandoc)/write", "markdown": "read/write", "odt": "read/write",
+               "epub2": "write", "xlsx": "read"}
     for row in formats.all_formats():
         cells = rows[row.name]
         assert cells[2:2 + len(row.extensions)] == list(row.extensions), cells
@@ -306,6 +314,7 @@ def test_formats_prints_one_line_per_table_row_and_the_themes():
         if row.name in ability:
             assert cells[1] == ability[row.name], cells
     assert f"themes:  {', '.join(builtin_styles())}" in lines
+    assert any(line.startswith("pandoc:  3.") and "(the pandoc formats work)" in line for line in lines)
 
 
 def test_a_conversion_imports_only_its_own_command_and_scans_no_plugins(tmp_path):
@@ -331,8 +340,10 @@ def test_shell_completion_script_and_format_names_from_the_table():
     from docforge import formats
     script = docforge(env={"_DOCFORGE_COMPLETE": "bash_source"})
     assert script.returncode == 0 and b"complete -o nosort -F _docforge_completion docforge" in script.stdout
-    assert complete("docforge convert x --to h") == ["plain,html"]
-    assert complete("docforge convert x --to html,p") == ["plain,html,pdf"]
+    assert complete("docforge convert x --to h") == ["plain,haddock", "plain,html", "plain,html4"]
+    assert complete("docforge convert x --to html,pd") == ["plain,html,pdf"]
+    assert complete("docforge convert x --to html,p") == ["plain,html,pandoc-plain", "plain,html,pdf",
+                                                          "plain,html,pptx"]
     assert complete("docforge convert x --to ") == [f"plain,{n}" for n in formats.names("writer")] + ["plain,all"]
     assert complete("docforge convert x -f ") == [f"plain,{n}" for n in formats.names("reader")]
     assert complete("docforge convert x --paper l") == ["plain,Letter", "plain,Legal"]

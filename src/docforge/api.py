@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Sequence
 
 from . import formats
-from .errors import ConversionError, Diagnostic, DocforgeError, OutputError, UsageError
+from .errors import ConversionError, Diagnostic, DocforgeError, InputError, OutputError, UsageError
 from .readers.base import ExplainingReader
 from .io import atomic_write, decode, read_bytes
 from .model import Document, deep_recursion
-from .options import ReadOptions, WriteOptions
+from .options import Filter, ReadOptions, WriteOptions
 from .records import Record, replace
 from .style import Style, load_style
 from .transforms import prepare
@@ -33,41 +33,122 @@ def _resolve_style(style: Style | str | os.PathLike | None) -> Style:
 
 
 def read_text(text: str, format: str = "text", *, source_name: str = "<text>",
-              diagnostics: list[Diagnostic] | None = None) -> Document:
-    """Parse already-decoded text with the named reader ("text" or "json")."""
+              diagnostics: list[Diagnostic] | None = None, pandoc_args: Sequence[str] = ()) -> Document:
+    """Parse already-decoded text with the named reader ("text", "json", "markdown"...).
+    A reader of files that are not text (docx, odt, epub...) takes bytes: use read()."""
     reader = formats.get_reader(formats.normalize("reader", format))
+    if getattr(reader, "binary", False):
+        raise UsageError(f"{source_name}: {format} files are not text; read them from a path or bytes")
+    return _run_reader(reader, text, source_name, diagnostics, pandoc_args)
+
+
+def _run_reader(reader, data: str | bytes, source_name: str, diagnostics: list[Diagnostic] | None,
+                pandoc_args: Sequence[str] = (), filters: tuple[Filter, ...] = (),
+                filter_args: Sequence[str] = ()) -> Document:
+    options = ReadOptions(source_name=source_name, pandoc_args=tuple(pandoc_args), filters=filters,
+                          filter_args=tuple(filter_args))
     with deep_recursion():
-        doc, diags = reader.read(text, ReadOptions(source_name=source_name))
+        doc, diags = reader.read(data, options)
     if diagnostics is not None:
         diagnostics.extend(replace(d, source=d.source or source_name) for d in diags)
     return doc
 
 
+def _source_bytes(source: Source, max_input_size: int | None, name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source), name or "<bytes>"
+    if hasattr(source, "read"):
+        data = source.read()  # type: ignore[union-attr]
+        return (data.encode("utf-8") if isinstance(data, str) else data), getattr(source, "name", "<stream>")
+    return read_bytes(source, max_input_size), ("<stdin>" if str(source) == "-" else str(source))  # type: ignore[arg-type]
+
+
+def _reader_name(format: str | None, name: str) -> str:
+    """The reader asked for, else the one the name's extension picks (the feed reader for
+    stdin, bytes and unknown extensions)."""
+    return formats.normalize("reader", format or (formats.reader_for_path(name) if not name.startswith("<")
+                                                  else formats.DEFAULT_READER))
+
+
+def _decoded(reader, data: bytes, name: str, encoding: str | None,
+             diagnostics: list[Diagnostic]) -> str | bytes:
+    """What the reader takes: the bytes for readers of binary files (docx...), else the
+    decoded text (decoding diagnostics go to `diagnostics`)."""
+    if getattr(reader, "binary", False):
+        if not data.strip():
+            raise InputError(f"{name}: is empty; give a file with a document")
+        return data
+    text, decode_diags = decode(data, name, encoding)
+    diagnostics.extend(replace(d, source=name) for d in decode_diags)
+    return text
+
+
 def read(source: Source, format: str | None = None, *, encoding: str | None = None,
          diagnostics: list[Diagnostic] | None = None, max_input_size: int | None = None,
-         name: str | None = None) -> Document:
+         name: str | None = None, meta: dict[str, list[str] | str] | None = None,
+         metadata_file: str | os.PathLike | None = None, shift_heading_level_by: int = 0,
+         filters: Sequence[Filter | str | tuple[str, str]] = (), pandoc_args: Sequence[str] = (),
+         filter_args: Sequence[str] = ()) -> Document:
     """Read a document from a path ('-' = stdin), bytes or a binary file object.
 
-    `format` defaults to the path's extension (.json -> pandoc JSON, anything else -> text).
-    Decoding is detected (BOM, UTF-8, then a guess reported as a diagnostic) unless
-    `encoding` is given. Diagnostics are appended to `diagnostics` when it is a list.
-    `name` labels bytes in messages and picks their reader by its extension (an upload's
-    file name); it is never opened.
+    `format` defaults to the path's extension (.txt and unknown ones -> the feed reader,
+    .json -> pandoc JSON, .md -> markdown, .docx -> docx... through pandoc: see
+    docforge.formats). Decoding is detected (BOM, UTF-8, then a guess reported as a
+    diagnostic) unless `encoding` is given; readers of binary files (docx, odt, epub...)
+    get the bytes. Diagnostics are appended to `diagnostics` when it is a list. `name`
+    labels bytes in messages and picks their reader by its extension (an upload's file
+    name); it is never opened. `pandoc_args` go to a pandoc reader as given.
+
+    Then, in pandoc's order: the values of `metadata_file` (YAML or JSON) that the
+    document does not set, `meta` (like --meta) over both, the heading shift
+    (`shift_heading_level_by`, as pandoc's), and the `filters` (JSON filter programs, Lua
+    filters, citeproc; a path ending .lua is a Lua filter) run by pandoc in the order
+    given, with `filter_args` (e.g. --bibliography=refs.bib) on their pandoc command line.
     """
-    if isinstance(source, (bytes, bytearray)):
-        data, name = bytes(source), name or "<bytes>"
-    elif hasattr(source, "read"):
-        data, name = source.read(), getattr(source, "name", "<stream>")
-        if isinstance(data, str):
-            data = data.encode("utf-8")
+    data, name = _source_bytes(source, max_input_size, name)
+    reader = formats.get_reader(_reader_name(format, name))
+    collected: list[Diagnostic] = []
+    payload = _decoded(reader, data, name, encoding, collected)
+    chain: tuple[Filter, ...] = ()
+    if filters:
+        from .bridge.filters import as_filters
+        chain = as_filters(filters)
+    if chain and getattr(reader, "runs_filters", False):
+        # pandoc reads this input: its own call runs the chain on its AST, after what pandoc
+        # does before filters (the metadata file, -M, the heading shift), as pandoc orders them
+        before = ([f"--metadata-file={metadata_file}"] if metadata_file else []) + [
+            f"--metadata={key}:{value}" for key, values in (meta or {}).items()
+            for value in ([values] if isinstance(values, str) else values)] + (
+            [f"--shift-heading-level-by={int(shift_heading_level_by)}"] if shift_heading_level_by else [])
+        doc = _run_reader(reader, payload, name, collected, pandoc_args, chain, before + list(filter_args))
+        shift_heading_level_by, chain = 0, ()  # done by pandoc; the metadata steps repeat harmlessly
     else:
-        data, name = read_bytes(source, max_input_size), ("<stdin>" if str(source) == "-" else str(source))
-    fmt = format or (formats.reader_for_path(name) if not name.startswith("<") else "text")
-    text, decode_diags = decode(data, name, encoding)
-    collected = [replace(d, source=name) for d in decode_diags]
-    doc = read_text(text, fmt, source_name=name, diagnostics=collected)
+        doc = _run_reader(reader, payload, name, collected, pandoc_args)
+    doc = _after_reading(doc, name, collected, meta=meta, metadata_file=metadata_file,
+                         shift_heading_level_by=shift_heading_level_by, filters=chain,
+                         filter_args=filter_args)
     if diagnostics is not None:
         diagnostics.extend(collected)
+    return doc
+
+
+def _after_reading(doc: Document, name: str, diagnostics: list[Diagnostic], *, meta=None,
+                   metadata_file=None, shift_heading_level_by: int = 0, filters=(),
+                   filter_args: Sequence[str] = ()) -> Document:
+    """pandoc's steps between its reader and its writer, in its order (see read())."""
+    if metadata_file:
+        from .adjust import defaults_under, metadata_from_file
+        doc = apply_meta(doc, defaults_under(doc, metadata_from_file(metadata_file)))
+    doc = apply_meta(doc, meta)
+    if shift_heading_level_by:
+        from .adjust import shift_heading_levels
+        doc, shifted = shift_heading_levels(doc, int(shift_heading_level_by))
+        diagnostics.extend(replace(d, source=name) for d in shifted)
+    if filters:
+        from .bridge.filters import as_filters, run_filters
+        with deep_recursion():
+            doc, filtered = run_filters(doc, as_filters(filters), name, filter_args)
+        diagnostics.extend(replace(d, source=d.source or name) for d in filtered)
     return doc
 
 
@@ -93,7 +174,11 @@ def write(doc: Document, format: str, target: str | os.PathLike | BinaryIO | Non
 
 def _context(doc: Document, style: Style, options: WriteOptions | None) -> RenderContext:
     """The render context of `doc`: prepared once, whatever the number of formats written
-    from it (write(), convert() and render() all build it here)."""
+    from it (write(), convert() and render() all build it here). `number_sections` in the
+    options overrides the theme's heading numbering."""
+    numbering = options.number_sections if options is not None else None
+    if numbering is not None and numbering != style.headings.numbering:
+        style = replace(style, headings=replace(style.headings, numbering=numbering))
     with deep_recursion():
         return RenderContext(prepare(doc, style), style, options)
 
@@ -150,11 +235,16 @@ class ConversionResult:
 
 
 def parse_meta(pairs: Iterable[str]) -> dict[str, list[str]]:
-    """`--meta key=value` pairs (repeatable) as a dict of lists; UsageError for a bad pair."""
+    """`--meta key=value` pairs (repeatable) as a dict of lists; UsageError for a bad pair.
+    As in pandoc, KEY:VALUE is the same and a bare KEY means "true"."""
     out: dict[str, list[str]] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip() or not key.strip().replace("-", "_").isidentifier():
+        if not sep:
+            key, sep, value = pair.partition(":")
+            if not sep:
+                value = "true"
+        if not key.strip() or not key.strip().replace("-", "_").isidentifier():
             raise UsageError(f"--meta {pair!r}: expected KEY=VALUE, e.g. --meta lang=de")
         out.setdefault(key.strip().lower(), []).append(value.strip())
     return out
@@ -205,7 +295,7 @@ def resolve_formats(to: str | Sequence[str] | None, output: str | os.PathLike | 
     names = [to] if isinstance(to, str) else list(to)
     flat = [n.strip() for name in names for n in name.split(",") if n.strip()]
     if any(n.lower() == "all" for n in flat):
-        return formats.names("writer")
+        return own_writers()
     out: list[str] = []
     for n in flat:
         canonical = formats.normalize("writer", n)
@@ -214,6 +304,12 @@ def resolve_formats(to: str | Sequence[str] | None, output: str | os.PathLike | 
     if not out:
         raise UsageError("--to is empty; name at least one format (see `docforge formats`)")
     return out
+
+
+def own_writers() -> list[str]:
+    """What `--to all` writes: every writer but the pandoc bridge's (docforge's own and the
+    plugins'); pandoc's formats are asked for by name."""
+    return [name for name in formats.names("writer") if not formats.lookup(name).bridged("writer")]
 
 
 def output_paths(source: str, names: list[str], output: str | os.PathLike | None,
@@ -261,8 +357,15 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
             options: WriteOptions | None = None, meta: dict[str, list[str]] | None = None,
             max_input_size: int | None = None, many_inputs: bool = False,
             relative: Path | None = None, stdout: BinaryIO | None = None,
-            skip_unchanged: bool = False) -> ConversionResult:
+            skip_unchanged: bool = False, metadata_file: str | os.PathLike | None = None,
+            shift_heading_level_by: int = 0, filters: Sequence[Filter | str | tuple[str, str]] = (),
+            pandoc_args: Sequence[str] = (), filter_args: Sequence[str] = ()) -> ConversionResult:
     """Convert one input to one or more formats. Raises DocforgeError on user errors.
+
+    The input is read as read() reads it (`from_format`, `encoding`, `meta`,
+    `metadata_file`, `shift_heading_level_by`, `filters`, `pandoc_args`, `filter_args`).
+    Images are looked up in `options.resource_path`, by default the input's folder, then
+    the working directory.
 
     `output`: with one format, the file to write whatever its name (an existing directory
     receives STEM.EXT); with several, a directory (created; a name with a format's
@@ -298,23 +401,27 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
         if target == "-":
             _check_terminal(fmt, stdout or sys.stdout.buffer)
     base_options = options or WriteOptions()
+    reading = dict(metadata_file=metadata_file, shift_heading_level_by=shift_heading_level_by,
+                   filters=filters, pandoc_args=pandoc_args, filter_args=filter_args)
     produced_by = None
     if skip_unchanged and src != "-" and "-" not in targets:
         from .batch.manifest import Provenance
         input_bytes = read_bytes(src, max_input_size)
         base_options = _dated_by_input(base_options, src)
         produced_by = Provenance(input_bytes, the_style, base_options, meta=meta, from_format=from_format,
-                                 encoding=encoding)
+                                 encoding=encoding, reading=reading)
         if all(produced_by.made(fmt, target) for fmt, target in zip(names, targets)):
             result.skipped = True
             result.outputs = [Path(t) for t in targets]
             return result
-        doc = read(input_bytes, from_format, encoding=encoding, diagnostics=result.diagnostics, name=src)
+        doc = read(input_bytes, from_format, encoding=encoding, diagnostics=result.diagnostics, name=src,
+                   meta=meta, **reading)
     else:
         doc = read(src, from_format, encoding=encoding, diagnostics=result.diagnostics,
-                   max_input_size=max_input_size)
-    doc = apply_meta(doc, meta)
+                   max_input_size=max_input_size, meta=meta, **reading)
     base_options = _dated_by_input(base_options, src)
+    if not base_options.resource_path:
+        base_options = replace(base_options, resource_path=default_resource_path(src))
     context = _context(doc, the_style, base_options)
     for fmt, target in zip(names, targets):
         each = context.for_writer(replace(base_options, source_name=str(target)))
@@ -332,6 +439,16 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
         result.outputs.append(Path(target))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def default_resource_path(source: str) -> tuple[str, ...]:
+    """Where a conversion looks for images when not told: the input's folder, then the
+    working directory (stdin: the working directory)."""
+    cwd = os.getcwd()
+    if source == "-":
+        return (cwd,)
+    folder = str(Path(source).resolve().parent)
+    return (folder,) if folder == cwd else (folder, cwd)
 
 
 def _dated_by_input(options: WriteOptions, source: str) -> WriteOptions:
@@ -421,21 +538,20 @@ def inspect(source: str | os.PathLike | bytes, format: str | None = None, *, enc
     else:
         name = "<stdin>" if str(source) == "-" else str(source)
         data = read_bytes(source)
-    fmt = formats.normalize("reader", format or (formats.reader_for_path(name) if not name.startswith("<")
-                                                 else formats.DEFAULT_READER))
-    text, decode_diags = decode(data, name, encoding)
-    diagnostics = [replace(d, source=name) for d in decode_diags]
+    fmt = _reader_name(format, name)
     reader = formats.get_reader(fmt)
+    diagnostics: list[Diagnostic] = []
+    payload = _decoded(reader, data, name, encoding, diagnostics)
     blocks: list[dict] = []
     if isinstance(reader, ExplainingReader):  # one parse: the document and the reason for each block
         with deep_recursion():
-            parsed = reader.parse(text)
+            parsed = reader.parse(payload)  # type: ignore[arg-type]
         doc = parsed.document
         diagnostics.extend(replace(d, source=d.source or name) for d in parsed.diagnostics)
         for d in parsed.decisions:
             blocks.append(_outline_entry(d.kind, d.preview, [d.first_line, d.last_line], d.rule))
     else:
-        doc = read_text(text, fmt, source_name=name, diagnostics=diagnostics)
+        doc = _run_reader(reader, payload, name, diagnostics)
         from .model import plain_text
         for b in doc.blocks:
             blocks.append(_outline_entry(_KIND_OF_BLOCK.get(type(b).__name__, type(b).__name__.lower()),
@@ -451,7 +567,9 @@ def inspect(source: str | os.PathLike | bytes, format: str | None = None, *, enc
 # with its two list kinds as one "list" (and which one under "list").
 _KIND_OF_BLOCK = {"Heading": "heading", "Paragraph": "paragraph", "BulletList": "bullet_list",
                   "OrderedList": "ordered_list", "Table": "table", "Quote": "quote",
-                  "CodeBlock": "code", "ThematicBreak": "rule", "References": "references"}
+                  "CodeBlock": "code", "ThematicBreak": "rule", "References": "references",
+                  "DefinitionList": "definition_list", "LineBlock": "line_block", "Div": "div",
+                  "Figure": "figure", "RawBlock": "raw"}
 _LIST_STYLES = {"bullet_list": "bullet", "ordered_list": "ordered"}
 
 
@@ -476,21 +594,45 @@ class ConvertedBytes(Record):
 ZIP_MEDIA_TYPE = "application/zip"
 
 
+def _without_image_files(doc: Document, name: str, diagnostics: list[Diagnostic]) -> Document:
+    """An input held in memory names no files: an image given by a path (a Markdown or HTML
+    upload's) becomes its alt text, said once per path, so that converting bytes (the
+    service) never reads a file of the machine it runs on. Embedded images (data: URIs,
+    as a DOCX's are read) stay; remote ones no writer fetches."""
+    from .model import Image, Span, map_tree
+    from .writers.resources import is_remote
+    said: set[str] = set()
+
+    def keep_alt_text(node):
+        url = node.url.strip()
+        if url.lower().startswith("data:") or is_remote(url) or not url:
+            return node
+        if url not in said:
+            said.add(url)
+            diagnostics.append(Diagnostic(f"image {url[:80]!r} is a file, and a conversion of bytes "
+                                          "reads no files; its alt text is shown instead", source=name))
+        return Span(node.inlines, classes=("image-not-embedded",))
+
+    return map_tree(doc, keep_alt_text, frozenset({Image}))  # type: ignore[return-value]
+
+
 def convert_bytes(data: bytes, to: str | Sequence[str], *, name: str | None = None,
                   from_format: str | None = None, style: Style | str | os.PathLike | None = None,
                   encoding: str | None = None, options: WriteOptions | None = None,
-                  meta: dict[str, list[str]] | None = None) -> ConvertedBytes:
+                  meta: dict[str, list[str]] | None = None, **reading) -> ConvertedBytes:
     """Convert an input held in memory (an upload) to one format's bytes, or, for several
     formats (`to="all"`), to a zip of STEM.EXT files with fixed timestamps.
 
     `name` is only a label, as in read(): messages, the reader from its extension, the
     output's stem. Nothing is read from or written to the file system here (a `style`
-    path is the caller's choice). The document is prepared once for every format.
+    path is the caller's choice): an image given by a path shows its alt text. The document is prepared once for every format.
+    `reading` takes read()'s other keywords (metadata_file, filters...).
     """
     names = resolve_formats(to, None)
     the_style = _resolve_style(style)
     diagnostics: list[Diagnostic] = []
-    doc = apply_meta(read(data, from_format, encoding=encoding, diagnostics=diagnostics, name=name), meta)
+    doc = read(data, from_format, encoding=encoding, diagnostics=diagnostics, name=name, meta=meta, **reading)
+    doc = _without_image_files(doc, name or "<bytes>", diagnostics)
     stem = Path(name).stem if name and not name.startswith("<") and Path(name).stem else "document"
     filenames = [f"{stem}.{formats.extension(fmt)}" for fmt in names]
     payloads = render(doc, names, style=the_style, options=options, target_names=filenames,

@@ -28,10 +28,12 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a filter whose
 
 EXIT_CODES_HELP = """\b
 Exit codes: 0 success; 1 internal error; 2 usage (bad option, unknown format,
--o equal to an input, bad --meta); 3 input (missing, directory, unreadable, empty, binary,
-undecodable); 4 output (missing or unwritable directory, read-only file, disk full, the
-cluster's scheduler lost); 5 theme; 6 malformed pandoc JSON; 7 a writer failed; 8 some
-files of a batch failed; 130 interrupted; 141 the reader of the output went away."""
+-o equal to an input, bad --meta, pandoc needed but missing); 3 input (missing, directory,
+unreadable, empty, binary, undecodable); 4 output (missing or unwritable directory,
+read-only file, disk full, the cluster's scheduler lost); 5 theme; 6 an input that is not
+the format it is read as (malformed pandoc JSON, a file pandoc cannot read); 7 a writer
+or a filter failed; 8 some files of a batch failed; 130 interrupted; 141 the reader of
+the output went away."""
 
 # name -> "module:function" of the click.Command; the module is imported on first use.
 COMMANDS = {

@@ -48,12 +48,13 @@ class StyleError(DocforgeError):
 
 
 class FormatError(DocforgeError):
-    """An input in a structured format (pandoc JSON) does not have the expected shape."""
+    """An input in a structured format (pandoc JSON, or any format pandoc reads) does not
+    have the expected shape."""
     exit_code = 6
 
 
 class ConversionError(DocforgeError):
-    """A writer failed on a document (a bug or a limit of its engine), reported per file."""
+    """A writer or a filter failed on a document (a bug or a limit of its engine), reported per file."""
     exit_code = 7
 
 

@@ -12,13 +12,24 @@ Plugins add rows through the entry-point groups `docforge.readers` and
 only when a name or extension is not built in, or when every format is listed, so the
 common path never scans installed packages.
 
+The pandoc bridge's rows (origin "pandoc") are a static list of pandoc 3.x's format names
+and the extensions pandoc itself maps to them: building the table or listing it never runs
+pandoc (start-up time), and the installed pandoc is asked only when a bridge format is
+used (docforge.bridge). docforge's own readers and writers win where both exist: the feed
+reader for .txt, the JSON reader and writer, the HTML, DOCX, PDF and EPUB writers; the
+rows of html, docx and epub read through pandoc. A pandoc format may carry pandoc's
+extension syntax (`markdown-smart`, `gfm+hard_line_breaks`), handed to pandoc as given.
+`.xml` names several formats (JATS, DocBook, TEI, pandoc's XML): it infers none, and an
+input named so must say `--from`.
+
 Adding a built-in format is one module and one row below. This module must never import
-a reader or writer except through `load()`.
+a reader or writer except through `load()`, and never runs pandoc.
 """
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from pathlib import Path
 
 from .errors import UsageError
@@ -37,6 +48,7 @@ class Format(Record):
     aliases: tuple[str, ...] = ()
     media_type: str = "application/octet-stream"
     origin: str = BUILTIN             # BUILTIN | PANDOC | PLUGIN
+    output_extension: str = ""        # written instead of extensions[0] (no inference from it)
 
     @property
     def reads(self) -> bool:
@@ -53,7 +65,31 @@ class Format(Record):
     @property
     def extension(self) -> str:
         """The extension an output in this format gets, without the dot."""
+        if self.output_extension:
+            return self.output_extension
         return self.extensions[0].lstrip(".") if self.extensions else self.name
+
+    def bridged(self, kind: str) -> bool:
+        """Whether this format is read (kind "reader") or written through pandoc."""
+        return self.handler(kind).startswith(BRIDGE_MODULES)
+
+
+BRIDGE_MODULES = ("docforge.bridge.",)
+_BRIDGE_READER = "docforge.bridge.reader:readers."
+_BRIDGE_WRITER = "docforge.bridge.writer:writers."
+_ODT = "application/vnd.oasis.opendocument.text"
+_PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _pandoc(name: str, description: str, rw: str = "rw", extensions: tuple[str, ...] = (),
+            media_type: str = "text/plain", written: str = "", aliases: tuple[str, ...] = (),
+            pandoc_name: str = "") -> Format:
+    """A row of the pandoc bridge: `rw` says whether pandoc reads ("r") and writes ("w") it."""
+    pandoc_name = pandoc_name or name
+    return Format(name, description, reader=_BRIDGE_READER + pandoc_name if "r" in rw else "",
+                  writer=_BRIDGE_WRITER + pandoc_name if "w" in rw else "", extensions=extensions,
+                  aliases=aliases, media_type=media_type, origin=PANDOC, output_extension=written)
 
 
 FORMATS: tuple[Format, ...] = (
@@ -63,16 +99,120 @@ FORMATS: tuple[Format, ...] = (
     Format("json", "pandoc AST JSON (pandoc-api-version 1.23)",
            reader="docforge.readers.pandoc_json:reader", writer="docforge.writers.pandoc_json:writer",
            extensions=(".json",), aliases=("pandoc-json", "native-json"), media_type="application/json"),
-    Format("html", "standalone HTML5 with the theme's CSS",
-           writer="docforge.writers.html:writer", extensions=(".html", ".htm", ".xhtml"),
-           aliases=("htm", "html5"), media_type="text/html"),
-    Format("docx", "Word document", writer="docforge.writers.docx:writer", extensions=(".docx",),
+    Format("html", "standalone HTML5 with the theme's CSS; read through pandoc",
+           reader=_BRIDGE_READER + "html", writer="docforge.writers.html:writer",
+           extensions=(".html", ".htm", ".xhtml"), aliases=("htm", "html5"), media_type="text/html"),
+    Format("docx", "Word document; read through pandoc", reader=_BRIDGE_READER + "docx",
+           writer="docforge.writers.docx:writer", extensions=(".docx",),
            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     Format("pdf", "PDF typeset with reportlab", writer="docforge.writers.pdf:writer",
            extensions=(".pdf",), media_type="application/pdf"),
-    Format("epub", "EPUB 3 e-book (with an NCX)", writer="docforge.writers.epub:writer",
-           extensions=(".epub",), aliases=("epub3",), media_type="application/epub+zip"),
+    Format("epub", "EPUB 3 e-book (with an NCX); read through pandoc", reader=_BRIDGE_READER + "epub",
+           writer="docforge.writers.epub:writer", extensions=(".epub",), aliases=("epub3",),
+           media_type="application/epub+zip"),
+) + (
+    # pandoc 3.x's formats (pandoc --list-input-formats / --list-output-formats of 3.9), with
+    # the extensions pandoc maps to them (Text.Pandoc.Format.formatFromFilePath) except those
+    # docforge's own rows hold (.txt, .text, .json, .html...), .db (a database more often than
+    # DocBook: .dbk instead), .bib (a bibliography: pandoc reads it into metadata only) and
+    # .1-.9 (man pages, rarely inputs).
+    _pandoc("markdown", "Pandoc's Markdown", extensions=(".md", ".markdown", ".mkd", ".mkdn", ".mdwn",
+                                                         ".mdown", ".rmd"),
+            media_type="text/markdown", aliases=("md",)),
+    _pandoc("commonmark", "CommonMark Markdown", media_type="text/markdown", written="md"),
+    _pandoc("commonmark_x", "CommonMark with extensions", media_type="text/markdown", written="md"),
+    _pandoc("gfm", "GitHub-Flavored Markdown", media_type="text/markdown", written="md"),
+    _pandoc("markdown_github", "GitHub Markdown (deprecated: gfm)", media_type="text/markdown", written="md"),
+    _pandoc("markdown_mmd", "MultiMarkdown", media_type="text/markdown", written="md"),
+    _pandoc("markdown_phpextra", "PHP Markdown Extra", media_type="text/markdown", written="md"),
+    _pandoc("markdown_strict", "original unextended Markdown", media_type="text/markdown", written="md"),
+    _pandoc("markua", "Markua", "w", (".markua",), "text/markdown"),
+    _pandoc("djot", "Djot", extensions=(".dj",)),
+    _pandoc("rst", "reStructuredText", extensions=(".rst",), media_type="text/x-rst"),
+    _pandoc("latex", "LaTeX", extensions=(".tex", ".latex", ".ltx"), media_type="application/x-tex",
+            aliases=("tex",)),
+    _pandoc("beamer", "LaTeX beamer slides", "w", media_type="application/x-tex", written="tex"),
+    _pandoc("context", "ConTeXt", "w", (".context", ".ctx"), "text/x-context"),
+    _pandoc("typst", "Typst", extensions=(".typ",), media_type="text/x-typst"),
+    _pandoc("org", "Emacs Org mode", extensions=(".org",), media_type="text/x-org"),
+    _pandoc("asciidoc", "AsciiDoc", extensions=(".adoc", ".asciidoc"), media_type="text/asciidoc",
+            aliases=("adoc",)),
+    _pandoc("asciidoc_legacy", "AsciiDoc for asciidoc-py", "w", media_type="text/asciidoc", written="adoc"),
+    _pandoc("asciidoctor", "AsciiDoc (deprecated name)", "w", media_type="text/asciidoc", written="adoc"),
+    _pandoc("mediawiki", "MediaWiki markup", extensions=(".wiki",)),
+    _pandoc("dokuwiki", "DokuWiki markup", extensions=(".dokuwiki",)),
+    _pandoc("textile", "Textile", extensions=(".textile",)),
+    _pandoc("muse", "Muse", extensions=(".muse",)),
+    _pandoc("jira", "Jira/Confluence wiki markup"),
+    _pandoc("haddock", "Haddock markup"),
+    _pandoc("creole", "Creole 1.0", "r"),
+    _pandoc("tikiwiki", "TikiWiki markup", "r"),
+    _pandoc("twiki", "TWiki markup", "r"),
+    _pandoc("vimwiki", "Vimwiki", "r"),
+    _pandoc("t2t", "txt2tags", "r", (".t2t",)),
+    _pandoc("xwiki", "XWiki markup", "w"),
+    _pandoc("zimwiki", "ZimWiki markup", "w"),
+    _pandoc("bbcode", "BBCode", "w"),
+    _pandoc("bbcode_fluxbb", "BBCode (FluxBB)", "w", written="bbcode"),
+    _pandoc("bbcode_hubzilla", "BBCode (Hubzilla)", "w", written="bbcode"),
+    _pandoc("bbcode_phpbb", "BBCode (phpBB)", "w", written="bbcode"),
+    _pandoc("bbcode_steam", "BBCode (Steam)", "w", written="bbcode"),
+    _pandoc("bbcode_xenforo", "BBCode (XenForo)", "w", written="bbcode"),
+    _pandoc("pandoc-plain", "plain text (pandoc's `plain`; `plain` is the feed reader's alias)", "w",
+            written="plain.txt", pandoc_name="plain"),
+    _pandoc("ansi", "text with ANSI terminal escapes", "w"),
+    _pandoc("man", "roff man page", "rw", media_type="text/troff", written="1"),
+    _pandoc("mdoc", "mdoc man page", "r", media_type="text/troff"),
+    _pandoc("ms", "roff ms", "w", (".ms", ".roff"), "text/troff"),
+    _pandoc("pod", "Perl POD", "r"),
+    _pandoc("texinfo", "GNU Texinfo", "w", (".texi", ".texinfo"), "application/x-texinfo"),
+    _pandoc("vimdoc", "Vim help file", "w"),
+    _pandoc("html4", "XHTML 1.0 Transitional (pandoc's)", "w", media_type="text/html", written="html"),
+    _pandoc("chunkedhtml", "zip of linked HTML pages (pandoc's)", "w", media_type="application/zip",
+            written="zip"),
+    _pandoc("revealjs", "reveal.js HTML slides", "w", media_type="text/html", written="html"),
+    _pandoc("slidy", "Slidy HTML slides", "w", media_type="text/html", written="html"),
+    _pandoc("slideous", "Slideous HTML slides", "w", media_type="text/html", written="html"),
+    _pandoc("dzslides", "DZSlides HTML slides", "w", media_type="text/html", written="html"),
+    _pandoc("s5", "S5 HTML slides", "w", (".s5",), "text/html"),
+    _pandoc("epub2", "EPUB 2 e-book (pandoc's)", "w", media_type="application/epub+zip", written="epub"),
+    _pandoc("odt", "OpenDocument text (LibreOffice)", extensions=(".odt",), media_type=_ODT),
+    _pandoc("opendocument", "OpenDocument XML (the content of an ODT)", "w", media_type="application/xml",
+            written="fodt"),
+    _pandoc("pptx", "PowerPoint slides", extensions=(".pptx",), media_type=_PPTX),
+    _pandoc("xlsx", "Excel workbook (its sheets as tables)", "r", (".xlsx",), _XLSX),
+    _pandoc("rtf", "Rich Text Format", extensions=(".rtf",), media_type="text/rtf"),
+    _pandoc("icml", "InDesign ICML", "w", (".icml",), "application/xml"),
+    _pandoc("docbook", "DocBook (4 when written)", extensions=(".dbk",), media_type="application/docbook+xml"),
+    _pandoc("docbook4", "DocBook 4", "w", media_type="application/docbook+xml", written="dbk"),
+    _pandoc("docbook5", "DocBook 5", "w", media_type="application/docbook+xml", written="dbk"),
+    _pandoc("jats", "JATS XML (archiving when written)", media_type="application/xml", written="xml"),
+    _pandoc("jats_archiving", "JATS Archiving and Interchange", "w", media_type="application/xml",
+            written="xml"),
+    _pandoc("jats_articleauthoring", "JATS Article Authoring", "w", media_type="application/xml",
+            written="xml"),
+    _pandoc("jats_publishing", "JATS Journal Publishing", "w", media_type="application/xml", written="xml"),
+    _pandoc("bits", "BITS XML (books)", "r", media_type="application/xml"),
+    _pandoc("tei", "TEI Simple", "w", (".tei",), "application/tei+xml"),
+    _pandoc("fb2", "FictionBook2 e-book", extensions=(".fb2",), media_type="application/x-fictionbook+xml"),
+    _pandoc("opml", "OPML outline", extensions=(".opml",), media_type="text/x-opml"),
+    _pandoc("ipynb", "Jupyter notebook", extensions=(".ipynb",), media_type="application/x-ipynb+json"),
+    _pandoc("endnotexml", "EndNote XML bibliography", "r", media_type="application/xml"),
+    _pandoc("csv", "CSV table", "r", (".csv",), "text/csv"),
+    _pandoc("tsv", "TSV table", "r", (".tsv",), "text/tab-separated-values"),
+    _pandoc("native", "pandoc's native Haskell AST", extensions=(".native",)),
+    _pandoc("xml", "pandoc's AST as XML", media_type="application/xml"),
+    _pandoc("bibtex", "BibTeX bibliography (read into metadata)", media_type="text/x-bibtex", written="bib"),
+    _pandoc("biblatex", "BibLaTeX bibliography (read into metadata)", media_type="text/x-bibtex",
+            written="bib"),
+    _pandoc("csljson", "CSL JSON bibliography", media_type="application/json", written="csl.json"),
+    _pandoc("ris", "RIS bibliography", "r", media_type="application/x-research-info-systems"),
 )
+
+# What an extension names when it names several formats: neither read nor written by it.
+AMBIGUOUS_EXTENSIONS = {".xml": ("jats", "docbook", "tei", "xml", "bits", "endnotexml", "opendocument")}
+# pandoc's extension syntax after a format name: markdown-smart, gfm+emoji-raw_html
+_PANDOC_EXTENSIONS = re.compile(r"^([a-z0-9_]+)((?:[+-][a-z0-9_]+)+)$")
 
 # Which reader a file without a known extension gets: feeds come without a fixed one.
 DEFAULT_READER = "text"
@@ -137,8 +277,31 @@ def _find(name: str, rows) -> Format | None:
 
 
 def lookup(name: str) -> Format | None:
-    """The row of a format name or alias (case-insensitive), or None."""
-    return _find(name, FORMATS) or _find(name, _plugins())
+    """The row of a format name or alias (case-insensitive), or None. A name with pandoc's
+    extension syntax (`markdown-smart`) finds the row of its base name."""
+    return _resolve(name)[0]
+
+
+def _resolve(name: str) -> tuple[Format | None, str]:
+    """(row, pandoc extensions given after the name): the built-in rows first, the name
+    then its base, so that `markdown-smart` scans no plugins."""
+    row = _find(name, FORMATS)
+    if row is not None:
+        return row, ""
+    base, extensions = split_extensions(name)
+    if base and (row := _find(base, FORMATS)) is not None:
+        return row, extensions
+    row = _find(name, _plugins())
+    if row is not None:
+        return row, ""
+    return (_find(base, _plugins()), extensions) if base else (None, "")
+
+
+def split_extensions(name: str) -> tuple[str, str]:
+    """("markdown", "-smart+emoji") for "markdown-smart+emoji"; ("", "") when `name` has no
+    pandoc extension syntax."""
+    m = _PANDOC_EXTENSIONS.match(name.strip().lower())
+    return (m.group(1), m.group(2)) if m else ("", "")
 
 
 def names(kind: str) -> list[str]:
@@ -170,11 +333,18 @@ def unknown(kind: str, name: str) -> UsageError:
 
 
 def normalize(kind: str, name: str) -> str:
-    """The canonical name of a format that can do `kind`, or a UsageError listing the known ones."""
-    row = lookup(name)
+    """The canonical name of a format that can do `kind`, or a UsageError listing the known
+    ones. pandoc's extensions stay on a bridge format's name: "gfm+emoji"."""
+    row, extensions = _resolve(name)
     if row is None or not row.handler(kind):
         raise unknown(kind, name)
-    return row.name
+    if not extensions:
+        return row.name
+    if not row.bridged(kind):
+        raise UsageError(f"format {name!r}: {extensions} is pandoc's extension syntax, but "
+                         f"{row.name} is {'read' if kind == 'reader' else 'written'} by docforge itself, "
+                         f"which takes no extensions; give {row.name!r} alone")
+    return row.name + extensions
 
 
 def load(kind: str, name: str):
@@ -183,8 +353,11 @@ def load(kind: str, name: str):
     key = (kind, canonical)
     obj = _loaded.get(key)
     if obj is None:
-        row = lookup(canonical)
-        obj = _loaded[key] = _import(row.handler(kind))  # type: ignore[union-attr]
+        row, extensions = _resolve(canonical)
+        obj = _import(row.handler(kind))  # type: ignore[union-attr]
+        if extensions:
+            obj = obj.with_extensions(extensions)  # type: ignore[attr-defined]
+        _loaded[key] = obj
     return obj
 
 
@@ -214,8 +387,14 @@ def writer_for_path(path: str | Path) -> str | None:
 
 
 def reader_for_path(path: str | Path) -> str:
-    """The reader for an input path's extension; the feed reader for anything unknown."""
+    """The reader for an input path's extension; the feed reader for anything unknown.
+    An extension several formats share (.xml) is a UsageError: the format must be named."""
     row = _by_extension(path, "reader")
+    if row is None:
+        shared = AMBIGUOUS_EXTENSIONS.get(Path(path).suffix.lower())
+        if shared:
+            raise UsageError(f"{path}: {Path(path).suffix.lower()} is the extension of several formats "
+                             f"({', '.join(shared)}); name the input's format (--from)")
     return row.name if row else DEFAULT_READER
 
 

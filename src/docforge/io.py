@@ -223,8 +223,8 @@ def _refuse_binary(data: bytes, source: str) -> int:
     UTF-8 (found in the same pass: one translate in C over a few kilobytes)."""
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise InputError(f"{source}: is {what}, not text; give a plain-text feed "
-                             "(or --from json for pandoc JSON)")
+            raise InputError(f"{source}: is {what}, not text; give a plain-text feed, or name "
+                             "its format (--from docx, odt, epub, pptx or xlsx for those)")
     head = data[:_HEAD]
     suspect = head.translate(None, _ORDINARY_BYTES)
     leads = len(suspect.translate(None, _CONTROL_BYTES)) if suspect else 0

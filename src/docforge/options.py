@@ -1,7 +1,8 @@
 """Options passed to readers and writers: plain frozen data, no behaviour beyond defaults.
 
 Writers get a WriteOptions; the fields cover what the CLI exposes. A writer ignores
-fields that do not concern it. Nothing here touches the environment except
+fields that do not concern it; `pandoc_args` concern only the pandoc bridge's writers
+(ReadOptions.pandoc_args its readers), which hand them to pandoc as given. Nothing here touches the environment except
 `timestamp()`, which honours SOURCE_DATE_EPOCH so that outputs are reproducible.
 """
 from __future__ import annotations
@@ -22,9 +23,22 @@ LATEST_EPOCH = 4102444799  # 2099-12-31T23:59:59Z: zip dates end in 2107, PDF an
 DEFAULT_MAX_INPUT_SIZE = 200 * 1024 * 1024
 
 
+class Filter(Record):
+    """One step of the filter chain run between reading and the transforms, in pandoc's
+    sense: `kind` "json" (--filter PROGRAM), "lua" (--lua-filter FILE) or "citeproc"
+    (--citeproc, whose place among the filters matters as in pandoc; `path` empty)."""
+    kind: str
+    path: str = ""
+
+
 class ReadOptions(Record):
     encoding: str | None = None       # force a decoding instead of detecting it
     source_name: str = "<input>"      # shown in diagnostics
+    pandoc_args: tuple[str, ...] = ()  # pandoc reader options for the bridge readers (--track-changes=all)
+    # a bridge reader runs the filter chain in its own pandoc call, on pandoc's AST of the
+    # input (citations and all), after `filter_args` (metadata, heading shift, bibliography)
+    filters: tuple[Filter, ...] = ()
+    filter_args: tuple[str, ...] = ()
 
 
 class WriteOptions(Record):
@@ -37,6 +51,9 @@ class WriteOptions(Record):
     resource_path: tuple[str, ...] = ()  # folders images are looked up in (default: input's folder, cwd)
     toc_depth: int | None = None      # heading levels in the TOC/navigation; None: the theme decides
     epub_cover_image: str | None = None  # epub: the cover image file
+    standalone: bool = False          # pandoc's formats: a whole document (-s); docforge's own always are
+    number_sections: bool | None = None  # number headings (-N); None: the theme decides
+    pandoc_args: tuple[str, ...] = ()  # pandoc writer options for the bridge writers (--wrap=none)
 
     def timestamp(self, document_date: str = "") -> datetime:
         """The date embedded in files (PDF and DOCX dates, EPUB dcterms:modified, zip entries):

@@ -3,7 +3,9 @@
 A directory (local, or a URL naming a directory of an fsspec file system) contributes its
 files with the extension of a readable format (the format table's), except those that
 are outputs of another of its files in this batch: `a.html` beside `a.txt` is what
-converting `a.txt` to HTML writes there, not a second input. Each file keeps its
+converting `a.txt` to HTML writes there, not a second input. Since pandoc reads HTML,
+DOCX and EPUB, such a file beside another input of the same stem is left out whatever
+the batch's formats (an earlier run's output). Each file keeps its
 directory relative to the directory it was found in. Nothing here reads a file's content
 or converts anything.
 """
@@ -29,8 +31,8 @@ def expand_inputs(inputs: Sequence[str | os.PathLike], recursive: bool = False,
             continue
         if extensions is None:
             extensions = frozenset(formats.input_extensions())
-        scanned = [(f, rel) for f, rel in _files_in(item, recursive)
-                   if PurePosixPath(f).suffix.lower() in extensions]
+        scanned = _without_earlier_outputs([(f, rel) for f, rel in _files_in(item, recursive)
+                                            if PurePosixPath(f).suffix.lower() in extensions])
         if to is not None or output is not None:
             scanned = _without_outputs(scanned, to, output)
         found.extend(scanned)
@@ -73,6 +75,23 @@ def _without_outputs(files: list[tuple[str, Path | None]], to, output) -> list[t
             if target != "-" and str(target) != f:
                 produced.add(_identity(target))
     return [(f, rel) for f, rel in files if _identity(f) not in produced]
+
+
+def _without_earlier_outputs(files: list[tuple[str, Path | None]]) -> list[tuple[str, Path | None]]:
+    """Leave out a file that docforge itself writes but only pandoc reads (.html, .docx,
+    .epub) when its folder holds another readable file of the same stem: `a.html` beside
+    `a.txt` or `a.md` is what an earlier conversion wrote, whatever this batch's formats."""
+    from collections import Counter
+    stems = Counter(_stem_key(f) for f, _ in files)
+    own_outputs = frozenset(ext for row in formats.FORMATS if row.writes and not row.bridged("writer")
+                            and row.bridged("reader") for ext in row.extensions)
+    return [(f, rel) for f, rel in files
+            if not (PurePosixPath(f).suffix.lower() in own_outputs and stems[_stem_key(f)] > 1)]
+
+
+def _stem_key(location: str) -> str:
+    path = PurePosixPath(str(location))
+    return str(path.with_suffix(""))
 
 
 def _identity(location) -> str:

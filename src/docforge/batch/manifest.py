@@ -3,8 +3,9 @@
 An output (a path, or an fsspec URL through storage.py) is up to date when the manifest
 beside it (`.NAME.docforge-manifest`, JSON)
 says it was produced from the same input bytes, with the same options, metadata,
-theme (its settings and its files' bytes), reference DOCX, SOURCE_DATE_EPOCH and
-docforge version, and the output still has the bytes it had then. Anything else (no
+theme (its settings and its files' bytes), reference DOCX, reading options (metadata
+file, heading shift, filters and the bytes of the files they name), SOURCE_DATE_EPOCH
+and docforge version, and the output still has the bytes it had then. Anything else (no
 manifest, a changed option, an edited or truncated output) means convert again. Only
 hashes and settings are stored, never a time or a path, so the manifest is the same for
 the same conversion wherever it runs; it is written atomically after its output. This
@@ -57,11 +58,23 @@ def _store(location: str, data: bytes) -> None:
         atomic_write(location, lambda handle: handle.write(data))
 
 
+def _named_files(reading: dict) -> list[str]:
+    """The files a conversion's reading options name: the metadata file, filter scripts and
+    programs given by path (one on PATH is not hashed)."""
+    files = [str(reading["metadata_file"])] if reading.get("metadata_file") else []
+    for f in reading.get("filters") or ():
+        path = f if isinstance(f, str) else getattr(f, "path", None) or (f[1] if isinstance(f, tuple) else "")
+        if path and os.path.isfile(path):
+            files.append(str(path))
+    return files
+
+
 class Provenance:
     """Everything one conversion's outputs depend on, and the check and record per output."""
 
     def __init__(self, input_bytes: bytes, style, options, *, meta=None, from_format=None,
-                 encoding=None) -> None:
+                 encoding=None, reading: dict | None = None) -> None:
+        reading = reading or {}
         self.common = {
             "docforge": __version__,
             "input": _digest(input_bytes),
@@ -74,6 +87,10 @@ class Provenance:
             "theme": repr(replace(style, files=())),
             "theme_files": [_file_digest(f) for f in style.files],
             "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", "").strip() or None,
+            # what api.read does after the reader (metadata file, heading shift, filters, pandoc
+            # options): the settings, and the bytes of the files they name
+            "reading": {key: repr(value) for key, value in sorted(reading.items()) if value},
+            "reading_files": [_file_digest(f) for f in _named_files(reading)],
         }
 
     def _expected(self, fmt: str) -> dict:

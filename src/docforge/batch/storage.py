@@ -17,7 +17,6 @@ from pathlib import Path, PurePosixPath
 
 from .. import api, formats
 from ..errors import InputError, OutputError, UsageError
-from ..io import decode
 from ..records import replace
 from ..style import Style, load_style
 
@@ -91,8 +90,8 @@ def _fs_of(location: str):
 
 def convert_stored(source: str, relative: Path | None = None, *, to=None, output=None,
                    many_inputs: bool = False, style=None, from_format=None, encoding=None,
-                   options=None, meta=None, max_input_size=None, skip_unchanged=False
-                   ) -> api.ConversionResult:
+                   options=None, meta=None, max_input_size=None, skip_unchanged=False,
+                   **reading) -> api.ConversionResult:
     """What api.convert does for one input, with the input or the outputs behind fsspec."""
     import time
     started = time.perf_counter()
@@ -122,16 +121,14 @@ def convert_stored(source: str, relative: Path | None = None, *, to=None, output
     if skip_unchanged:
         from .manifest import Provenance
         produced_by = Provenance(data, the_style, options, meta=meta, from_format=from_format,
-                                 encoding=encoding)
+                                 encoding=encoding, reading=reading)
         if all(produced_by.made(fmt, target) for fmt, target in kept):
             result.skipped = True
             result.outputs = [t for _, t in kept]
             return result
-    text, decode_diags = decode(data, source, encoding)
-    result.diagnostics.extend(replace(d, source=source) for d in decode_diags)
-    doc = api.read_text(text, from_format or formats.reader_for_path(path), source_name=source,
-                        diagnostics=result.diagnostics)
-    doc = api.apply_meta(doc, meta)
+    # read() as for a path: bytes for the binary readers, decoding, -M and the reading options
+    doc = api.read(data, from_format or formats.reader_for_path(path), encoding=encoding,
+                   diagnostics=result.diagnostics, name=source, meta=meta, **reading)
     rendered = api.render(doc, [fmt for fmt, _ in kept], style=the_style, options=options,
                           target_names=[t for _, t in kept], diagnostics=result.diagnostics)
     for (fmt, target), payload in zip(kept, rendered):

@@ -145,7 +145,8 @@ SOURCE_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": TextBody.model_json_schema()},
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
         "file": {"type": "string", "format": "binary",
-                 "description": "the input; its name's extension picks the reader (.json: pandoc JSON)"}}}},
+                 "description": "the input; its name's extension picks the reader (.json: pandoc JSON; "
+                                ".md, .docx...: through pandoc)"}}}},
 }}}
 ERROR_RESPONSES = {status: {"model": ErrorBody, "description": what} for status, what in (
     (400, "bad option, unknown format or theme, malformed JSON"), (413, "body too large"),
@@ -227,8 +228,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       paper: str | None = Query(None, description="A4, A5, Letter or Legal"),
                       toc: bool | None = Query(None, description="table of contents (default: the theme's)"),
                       lang: str | None = Query(None, description="the document's language, e.g. de"),
-                      from_format: str | None = Query(None, alias="from", description="text or json; "
-                                                      "default: the upload's extension, else text"),
+                      from_format: str | None = Query(None, alias="from", description="text, json or a "
+                                                      "pandoc format (markdown, docx...); default: the "
+                                                      "upload's extension, else text"),
                       encoding: str | None = Query(None, description="the input's encoding (default: detected)"),
                       ) -> Response:
         """Convert a feed (JSON `text` or an uploaded `file`) to `to`."""
@@ -243,7 +245,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/api/inspect", openapi_extra=SOURCE_BODY, responses=ERROR_RESPONSES)
     async def inspect(request: Request,
-                      from_format: str | None = Query(None, alias="from", description="text or json"),
+                      from_format: str | None = Query(None, alias="from",
+                                                      description="text, json or a pandoc format"),
                       encoding: str | None = Query(None, description="the input's encoding (default: detected)"),
                       ) -> dict:
         """The structure read from a feed: meta, blocks (kind, preview, lines, the deciding rule),

@@ -1,0 +1,165 @@
+"""The bridge's writers: any output pandoc writes, from docforge's JSON (`pandoc -f json -t FMT`).
+
+`writers.rst`, `writers.odt`, ... (formats.py names them so) are PandocWriter objects: a
+Writer in the sense of writers/base.py whose `renderer` is the JSON writer's, because the
+JSON writer (formats.get_writer("json")) renders the prepared document and pandoc only
+turns that JSON into its format. So heading numbers, table and figure labels, note
+numbers and reference labels are docforge's, the same as in its own formats.
+
+What the writer adds to pandoc's command line, from the options and the context:
+`-s` with --standalone and always for formats that are nothing without it (the zip
+containers, slides, notebooks, FictionBook); `--toc --toc-depth N` when the context wants
+a table of contents; `--reference-doc` for odt/pptx when the reference document has that
+extension; `--epub-cover-image` for epub2; the theme's language when the document names
+none; and the pandoc options given for pandoc's writers (WriteOptions.pandoc_args).
+Formats that embed images (odt, pptx, epub2, chunkedhtml, fb2, icml) get every image
+resolved by the context (the resource path) as a data: URI, and an image that cannot be
+loaded as its alt text (the context has said why), so pandoc fetches nothing. Without
+-s pandoc writes no title block: a diagnostic says which metadata was left out. Binary
+formats go through a temporary file; text formats are written as pandoc's UTF-8 text.
+This module never renumbers anything and never writes anywhere but `out`.
+"""
+from __future__ import annotations
+
+import io
+import os
+from typing import BinaryIO
+
+from .. import formats
+from ..errors import ConversionError, Diagnostic, InputError, UsageError
+from ..model import Image, Span, map_tree
+from ..records import replace
+from ..writers.base import RenderContext
+from ..writers.pandoc_json import AstRenderer
+from . import pandoc
+
+BINARY_OUTPUTS = frozenset({"odt", "pptx", "epub2", "epub", "epub3", "docx", "chunkedhtml"})
+STANDALONE_ALWAYS = BINARY_OUTPUTS | {"fb2", "ipynb", "opml", "revealjs", "slidy", "slideous",
+                                      "dzslides", "s5", "icml"}
+EMBEDS_IMAGES = BINARY_OUTPUTS | {"fb2", "icml"}
+# the extension a reference document must have to be used for a format
+REFERENCE_DOC = {"odt": ".odt", "pptx": ".pptx"}
+
+
+class PandocWriter:
+    """Writes one pandoc output format (with pandoc's extension syntax: "gfm+emoji")."""
+    renderer = AstRenderer
+
+    def __init__(self, pandoc_format: str) -> None:
+        self.format = pandoc_format
+        self.base = formats.split_extensions(pandoc_format)[0] or pandoc_format
+        self.binary = self.base in BINARY_OUTPUTS
+
+    def __repr__(self) -> str:
+        return f"PandocWriter({self.format!r})"
+
+    def with_extensions(self, extensions: str) -> "PandocWriter":
+        return PandocWriter(self.format + extensions)
+
+    def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
+        options = context.options
+        target = options.source_name
+        purpose = f"{target}: writing {self.format}"
+        pandoc.find(purpose)
+        diagnostics: list[Diagnostic] = []
+        args, sandbox = self._arguments(context, diagnostics)
+        if self.base in EMBEDS_IMAGES:
+            context = self._with_embedded_images(context)
+        buffer = io.BytesIO()
+        diagnostics.extend(formats.get_writer("json").write(context, buffer))
+        ast = buffer.getvalue().decode("utf-8")
+        if self.binary:
+            import tempfile  # (only for the zip formats)
+            with tempfile.TemporaryDirectory(prefix="docforge-pandoc-") as folder:
+                path = os.path.join(folder, f"output.{self.base}")
+                _, warnings = self._run(purpose, target, ast, args, path, sandbox)
+                with open(path, "rb") as handle:
+                    out.write(handle.read())
+        else:
+            text, warnings = self._run(purpose, target, ast, args, None, sandbox)
+            out.write(text.encode("utf-8"))
+        # pandoc's fetch warnings repeat what the context said about an image it could not load
+        warnings = [w for w in warnings if "Could not fetch resource" not in w.message]
+        return list(dict.fromkeys(context.diagnostics.result() + diagnostics + warnings))
+
+    def _arguments(self, context: RenderContext, diagnostics: list[Diagnostic]) -> tuple[list[str], bool]:
+        options, meta = context.options, context.doc.meta
+        args: list[str] = []
+        sandbox = True
+        standalone = options.standalone or self.base in STANDALONE_ALWAYS
+        if standalone:
+            args.append("--standalone")
+        else:
+            lost = [name for name, value in (("title", meta.title), ("subtitle", meta.subtitle),
+                                             ("authors", meta.authors), ("date", meta.date),
+                                             ("keywords", meta.keywords)) if value]
+            if lost:
+                diagnostics.append(Diagnostic(
+                    f"{self.format} without --standalone: pandoc writes no title block, so it leaves "
+                    f"out the document's {', '.join(lost)}; add -s (--standalone) to keep them"))
+        if context.toc:
+            args += ["--toc", f"--toc-depth={context.toc_depth}"]
+        if not meta.language and context.language:
+            args.append(f"--metadata=lang:{context.language}")
+        reference = options.reference_docx
+        if reference and self.base in REFERENCE_DOC:
+            if os.path.splitext(reference)[1].lower() == REFERENCE_DOC[self.base]:
+                args.append(f"--reference-doc={os.path.abspath(reference)}")
+            else:
+                diagnostics.append(Diagnostic(
+                    f"reference document {reference} is not a {REFERENCE_DOC[self.base]} file, so "
+                    f"{self.format} uses pandoc's default styles", severity="info"))
+        if options.epub_cover_image and self.base == "epub2":
+            cover = options.epub_cover_image
+            if not os.path.isfile(cover):
+                raise InputError(f"{cover}: no such file (the EPUB cover image); check the path")
+            args.append(f"--epub-cover-image={os.path.abspath(cover)}")
+            # pandoc's sandbox refuses the cover file; the images are embedded already and
+            # the rest are alt text, so there is nothing else pandoc could fetch
+            sandbox = False
+        args += list(options.pandoc_args)
+        return args, sandbox
+
+    @staticmethod
+    def _with_embedded_images(context: RenderContext) -> RenderContext:
+        from ..writers.resources import data_uri
+
+        def embed(node):
+            resource = context.image(node.url)
+            if resource is None:
+                return Span(node.inlines, classes=("image-not-embedded",))
+            return replace(node, url=data_uri(resource))
+
+        doc = map_tree(context.doc, embed, frozenset({Image}))
+        if doc is context.doc:
+            return context
+        copy = context.for_writer(context.options)
+        copy.diagnostics = context.diagnostics  # the image warnings belong to this writer
+        copy.doc = doc
+        return copy
+
+    def _run(self, purpose: str, target: str, ast: str, args: list[str], output_file: str | None,
+             sandbox: bool) -> tuple[str, list[Diagnostic]]:
+        try:
+            return pandoc.run(purpose, ast, self.format, "json", args, output_file=output_file,
+                              sandbox=sandbox)
+        except pandoc.PandocFailed as exc:
+            if exc.code in pandoc.UNKNOWN_FORMAT_CODES:
+                why = pandoc.unknown_format_message("writer", self.format)
+                raise UsageError(f"{target}: {why or exc.message}") from None
+            raise ConversionError(f"{target}: pandoc could not write {self.format} ({exc}); "
+                                  "check the pandoc options given") from None
+
+
+class _Writers:
+    """`writers.NAME`: the writer of pandoc format NAME (formats.py's "module:object")."""
+
+    def __getattr__(self, name: str) -> PandocWriter:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        writer = PandocWriter(name)
+        setattr(self, name, writer)
+        return writer
+
+
+writers = _Writers()
