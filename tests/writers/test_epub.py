@@ -406,3 +406,24 @@ def test_the_pandoc_nodes_pass_epubcheck(tmp_path):
         paths.append(tmp_path / f"{name}.epub")
         paths[-1].write_bytes(data)
     assert epubcheck_all(paths) == {}
+
+
+def test_raw_tags_split_across_inlines_as_pandoc_reads_them_are_paired():
+    """pandoc reads `<kbd>K</kbd>` in Markdown as RawInline("<kbd>"), Str "K", RawInline("</kbd>")."""
+    from docforge.model import Emph, RawInline
+    html = lambda text: RawInline("html", text)  # noqa: E731
+    doc = Document(Meta(title="t"), (
+        Paragraph((Text("Press "), html("<kbd>"), Text("K"), html("</kbd>"), Text(", "),
+                   html('<a id="target">'), Emph((Text("anchored"),)), html("</a>"), Text(", "),
+                   html("</b>"), Text("stray close, "), html("<i>"), Text("never closed"))),
+        Paragraph((html("<span>"), Text("closed in the next paragraph"),)),
+        Paragraph((html("</span>"), Text("."))),
+    ))
+    diagnostics: list = []
+    page = xhtml_files(pandoc_epub(doc, diagnostics))["front.xhtml"]
+    assert '<p>Press <kbd>K</kbd>, <a id="target"><em>anchored</em></a>, stray close, never closed</p>' in page
+    assert "<p>closed in the next paragraph</p>\n<p>.</p>" in page
+    assert any(str(d).startswith("<output>: 4 raw html blocks and inlines were left out") for d in diagnostics), diagnostics
+    # the HTML page passes each tag on as it is, as pandoc does
+    assert "<p>Press <kbd>K</kbd>, <a id=\"target\"><em>anchored</em></a>, </b>stray close" in docforge.write(
+        doc, "html").decode()

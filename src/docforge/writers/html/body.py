@@ -18,7 +18,8 @@ local files embedded through `image_src` (a data: URI for the standalone page, a
 file for EPUB), remote ones as their URL where `remote_images` allows, else (and when an
 image cannot be loaded) the alt text, with the context's warning. Math as MathML
 (mathml.py), else its TeX source with a diagnostic; raw markup for HTML passed through
-(in XHTML only when rawxhtml.py accepts it), other formats left out. What was left out is
+(in XHTML only when rawxhtml.py accepts it; a tag pandoc split from its closing tag is
+paired within its run of inlines), other formats left out. What was left out is
 counted and reported once per writer by `report()`.
 """
 from __future__ import annotations
@@ -43,6 +44,9 @@ HTML_RAW_FORMATS = frozenset(("html", "html4", "html5"))
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 _DATA_NAME = re.compile(r"^[a-z_][a-z0-9_.-]*$")  # what a data-* attribute may be called
 _DIRECTIONS = frozenset(("ltr", "rtl", "auto"))
+_LONE_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)(\s[^<>]*)?(?<!/)>$")  # one tag, not self-closed
+_VOID = frozenset(("br", "hr", "wbr", "img", "input", "meta", "link", "area", "base", "col",
+                   "embed", "source", "track"))
 BACKLINK = "\u21a9\ufe0e"  # ↩︎ as text, not emoji: what pandoc's footnotes link back with
 
 
@@ -87,6 +91,8 @@ class BodyRenderer(TreeRenderer):
         self._raw_ill_formed = 0                  # raw HTML an XHTML file cannot hold
         self._math_as_tex, self._math_first = 0, ""  # formulas shown as TeX source, the first
         self._bad_languages: list[str] = []
+        if xhtml:  # raw tags split across inlines (pandoc's `<kbd>`, text, `</kbd>`) are paired up
+            self.inlines = self._xhtml_inlines  # type: ignore[method-assign]
 
     def _data_uri(self, resource: Resource) -> str:
         uri = self._data_uris.get(resource.name)
@@ -249,6 +255,37 @@ class BodyRenderer(TreeRenderer):
         dispatch = self.dispatch
         return "".join(dispatch[type(n)](self, n) for n in nodes)
 
+    def _xhtml_inlines(self, nodes) -> str:
+        """inlines() for XHTML: pandoc reads inline HTML as one RawInline per tag, so an
+        opening tag is kept when its closing tag follows in the same run of inlines (and
+        the element would be accepted), else left out with its stray closing tag."""
+        if not any(type(n) is RawInline for n in nodes):
+            return BodyRenderer.inlines(self, nodes)
+        dispatch = self.dispatch
+        parts: list[str] = []
+        opened: list[tuple[str, int]] = []  # (element name, index of its opening tag in parts)
+        for node in nodes:
+            if type(node) is RawInline and node.format.strip().lower() in HTML_RAW_FORMATS:
+                tag = _LONE_TAG.match(node.text.strip())
+                if tag and not tag.group(1) and tag.group(2).lower() not in _VOID:
+                    name = tag.group(2)
+                    if self._raw_xhtml(f"{node.text.strip()}</{name}>", True) is not None:
+                        opened.append((name, len(parts)))
+                        parts.append(node.text.strip())
+                        continue
+                elif tag and tag.group(1) and opened and opened[-1][0] == tag.group(2):
+                    opened.pop()
+                    parts.append(f"</{tag.group(2)}>")
+                    continue
+                elif tag and tag.group(1):
+                    self._raw_ill_formed += 1  # a closing tag without its opening one
+                    continue
+            parts.append(dispatch[type(node)](self, node))
+        for _, index in opened:  # never closed in this run
+            parts[index] = ""
+            self._raw_ill_formed += 1
+        return "".join(parts)
+
     def inline_text(self, node: Text) -> str:
         return self.text(node.text)
 
@@ -394,14 +431,17 @@ class BodyRenderer(TreeRenderer):
             markup, dropped = strip_illegal(text)  # the author's own markup: passed on as pandoc does
             self.context.diagnostics.drop(dropped, self.format_name)
             return markup
-        if self._raw_filter is None:
-            from .rawxhtml import XhtmlFilter  # lxml: only on the EPUB path
-            self._raw_filter = XhtmlFilter(set(self.context.anchors) | set(self.anchor_ids))
-        accepted = self._raw_filter.accept(text, inline)
+        accepted = self._raw_xhtml(text, inline)
         if accepted is None:
             self._raw_ill_formed += 1
             return ""
         return accepted
+
+    def _raw_xhtml(self, text: str, inline: bool) -> str | None:
+        if self._raw_filter is None:
+            from .rawxhtml import XhtmlFilter  # lxml: only on the EPUB path
+            self._raw_filter = XhtmlFilter(set(self.context.anchors) | set(self.anchor_ids))
+        return self._raw_filter.accept(text, inline)
 
     # ------------------------------------------------------------- notes
     def _note_body(self, label: str, note: Note, backlink: str, at_end: bool) -> str:
