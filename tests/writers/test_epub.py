@@ -5,11 +5,12 @@ import zipfile
 import pytest
 
 import docforge
-from docforge.model import Document, Link, Meta, Paragraph, Text
+from docforge.model import Document, Image, Link, Meta, Paragraph, Text
 from docforge.options import WriteOptions
 from docforge.transforms import prepare
 from conftest import DATA, SAMPLES
-from ir_examples import rich_document
+from docforge.records import replace
+from ir_examples import IMAGES, pandoc_document, rich_document
 from readback import expected, read_back
 
 SEED = DATA / "seed-china-ai.txt"
@@ -185,3 +186,244 @@ def test_ncx_and_nav_list_the_same_entries_in_play_order():
     assert len(set(ids)) == len(ids)
     assert re.search(r"<navPoint[^>]*>\s*<navLabel>\s*<text>Introduction</text>\s*</navLabel>\s*"
                      r'<content src="text/section-001.xhtml#introduction"/>\s*<navPoint', ncx)
+
+
+# ------------------------------------------------------------------ the pandoc bridge's nodes
+
+def pandoc_epub(doc=None, diagnostics=None, **options) -> bytes:
+    """The EPUB of `doc` (default: ir_examples.pandoc_document), images from IMAGES."""
+    return docforge.write(doc or pandoc_document(), "epub", diagnostics=diagnostics,
+                          options=WriteOptions(resource_path=(str(IMAGES),), **options))
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def xhtml_files(data: bytes) -> dict[str, str]:
+    """text/<file> -> markup, for the content documents."""
+    return {name.removeprefix("EPUB/text/"): content.decode() for name, content in members(data).items()
+            if name.startswith("EPUB/text/")}
+
+
+def assert_links_resolve(files: dict[str, str]) -> None:
+    """Every href between content documents names a file of the book and an id in it, and
+    no id occurs twice in the book."""
+    ids = {name: re.findall(r' id="([^"]+)"', markup) for name, markup in files.items()}
+    every = [i for found in ids.values() for i in found]
+    assert len(every) == len(set(every)), sorted(i for i in every if every.count(i) > 1)
+    for name, markup in files.items():
+        for href in re.findall(r' href="([^"]+)"', markup):
+            if href.startswith(("http", "mailto:", "../")):
+                continue
+            target, _, fragment = href.partition("#")
+            target = target or name
+            assert target in files, (name, href)
+            assert not fragment or fragment in ids[target], (name, href)
+
+
+def test_notes_are_asides_in_the_file_of_their_marker():
+    files = xhtml_files(pandoc_epub())
+    first = files["section-001.xhtml"]
+    assert ('<a href="#fn-1" class="footnote-ref" id="fnref-1" epub:type="noteref" role="doc-noteref">'
+            "<sup>1</sup></a>") in first
+    assert ('<aside epub:type="footnote" role="doc-footnote" id="fn-1" class="footnote">\n<p>'
+            '<a href="#fnref-1" class="footnote-back" role="doc-backlink">1.</a> The first note, with a ') in first
+    assert ('id="fn-2" class="footnote">\n<p><a href="#fnref-2" class="footnote-back" role="doc-backlink">2.</a> '
+            "Second note, first paragraph.</p>\n<p>Second note, second paragraph.</p>\n</aside>") in first
+    assert first.index("</aside>") > first.index("Display math")  # after the file's content
+    assert not any("footnote" in markup for name, markup in files.items() if name != "section-001.xhtml")
+    assert_links_resolve(files)
+
+
+def test_notes_anywhere_stay_in_their_markers_file_and_every_link_resolves():
+    from test_html import notes_everywhere
+    files = xhtml_files(pandoc_epub(notes_everywhere()))
+    first, second = files["section-001.xhtml"], files["section-002.xhtml"]
+    assert sorted(re.findall(r'<aside [^>]* id="fn-(\d+)"', first), key=int) == [str(n) for n in range(1, 12)]
+    assert re.findall(r'<aside [^>]* id="fn-(\d+)"', second) == ["12"]
+    assert_links_resolve(files)
+
+
+def test_images_are_package_files_added_once_with_their_media_type():
+    data = pandoc_epub()
+    files = members(data)
+    images = sorted(name for name in files if name.startswith("EPUB/images/"))
+    assert len(images) == 3  # chart.png twice, photo.jpg and diagram.svg; missing.png is not there
+    by_bytes = {files[name]: name for name in images}
+    for source in ("chart.png", "photo.jpg", "diagram.svg"):
+        assert (IMAGES / source).read_bytes() in by_bytes, source  # the same bytes, once each
+    opf = files["EPUB/content.opf"].decode()
+    for name in images:
+        href = name.removeprefix("EPUB/")
+        media = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}[href.rsplit(".", 1)[1]]
+        assert re.search(rf'<item href="{href}" id="[\w-]+" media-type="{re.escape(media)}"/>', opf), href
+    chart = by_bytes[(IMAGES / "chart.png").read_bytes()].removeprefix("EPUB/")
+    figures = xhtml_files(data)["section-002.xhtml"]
+    assert figures.count(f'src="../{chart}"') == 2  # both figures use the one file
+    assert (f'<figure id="figure-1">\n<img src="../{chart}" alt="A bar chart of sales" title="Sales" '
+            'width="240" height="120"/>\n<figcaption><span class="figure-label">Figure 1:</span> '
+            "Sales by year</figcaption>\n</figure>") in figures
+    assert 'and a missing <span class="image-alt">lost picture</span>.' in figures
+
+
+def test_a_remote_image_is_its_alt_text_and_said_so():
+    doc = Document(Meta(title="t"), (Paragraph((Image((Text("far away"),), "https://example.org/x.png"),)),))
+    diagnostics: list = []
+    files = xhtml_files(pandoc_epub(doc, diagnostics))
+    assert '<span class="image-alt">far away</span>' in files["front.xhtml"] and "example.org" not in files["front.xhtml"]
+    assert [str(d) for d in diagnostics] == [
+        "<output>: image 'https://example.org/x.png' is remote and docforge does not fetch URLs; an EPUB "
+        "shows no remote image (it would need the remote-resources property), so its alt text is shown instead"]
+
+
+def test_files_with_mathml_say_so_in_the_manifest():
+    opf = members(pandoc_epub())["EPUB/content.opf"].decode()
+    assert re.findall(r'<item href="text/([^"]+)"[^>]* properties="mathml"/>', opf) == ["section-001.xhtml"]
+    first = xhtml_files(pandoc_epub())["section-001.xhtml"]
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><semantics>' in first
+
+
+def test_the_other_nodes_in_xhtml():
+    files = xhtml_files(pandoc_epub())
+    first, others = files["section-001.xhtml"], files["section-003.xhtml"]
+    assert '<span lang="fr" xml:lang="fr">bonjour tout le monde</span>' in first
+    assert '<div id="german" class="note" lang="de" xml:lang="de">' in others
+    assert "<dl>\n<dt>Term one</dt>\n<dd>Definition of term one.</dd>" in others
+    assert '<div class="line-block">The first line of verse<br/>\n\u00a0\u00a0\u00a0indented' in others
+    assert "<del>struck</del>" in first and '<span class="smallcaps">Small Caps</span>' in first
+
+
+def test_raw_html_only_when_it_is_xhtml_an_epub_holds():
+    from docforge.model import Heading, RawBlock, RawInline
+    doc = Document(Meta(title="t"), (
+        Heading(1, (Text("Raw"),)),
+        Paragraph((RawInline("html", "<kbd>Ctrl</kbd>"), RawInline("html", "<br>"),
+                   RawInline("html", "a&nbsp;b"), RawInline("html", "<b>unclosed"),
+                   RawInline("html", "<div>a block in a paragraph</div>"), RawInline("tex", "\\TeX"))),
+        RawBlock("html", '<div class="ok"><p>fine</p></div>'),
+        RawBlock("html", "<script>alert(1)</script>"),
+        RawBlock("html", '<p><img src="x.png" alt="x"/></p>'),
+        RawBlock("html", '<p><a href="javascript:alert(1)">x</a></p>'),
+        RawBlock("html", '<p id="raw">duplicate id of the heading</p>'),
+        RawBlock("html", '<p onclick="alert(1)">handler</p>'),
+    ))
+    diagnostics: list = []
+    page = xhtml_files(pandoc_epub(doc, diagnostics))["section-001.xhtml"]
+    assert "<kbd>Ctrl</kbd><br/>a\u00a0b</p>" in page
+    assert '<div class="ok"><p>fine</p></div>' in page
+    for gone in ("unclosed", "a block in a paragraph", "script", "img", "javascript", "duplicate id", "handler", "TeX"):
+        assert gone not in page, gone
+    messages = [str(d) for d in diagnostics]
+    assert any(m.startswith("<output>: 7 raw html blocks and inlines were left out: an EPUB holds raw HTML "
+                            "only as well-formed XHTML") for m in messages), messages
+    assert "<output>: 1 raw tex inline was left out: an EPUB cannot hold it" in messages
+
+
+def test_links_to_divs_and_spans_in_other_files_resolve():
+    from docforge.model import Div, Heading, Span
+    doc = Document(Meta(title="t"), (
+        Heading(1, (Text("One"),)),
+        Paragraph((Link((Text("to the div"),), "#later-div"), Link((Text("to the span"),), "#a-span"))),
+        Heading(1, (Text("Two"),)),
+        Div((Paragraph((Span((Text("spanned"),), id="a-span"),)),), id="later-div"),
+    ))
+    files = xhtml_files(pandoc_epub(doc))
+    assert '<a href="section-002.xhtml#later-div">to the div</a>' in files["section-001.xhtml"]
+    assert '<a href="section-002.xhtml#a-span">to the span</a>' in files["section-001.xhtml"]
+    assert_links_resolve(files)
+
+
+def test_toc_depth_option_sets_the_navigation_depth():
+    from docforge.model import Heading
+    doc = Document(Meta(title="t"), (Heading(1, (Text("One"),)), Heading(2, (Text("Two"),)),
+                                     Heading(3, (Text("Three"),))))
+    def nav(**options):
+        return members(epub_of(doc, **options))["EPUB/nav.xhtml"].decode()
+    assert "#two" in nav() and "#three" not in nav()  # the theme's depth: 2
+    assert "#three" in nav(toc_depth=3)
+    assert "#one" in nav(toc_depth=1) and "#two" not in nav(toc_depth=1)
+    ncx = members(epub_of(doc, toc_depth=1))["EPUB/toc.ncx"].decode()
+    assert "#one" in ncx and "#two" not in ncx
+
+
+def test_the_cover_is_a_cover_image_item_and_the_first_page():
+    data = pandoc_epub(epub_cover_image=str(IMAGES / "photo.jpg"))
+    files = members(data)
+    opf = files["EPUB/content.opf"].decode()
+    cover = re.search(r'<item href="(images/[^"]+\.jpg)" id="([^"]+)" media-type="image/jpeg" '
+                      r'properties="cover-image"/>', opf)
+    assert cover and files["EPUB/" + cover.group(1)] == (IMAGES / "photo.jpg").read_bytes()
+    assert f'<meta name="cover" content="{cover.group(2)}"' in opf
+    assert opf.count("image/jpeg") == 1  # the photo in the text is the same file
+    spine = re.findall(r'<itemref idref="([^"]+)"', opf)
+    assert spine[:2] == ["cover", "title"]
+    page = files["EPUB/text/cover.xhtml"].decode()
+    assert f'<img src="../{cover.group(1)}" alt="Cover: Every Pandoc Node" role="doc-cover"/>' in page
+    assert 'epub:type="cover"' in files["EPUB/nav.xhtml"].decode()  # a landmark
+
+
+def test_the_cover_can_come_from_the_metadata_found_on_the_resource_path():
+    doc = pandoc_document()
+    doc = Document(replace(doc.meta, extra=(("cover-image", "chart.png"),)), doc.blocks)
+    opf = members(pandoc_epub(doc))["EPUB/content.opf"].decode()
+    assert re.search(r'media-type="image/png" properties="cover-image"/>', opf)
+    assert re.findall(r'<itemref idref="([^"]+)"', opf)[0] == "cover"
+
+
+@pytest.mark.parametrize("how", ["option", "metadata", "not an image"])
+def test_a_cover_that_cannot_be_used_is_a_one_line_error_and_nothing_is_written(tmp_path, how):
+    from docforge.errors import InputError
+    doc, options = pandoc_document(), {}
+    if how == "option":
+        options["epub_cover_image"] = str(tmp_path / "nowhere.png")
+    elif how == "metadata":
+        doc = Document(replace(doc.meta, extra=(("cover-image", "nowhere.png"),)), doc.blocks)
+    else:
+        (tmp_path / "notes.txt").write_text("not an image", encoding="utf-8")
+        options["epub_cover_image"] = str(tmp_path / "notes.txt")
+    target = tmp_path / "book.epub"
+    with pytest.raises(InputError) as caught:
+        docforge.write(doc, "epub", target, options=WriteOptions(resource_path=(str(IMAGES),), **options))
+    message = str(caught.value)
+    assert "\n" not in message and not target.exists() and list(tmp_path.glob("*.epub*")) == []
+    assert message.startswith("nowhere.png: cannot be used as the cover-image metadata" if how == "metadata"
+                              else str(tmp_path)), message
+    assert ("--epub-cover-image" in message) == (how != "metadata")
+
+
+def test_the_pandoc_nodes_pass_epubcheck(tmp_path):
+    from conftest import epubcheck_all
+    from test_html import math_corpus, notes_everywhere
+    books = {"pandoc": lambda: pandoc_epub(), "notes": lambda: pandoc_epub(notes_everywhere()),
+             "math": lambda: pandoc_epub(math_corpus()),
+             "cover": lambda: pandoc_epub(epub_cover_image=str(IMAGES / "diagram.svg"), toc=True)}
+    paths = []
+    for name, build in books.items():
+        data = build()
+        assert data == build(), name  # deterministic
+        paths.append(tmp_path / f"{name}.epub")
+        paths[-1].write_bytes(data)
+    assert epubcheck_all(paths) == {}
+
+
+def test_raw_tags_split_across_inlines_as_pandoc_reads_them_are_paired():
+    """pandoc reads `<kbd>K</kbd>` in Markdown as RawInline("<kbd>"), Str "K", RawInline("</kbd>")."""
+    from docforge.model import Emph, RawInline
+    html = lambda text: RawInline("html", text)  # noqa: E731
+    doc = Document(Meta(title="t"), (
+        Paragraph((Text("Press "), html("<kbd>"), Text("K"), html("</kbd>"), Text(", "),
+                   html('<a id="target">'), Emph((Text("anchored"),)), html("</a>"), Text(", "),
+                   html("</b>"), Text("stray close, "), html("<i>"), Text("never closed"))),
+        Paragraph((html("<span>"), Text("closed in the next paragraph"),)),
+        Paragraph((html("</span>"), Text("."))),
+    ))
+    diagnostics: list = []
+    page = xhtml_files(pandoc_epub(doc, diagnostics))["front.xhtml"]
+    assert '<p>Press <kbd>K</kbd>, <a id="target"><em>anchored</em></a>, stray close, never closed</p>' in page
+    assert "<p>closed in the next paragraph</p>\n<p>.</p>" in page
+    assert any(str(d).startswith("<output>: 4 raw html blocks and inlines were left out") for d in diagnostics), diagnostics
+    # the HTML page passes each tag on as it is, as pandoc does
+    assert "<p>Press <kbd>K</kbd>, <a id=\"target\"><em>anchored</em></a>, </b>stray close" in docforge.write(
+        doc, "html").decode()

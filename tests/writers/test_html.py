@@ -5,13 +5,13 @@ from html.parser import HTMLParser
 import pytest
 
 import docforge
-from docforge.model import Document, Link, Meta, Paragraph, Text
+from docforge.model import Document, Image, Link, Meta, Paragraph, Text
 from docforge.options import WriteOptions
 from docforge.style import load_style
 from docforge.transforms import prepare
 from docforge.writers.base import RenderContext
 from conftest import DATA, SAMPLES
-from ir_examples import rich_document
+from ir_examples import IMAGES, pandoc_document, rich_document
 
 
 def html_of(doc, **options) -> str:
@@ -159,3 +159,251 @@ def test_paper_option_sets_the_print_page_size():
     html = docforge.write(rich_document(), "html", options=WriteOptions(paper="letter")).decode()
     assert "@page { size: 215.9mm 279.4mm;" in html
     assert "@page { size: 210mm 297mm;" in docforge.write(rich_document(), "html").decode()
+
+
+# ------------------------------------------------------------------ the pandoc bridge's nodes
+
+def pandoc_html(doc=None, **options) -> tuple[str, list]:
+    """The HTML page of `doc` (default: ir_examples.pandoc_document) and its diagnostics."""
+    diagnostics: list = []
+    html = docforge.write(doc or pandoc_document(), "html", diagnostics=diagnostics,
+                          options=WriteOptions(resource_path=(str(IMAGES),), **options)).decode()
+    return html, [str(d) for d in diagnostics]
+
+
+def article(html: str) -> str:
+    return html[html.index("<article>"):]
+
+
+def test_notes_are_markers_and_an_end_notes_section_with_back_links():
+    body = article(pandoc_html()[0])
+    assert ('A claim<a href="#fn-1" class="footnote-ref" id="fnref-1" role="doc-noteref"><sup>1</sup></a>'
+            ' and another<a href="#fn-2"') in body
+    section = body[body.index('<section class="footnotes" role="doc-endnotes">'):]
+    assert section.index("</section>") > section.index('<li id="fn-2">') > section.index('<li id="fn-1">')
+    # the back-link goes in the note's last paragraph, as pandoc places it
+    back = '<a href="#fnref-{}" class="footnote-back" role="doc-backlink">\u21a9\ufe0e</a>'
+    assert f'with a <a href="https://example.org/n">link</a>.{back.format(1)}</p></li>' in section
+    assert f"<p>Second note, first paragraph.</p>\n<p>Second note, second paragraph.{back.format(2)}</p>" in section
+    assert body.index("<h2 id=\"references\">") < body.index('class="footnotes"')  # the notes come last
+
+
+def test_images_are_embedded_with_their_size_and_a_missing_one_shows_its_alt_text():
+    import base64
+    html, diagnostics = pandoc_html()
+    chart = base64.b64encode((IMAGES / "chart.png").read_bytes()).decode()
+    photo = base64.b64encode((IMAGES / "photo.jpg").read_bytes()).decode()
+    svg = base64.b64encode((IMAGES / "diagram.svg").read_bytes()).decode()
+    assert (f'<img src="data:image/png;base64,{chart}" alt="A bar chart of sales" title="Sales" '
+            f'width="240" height="120">') in html
+    assert f'<img src="data:image/jpeg;base64,{photo}" alt="a green photo" width="64" height="96">' in html
+    assert f'<img src="data:image/svg+xml;base64,{svg}" alt="a diagram">' in html  # no pixel size
+    assert 'and a missing <span class="image-alt">lost picture</span>.' in html
+    assert "missing.png" not in html
+    assert [d for d in diagnostics if "missing.png" in d] == [
+        f"<output>: image 'missing.png' not found (looked in {IMAGES}); give its folder with "
+        "--resource-path; its alt text is shown instead"]
+    assert "img { max-width: 100%; height: auto; }" in html
+
+
+def test_a_remote_image_is_shown_by_its_url_and_an_unsafe_one_by_its_alt_text():
+    doc = Document(Meta(title="t"), (Paragraph((Image((Text("remote"),), "https://example.org/a b.png"),
+                                                Image((Text("ftp"),), "ftp://example.org/x.png"),
+                                                Image((Text("script"),), "javascript:alert(1)"))),))
+    html, diagnostics = pandoc_html(doc)
+    assert '<img src="https://example.org/a%20b.png" alt="remote">' in html
+    assert '<span class="image-alt">ftp</span>' in html and '<span class="image-alt">script</span>' in html
+    assert "javascript:" not in article(html)
+    assert any("ftp://example.org/x.png" in d and "remote" in d for d in diagnostics), diagnostics
+    assert any("javascript:alert(1)" in d for d in diagnostics), diagnostics
+
+
+def test_figures_have_captions_led_by_their_label_as_tables_do():
+    html = pandoc_html()[0]
+    assert re.search(r'<figure id="figure-1">\n<img src="data:image/png;base64,[^"]+" alt="A bar chart of sales" '
+                     r'title="Sales" width="240" height="120">\n<figcaption><span class="figure-label">'
+                     r"Figure 1:</span> Sales by year</figcaption>\n</figure>", html)
+    # uncaptioned: the label alone, as an uncaptioned table shows "Table N"
+    assert re.search(r'<figure id="figure-2">\n<img [^>]+alt="Uncaptioned chart"[^>]*>\n'
+                     r'<figcaption><span class="figure-label">Figure 2</span></figcaption>\n</figure>', html)
+
+
+def test_definition_lists_line_blocks_divs_and_spans():
+    html = pandoc_html()[0]
+    assert ("<dl>\n<dt>Term one</dt>\n<dd>Definition of term one.</dd>\n<dt>Term two</dt>\n"
+            "<dd>First definition.</dd>\n<dd>Second definition.</dd>\n</dl>") in html
+    assert ('<div class="line-block">The first line of verse<br>\n\u00a0\u00a0\u00a0indented second line'
+            "<br>\nthird line</div>") in html
+    assert '<div id="german" class="note" lang="de">\n<p>Ein Absatz auf Deutsch.</p>\n</div>' in html
+    assert '<div class="warning">\n<p>Plain div content.</p>\n</div>' in html
+    assert '<span lang="fr">bonjour tout le monde</span>' in html
+
+
+def test_inline_styles():
+    html = pandoc_html()[0]
+    for markup in ("<del>struck</del>", "x<sup>2</sup>", "H<sub>2</sub>O", '<span class="smallcaps">Small Caps</span>',
+                   "<u>underlined</u>"):
+        assert markup in html, markup
+    assert ".smallcaps { font-variant: small-caps; }" in html
+
+
+def test_span_and_div_attributes_become_data_attributes_and_a_bad_language_is_reported():
+    from docforge.model import Div, Span
+    doc = Document(Meta(title="t"), (
+        Div((Paragraph((Span((Text("x"),), id="s1", classes=("a", "b"),
+                             attrs=(("data-kind", "k"), ("onclick", "alert(1)"), ("dir", "rtl"), ("Bad Key", "v"))),
+                        Span((Text("plain"),)), Span((Text("y"),), lang="not a tag"))),),
+            attrs=(("custom-style", "Note"),)),))
+    html, diagnostics = pandoc_html(doc)
+    body = article(html)
+    assert '<span id="s1" class="a b" data-kind="k" data-onclick="alert(1)" dir="rtl">x</span>' in body
+    assert "plain" in body and "<span>plain" not in body  # a span with nothing to carry is its text
+    assert '<div data-custom-style="Note">' in body and " onclick=" not in body
+    assert "y</p>" in body and 'lang="not a tag"' not in body
+    assert any("'not a tag' is not a BCP 47 tag" in d for d in diagnostics), diagnostics
+
+
+def test_math_is_mathml_with_its_tex_source():
+    html = pandoc_html()[0]
+    assert ('math <math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><semantics><mrow><mi>E</mi>'
+            "<mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></mrow>"
+            '<annotation encoding="application/x-tex">E = mc^2</annotation></semantics></math>, raw') in html
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><semantics><mrow><munderover>' in html
+    assert "\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}</annotation>" in html
+
+
+def test_math_that_cannot_be_converted_is_its_tex_source_and_hostile_tex_stays_text():
+    from docforge.model import Math
+    doc = Document(Meta(title="t"), (Paragraph((Math("\\frac{a}{"), Math("\\unknowncommand x", display=True),
+                                                Math("\\text{<script>alert(1)</script>}"),
+                                                Math("\\href{javascript:alert(1)}{x}"))),))
+    html, diagnostics = pandoc_html(doc)
+    body = article(html)
+    assert '<span class="math inline">\\frac{a}{</span>' in body
+    assert '<span class="math display">\\unknowncommand x</span>' in body
+    assert "<mtext>&lt;script&gt;alert(1)&lt;/script&gt;</mtext>" in body and "<script" not in body
+    assert "javascript:" not in body.split("<annotation")[0] and " href=" not in body
+    assert [d for d in diagnostics if "math" in d] == [
+        "<output>: 2 math formulas are shown as TeX source, not MathML: latex2mathml cannot convert "
+        "them (first: '\\\\frac{a}{')"]
+
+
+# TeX as pandoc documents hold it; latex2mathml gets a few content models wrong (an empty
+# <munderover> for a lone \limits, an <mrow> inside <mo>), which must fall back, not be written
+MATH_CORPUS = (r"\frac{-b \pm \sqrt{b^2-4ac}}{2a}", r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
+               r"f(x) = \begin{cases} 0 & x < 0 \\ 1 & x \geq 0 \end{cases}",
+               r"\begin{aligned} a &= b + c \\ d &= e \end{aligned}", r"\left\{ x \in \mathbb{R} : x > 0 \right\}",
+               r"\sqrt[3]{x}", r"\overline{AB} \hat{x} \vec{v}", r"\binom{n}{k}", r"\operatorname{sgn}(x)",
+               r"\lim_{x \to 0} \frac{\sin x}{x} = 1", r"\int_0^\infty e^{-x^2} dx", r"\color{red} x",
+               r"\href{https://example.org}{link}", r"\text{if } x \neq y", r"\underbrace{a+b}_{n}",
+               r"\begin{array}{|c|l|} \hline a & b \\ \hline \end{array}", r"\sum\limits_{i} x_i",
+               r"\left. \frac{df}{dx} \right|_{x=0}", r"\# \$ \% \& \_ \{ \}", r"\limits", r"\mathop{\rm lim}",
+               r"a & b", r"\middle|", r"\xrightarrow{f}", r"\boxed{x=1}", r"x^{y^{z}}")
+
+
+def math_corpus() -> Document:
+    from docforge.model import Math
+    return Document(Meta(title="Math"), tuple(Paragraph((Math(tex), Text(" and "), Math(tex, display=True)))
+                                              for tex in MATH_CORPUS))
+
+
+def test_mathml_that_would_not_validate_falls_back_to_tex():
+    html, diagnostics = pandoc_html(math_corpus())
+    for tex in (r"\limits", r"\mathop{\rm lim}", "a &amp; b", r"\middle|"):
+        assert f'<span class="math inline">{tex}</span>' in html, tex
+    assert "<munderover></munderover>" not in html and "<mo><mrow>" not in html
+    assert html.count('<span class="math inline">') == 4
+    assert '<mtable displaystyle="true"' in html  # aligned, as latex2mathml's align*
+    assert "<mi>&amp;</mi>" in html  # the escaped \&
+    assert any(d.startswith("<output>: 8 math formulas are shown as TeX source") for d in diagnostics), diagnostics
+
+
+def test_raw_html_is_passed_and_other_raw_formats_are_left_out_with_one_diagnostic():
+    html, diagnostics = pandoc_html()
+    assert "raw <kbd>Ctrl</kbd> and  end." in html  # the tex inline between them is gone
+    assert '<div class="raw">raw html block</div>' in html
+    assert "LaTeX" not in html and "raw latex block" not in html
+    assert [d for d in diagnostics if "raw" in d] == [
+        "<output>: 1 raw latex block and 1 raw tex inline were left out: HTML cannot hold them"]
+
+
+def notes_everywhere() -> Document:
+    """Notes in a heading, a table cell and caption, a list item, a figure caption, a
+    definition, a link and inside another note."""
+    from docforge.model import (BulletList, Cell, DefinitionItem, DefinitionList, Figure, Heading,
+                                ListItem, Note, Table)
+
+    def note(text, *inner):
+        return Note((Paragraph((Text(text),) + inner),))
+
+    listed = BulletList((ListItem((Paragraph((Text("a list in a note"),)),)),))
+
+    return Document(Meta(title="Notes everywhere"), (
+        Heading(1, (Text("Heading"), note("in a heading"))),
+        Paragraph((Text("Outer"), note("outer note", Text(" with"), note("a note inside")), Text("."))),
+        Table((Cell((Text("Head"), note("in a header cell"))),), ((Cell((Text("cell"), note("in a cell"))),),),
+              caption=(Text("Caption"), note("in a table caption"))),
+        BulletList((ListItem((Paragraph((Text("item"), note("in a list item"))),)),)),
+        Figure((Paragraph((Image((Text("chart"),), "chart.png"),)),), (Text("Figure caption"), note("in a figure caption"))),
+        DefinitionList((DefinitionItem((Text("term"), note("in a term")), ((Paragraph((Text("def"), note("in a definition"))),),)),)),
+        Paragraph((Link((Text("a link"), note("in a link")), "https://example.org"),)),
+        Heading(1, (Text("Second"),)),
+        Paragraph((Text("Last"), Note((listed,)))),
+    ))
+
+
+def test_notes_anywhere_each_get_one_entry_whose_links_resolve():
+    html = article(pandoc_html(notes_everywhere())[0])
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+    markers = re.findall(r'id="fnref-(\d+)"', html)
+    entries = re.findall(r'<li id="fn-(\d+)"', html)
+    assert sorted(markers, key=int) == entries == [str(n) for n in range(1, 13)]
+    for target in re.findall(r'href="#([^"]+)"', html):
+        assert target in ids, target
+    for text in ("in a heading", "outer note", "a note inside", "in a header cell", "in a cell",
+                 "in a table caption", "in a list item", "in a figure caption", "in a term",
+                 "in a definition", "in a link", "a list in a note"):
+        assert html.count(text) == 1, text
+    # a note whose last block is not a paragraph gets its back-link in a paragraph of its own
+    assert re.search(r"<li>a list in a note</li>\n</ul>\n<p><a href=\"#fnref-\d+\" class=\"footnote-back\"", html)
+    # inside a link, the marker cannot be a link itself
+    assert re.search(r'<a href="https://example.org">a link<sup class="footnote-ref" id="fnref-\d+">\d+</sup></a>', html)
+
+
+def test_toc_depth_option_overrides_the_theme():
+    from docforge.model import Heading
+    doc = Document(Meta(title="t"), (Heading(1, (Text("One"),)), Heading(2, (Text("Two"),)),
+                                     Heading(3, (Text("Three"),))))
+    assert '<a href="#two">' in html_of(doc, toc=True)  # the theme's depth: 2
+    assert '<a href="#three">' not in html_of(doc, toc=True)
+    assert '<a href="#three">' in html_of(doc, toc=True, toc_depth=3)
+    shallow = html_of(doc, toc=True, toc_depth=1)
+    assert '<a href="#one">' in shallow and '<a href="#two">' not in shallow
+
+
+def test_the_pandoc_nodes_pass_the_nu_checker_and_are_deterministic(tmp_path, nu_checker):
+    paths = []
+    for name, doc in (("pandoc", pandoc_document()), ("notes", notes_everywhere()), ("math", math_corpus())):
+        html = pandoc_html(doc)[0]
+        assert html == pandoc_html(doc)[0]
+        paths.append(tmp_path / f"{name}.html")
+        paths[-1].write_text(html, encoding="utf-8")
+        parser = _Strict()
+        parser.feed(html)
+        assert parser.stack == [], name
+    assert nu_checker(paths) == ""
+
+
+def test_html_with_math_and_raw_html_imports_no_heavy_library():
+    """lxml is only for the EPUB's raw-markup check; latex2mathml loads on the first formula."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    script = ("import sys; sys.path.insert(0, 'tests'); import docforge; from docforge.options import WriteOptions; "
+              "from ir_examples import pandoc_document, IMAGES; "
+              "docforge.write(pandoc_document(), 'html', options=WriteOptions(resource_path=(str(IMAGES),))); "
+              "print(sorted(m for m in ('lxml', 'ebooklib', 'reportlab', 'docx', 'latex2mathml') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "['latex2mathml']"

@@ -4,8 +4,9 @@ pages.py renders the book's XHTML files with the HTML writer's body renderer;
 package.py packages them with ebooklib. Output is deterministic: the identifier is
 derived from the content unless meta gives one, dcterms:modified and the zip timestamps
 come from the context's timestamp (SOURCE_DATE_EPOCH, or a fixed date). This writer never
-renumbers anything and never fetches resources. `writer` is the object formats.py names
-("docforge.writers.epub:writer").
+renumbers anything and never fetches resources: images and the cover (--epub-cover-image,
+or the `cover-image` metadata) are package files, a remote image is shown as its alt
+text. `writer` is the object formats.py names ("docforge.writers.epub:writer").
 """
 from __future__ import annotations
 
@@ -15,14 +16,15 @@ from ...errors import Diagnostic
 from ..base import RenderContext
 from ..html import BodyRenderer
 from .package import write_package
-from .pages import BookPages
+from .pages import BookPages, load_cover
 
 
 class EpubWriter:
     renderer = BodyRenderer
 
     def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
-        write_package(context, BookPages(context), out)
+        cover = load_cover(context)  # a bad cover fails before anything is rendered
+        write_package(context, BookPages(context, cover), out)
         return context.diagnostics.result()
 
 

@@ -25,6 +25,11 @@ measured or a correctness reason, and only here:
   (`mimetype` first and stored) through zipfiles.FixedTimeZip, so the same document gives
   the same bytes.
 
+Images (and the cover) are package files under images/, named by their content's hash, so
+the same bytes are one file however often they are used; the cover's item has the
+cover-image property, its page comes first in the spine and an EPUB 2 `cover` meta names
+it. Content files holding MathML carry the mathml property.
+
 Metadata goes to ebooklib (and lxml) unescaped but without the characters XML cannot hold:
 lxml refuses those, and ebooklib would then silently leave the field out. This module must
 never render document content.
@@ -47,7 +52,8 @@ from ..base import RenderContext
 from ..html import theme_css
 from ..xmltext import xml_safe
 from ..zipfiles import FixedTimeZip
-from .pages import CSS_PATH, BookPages, Page
+from ..resources import Resource
+from .pages import CSS_PATH, IMAGES_DIR, BookPages, Page
 
 _XHTML, _OPS = "http://www.w3.org/1999/xhtml", "http://www.idpf.org/2007/ops"
 _W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -65,6 +71,7 @@ class RenderedPage(epub.EpubHtml):
     def __init__(self, page: Page) -> None:
         super().__init__(uid=page.uid, file_name=page.file_name, media_type="application/xhtml+xml",
                          content=page.content, title=page.title)
+        self.properties = list(page.properties)
 
     def get_content(self, default=None) -> bytes:
         return self.content
@@ -133,7 +140,8 @@ def stable_identifier(meta: Meta, pages: Iterable[bytes]) -> str:
 
 def _metadata(book: epub.EpubBook, context: RenderContext, pages: BookPages) -> None:
     meta = context.doc.meta
-    book.set_identifier(xml_safe(stable_identifier(meta, (page.content for page in pages.pages))))
+    documents = ([pages.cover] if pages.cover is not None else []) + pages.pages
+    book.set_identifier(xml_safe(stable_identifier(meta, (page.content for page in documents))))
     book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": f"docforge {__version__}"})
     book.set_title(pages.title)
     book.set_language(xml_safe(context.language))
@@ -160,16 +168,35 @@ def build_book(context: RenderContext, pages: BookPages) -> epub.EpubBook:
     _metadata(book, context, pages)
     css = book.add_item(epub.EpubItem(uid="css", file_name=CSS_PATH, media_type="text/css",
                                       content=theme_css(context.style, for_epub=True).encode("utf-8")))
+    for name in sorted(pages.images):
+        book.add_item(_image_item(pages.images[name], cover=pages.cover_image is not None
+                                  and name == pages.cover_image.name))
+    cover = [book.add_item(RenderedPage(pages.cover))] if pages.cover is not None else []
+    if pages.cover_image is not None:  # EPUB 2 reading systems find the cover by this meta
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": _image_uid(pages.cover_image)})
     documents = [book.add_item(RenderedPage(page)) for page in pages.pages]
     book.add_item(epub.EpubNcx())
     toc_title = xml_safe(context.style.toc.title) or "Contents"
     nav = book.add_item(epub.EpubNav(title=toc_title))
     nav.add_item(css)
-    book.toc = _toc_entries(pages.toc(context.outline()), itertools.count(1))
-    book.spine = [documents[0], (nav, "yes" if context.toc else "no"), *documents[1:]]
-    book.guide = [{"type": "toc", "title": toc_title, "href": nav.file_name},
-                  {"type": "text", "title": "Start", "href": pages.first_body.file_name}]
+    book.toc = _toc_entries(pages.toc(context.outline(context.toc_depth)), itertools.count(1))
+    book.spine = [*cover, documents[0], (nav, "yes" if context.toc else "no"), *documents[1:]]
+    book.guide = ([{"type": "cover", "title": "Cover", "href": cover[0].file_name}] if cover else []) + [
+        {"type": "toc", "title": toc_title, "href": nav.file_name},
+        {"type": "text", "title": "Start", "href": pages.first_body.file_name}]
     return book
+
+
+def _image_uid(resource: Resource) -> str:
+    return resource.name.rsplit(".", 1)[0]  # "image-<hash>": an XML id, unique per content
+
+
+def _image_item(resource: Resource, cover: bool) -> epub.EpubItem:
+    """An image as a package file; the cover's carries the cover-image property."""
+    item = epub.EpubItem(uid=_image_uid(resource), file_name=f"{IMAGES_DIR}/{resource.name}",
+                         media_type=resource.media_type, content=resource.data)
+    item.properties = ["cover-image"] if cover else []
+    return item
 
 
 def write_package(context: RenderContext, pages: BookPages, out: BinaryIO) -> None:

@@ -1,29 +1,48 @@
-"""The book's XHTML files: which blocks go in which file, and their markup.
+"""The book's XHTML files: which blocks go in which file, their markup, and the images
+they embed.
 
-A title page, then whatever precedes the first top-level heading, then one file per
-top-level heading. The markup is the HTML writer's BodyRenderer in its XHTML flavour, so
-an EPUB and the HTML page of one document look like siblings; links to anchors in other
-files become "file.xhtml#id". Also the table of contents as (text, href, children), for
+A cover page when there is a cover image, a title page, then whatever precedes the first
+top-level heading, then one file per top-level heading. The markup is the HTML writer's
+BodyRenderer in its XHTML flavour, so an EPUB and the HTML page of one document look like
+siblings; links to anchors in other files become "file.xhtml#id". A footnote's aside goes
+at the end of the file that holds its marker (notes inside notes too), so its link is
+always within the file and note ids ("fn-N", from the document-wide numbers) are unique
+across the book. Images become package files (one per distinct content, named by
+Resource.name); a remote image cannot be shown (an EPUB would need the remote-resources
+property) and its alt text is. Also the table of contents as (text, href, children), for
 the navigation document and the NCX. This module must never package anything (that is
 package.py) nor import ebooklib.
 """
 from __future__ import annotations
 
-from ...model import Heading, Reference, Table, plain_text, walk
+import os
+
+from ...errors import InputError
+from ...model import Div, Figure, Heading, Reference, Span, Table, plain_text, walk
 from ...transforms import OutlineEntry
 from ..base import RenderContext
 from ..html import BodyRenderer
+from ..resources import Resource
 from ..xmltext import escape, xml_safe
 
 CSS_PATH = "style/docforge.css"
+IMAGES_DIR = "images"
+COVER_METADATA = "cover-image"  # pandoc's metadata key for the cover
 
 
 class Page:
-    """One XHTML file of the book: its manifest id, path under EPUB/, title and markup."""
-    __slots__ = ("uid", "file_name", "title", "content")
+    """One XHTML file of the book: its manifest id, path under EPUB/, title, markup and
+    manifest properties ("mathml" when it holds MathML)."""
+    __slots__ = ("uid", "file_name", "title", "content", "properties")
 
-    def __init__(self, uid: str, file_name: str, title: str, content: bytes) -> None:
+    def __init__(self, uid: str, file_name: str, title: str, content: bytes,
+                 properties: tuple[str, ...] = ()) -> None:
         self.uid, self.file_name, self.title, self.content = uid, file_name, title, content
+        self.properties = properties
+
+
+# the nodes whose ids links may point at ("#id"), found in whichever file holds them
+_ANCHORED = frozenset((Heading, Reference, Table, Figure, Div, Span))
 
 
 def split_sections(blocks: tuple) -> list[tuple]:
@@ -44,7 +63,8 @@ def _escaped(text: str) -> str:
     return escape(text, "html")[0]
 
 
-def xhtml_page(uid: str, file_name: str, title: str, language: str, body: str, body_type: str) -> Page:
+def xhtml_page(uid: str, file_name: str, title: str, language: str, body: str, body_type: str,
+               properties: tuple[str, ...] = ()) -> Page:
     """A complete XHTML content document around `body` (`body_type`: its epub:type)."""
     lang = _escaped(language)
     content = (
@@ -55,31 +75,67 @@ def xhtml_page(uid: str, file_name: str, title: str, language: str, body: str, b
         f'<link rel="stylesheet" type="text/css" href="../{CSS_PATH}"/>\n</head>\n'
         f'<body epub:type="{body_type}">\n<article>\n{body}\n</article>\n</body>\n</html>\n'
     ).encode("utf-8")
-    return Page(uid, file_name, title, content)
+    return Page(uid, file_name, title, content, properties)
+
+
+def load_cover(context: RenderContext) -> Resource | None:
+    """The cover image: `--epub-cover-image` (a path, relative to the working directory),
+    else the document's `cover-image` metadata (found like its images, on the resource
+    path); None without either. A cover that cannot be used is the user's to fix: an
+    InputError naming it, raised before anything is rendered."""
+    given = context.options.epub_cover_image
+    meta = dict(context.doc.meta.extra).get(COVER_METADATA, "").strip()
+    if not given and not meta:
+        return None
+    if given:
+        if not os.path.isfile(given):
+            raise InputError(f"{given}: no such file for --epub-cover-image; "
+                             "give the path of a PNG, JPEG, GIF or SVG image")
+        resource, why = context.resources.load(os.path.abspath(given))
+        if resource is None:
+            raise InputError(f"{given}: cannot be used as --epub-cover-image ({why}); "
+                             "give a PNG, JPEG, GIF or SVG image")
+    else:
+        resource, why = context.resources.load(meta)
+        if resource is None:
+            raise InputError(f"{meta}: cannot be used as the {COVER_METADATA} metadata: {why}")
+    return resource
 
 
 class BookPages:
-    """The rendered files of one book. `pages[0]` is the title page; `file_of` maps every
-    anchor id (headings, tables, references) to the file that holds it."""
+    """The rendered files of one book. `pages[0]` is the title page; `cover` the cover page
+    (None without a cover image, `cover_image` its image); `file_of` maps every anchor id
+    (headings, tables, figures, references, divs and spans) to the file that holds it;
+    `images` the embedded images by file name."""
 
-    def __init__(self, context: RenderContext) -> None:
+    def __init__(self, context: RenderContext, cover_image: Resource | None = None) -> None:
         doc = context.doc
         groups = split_sections(doc.blocks)
         has_front = bool(groups) and type(groups[0][0]) is not Heading
         chunks: list[tuple[str, tuple]] = []
         self.file_of: dict[str, str] = {}
+        self.images: dict[str, Resource] = {}
         for index, blocks in enumerate(groups):
             name = ("text/front.xhtml" if index == 0 and has_front
                     else f"text/section-{index + (0 if has_front else 1):03d}.xhtml")
             chunks.append((name, blocks))
             for block in blocks:
-                for node in walk(block, inlines=False):
-                    if type(node) in (Heading, Reference, Table) and node.id:
+                for node in walk(block, inlines=True):
+                    if type(node) in _ANCHORED and node.id:
                         self.file_of.setdefault(node.id, name)
 
         self.title = xml_safe(doc.meta.title).strip() or "Untitled"
-        self.body = BodyRenderer(context, xhtml=True, heading_shift=0, href_for=self.href)
+        self.body = BodyRenderer(context, xhtml=True, heading_shift=0, href_for=self.href,
+                                 image_src=self.embed, remote_images=False, anchor_ids=self.file_of)
         language = context.language
+        self.cover_image = cover_image
+        self.cover = None
+        if cover_image is not None:
+            self.images[cover_image.name] = cover_image
+            alt = _escaped(f"Cover: {self.title}")
+            cover_body = (f'<div class="cover"><img src="{self.embed(cover_image)}" alt="{alt}" '
+                          'role="doc-cover"/></div>')
+            self.cover = xhtml_page("cover", "text/cover.xhtml", self.title, language, cover_body, "cover")
         title_body = self.body.title_block() or f'<h1 class="title">{self.body.text(doc.meta.title or "Untitled")}</h1>'
         if not groups:
             title_body += "\n" + self.body.keywords_block()
@@ -87,11 +143,23 @@ class BookPages:
         for name, blocks in chunks:
             heading = next((b for b in blocks if type(b) is Heading), None)
             page_title = xml_safe(" ".join(plain_text(heading).split())) if heading else self.title
+            self.body.uses_mathml = False
             markup = self.body.blocks(blocks)
+            notes = self.body.footnote_asides()
+            if notes:
+                markup += "\n" + notes
             if name == chunks[-1][0]:
                 markup += "\n" + self.body.keywords_block()
+            properties = ("mathml",) if self.body.uses_mathml else ()
             self.pages.append(xhtml_page(name.split("/")[-1].removesuffix(".xhtml"), name,
-                                         page_title or self.title, language, markup, "bodymatter"))
+                                         page_title or self.title, language, markup, "bodymatter",
+                                         properties))
+        self.body.report()
+
+    def embed(self, resource: Resource) -> str:
+        """The src of an image in a content file: a package file, added once per content."""
+        self.images.setdefault(resource.name, resource)
+        return f"../{IMAGES_DIR}/{resource.name}"
 
     def href(self, anchor_id: str) -> str | None:
         """A link from one content file to `anchor_id` (they all sit in text/), None when

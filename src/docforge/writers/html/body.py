@@ -7,22 +7,47 @@ caption lead, the outline — it reads from the context and writers/semantics.py
 decides itself. Every piece of input text goes through `xmltext.escape(text, "html")`;
 the characters HTML cannot hold are counted once in the context's diagnostics. Only
 http(s), mailto and in-document links become live. This module must never import a heavy
-library (it is the start-up path of `--to html`) nor know which file it ends up in
-beyond the `href_for` it is given.
+library (it is the start-up path of `--to html`: latex2mathml is imported on the first
+formula, lxml only by the XHTML flavour's raw-markup check) nor know which file it ends up
+in beyond the `href_for` and `image_src` it is given.
+
+Footnotes: a marker where the Note is, and the note itself collected; the page asks for
+them where they go (`footnotes()`: the HTML page's end-notes section, as pandoc writes it;
+`footnote_asides()`: EPUB asides at the end of the file that holds the markers). Images:
+local files embedded through `image_src` (a data: URI for the standalone page, a package
+file for EPUB), remote ones as their URL where `remote_images` allows, else (and when an
+image cannot be loaded) the alt text, with the context's warning. Math as MathML
+(mathml.py), else its TeX source with a diagnostic; raw markup for HTML passed through
+(in XHTML only when rawxhtml.py accepts it; a tag pandoc split from its closing tag is
+paired within its run of inlines), other formats left out. What was left out is
+counted and reported once per writer by `report()`.
 """
 from __future__ import annotations
 
-from typing import Callable
+import re
+from typing import Callable, Iterable
 
-from ...model import (BulletList, Cell, CitationRef, Code, CodeBlock, Emph, Heading, LineBreak,
-                      Link, ListItem, OrderedList, Paragraph, Quote, Reference, References, Strong,
-                      Table, Text, ThematicBreak)
+from ...model import (BulletList, Cell, CitationRef, Code, CodeBlock, DefinitionList, Div, Emph,
+                      Figure, Heading, Image, LineBlock, LineBreak, Link, ListItem, Math, Note,
+                      OrderedList, Paragraph, Quote, RawBlock, RawInline, Reference, References,
+                      SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table, Text,
+                      ThematicBreak, Underline, plain_text)
 from ...transforms import OutlineEntry
 from ..base import RenderContext, TreeRenderer
+from ..resources import Resource, data_uri, is_remote
 from ..semantics import BYLINE_SEPARATOR, caption_lead, is_iso_date, safe_url, shown_reference_url
-from ..xmltext import escape
+from ..xmltext import escape, strip_illegal
+from . import mathml
 
 ALIGN_CLASS = {"left": "align-left", "center": "align-center", "right": "align-right"}
+HTML_RAW_FORMATS = frozenset(("html", "html4", "html5"))
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
+_DATA_NAME = re.compile(r"^[a-z_][a-z0-9_.-]*$")  # what a data-* attribute may be called
+_DIRECTIONS = frozenset(("ltr", "rtl", "auto"))
+_LONE_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)(\s[^<>]*)?(?<!/)>$")  # one tag, not self-closed
+_VOID = frozenset(("br", "hr", "wbr", "img", "input", "meta", "link", "area", "base", "col",
+                   "embed", "source", "track"))
+BACKLINK = "\u21a9\ufe0e"  # ↩︎ as text, not emoji: what pandoc's footnotes link back with
 
 
 def same_page_href(anchor_id: str) -> str:
@@ -32,22 +57,48 @@ def same_page_href(anchor_id: str) -> str:
 
 class BodyRenderer(TreeRenderer):
     """One rendering of `context.doc` (a renderer is made per write: it holds what is
-    really per render — the href mapping and how deep inside a link it is).
+    really per render — the href mapping, how deep inside a link it is, the notes not yet
+    placed, what was left out).
 
     `heading_shift` is added to IR heading levels (1 when the page shows the title as h1).
     `href_for(id)` maps an anchor id to a link target, or None when the anchor is not in
     the output: "#id" in one page, "file.xhtml#id" across an EPUB's files.
+    `image_src(resource)` is the src of an embedded image (default: a data: URI);
+    `remote_images` whether an http(s) image may be shown by its URL. `anchor_ids`: ids
+    the output holds besides the context's anchors (raw XHTML may not use them again).
     """
 
     def __init__(self, context: RenderContext, xhtml: bool = False, heading_shift: int = 1,
-                 href_for: Callable[[str], str | None] = same_page_href) -> None:
+                 href_for: Callable[[str], str | None] = same_page_href,
+                 image_src: Callable[[Resource], str] | None = None, remote_images: bool = True,
+                 anchor_ids: Iterable[str] = ()) -> None:
         self.context = context
+        self.xhtml = xhtml
         self.heading_shift = heading_shift
         self.href_for = href_for
+        self.image_src = image_src or self._data_uri
+        self.remote_images = remote_images
+        self.anchor_ids = anchor_ids  # ids beyond context.anchors (divs, spans) raw markup must not reuse
         self.link_depth = 0  # links cannot nest in HTML: inner links render as their text
         self.format_name = "EPUB (XHTML)" if xhtml else "HTML"  # in the dropped-characters message
         self.br = "<br/>" if xhtml else "<br>"
         self.hr = "<hr/>" if xhtml else "<hr>"
+        self.pending_notes: list[tuple[str, Note]] = []  # markers written, notes not yet placed
+        self.uses_mathml = False  # since the last reset: EPUB marks such files "mathml"
+        self._data_uris: dict[str, str] = {}
+        self._raw_filter = None
+        self._raw_left_out: dict[str, list[int]] = {}  # format -> [blocks, inlines] left out
+        self._raw_ill_formed = 0                  # raw HTML an XHTML file cannot hold
+        self._math_as_tex, self._math_first = 0, ""  # formulas shown as TeX source, the first
+        self._bad_languages: list[str] = []
+        if xhtml:  # raw tags split across inlines (pandoc's `<kbd>`, text, `</kbd>`) are paired up
+            self.inlines = self._xhtml_inlines  # type: ignore[method-assign]
+
+    def _data_uri(self, resource: Resource) -> str:
+        uri = self._data_uris.get(resource.name)
+        if uri is None:  # an image used many times is encoded once
+            uri = self._data_uris[resource.name] = data_uri(resource)
+        return uri
 
     # ------------------------------------------------------------- text
     def text(self, value: str) -> str:
@@ -70,7 +121,9 @@ class BodyRenderer(TreeRenderer):
                     out.append("</section>")
                 out.append(f'<section class="level{block.level}">')
                 open_levels.append(block.level)
-            out.append(dispatch[type(block)](self, block))
+            markup = dispatch[type(block)](self, block)
+            if markup:  # a block left out (raw markup for another format) leaves no blank line
+                out.append(markup)
         out.extend("</section>" for _ in open_levels)
         return "\n".join(out)
 
@@ -82,12 +135,15 @@ class BodyRenderer(TreeRenderer):
     def block_paragraph(self, node: Paragraph) -> str:
         return f"<p>{self.inlines(node.inlines)}</p>"
 
+    def _tight(self, blocks) -> str:
+        """Blocks of a list item or definition: when tight (at most one paragraph), the
+        paragraph's text without <p>."""
+        tight = sum(type(b) is Paragraph for b in blocks) <= 1
+        return "".join(self.inlines(b.inlines) if tight and type(b) is Paragraph else self.render(b)
+                       for b in blocks)
+
     def _item(self, node: ListItem) -> str:
-        # a tight item (at most one paragraph) shows its paragraph's text without <p>
-        tight = sum(type(b) is Paragraph for b in node.blocks) <= 1
-        parts = [self.inlines(b.inlines) if tight and type(b) is Paragraph else self.render(b)
-                 for b in node.blocks]
-        return f"<li>{''.join(parts)}</li>"
+        return f"<li>{self._tight(node.blocks)}</li>"
 
     def block_bullet_list(self, node: BulletList) -> str:
         items = "\n".join(self._item(i) for i in node.items)
@@ -115,14 +171,17 @@ class BodyRenderer(TreeRenderer):
         return (f'<div class="table-wrap"><table{id_attr}>\n{self._caption(node)}'
                 f"<thead><tr>{head}</tr></thead>\n{tbody}</table></div>")
 
-    def _caption(self, node: Table) -> str:
+    def _caption(self, node: Table | Figure, tag: str = "caption", label_class: str = "table-label") -> str:
+        """The caption led by the label (semantics.caption_lead); "" without either. A
+        figure mirrors a table: an uncaptioned one shows its label alone, so the numbers
+        a reader sees have no gaps."""
         if not (node.label or node.caption):
             return ""
         lead = caption_lead(node)
         # "Table 1: " — the label and its colon are the span, the space separates the text
         label, space = (lead[:-1], " ") if node.caption and lead.endswith(": ") else (lead, "")
-        return (f'<caption><span class="table-label">{self.text(label)}</span>{space}'
-                f"{self.inlines(node.caption)}</caption>\n")
+        shown = f'<span class="{label_class}">{self.text(label)}</span>{space}' if label else ""
+        return f"<{tag}>{shown}{self.inlines(node.caption)}</{tag}>\n"
 
     def block_quote(self, node: Quote) -> str:
         return f"<blockquote>\n{self.blocks(node.blocks, sections=False)}\n</blockquote>"
@@ -150,10 +209,82 @@ class BodyRenderer(TreeRenderer):
         items = "\n".join(self._reference(e) for e in node.entries)
         return f'<ol class="{cls}">\n{items}\n</ol>'
 
+    def block_definition_list(self, node: DefinitionList) -> str:
+        parts = ["<dl>"]
+        for item in node.items:
+            parts.append(f"<dt>{self.inlines(item.term)}</dt>")
+            parts.extend(f"<dd>{self._tight(blocks)}</dd>" for blocks in item.definitions)
+        parts.append("</dl>")
+        return "\n".join(parts)
+
+    def block_line_block(self, node: LineBlock) -> str:
+        lines = (self._line(line) for line in node.lines)
+        return f'<div class="line-block">{(self.br + chr(10)).join(lines)}</div>'
+
+    def _line(self, inlines) -> str:
+        """One line of a LineBlock: its leading spaces kept, as no-break spaces."""
+        if inlines and type(inlines[0]) is Text:
+            first = inlines[0].text
+            stripped = first.lstrip(" ")
+            if len(stripped) != len(first):
+                lead = "\u00a0" * (len(first) - len(stripped))
+                return lead + self.text(stripped) + self.inlines(inlines[1:])
+        return self.inlines(inlines)
+
+    def block_div(self, node: Div) -> str:
+        attributes = self._attributes(node.id, node.classes, node.attrs, node.lang)
+        return f"<div{attributes}>\n{self.blocks(node.blocks, sections=False)}\n</div>"
+
+    def block_figure(self, node: Figure) -> str:
+        id_attr = f' id="{self.text(node.id)}"' if node.id else ""
+        content = "\n".join(self._figure_part(b) for b in node.blocks)
+        caption = self._caption(node, "figcaption", "figure-label")
+        return f"<figure{id_attr}>\n{content}\n{caption}</figure>"
+
+    def _figure_part(self, block) -> str:
+        # a paragraph holding only images is the figure's picture: no <p> around it, as pandoc
+        if type(block) is Paragraph and block.inlines and all(type(i) is Image for i in block.inlines):
+            return self.inlines(block.inlines)
+        return self.render(block)
+
+    def block_raw_block(self, node: RawBlock) -> str:
+        return self._raw(node.format, node.text, inline=False)
+
     # ------------------------------------------------------------- inlines
     def inlines(self, nodes) -> str:
         dispatch = self.dispatch
         return "".join(dispatch[type(n)](self, n) for n in nodes)
+
+    def _xhtml_inlines(self, nodes) -> str:
+        """inlines() for XHTML: pandoc reads inline HTML as one RawInline per tag, so an
+        opening tag is kept when its closing tag follows in the same run of inlines (and
+        the element would be accepted), else left out with its stray closing tag."""
+        if not any(type(n) is RawInline for n in nodes):
+            return BodyRenderer.inlines(self, nodes)
+        dispatch = self.dispatch
+        parts: list[str] = []
+        opened: list[tuple[str, int]] = []  # (element name, index of its opening tag in parts)
+        for node in nodes:
+            if type(node) is RawInline and node.format.strip().lower() in HTML_RAW_FORMATS:
+                tag = _LONE_TAG.match(node.text.strip())
+                if tag and not tag.group(1) and tag.group(2).lower() not in _VOID:
+                    name = tag.group(2)
+                    if self._raw_xhtml(f"{node.text.strip()}</{name}>", True) is not None:
+                        opened.append((name, len(parts)))
+                        parts.append(node.text.strip())
+                        continue
+                elif tag and tag.group(1) and opened and opened[-1][0] == tag.group(2):
+                    opened.pop()
+                    parts.append(f"</{tag.group(2)}>")
+                    continue
+                elif tag and tag.group(1):
+                    self._raw_ill_formed += 1  # a closing tag without its opening one
+                    continue
+            parts.append(dispatch[type(node)](self, node))
+        for _, index in opened:  # never closed in this run
+            parts[index] = ""
+            self._raw_ill_formed += 1
+        return "".join(parts)
 
     def inline_text(self, node: Text) -> str:
         return self.text(node.text)
@@ -187,6 +318,228 @@ class BodyRenderer(TreeRenderer):
 
     def inline_line_break(self, node: LineBreak) -> str:
         return self.br
+
+    def inline_strikeout(self, node: Strikeout) -> str:
+        return f"<del>{self.inlines(node.inlines)}</del>"
+
+    def inline_superscript(self, node: Superscript) -> str:
+        return f"<sup>{self.inlines(node.inlines)}</sup>"
+
+    def inline_subscript(self, node: Subscript) -> str:
+        return f"<sub>{self.inlines(node.inlines)}</sub>"
+
+    def inline_small_caps(self, node: SmallCaps) -> str:
+        return f'<span class="smallcaps">{self.inlines(node.inlines)}</span>'
+
+    def inline_underline(self, node: Underline) -> str:
+        return f"<u>{self.inlines(node.inlines)}</u>"
+
+    def inline_span(self, node: Span) -> str:
+        attributes = self._attributes(node.id, node.classes, node.attrs, node.lang)
+        inner = self.inlines(node.inlines)
+        return f"<span{attributes}>{inner}</span>" if attributes else inner
+
+    def inline_math(self, node: Math) -> str:
+        tex, dropped = strip_illegal(node.text)  # counted once, though the TeX is written twice
+        markup = mathml.to_mathml(tex, node.display, _escaped)
+        if markup is not None:
+            self.context.diagnostics.drop(dropped, self.format_name)
+            self.uses_mathml = True
+            return markup
+        self._math_as_tex += 1
+        self._math_first = self._math_first or node.text
+        kind = "display" if node.display else "inline"
+        return f'<span class="math {kind}">{self.text(node.text)}</span>'
+
+    def inline_raw_inline(self, node: RawInline) -> str:
+        return self._raw(node.format, node.text, inline=True)
+
+    def inline_image(self, node: Image) -> str:
+        url = node.url.strip()
+        if is_remote(url):
+            src = safe_url(url) if self.remote_images else None
+            if src is not None:
+                return self._img(src, node, 0, 0)
+            fallback = ("its alt text is shown instead" if self.remote_images else
+                        "an EPUB shows no remote image (it would need the remote-resources "
+                        "property), so its alt text is shown instead")
+            self.context.image(url, fallback)
+            return self._image_alt(node)
+        resource = self.context.image(url)
+        if resource is None:
+            return self._image_alt(node)
+        return self._img(self.image_src(resource), node, resource.width, resource.height)
+
+    def _img(self, src: str, node: Image, width: int, height: int) -> str:
+        title = f' title="{self.text(node.title)}"' if node.title else ""
+        size = f' width="{width}" height="{height}"' if width and height else ""
+        close = "/>" if self.xhtml else ">"
+        return f'<img src="{self.text(src)}" alt="{self.text(plain_text(node))}"{title}{size}{close}'
+
+    def _image_alt(self, node: Image) -> str:
+        """What stands for an image that cannot be shown: its alt text (the warning is the
+        context's)."""
+        return f'<span class="image-alt">{self.inlines(node.inlines)}</span>' if node.inlines else ""
+
+    def inline_note(self, node: Note) -> str:
+        label = self.text(node.label or str(len(self.pending_notes) + 1))
+        self.pending_notes.append((label, node))
+        if self.link_depth:  # inside a link, the marker cannot be one: the note still has a back-link to it
+            return f'<sup class="footnote-ref" id="fnref-{label}">{label}</sup>'
+        noteref = ' epub:type="noteref"' if self.xhtml else ""
+        return (f'<a href="#fn-{label}" class="footnote-ref" id="fnref-{label}"{noteref} '
+                f'role="doc-noteref"><sup>{label}</sup></a>')
+
+    # ------------------------------------------------------------- attributes, raw markup
+    def _attributes(self, id_: str, classes: tuple[str, ...], attrs: tuple[tuple[str, str], ...],
+                    lang: str) -> str:
+        """id, class, lang (and xml:lang in XHTML), dir, and the other key/value pairs as
+        data-* attributes, as pandoc's HTML writer gives them."""
+        out = []
+        if id_:
+            out.append(f' id="{self.text(id_)}"')
+        if classes:
+            out.append(f' class="{self.text(" ".join(classes))}"')
+        out.append(self._lang(lang))
+        for key, value in attrs:
+            name = key.lower()
+            if name == "dir" and value.lower() in _DIRECTIONS:
+                out.append(f' dir="{value.lower()}"')
+                continue
+            name = name if name.startswith("data-") else f"data-{name}"
+            if name != "data-" and name != "data-lang" and _DATA_NAME.match(name[5:]):
+                out.append(f' {name}="{self.text(value)}"')
+        return "".join(out)
+
+    def _lang(self, lang: str) -> str:
+        tag = lang.strip().replace("_", "-")
+        if not tag:
+            return ""
+        if not _LANGUAGE_TAG.match(tag):
+            self._bad_languages.append(lang)
+            return ""
+        tag = self.text(tag)
+        return f' lang="{tag}" xml:lang="{tag}"' if self.xhtml else f' lang="{tag}"'
+
+    def _raw(self, format: str, text: str, inline: bool) -> str:
+        kind = format.strip().lower()
+        if kind not in HTML_RAW_FORMATS:
+            counts = self._raw_left_out.setdefault(kind or "unnamed-format", [0, 0])
+            counts[inline] += 1
+            return ""
+        if not self.xhtml:
+            markup, dropped = strip_illegal(text)  # the author's own markup: passed on as pandoc does
+            self.context.diagnostics.drop(dropped, self.format_name)
+            return markup
+        accepted = self._raw_xhtml(text, inline)
+        if accepted is None:
+            self._raw_ill_formed += 1
+            return ""
+        return accepted
+
+    def _raw_xhtml(self, text: str, inline: bool) -> str | None:
+        if self._raw_filter is None:
+            from .rawxhtml import XhtmlFilter  # lxml: only on the EPUB path
+            self._raw_filter = XhtmlFilter(set(self.context.anchors) | set(self.anchor_ids))
+        return self._raw_filter.accept(text, inline)
+
+    # ------------------------------------------------------------- notes
+    def _note_body(self, label: str, note: Note, backlink: str, at_end: bool) -> str:
+        """A note's blocks with `backlink` inside its last paragraph (`at_end`) or its
+        first (else), or in a paragraph of its own when there is no such paragraph."""
+        blocks = note.blocks
+        index = len(blocks) - 1 if at_end else 0
+        if not blocks or type(blocks[index]) is not Paragraph:
+            own, rendered = f"<p>{backlink}</p>", self.blocks(blocks, sections=False)
+            return "\n".join(part for part in ((rendered, own) if at_end else (own, rendered)) if part)
+        parts = []
+        for i, block in enumerate(blocks):
+            if i == index:
+                inner = self.inlines(block.inlines)
+                parts.append(f"<p>{inner}{backlink}</p>" if at_end else f"<p>{backlink} {inner}</p>")
+            else:
+                parts.append(self.render(block))
+        return "\n".join(parts)
+
+    def _placed_notes(self, render: Callable[[str, Note], str]) -> list[tuple[str, str]]:
+        """(label, markup) of every pending note, in label order — notes inside notes
+        included: rendering a note may add more."""
+        done: list[tuple[str, str]] = []
+        index = 0
+        while index < len(self.pending_notes):
+            label, note = self.pending_notes[index]
+            index += 1
+            done.append((label, render(label, note)))
+        self.pending_notes = []
+        return sorted(done, key=lambda pair: (0, int(pair[0]), "") if _is_number(pair[0]) else (1, 0, pair[0]))
+
+    def footnotes(self) -> str:
+        """The HTML page's end-notes: every note whose marker was rendered, each with a
+        link back to it, as pandoc writes them; "" when there are none."""
+        if not self.pending_notes:
+            return ""
+
+        def render(label: str, note: Note) -> str:
+            back = f'<a href="#fnref-{label}" class="footnote-back" role="doc-backlink">{BACKLINK}</a>'
+            return self._note_body(label, note, back, at_end=True)
+
+        items = []
+        for position, (label, markup) in enumerate(self._placed_notes(render), 1):
+            value = f' value="{label}"' if _is_number(label) and int(label) != position else ""
+            items.append(f'<li id="fn-{label}"{value}>{markup}</li>')
+        return (f'<section class="footnotes" role="doc-endnotes">\n{self.hr}\n<ol>\n'
+                + "\n".join(items) + "\n</ol>\n</section>")
+
+    def footnote_asides(self) -> str:
+        """EPUB footnotes: an aside per note whose marker this file holds, so reading
+        systems can pop it up; each starts with its number, linking back to the marker.
+        "" when there are none."""
+        if not self.pending_notes:
+            return ""
+
+        def render(label: str, note: Note) -> str:
+            back = f'<a href="#fnref-{label}" class="footnote-back" role="doc-backlink">{label}.</a>'
+            return self._note_body(label, note, back, at_end=False)
+
+        asides = [f'<aside epub:type="footnote" role="doc-footnote" id="fn-{label}" class="footnote">\n'
+                  f"{markup}\n</aside>" for label, markup in self._placed_notes(render)]
+        return (f'<section class="footnotes" epub:type="footnotes">\n{self.hr}\n'
+                + "\n".join(asides) + "\n</section>")
+
+    # ------------------------------------------------------------- diagnostics
+    def report(self) -> None:
+        """Add to the context's diagnostics what this rendering left out or showed
+        differently, once per kind."""
+        add = self.context.diagnostics.add
+        target = "an EPUB" if self.xhtml else "HTML"
+        if self._raw_left_out:
+            parts, total = [], 0
+            for kind, (blocks, inlines) in sorted(self._raw_left_out.items()):
+                for count, noun in ((blocks, "block"), (inlines, "inline")):
+                    if count:
+                        parts.append(f"{count} raw {kind} {noun}{'' if count == 1 else 's'}")
+                        total += count
+            listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+            add(f"{listed} {_plural(total, 'was', 'were')} left out: {target} cannot hold "
+                f"{_plural(total, 'it', 'them')}")
+        if self._raw_ill_formed:
+            count = self._raw_ill_formed
+            add(f"{count} raw html {_plural(count, 'block or inline was', 'blocks and inlines were')} "
+                "left out: an EPUB holds raw HTML only as well-formed XHTML text markup (every "
+                "element closed, no script, form, embedded media or src, no id used twice)")
+        if self._math_as_tex:
+            count, first = self._math_as_tex, self._math_first
+            shown = first if len(first) <= 60 else first[:57] + "..."
+            why = ("latex2mathml cannot convert them" if mathml.available()
+                   else "latex2mathml is not installed (pip install latex2mathml)")
+            add(f"{count} math {_plural(count, 'formula is', 'formulas are')} shown as TeX source, "
+                f"not MathML: {why} (first: {shown!r})")
+        if self._bad_languages:
+            count, first = len(self._bad_languages), self._bad_languages[0]
+            add(f"{count} span/div {_plural(count, 'language was', 'languages were')} left unmarked: "
+                f"{first!r} is not a BCP 47 tag (write it like 'de' or 'pt-BR')")
+        self._raw_left_out, self._raw_ill_formed, self._bad_languages = {}, 0, []
+        self._math_as_tex, self._math_first = 0, ""
 
     # ------------------------------------------------------------- page parts
     def title_block(self) -> str:
@@ -232,3 +585,15 @@ class BodyRenderer(TreeRenderer):
             return ""
         return (f'<nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">'
                 f"{self.text(title)}</h2>{items(entries, 1)}</nav>")
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def _escaped(text: str) -> str:
+    return escape(text, "html")[0]
+
+
+def _is_number(label: str) -> bool:
+    return label.isascii() and label.isdigit()

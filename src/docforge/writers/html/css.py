@@ -20,7 +20,9 @@ def theme_css(style: Style, for_epub: bool = False, paper: str | None = None) ->
     width = "" if for_epub else "max-width: 42em; margin: 0 auto; padding: 2em 1.25em 4em;"
     zebra = (f"tbody tr:nth-child(even) td {{ background: {t.zebra_fill}; }}" if t.zebra else "")
     page_w, page_h = PAGE_SIZES_MM[paper] if paper else style.page_size_mm  # --paper prints on that paper
-    print_css = "" if for_epub else f"""
+    # the EPUB's cover page: the image alone, as large as the screen allows
+    epub_css = "\n.cover { margin: 0; text-align: center; }\n.cover img { max-width: 100%; max-height: 100vh; }" if for_epub else ""
+    print_css = epub_css if for_epub else f"""
 @page {{ size: {page_w:g}mm {page_h:g}mm; margin: {style.page.margin_top:g}mm {style.page.margin_right:g}mm {style.page.margin_bottom:g}mm {style.page.margin_left:g}mm; }}
 @media print {{
   body {{ max-width: none; padding: 0; font-size: {css_length_pt(f.size)}; }}
@@ -65,5 +67,24 @@ ol.references li {{ margin: 0.35em 0; overflow-wrap: anywhere; }}
 .keywords .label {{ font-weight: bold; }}
 nav.toc {{ margin: 0 0 2em; }}
 nav.toc ol {{ list-style: none; padding-left: 1.2em; margin: 0; }}
-nav.toc > ol {{ padding-left: 0; }}{print_css}
+nav.toc > ol {{ padding-left: 0; }}
+img {{ max-width: 100%; height: auto; }}
+figure {{ margin: 1.25em 0; text-align: center; }}
+figure p, .footnotes p, dd p, .line-block {{ text-indent: 0; }}
+figcaption {{ margin-top: 0.4em; font-size: 0.95em; color: {c.muted}; text-align: center; }}
+.figure-label {{ font-weight: bold; color: {c.heading}; }}
+.image-alt {{ font-style: italic; color: {c.muted}; }}
+dt {{ font-weight: bold; }}
+dd {{ margin: 0 0 0.5em {css_length_pt(s.list_indent)}; }}
+.line-block {{ margin: 0 0 {css_length_pt(s.paragraph)}; text-align: left; }}
+.smallcaps {{ font-variant: small-caps; }}
+.math.display {{ display: block; margin: 0.5em 0; text-align: center; }}
+math {{ font-family: "STIX Two Math", "Latin Modern Math", "Cambria Math", "DejaVu Math TeX Gyre", "Noto Sans Math", math; }}
+math[display="block"] {{ margin: 0.5em 0; }}
+a.footnote-ref {{ text-decoration: none; }}
+sup, sub {{ line-height: 0; }}
+.footnotes {{ margin-top: 2.5em; font-size: 0.9em; }}
+.footnotes hr {{ margin: 0 0 1em; width: 30%; }}
+a.footnote-back {{ text-decoration: none; }}
+aside.footnote {{ margin: 0.5em 0; }}{print_css}
 """

@@ -2,7 +2,9 @@
 options.fragment, the body markup only.
 
 It assembles what BodyRenderer renders — title block, table of contents when the context
-wants one, the sections, the keywords — and never renders a node itself.
+wants one (as deep as `context.toc_depth`), the sections, the footnotes, the keywords —
+and never renders a node itself. Images are embedded as data: URIs, so the page stands
+alone as its CSS does.
 """
 from __future__ import annotations
 
@@ -19,13 +21,14 @@ class HtmlWriter:
 
     def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
         body = BodyRenderer(context, xhtml=False, heading_shift=1)
-        toc = context.style.toc
         parts = [body.title_block()]
         if context.toc:
-            parts.append(body.toc(context.outline(toc.depth), toc.title, toc.depth))
-        parts += [body.blocks(context.doc.blocks), body.keywords_block()]
+            depth = context.toc_depth
+            parts.append(body.toc(context.outline(depth), context.style.toc.title, depth))
+        parts += [body.blocks(context.doc.blocks), body.footnotes(), body.keywords_block()]
         markup = "\n".join(p for p in parts if p)
         page = markup + "\n" if context.options.fragment else self.page(body, markup)
+        body.report()
         out.write(page.encode("utf-8"))
         return context.diagnostics.result()
 
