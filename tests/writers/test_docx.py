@@ -790,3 +790,495 @@ def test_hyperlink_relationships_are_the_ones_python_docx_would_make():
     assert expected[0] == expected[2] != expected[1]
     rels = {r.target_ref for r in ours.part.rels.values() if r.is_external}
     assert rels == {"https://a.example/", "https://b.example/"}
+
+
+# ------------------------------------------------------------------ the pandoc bridge's nodes
+
+from docforge.model import (DefinitionItem, DefinitionList, Div, Figure, Image, LineBlock,  # noqa: E402
+                            Math, Note, RawBlock, RawInline, SmallCaps, Span, Strikeout,
+                            Subscript, Superscript, Underline)
+from ir_examples import IMAGES, pandoc_document  # noqa: E402
+
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+EMU_PER_PX = 9525  # 96 dpi
+
+
+def pandoc_docx(doc=None, **options) -> tuple[bytes, list]:
+    diags: list = []
+    data = docforge.write(doc or pandoc_document(), "docx", diagnostics=diags,
+                          options=WriteOptions(resource_path=(str(IMAGES),), **options))
+    return data, diags
+
+
+def xml_part(data: bytes, name: str):
+    from lxml import etree
+    return etree.fromstring(part(data, name).encode())
+
+
+def rels_of(data: bytes, name: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type's last segment, target) of a part's .rels."""
+    folder, _, file = name.rpartition("/")
+    root = xml_part(data, f"{folder}/_rels/{file}.rels")
+    return {r.get("Id"): (r.get("Type").rsplit("/", 1)[1], r.get("Target")) for r in root}
+
+
+def texts_of(element) -> str:
+    return "".join(t.text or "" for t in element.iter(W + "t"))
+
+
+def paragraphs_by_style(root, style_id: str) -> list:
+    return [p for p in root.iter(W + "p")
+            if p.find(f"{W}pPr/{W}pStyle") is not None and p.find(f"{W}pPr/{W}pStyle").get(W + "val") == style_id]
+
+
+def test_notes_are_real_footnotes_with_their_links():
+    data, _ = pandoc_docx()
+    notes = xml_part(data, "word/footnotes.xml")
+    by_id = {n.get(W + "id"): n for n in notes.findall(W + "footnote")}
+    # the two separators Word requires, then one footnote per note
+    assert by_id["-1"].get(W + "type") == "separator" and by_id["-1"].find(f".//{W}separator") is not None
+    assert by_id["0"].get(W + "type") == "continuationSeparator"
+    assert by_id["0"].find(f".//{W}continuationSeparator") is not None
+    assert sorted(by_id) == ["-1", "0", "1", "2"]
+    assert texts_of(by_id["1"]).strip() == "The first note, with a link."
+    second = by_id["2"].findall(W + "p")
+    assert [texts_of(p).strip() for p in second] == ["Second note, first paragraph.", "Second note, second paragraph."]
+    for note in (by_id["1"], by_id["2"]):
+        paragraphs = note.findall(W + "p")
+        assert all(p.find(f"{W}pPr/{W}pStyle").get(W + "val") == "FootnoteText" for p in paragraphs)
+        first_run = paragraphs[0].find(W + "r")  # each note starts with its mark
+        assert first_run.find(W + "footnoteRef") is not None
+        assert first_run.find(f"{W}rPr/{W}rStyle").get(W + "val") == "FootnoteReference"
+    assert len(notes.findall(f".//{W}footnoteRef")) == 2
+    # the note's link is a relationship of the footnotes part, not of the document
+    link = by_id["1"].find(f".//{W}hyperlink")
+    assert rels_of(data, "word/footnotes.xml")[link.get(R + "id")] == ("hyperlink", "https://example.org/n")
+    assert "https://example.org/n" not in part(data, "word/_rels/document.xml.rels")
+    # the document refers to both, in runs styled "Footnote Reference", and relates the part
+    body = xml_part(data, "word/document.xml")
+    refs = list(body.iter(W + "footnoteReference"))
+    assert [r.get(W + "id") for r in refs] == ["1", "2"]
+    assert all(r.getparent().find(f"{W}rPr/{W}rStyle").get(W + "val") == "FootnoteReference" for r in refs)
+    assert ("footnotes", "footnotes.xml") in rels_of(data, "word/document.xml").values()
+    assert 'PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.' \
+           'wordprocessingml.footnotes+xml"' in part(data, "[Content_Types].xml")
+
+
+def test_footnote_styles_are_pandocs_and_themed():
+    import docx
+    from docx.shared import Pt
+    d = docx.Document(io.BytesIO(pandoc_docx()[0]))
+    assert d.styles["Footnote Reference"].font.superscript is True
+    assert d.styles["Footnote Text"].font.size == Pt(9.5)  # 0.85 of the theme's 11 pt, in half points
+    assert d.styles["Definition Term"].font.bold is True
+    assert d.styles["Definition"].paragraph_format.left_indent == Pt(load_style().spacing.list_indent)
+    assert d.styles["Captioned Figure"].paragraph_format.keep_with_next is True
+    assert d.styles["Image Caption"].type == d.styles["Caption"].type
+
+
+def test_documents_without_notes_or_images_get_no_footnotes_or_media_part():
+    data = docx_of(rich_document())
+    assert not any(n.startswith(("word/footnotes", "word/media")) for n in names(data))
+
+
+def test_images_are_embedded_once_each_with_alt_text_and_size():
+    data, diags = pandoc_docx()
+    media = sorted(n for n in names(data) if n.startswith("word/media/"))
+    assert len(media) == 2 and media[0].endswith(".jpg") and media[1].endswith(".png")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # the files' own bytes
+        assert z.read(media[1]) == (IMAGES / "chart.png").read_bytes()
+        assert z.read(media[0]) == (IMAGES / "photo.jpg").read_bytes()
+    body = xml_part(data, "word/document.xml")
+    rels = rels_of(data, "word/document.xml")
+    pictures = []
+    for inline in body.iter(WP + "inline"):
+        doc_pr, extent = inline.find(WP + "docPr"), inline.find(WP + "extent")
+        embed = inline.find(f".//{A}blip").get(R + "embed")
+        pictures.append((doc_pr.get("descr"), doc_pr.get("title"), rels[embed][1],
+                         int(extent.get("cx")), int(extent.get("cy")), doc_pr.get("id")))
+    chart, photo = "media/" + media[1].rsplit("/", 1)[1], "media/" + media[0].rsplit("/", 1)[1]
+    assert [p[:5] for p in pictures] == [
+        ("A bar chart of sales", "Sales", chart, 240 * EMU_PER_PX, 120 * EMU_PER_PX),
+        ("a green photo", None, photo, 64 * EMU_PER_PX, 96 * EMU_PER_PX),
+        ("Uncaptioned chart", None, chart, 240 * EMU_PER_PX, 120 * EMU_PER_PX)]
+    assert len({p[5] for p in pictures}) == 3  # each picture its own wp:docPr id
+    # the SVG and the missing file show their alt text, each with one warning
+    text = texts_of(body)
+    assert "and a vector a diagram and a missing lost picture." in text
+    messages = [d.message for d in diags if d.severity == "warning"]
+    assert len([m for m in messages if "diagram.svg" in m]) == 1
+    assert any("diagram.svg" in m and "SVG" in m and "rasteriser" in m for m in messages)
+    assert len([m for m in messages if "missing.png" in m and "not found" in m]) == 1
+
+
+def test_figures_have_their_image_then_the_caption_with_its_lead_and_bookmark():
+    data, _ = pandoc_docx()
+    body = xml_part(data, "word/document.xml")
+    figures = paragraphs_by_style(body, "CaptionedFigure")
+    captions = paragraphs_by_style(body, "ImageCaption")
+    assert len(figures) == 2 and all(p.find(f".//{W}drawing") is not None for p in figures)
+    assert [texts_of(c) for c in captions] == ["Figure 1: Sales by year", "Figure 2"]
+    for figure, caption in zip(figures, captions):
+        assert figure.getnext() is caption  # the caption right below its image
+    assert [b.get(W + "name") for c in captions for b in c.iter(W + "bookmarkStart")] == ["figure-1", "figure-2"]
+
+
+def _png(path, width, height):
+    from PIL import Image as PILImage
+    PILImage.new("RGB", (width, height), (30, 90, 160)).save(path)
+    return path
+
+
+def test_large_images_are_scaled_down_to_the_text_and_to_their_cell(tmp_path):
+    _png(tmp_path / "wide.png", 3000, 600)
+    _png(tmp_path / "tall.png", 300, 6000)
+    doc = Document(Meta(title="Big"), (
+        Paragraph((Image((Text("wide"),), "wide.png"),)),
+        Paragraph((Image((Text("tall"),), "tall.png"),)),
+        Table((Cell((Text("a"),)), Cell((Text("b"),))),
+              ((Cell((Image((Text("in a cell"),), "wide.png"),)), Cell((Text("text"),))),)),
+    ))
+    data = docforge.write(doc, "docx", options=WriteOptions(resource_path=(str(tmp_path),)))
+    body_text = part(data, "word/document.xml")
+    width_emu = text_width_twips(body_text) * 635
+    page = re.search(r'<w:pgSz w:w="\d+" w:h="(\d+)"', body_text).group(1)
+    top = re.search(r'<w:pgMar [^>]*w:top="(\d+)"', body_text).group(1)
+    bottom = re.search(r'<w:pgMar [^>]*w:bottom="(\d+)"', body_text).group(1)
+    height_emu = (int(page) - int(top) - int(bottom)) * 635
+    extents = [(int(e.get("cx")), int(e.get("cy"))) for e in xml_part(data, "word/document.xml").iter(WP + "extent")]
+    (wide_cx, wide_cy), (tall_cx, tall_cy), (cell_cx, cell_cy) = extents
+    assert abs(wide_cx - width_emu) <= 1 and abs(wide_cx / wide_cy - 5) < 0.01
+    assert tall_cy < height_emu and tall_cy > 0.8 * height_emu and abs(tall_cy / tall_cx - 20) < 0.05
+    first_column = int(re.findall(r'<w:gridCol w:w="(\d+)"/>', body_text)[0]) * 635
+    assert cell_cx < first_column and abs(cell_cx / cell_cy - 5) < 0.01
+    assert len([n for n in names(data) if n.startswith("word/media/")]) == 2  # wide.png once
+
+
+def test_remote_and_unreadable_images_show_their_alt_text(tmp_path):
+    from PIL import Image as PILImage
+    (tmp_path / "fake.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 10)  # a PNG signature, no image
+    PILImage.new("RGB", (8, 8)).save(tmp_path / "pic.webp")
+    doc = Document(Meta(title="Imgs"), (
+        Paragraph((Image((Text("far away"),), "https://example.org/x.png"), Text(" / "),
+                   Image((Text("broken"),), "fake.png"), Text(" / "),
+                   Image((Text("far away again"),), "https://example.org/x.png"), Text(" / "),
+                   Image((Text("webp"),), "pic.webp"))),))
+    diags: list = []
+    data = docforge.write(doc, "docx", diagnostics=diags, options=WriteOptions(resource_path=(str(tmp_path),)))
+    assert texts_of(xml_part(data, "word/document.xml")).endswith("far away / broken / far away again / webp")
+    assert not any(n.startswith("word/media/") for n in names(data))
+    messages = [d.message for d in diags]
+    assert len([m for m in messages if "https://example.org/x.png" in m and "remote" in m]) == 1
+    assert len([m for m in messages if "fake.png" in m and "alt text" in m]) == 1
+    assert len([m for m in messages if "pic.webp" in m and "image/webp" in m and "alt text" in m]) == 1
+
+
+def test_definition_lists_and_line_blocks():
+    data, _ = pandoc_docx()
+    body = xml_part(data, "word/document.xml")
+    assert [texts_of(p) for p in paragraphs_by_style(body, "DefinitionTerm")] == ["Term one", "Term two"]
+    assert [texts_of(p) for p in paragraphs_by_style(body, "Definition")] == [
+        "Definition of term one.", "First definition.", "Second definition."]
+    verse = next(p for p in body.iter(W + "p") if "first line of verse" in texts_of(p))
+    assert len(verse.findall(f"{W}r/{W}br")) == 2  # one paragraph, lines apart by breaks
+    assert verse.find(f"{W}pPr/{W}jc").get(W + "val") == "left"
+    indented = next(t for t in verse.iter(W + "t") if "indented" in t.text)
+    assert indented.text == "   indented second line"
+    assert indented.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+
+
+def _run_properties(body, text: str) -> set[str]:
+    """Names (and values) of the run properties of the run holding `text`."""
+    from lxml import etree
+    run = next(t.getparent() for t in body.iter(W + "t") if t.text == text)
+    rpr = run.find(W + "rPr")
+    found = set()
+    for child in (rpr if rpr is not None else ()):
+        name = etree.QName(child).localname
+        values = [v for k, v in sorted(child.attrib.items())]
+        found.add(name + ("=" + ",".join(values) if values else ""))
+    return found
+
+
+def test_inline_styles_and_their_combinations():
+    doc = Document(Meta(title="Styles"), (
+        Paragraph((Strikeout((Text("s"),)), Superscript((Text("sup"),)), Subscript((Text("sub"),)),
+                   SmallCaps((Text("caps"),)), Underline((Text("u"),)),
+                   Emph((Strikeout((Strong((Text("all three"),)),)),)),
+                   Strikeout((Code("struck code"),)),
+                   Strikeout((Link((Text("struck link"),), "https://example.org/s"),)),
+                   Link((Superscript((Text("raised link"),)), Text(" plain link text")), "https://example.org/t"),
+                   Superscript((Subscript((Text("inner wins"),)),)))),
+    ))
+    data = docx_of(doc)
+    body = xml_part(data, "word/document.xml")
+    assert _run_properties(body, "s") == {"strike"}
+    assert _run_properties(body, "sup") == {"vertAlign=superscript"}
+    assert _run_properties(body, "sub") == {"vertAlign=subscript"}
+    assert _run_properties(body, "caps") == {"smallCaps"}
+    assert _run_properties(body, "u") == {"u=single"}
+    assert _run_properties(body, "all three") == {"b", "i", "strike"}
+    assert _run_properties(body, "struck code") == {"rStyle=VerbatimChar", "strike"}
+    assert _run_properties(body, "struck link") == {"rStyle=Hyperlink", "strike"}
+    assert _run_properties(body, "raised link") == {"rStyle=Hyperlink", "vertAlign=superscript"}
+    assert _run_properties(body, " plain link text") == {"rStyle=Hyperlink"}
+    raised = next(t for t in body.iter(W + "t") if t.text == "raised link")
+    hyperlink = raised.getparent().getparent()
+    assert hyperlink.tag == W + "hyperlink" and texts_of(hyperlink) == "raised link plain link text"
+    assert _run_properties(body, "inner wins") == {"vertAlign=subscript"}
+    assert schema_order_errors(data) == []
+
+
+def test_languages_of_divs_and_spans():
+    data, _ = pandoc_docx()
+    body = xml_part(data, "word/document.xml")
+    assert _run_properties(body, "Ein Absatz auf Deutsch.") == {"lang=de"}
+    assert _run_properties(body, "bonjour tout le monde") == {"lang=fr"}
+    assert _run_properties(body, "Plain div content.") == set()
+    doc = Document(Meta(title="Langs", language="en"), (
+        Div((Paragraph((Text("中文段落"), Span((Text("English inside"),), lang="en-GB"))),
+             BulletList((item("列表项"),)),
+             Table((Cell((Text("表头"),)),), ((Cell((Text("单元格"),)),),))), lang="zh-CN"),
+        Paragraph((Span((Text("مرحبا"),), lang="ar"), Span((Strong((Text("日本語"),)),), lang="ja"))),
+    ))
+    body = xml_part(docx_of(doc), "word/document.xml")
+    for text in ("中文段落", "列表项", "表头", "单元格"):  # every run inside the div
+        assert "lang=zh-CN" in _run_properties(body, text), text
+    assert _run_properties(body, "English inside") == {"lang=en-GB"}
+    from lxml import etree
+    arabic = next(t.getparent() for t in body.iter(W + "t") if t.text == "مرحبا").find(f"{W}rPr/{W}lang")
+    japanese = next(t.getparent() for t in body.iter(W + "t") if t.text == "日本語").find(f"{W}rPr/{W}lang")
+    assert dict(arabic.attrib) == {W + "bidi": "ar"} and dict(japanese.attrib) == {W + "eastAsia": "ja"}
+    assert etree.QName(japanese.getparent()[0]).localname == "b"  # schema order: b before lang
+
+
+def test_math_is_kept_as_tex_with_one_diagnostic():
+    data, diags = pandoc_docx()
+    body = xml_part(data, "word/document.xml")
+    assert any(t.text == "E = mc^2" for t in body.iter(W + "t"))
+    display = next(p for p in body.iter(W + "p") if texts_of(p) == "\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}")
+    assert display.find(f"{W}pPr/{W}jc").get(W + "val") == "center"
+    assert texts_of(display.getprevious()) == "Display math:"  # its own paragraph after the text
+    math = [d for d in diags if "math" in d.message]
+    assert len(math) == 1 and math[0].severity == "info"
+    assert math[0].message.startswith("2 math formula(s) kept as TeX source") and "OMML" in math[0].message
+
+
+def test_display_math_inside_a_paragraph_splits_it_and_keeps_list_numbering():
+    doc = Document(Meta(title="M"), (
+        Paragraph((Text("before "), Math("a^2", display=True), Text(" "), Math("b^2", display=True),
+                   Text(" after"))),
+        OrderedList((ListItem((Paragraph((Text("item text"), Math("x", display=True))),)),)),
+    ))
+    import docx
+    d = docx.Document(io.BytesIO(docx_of(doc)))
+    shown = [(p.text, p.paragraph_format.alignment is not None and int(p.paragraph_format.alignment),
+              p.style.name) for p in d.paragraphs[1:]]
+    assert [s[0] for s in shown] == ["before ", "a^2", "b^2", " after", "item text", "x"]
+    assert [s[1] for s in shown] == [False, 1, 1, False, False, 1]  # 1: centred
+    assert shown[4][2] == "List Number" and shown[5][2] == "List Continue"
+
+
+def test_raw_markup_openxml_passes_through_everything_else_is_dropped_and_counted():
+    data, diags = pandoc_docx()
+    body = part(data, "word/document.xml")
+    for raw in ("kbd", "Ctrl", "LaTeX", "raw html block", "raw latex block"):
+        assert raw not in body, raw
+    dropped = [d for d in diags if "raw markup" in d.message]
+    assert len(dropped) == 1 and dropped[0].severity == "warning"
+    assert dropped[0].message.startswith("4 raw markup fragment(s) dropped (2 html, 1 latex, 1 tex)")
+
+    page_break = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+    doc = Document(Meta(title="Raw"), (
+        Paragraph((Text("a"), RawInline("openxml", '<w:r><w:rPr><w:b/></w:rPr><w:t>RAW-RUN</w:t></w:r>'),
+                   RawInline("openxml", "<w:p><w:r><w:t>a paragraph inside a paragraph</w:t></w:r></w:p>"),
+                   RawInline("openxml", '<w:r><w:t>unclosed'),
+                   RawInline("openxml", '<w:r><w:drawing r:id="rId99"/></w:r>'),  # undeclared r:
+                   RawInline("openxml", '<w:r xmlns:x="urn:x"><x:thing/></w:r>'),
+                   RawInline("openxml", "loose text"),
+                   Link((Text("l"), RawInline("openxml", '<w:hyperlink w:anchor="x"><w:r><w:t>'
+                                                         'nested link</w:t></w:r></w:hyperlink>')),
+                        "https://example.org/l"))),
+        RawBlock("openxml", page_break),
+        RawBlock("OpenXML", "<w:r><w:t>a run between paragraphs</w:t></w:r>"),
+        RawBlock("html", "<p>x</p>"),
+    ))
+    diags = []
+    data = docforge.write(doc, "docx", diagnostics=diags)
+    body = part(data, "word/document.xml")
+    assert '<w:r><w:rPr><w:b/></w:rPr><w:t>RAW-RUN</w:t></w:r>' in body and page_break in body
+    for dropped_text in ("inside a paragraph", "unclosed", "rId99", "x:thing", "loose text", "nested link",
+                         "between paragraphs", "<p>x</p>"):
+        assert dropped_text not in body, dropped_text
+    message = next(d.message for d in diags if "raw markup" in d.message)
+    assert message.startswith("8 raw markup fragment(s) dropped (1 html, 7 openxml that is not WordprocessingML)")
+    xml_part(data, "word/document.xml")  # still well-formed
+
+
+def test_pandoc_reads_back_the_notes_images_and_definition_list(pandoc):
+    import json
+    from conftest import run_pandoc
+    data, _ = pandoc_docx()
+    ast = json.loads(run_pandoc(pandoc, ["-f", "docx", "-t", "json"], data))
+    found: dict[str, list] = {}
+
+    def visit(node):
+        if isinstance(node, dict):
+            if "t" in node:
+                found.setdefault(node["t"], []).append(node)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+    visit(ast["blocks"])
+    from readback import _text
+    notes = [norm(" ".join(_text(b["c"]) for b in n["c"] if b["t"] in ("Para", "Plain"))) for n in found["Note"]]
+    assert notes == ["the first note with a link", "second note first paragraph second note second paragraph"]
+    images = [(norm(_text(i["c"][1])), i["c"][2][1]) for i in found["Image"]]
+    assert images == [("a bar chart of sales", "Sales"), ("a green photo", ""), ("uncaptioned chart", "")]
+    assert len(found["Figure"]) == 2
+    (definitions,) = found["DefinitionList"]
+    assert [norm(_text(term)) for term, _ in definitions["c"]] == ["term one", "term two"]
+    # (DOCX has no boundary between two definitions of a term: pandoc reads them as one of
+    # two paragraphs, as it reads its own output)
+    assert [norm(" ".join(_text(b["c"]) for d in defs for b in d)) for _, defs in definitions["c"]] == [
+        "definition of term one", "first definition second definition"]
+    for kind in ("Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+        assert kind in found, kind
+
+
+def test_notes_hold_lists_citations_links_and_sit_in_lists_tables_and_links():
+    doc = prepare(Document(Meta(title="Notes"), (
+        BulletList((ListItem((Paragraph((Text("last item"), Note((
+            Paragraph((Text("note with "), CitationRef("ref-1"), Text(" and "),
+                       Link((Text("a link"),), "https://example.org/in-note"))),
+            BulletList((item("a list item in a note"),)),
+        )))),)),)),
+        Paragraph((Text("after the list"),)),
+        Table((Cell((Text("h"),)),), ((Cell((Text("cell"), Note((Paragraph((Text("note in a cell"),)),)))),),)),
+        Paragraph((Link((Text("linked"), Note((Paragraph((Text("note in a link"),)),))), "https://example.org/l"),)),
+        Paragraph((Text("empty note"), Note(()))),
+        References((Reference("ref-1", "1", (Text("A source."),)),)),
+    )))
+    data = docx_of(doc)
+    assert schema_order_errors(data) == []
+    notes = xml_part(data, "word/footnotes.xml")
+    real = [n for n in notes.findall(W + "footnote") if n.get(W + "type") is None]
+    assert [texts_of(n).strip() for n in real] == [
+        "note with [1] and a linka list item in a note", "note in a cell", "note in a link", ""]
+    assert all(n.find(f".//{W}footnoteRef") is not None for n in real)  # an empty note keeps its mark
+    assert real[0].find(f".//{W}hyperlink[@{W}anchor='ref-1']") is not None  # the citation links its entry
+    styles = [p.find(f"{W}pPr/{W}pStyle").get(W + "val") for p in real[0].findall(W + "p")]
+    assert styles == ["FootnoteText", "ListBullet"]
+    assert real[0].find(f".//{W}numPr") is not None
+    link = real[0].find(f".//{W}hyperlink[@{R}id]")
+    assert rels_of(data, "word/footnotes.xml")[link.get(R + "id")] == ("hyperlink", "https://example.org/in-note")
+    body_text = part(data, "word/document.xml")
+    # the list's last paragraph is spaced after, in the body (a note's paragraphs do not take its place)
+    assert re.search(r'<w:spacing w:after="\d+"/></w:pPr><w:r><w:t>last item</w:t></w:r><w:r><w:rPr><w:rStyle '
+                     r'w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="1"/>', body_text)
+    body = xml_part(data, "word/document.xml")
+    assert [r.get(W + "id") for r in body.iter(W + "footnoteReference")] == ["1", "2", "3", "4"]
+    assert body.find(f".//{W}tbl//{W}footnoteReference") is not None
+
+
+def test_notes_inside_notes_follow_the_note_holding_them():
+    doc = prepare(Document(Meta(title="Nested"), (
+        Paragraph((Text("outer"), Note((Paragraph((Text("outer note"), Note((Paragraph((Text("inner note"),)),)),
+                                                   Text(" continues"))),)),
+                   Text(" then"), Note((Paragraph((Text("last note"),)),)))),
+    )))
+    labels = [n.label for n in walk(doc) if isinstance(n, Note)]
+    diags: list = []
+    data = docforge.write(doc, "docx", diagnostics=diags)
+    notes = xml_part(data, "word/footnotes.xml")
+    real = [n for n in notes.findall(W + "footnote") if n.get(W + "type") is None]
+    assert len(real) == 2  # Word has no footnote in a footnote
+    outer_label, inner_label, last_label = labels
+    assert [texts_of(p).strip() for p in real[0].findall(W + "p")] == [
+        f"{outer_label} outer note{inner_label} continues", f"{inner_label} inner note"]
+    body = xml_part(data, "word/document.xml")
+    refs = list(body.iter(W + "footnoteReference"))
+    # the labels every format shows, where Word's own count would differ
+    for ref, label in zip(refs, (outer_label, last_label)):
+        if label != str(refs.index(ref) + 1):
+            assert ref.get(W + "customMarkFollows") == "1" and ref.getnext().text == label
+        else:
+            assert ref.get(W + "customMarkFollows") is None
+    assert refs[0].get(W + "customMarkFollows") == "1"  # prepare numbers the inner note first
+    assert any("inside footnotes" in d.message and d.severity == "info" for d in diags)
+    assert schema_order_errors(data) == []
+
+
+def test_footnotes_with_reference_docx_templates(tmp_path, pandoc):
+    """pandoc's own reference.docx has a footnotes part with a sample note (and styles of
+    pandoc's names); a LibreOffice-style one numbers its separators 0 and 1."""
+    from conftest import run_pandoc
+    reference = tmp_path / "pandoc-reference.docx"
+    reference.write_bytes(run_pandoc(pandoc, ["--print-default-data-file", "reference.docx"]))
+    data, _ = pandoc_docx(reference_docx=str(reference))
+    notes = xml_part(data, "word/footnotes.xml")
+    assert "Footnote Text." not in texts_of(notes)  # the template's own note is gone
+    assert sorted(n.get(W + "id") for n in notes.findall(W + "footnote")) == ["-1", "0", "1", "2"]
+    assert texts_of(notes).count("Second note") == 2
+    assert [r.get(W + "id") for r in xml_part(data, "word/document.xml").iter(W + "footnoteReference")] == ["1", "2"]
+    assert schema_order_errors(data) == []
+
+    libre = tmp_path / "libre.docx"
+    with zipfile.ZipFile(reference) as source, zipfile.ZipFile(libre, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "word/footnotes.xml":
+                content = content.replace(b'w:id="0"', b'w:id="1"').replace(b'w:id="-1"', b'w:id="0"')
+            target.writestr(name, content)
+    data, _ = pandoc_docx(reference_docx=str(libre))
+    notes = xml_part(data, "word/footnotes.xml")
+    assert sorted(int(n.get(W + "id")) for n in notes.findall(W + "footnote")) == [0, 1, 2, 3]
+    assert [r.get(W + "id") for r in xml_part(data, "word/document.xml").iter(W + "footnoteReference")] == ["2", "3"]
+    got = read_back(pandoc, data, "docx")
+    assert "the first note with a link" not in got["paras"]  # notes stay notes
+
+
+def test_template_with_other_prefixes_gets_its_footnotes_too(tmp_path):
+    data, _ = pandoc_docx(reference_docx=str(_prefixed_template(tmp_path)))
+    notes = xml_part(data, "word/footnotes.xml")
+    assert texts_of(notes).count("note") >= 2 and "<wx:body>" in part(data, "word/document.xml")
+    assert len(list(xml_part(data, "word/document.xml").iter(W + "footnoteReference"))) == 2
+
+
+def test_pandoc_document_is_deterministic_and_in_schema_order():
+    first, _ = pandoc_docx()
+    assert first == pandoc_docx()[0]
+    assert schema_order_errors(first) == []
+    assert schema_order_errors(pandoc_docx(toc=True)[0]) == []
+
+
+def test_toc_depth_option_limits_the_contents():
+    doc = Document(Meta(title="Depth"), (Heading(1, (Text("One"),)), Heading(2, (Text("One-a"),)),
+                                         Heading(3, (Text("One-a-i"),))))
+    shallow = part(docx_of(doc, toc=True, toc_depth=1), "word/document.xml")
+    assert 'TOC \\o "1-1"' in shallow and shallow.count("<w:hyperlink") == 1
+    deep = part(docx_of(doc, toc=True, toc_depth=3), "word/document.xml")
+    assert 'TOC \\o "1-3"' in deep and deep.count("<w:hyperlink") == 3
+
+
+def test_alt_text_with_markup_is_escaped_and_a_linked_image_is_a_link():
+    alt = 'a <b> & "quoted"\tDocforgeTitle alt'
+    doc = Document(Meta(title="Alt"), (
+        Paragraph((Link((Image((Text(alt),), "chart.png", 'a "title" DocforgeDescr'),), "https://example.org/big"),
+                   Note((Paragraph((Image((Text("in a note"),), "photo.jpg"),)),)))),))
+    data, _ = pandoc_docx(doc)
+    body = xml_part(data, "word/document.xml")
+    doc_pr = next(body.iter(WP + "docPr"))
+    assert doc_pr.get("descr") == " ".join(alt.split()) and doc_pr.get("title") == 'a "title" DocforgeDescr'
+    hyperlink = doc_pr.getparent().getparent().getparent().getparent()
+    assert hyperlink.tag == W + "hyperlink"  # the picture is what the link is
+    assert rels_of(data, "word/document.xml")[hyperlink.get(R + "id")] == ("hyperlink", "https://example.org/big")
+    # a picture in a note: related from the footnotes part, the same image part for both parts' use
+    notes = xml_part(data, "word/footnotes.xml")
+    embed = next(notes.iter(A + "blip")).get(R + "embed")
+    assert rels_of(data, "word/footnotes.xml")[embed][0] == "image"
+    assert next(notes.iter(WP + "docPr")).get("id") != doc_pr.get("id")

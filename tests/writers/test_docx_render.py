@@ -13,7 +13,7 @@ import docforge
 from docforge.model import Cell, Document, Heading, Meta, OrderedList, Paragraph, Table, Text
 from docforge.options import WriteOptions
 from conftest import DATA
-from ir_examples import item, rich_document
+from ir_examples import IMAGES, item, pandoc_document, rich_document
 
 pytestmark = [pytest.mark.render,
               pytest.mark.skipif(shutil.which("soffice") is None,
@@ -89,3 +89,27 @@ def test_libreoffice_made_template_works_as_reference_docx(tmp_path):
     text = " ".join(render(out, tmp_path).split())
     assert "template body" not in text
     assert "1. Again one" in text and "3. Starts at three" in text and "Table 1: Comparison" in text
+
+
+def test_footnotes_images_and_the_other_pandoc_nodes_render(tmp_path):
+    """What a reader of the LibreOffice rendering sees: the note markers in the text and the
+    notes at the foot of their page, the pictures at their size, the figure captions, the
+    definition list, the verse's lines and the TeX source of the math."""
+    import pdfplumber
+    path = tmp_path / "pandoc-nodes.docx"
+    docforge.write(pandoc_document(), "docx", path, options=WriteOptions(resource_path=(str(IMAGES),)))
+    with pdfplumber.open(to_pdf(path, tmp_path)) as pdf:
+        first = pdf.pages[0]
+        text = " ".join(first.extract_text().split())
+        assert "A claim1 and another2." in text
+        for note in ("The first note, with a link.", "Second note, first paragraph.", "Second note, second paragraph."):
+            line = next(w for w in first.extract_text_lines() if note in w["text"])
+            assert line["top"] > first.height * 0.75, note  # at the foot of the page
+        assert "Figure 1: Sales by year" in text and "Figure 2" in text
+        assert "\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}" in text
+        sizes = sorted((round(i["x1"] - i["x0"]), round(i["bottom"] - i["top"])) for i in first.images)
+        assert sizes == [(48, 72), (180, 90), (180, 90)]  # photo 64x96 px, chart 240x120 px, at 96 dpi
+        rest = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "Term one Definition of term one." in rest and "Second definition." in rest
+    assert "The first line of verse indented second line third line" in rest
+    assert "Ein Absatz auf Deutsch." in rest and "a diagram" in rest and "lost picture" in rest

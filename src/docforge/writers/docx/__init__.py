@@ -4,8 +4,11 @@ Real Word styles carry the look, themed from the Style (styles.py), so Word's na
 pane, TOC and restyling work. Every list gets its own numbering instance (numbers restart
 per list); tables have a repeating header row, theme fill, borders and zebra, and fixed
 column widths computed from content that add up to the text width; references carry
-bookmarks that citations link to. A `--reference-docx` template supplies styles and page
-setup instead (styles it lacks are added, themed). Output is deterministic: fixed
+bookmarks that citations link to. Notes are real footnotes (word/footnotes.xml, made only
+for a document that has notes); images are embedded once per distinct file
+(word/media/image-<hash>.<ext>) and shown inline at 96 dpi, fitted to the text. A
+`--reference-docx` template supplies styles and page setup instead (styles it lacks are
+added, themed; its own footnotes are dropped, its separators kept). Output is deterministic: fixed
 core-property dates and zip timestamps.
 
 The package:
@@ -16,8 +19,10 @@ The package:
 - body.py: the body, a TreeRenderer writing WordprocessingML text (python-docx's
   per-element cost made a long body take seconds);
 - oxml.py: the one module that edits python-docx's XML layer, for what it cannot do;
-- here: the writer, which opens the frame, adds the core properties, and splices the body
-  into the package python-docx saves.
+- here: the writer, which opens the frame, adds the core properties, gives the body the
+  relationships it asks for (links and images, from the document part or from the
+  footnotes part, which it makes on the first note), and splices the body, list instances
+  and footnotes into the package python-docx saves.
 This writer never renumbers anything (labels and ids come from the IR and the
 RenderContext) and never writes text XML cannot hold (such characters are dropped and
 counted in one diagnostic).
@@ -55,16 +60,22 @@ class DocxWriter:
         for diagnostic in frame.diagnostics:
             diagnostics.add(diagnostic.message, diagnostic.severity)
         document = docx.Document(io.BytesIO(frame.package))
+        media = ox.MediaParts(document.part.package)
+        footnotes = _Footnotes(document, media)
         layout = BodyLayout(
             style_ids=dict(frame.style_ids), text_width_twips=frame.text_width_twips,
             abstract_bullet=frame.abstract_bullet, abstract_number=frame.abstract_number,
-            first_num=frame.first_num, link_id=ox.external_link_ids(document),
-            title_rule=not options.reference_docx)
+            first_num=frame.first_num, links=ox.Relationships(document.part, media),
+            note_links=footnotes.links, title_rule=not options.reference_docx,
+            text_height_twips=frame.text_height_twips, first_footnote_id=frame.first_footnote_id,
+            first_drawing_id=frame.first_drawing_id)
         body = BodyBuilder(context, layout).build()
         self._properties(document, context, language)
 
         splices = [s for s in (ox.stage_body(document, body.markup),
-                               ox.stage_numbering(document, body.numbering)) if s]
+                               ox.stage_numbering(document, body.numbering),
+                               ox.stage_footnotes(footnotes.part(), body.footnotes) if body.footnotes
+                               else None) if s]
         raw = io.BytesIO()
         document.save(raw)
         out.write(self._package(raw.getvalue(), splices, context.timestamp.timetuple()[:6]))
@@ -111,6 +122,25 @@ class DocxWriter:
         props.created = moment
         props.modified = moment
         props.last_printed = moment
+
+
+class _Footnotes:
+    """The footnotes part, made when the body first asks for it (a document without notes
+    gets none), and its relationships."""
+
+    def __init__(self, document, media: ox.MediaParts) -> None:
+        self._document, self._media = document, media
+        self._made: tuple | None = None
+
+    def part(self):
+        if self._made is None:
+            part = ox.footnotes_part(self._document)
+            self._made = (part, ox.Relationships(part, self._media))
+        return self._made[0]
+
+    def links(self) -> ox.Relationships:
+        self.part()
+        return self._made[1]
 
 
 writer = DocxWriter()

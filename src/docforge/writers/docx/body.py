@@ -1,4 +1,5 @@
-"""The DOCX body (the content of word/document.xml's w:body) and its list instances, as text.
+"""The DOCX body (the content of word/document.xml's w:body), its footnotes and its list
+instances, as text.
 
 python-docx makes every paragraph, run and property a Python-wrapped lxml element and finds
 each one's place by scanning its siblings; on a long document that was seconds of work, some
@@ -8,9 +9,19 @@ package python-docx saved with the frame (frame.py: styles, page setup, footer, 
 The markup is what python-docx wrote for the same calls, attribute order included.
 
 Built here because python-docx has no API for them: hyperlinks (external, through a
-relationship id the writer supplies, and internal w:anchor), bookmarks that citations and the
-TOC point at, a list instance (w:num with a w:startOverride) per list so numbers restart,
-table header rows repeated on every page, cell shading, fixed grid widths, and the TOC field.
+relationship id the writer supplies, and internal w:anchor), bookmarks that citations, the
+TOC and links to figures point at, a list instance (w:num with a w:startOverride) per list
+so numbers restart, table header rows repeated on every page, cell shading, fixed grid
+widths, the TOC field, and footnotes (word/footnotes.xml's w:footnote elements, in pandoc's
+shape: a w:footnoteReference run in "Footnote Reference" where the note is, the note's
+paragraphs in "Footnote Text", the first led by w:footnoteRef). Pictures are inline
+drawings in the markup python-docx makes for them (oxml.inline_picture), in a run of their own.
+
+What DOCX cannot show the way the IR has it is shown another way and reported once per
+document: TeX math as its source text (Word needs OMML; display math in a centred paragraph
+of its own), raw markup other than WordprocessingML openxml (dropped, counted), SVG and WebP
+images, missing and remote ones (their alt text), and footnotes inside footnotes (Word has
+none: they follow the note holding them).
 
 This module must never:
 - write input text unescaped, or characters XML cannot hold: text goes through
@@ -19,22 +30,28 @@ This module must never:
   properties come from `_ppr_markup` alone, run properties from `_rpr_markup` alone, both
   in schema order;
 - renumber or relabel anything, or decide what the RenderContext and semantics.py decide
-  (citation labels, the byline, caption leads, shown reference URLs, the outline);
-- touch python-docx or the package: it returns text.
+  (citation labels, note labels, the byline, caption leads, shown reference URLs, the
+  outline): Word numbers footnotes itself, so a note whose label is not the number Word
+  would give it carries its label as a custom mark;
+- touch python-docx or the package: it returns text, and asks the writer's `PartLinks`
+  for relationship ids (oxml.inline_picture only turns values into picture markup).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, NamedTuple
+from typing import Callable, Mapping, NamedTuple, Protocol
 
-from ...model import (BulletList, CitationRef, Code, CodeBlock, Document, Emph, Heading,
-                      LineBreak, Link, OrderedList, Paragraph, Quote, Reference, References,
-                      Strong, Table, Text, ThematicBreak, plain_text, walk)
+from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, Div, Document,
+                      Emph, Figure, Heading, Image, LineBlock, LineBreak, Link, Math, Note,
+                      OrderedList, Paragraph, Quote, RawBlock, RawInline, Reference, References,
+                      SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table, Text,
+                      ThematicBreak, Underline, plain_text, walk)
 from ..base import RenderContext, TreeRenderer
 from ..layout import column_widths
 from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
 from ..xmltext import escape, xml_safe
+from .oxml import inline_picture, is_wordprocessing_fragment
 
 BOOKMARK_NAME_MAX = 40  # Word ignores longer bookmark names
 DEEPEST_LIST_STYLE = 3  # the built-in list styles go "List Bullet", "List Bullet 2", "... 3"
@@ -47,6 +64,18 @@ ALIGN_VALUES = {"left": "left", "center": "center", "right": "right"}  # IR alig
 TABLE_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
               'w:noHBand="0" w:noVBand="1" w:val="04A0"/>')
 LINE_BREAK = "<w:r><w:br/></w:r>"
+SPACE_RUN = '<w:r><w:t xml:space="preserve"> </w:t></w:r>'  # after a footnote's mark, as pandoc writes it
+EMU_PER_PIXEL = 9525  # at 96 dpi, the size Word gives a picture without resolution information
+UNKNOWN_PIXELS = 96   # a side of an image whose size could not be read: an inch
+# The tallest a picture may be, as a share of the text height: room for its caption below it.
+PICTURE_HEIGHT_SHARE = 0.85
+EMBEDDED_MEDIA_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})  # what Word shows in any version
+# Scripts Word keeps apart in w:lang: East Asian (w:eastAsia) and right-to-left complex (w:bidi).
+EAST_ASIAN_LANGUAGES = frozenset({"zh", "ja", "ko"})
+BIDI_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "syr", "ckb"})
+# Inlines a link has always shown as one run of its plain text; with any other inline inside
+# (styles, images, notes, math, spans) the link's runs are rendered one by one instead.
+_FLAT_LINK_CONTENT = frozenset({Text, Code, Emph, Strong, Link, CitationRef, LineBreak})
 DROPPED_WHERE = "DOCX (XML)"  # the format named in the diagnostic for dropped characters
 # Inside a run python-docx turns a tab into w:tab and CR or LF into w:br; the same here.
 _RUN_SPECIALS = re.compile(r"([\t\r\n])")
@@ -84,6 +113,11 @@ class Format(NamedTuple):
     italic: bool = False
     mono: bool = False
     link_style: bool = False
+    small_caps: bool = False
+    strike: bool = False
+    underline: bool = False
+    vert_align: str = ""      # "superscript" or "subscript"
+    lang: str = ""            # the attribute of a w:lang, already escaped: 'w:val="fr"'
 
 
 PLAIN = Format()
@@ -125,7 +159,8 @@ def _ppr_markup(p: PPr) -> str:
 
 
 def _rpr_markup(fmt: Format, style_ids: Mapping[str, str]) -> str:
-    """w:rPr in CT_RPr order: rStyle b i. A link's style wins over code's (one rStyle only)."""
+    """w:rPr in CT_RPr order: rStyle b i smallCaps strike u vertAlign lang. A link's style
+    wins over code's (one rStyle only)."""
     parts = []
     if fmt.link_style or fmt.mono:
         parts.append(f'<w:rStyle w:val="{style_ids["Hyperlink" if fmt.link_style else "Verbatim Char"]}"/>')
@@ -133,7 +168,45 @@ def _rpr_markup(fmt: Format, style_ids: Mapping[str, str]) -> str:
         parts.append("<w:b/>")
     if fmt.italic:
         parts.append("<w:i/>")
+    if fmt.small_caps:
+        parts.append("<w:smallCaps/>")
+    if fmt.strike:
+        parts.append("<w:strike/>")
+    if fmt.underline:
+        parts.append('<w:u w:val="single"/>')
+    if fmt.vert_align:
+        parts.append(f'<w:vertAlign w:val="{fmt.vert_align}"/>')
+    if fmt.lang:
+        parts.append(f"<w:lang {fmt.lang}/>")
     return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+def lang_attribute(tag: str) -> str:
+    """The w:lang attribute for text in language `tag` (BCP 47): Word keeps one language per
+    script class, so Chinese, Japanese and Korean go in w:eastAsia, right-to-left scripts
+    in w:bidi, everything else in w:val. "" for an empty tag."""
+    cleaned = xml_safe(tag).strip()
+    if not cleaned:
+        return ""
+    primary = cleaned.split("-")[0].split("_")[0].lower()
+    name = "w:eastAsia" if primary in EAST_ASIAN_LANGUAGES else "w:bidi" if primary in BIDI_LANGUAGES else "w:val"
+    return f'{name}="{_attribute(cleaned)}"'
+
+
+def _flat_link_content(nodes) -> bool:
+    """True when a link's inlines are only those it has always written as plain text."""
+    for node in nodes:
+        kind = type(node)
+        if kind not in _FLAT_LINK_CONTENT:
+            return False
+        if (kind is Emph or kind is Strong or kind is Link) and not _flat_link_content(node.inlines):
+            return False
+    return True
+
+
+def _blank(nodes) -> bool:
+    """True for inlines that show nothing but space (what is left around display math)."""
+    return all(type(n) is LineBreak or (type(n) is Text and not n.text.strip()) for n in nodes)
 
 
 def _color(hex_color: str) -> str:
@@ -151,7 +224,7 @@ def bookmark_names(doc: Document) -> dict[str, str]:
     resume: dict[str, int] = {}
     for node in walk(doc, inlines=False):
         kind = type(node)
-        node_id = node.id if kind is Heading or kind is Table or kind is Reference else ""
+        node_id = node.id if kind is Heading or kind is Table or kind is Reference or kind is Figure else ""
         if not node_id or node_id in names:
             continue
         cleaned = xml_safe(node_id)
@@ -173,6 +246,12 @@ def toc_instruction(depth: int) -> str:
     return f'TOC \\o "1-{depth}" \\h \\z \\u'
 
 
+class PartLinks(Protocol):
+    """Relationship ids from one part of the package (oxml.Relationships)."""
+    def link(self, url: str) -> str: ...
+    def image(self, name: str, data: bytes) -> str: ...  # ValueError: not an image Word can show
+
+
 @dataclass(frozen=True)
 class BodyLayout:
     """What the frame settled while setting the document up, and the body builds on."""
@@ -181,14 +260,20 @@ class BodyLayout:
     abstract_bullet: int                  # w:abstractNum ids of the bullet and number lists
     abstract_number: int
     first_num: int                        # the first free w:num id
-    link_id: Callable[[str], str]         # external URL -> relationship id
+    links: PartLinks                      # relationships of the document part
+    note_links: Callable[[], PartLinks]   # those of the footnotes part, made on first call
     title_rule: bool = True               # a rule under the title block (not with a template)
+    text_height_twips: int = 0            # 0: pictures are fitted to the width alone
+    first_footnote_id: int = 1            # ids below are the footnotes part's separators
+    first_drawing_id: int = 1             # wp:docPr ids below are taken (a template's header)
 
 
 class Body(NamedTuple):
-    """The result: w:body content and the w:num elements its lists use."""
+    """The result: w:body content, the w:num elements its lists use and its w:footnote
+    elements (empty when the document has no notes)."""
     markup: str
     numbering: str
+    footnotes: str = ""
 
 
 @dataclass
@@ -201,6 +286,21 @@ class _State:
     # where the last body-level paragraph's w:pPr sits in `out`, and what it holds: a list
     # spaces its last paragraph after the fact, as python-docx did on body[-1]
     last_paragraph: tuple[int, PPr] | None = None
+    notes: list[str] = field(default_factory=list)   # w:footnote elements
+    next_footnote_id: int = 1
+    auto_numbered_notes: int = 0   # notes Word numbers itself: the number the next one gets - 1
+    nested_notes: list = field(default_factory=list)  # notes met inside the note being written
+    nested_note_count: int = 0
+    next_drawing_id: int = 1
+    math_count: int = 0
+    raw_dropped: dict[str, int] = field(default_factory=dict)  # format -> fragments
+    image_warned: set[str] = field(default_factory=set)
+
+
+class _Story(NamedTuple):
+    """Where text goes and links point from: the body, or the footnotes part."""
+    links: PartLinks
+    link_ids: dict[str, str]   # URL -> relationship id, escaped for an attribute
 
 
 class BodyBuilder(TreeRenderer):
@@ -212,11 +312,23 @@ class BodyBuilder(TreeRenderer):
         self.ids = {name: _attribute(style_id) for name, style_id in layout.style_ids.items()}
         self.styled = {name: PPr(style_id) for name, style_id in self.ids.items()}  # style only
         self.bookmark_names = bookmark_names(self.doc)
-        self.state = _State(next_num=layout.first_num)
+        self.state = _State(next_num=layout.first_num, next_footnote_id=layout.first_footnote_id,
+                            next_drawing_id=layout.first_drawing_id)
         self.out = self.state.out
         self._rpr: dict[Format, str] = {}
         self._ppr: dict[PPr, str] = {}
-        self._links: dict[str, str] = {}
+        self._langs: dict[str, str] = {}
+        self._story = _Story(layout.links, {})
+        self._note_story: _Story | None = None
+        # What the block being written sets around it: the properties a plain paragraph
+        # takes here (Normal; "Footnote Text" in a note, "Definition" in a definition, ...),
+        # the formatting its runs start from (a Div's language), the widest a picture may
+        # be, and the w:footnoteRef run that must lead a note's first paragraph.
+        self._plain_ppr = UNSTYLED
+        self._base = PLAIN
+        self._picture_width_twips = layout.text_width_twips
+        self._note_mark = ""
+        self._in_note = False
         table = self.style.table
         size = int(table.border_width * 8)
         edge = (f'w:val="{"single" if size else "nil"}" w:sz="{size}" w:space="0" '
@@ -241,12 +353,34 @@ class BodyBuilder(TreeRenderer):
             self.out.append(self._run(style.text.keywords_label + ": ", Format(bold=True)))
             self.out.append(self._run(", ".join(doc.meta.keywords), PLAIN))
             self._end(k)
-        return Body("".join(self.out), "".join(self.state.nums))
+        self._report()
+        return Body("".join(self.out), "".join(self.state.nums), "".join(self.state.notes))
+
+    def _report(self) -> None:
+        """One diagnostic per kind of thing DOCX showed another way (images report their own)."""
+        state, add = self.state, self.context.diagnostics.add
+        if state.math_count:
+            add(f"{state.math_count} math formula(s) kept as TeX source: DOCX needs OMML, which "
+                "docforge does not write", "info")
+        if state.raw_dropped:
+            counts = ", ".join(f"{n} {fmt}" for fmt, n in sorted(state.raw_dropped.items()))
+            add(f"{sum(state.raw_dropped.values())} raw markup fragment(s) dropped ({counts}): DOCX "
+                "passes through only raw openxml that is WordprocessingML")
+        if state.nested_note_count:
+            add(f"{state.nested_note_count} footnote(s) inside footnotes set at the end of the note "
+                "holding them: Word has no footnotes in footnotes", "info")
 
     # ------------------------------------------------------------- text and runs
     def _escape(self, text: str) -> str:
         """`text` escaped for element content; what XML cannot hold is dropped and counted."""
         escaped, dropped = escape(text, "text")
+        if dropped:
+            self.context.diagnostics.drop(dropped, DROPPED_WHERE)
+        return escaped
+
+    def _escape_attribute(self, text: str) -> str:
+        """`text` escaped for an attribute value (alt text); what XML cannot hold is dropped and counted."""
+        escaped, dropped = escape(text, "attribute")
         if dropped:
             self.context.diagnostics.drop(dropped, DROPPED_WHERE)
         return escaped
@@ -268,9 +402,13 @@ class BodyBuilder(TreeRenderer):
         if markup is None:
             markup = self._ppr[ppr] = _ppr_markup(ppr)
         out.append(markup)
+        index = len(out) - 1
         if body_level:  # not inside a table cell
-            self.state.last_paragraph = (len(out) - 1, ppr)
-        return len(out) - 1
+            self.state.last_paragraph = (index, ppr)
+        if self._note_mark:  # the first paragraph of a footnote starts with its mark
+            out.append(self._note_mark)
+            self._note_mark = ""
+        return index
 
     def _end(self, index: int) -> None:
         out = self.out
@@ -336,7 +474,7 @@ class BodyBuilder(TreeRenderer):
         """A TOC field whose current result already lists the headings (linked to their
         bookmarks), so LibreOffice and previews show a contents list; Word, told to update
         fields on open (the frame sets that), replaces it with one that has page numbers."""
-        depth = max(1, min(self.style.toc.depth, 6))
+        depth = max(1, min(self.context.toc_depth, 6))
         self._text_paragraph(self.styled["TOC Heading"], self.style.toc.title)
         entries = []
 
@@ -366,17 +504,51 @@ class BodyBuilder(TreeRenderer):
     def _block(self, node, depth: int) -> None:
         self.dispatch[type(node)](self, node, depth)
 
+    def _blocks(self, blocks, depth: int, plain_ppr: PPr) -> None:
+        """`blocks`, their plain paragraphs set with `plain_ppr`."""
+        saved, self._plain_ppr = self._plain_ppr, plain_ppr
+        for block in blocks:
+            self._block(block, depth)
+        self._plain_ppr = saved
+
+    def _paragraph(self, ppr: PPr, inlines, next_ppr: PPr | None = None) -> None:
+        """A paragraph of `inlines`. Display math is set apart in a centred paragraph of
+        its own, so the paragraph may become several: the first takes `ppr`, the others
+        `next_ppr` (a list item's continuation), and pieces of mere space are left out."""
+        if not any(type(n) is Math and n.display for n in inlines):
+            k = self._start(ppr)
+            self._inlines(inlines, self._base)
+            self._end(k)
+            return
+        pieces: list = [[]]
+        for node in inlines:
+            if type(node) is Math and node.display:
+                pieces += [node, []]
+            else:
+                pieces[-1].append(node)
+        later = next_ppr or ppr
+        for piece in pieces:
+            if type(piece) is Math:
+                self.state.math_count += 1
+                k = self._start(ppr._replace(align="center"))
+                self.out.append(self._run(piece.text, self._base))
+            elif _blank(piece):
+                continue
+            else:
+                k = self._start(ppr)
+                self._inlines(piece, self._base)
+            self._end(k)
+            ppr = later
+
     def block_heading(self, node: Heading, depth: int) -> None:
         k = self._start(self.styled[f"Heading {max(1, min(node.level, 6))}"])
         mark = self._bookmark_start(node.id)
-        self._inlines(node.inlines, PLAIN)
+        self._inlines(node.inlines, self._base)
         self._bookmark_end(mark)
         self._end(k)
 
     def block_paragraph(self, node: Paragraph, depth: int) -> None:
-        k = self._start(UNSTYLED)
-        self._inlines(node.inlines, PLAIN)
-        self._end(k)
+        self._paragraph(self._plain_ppr, node.inlines)
 
     def _list(self, node, depth: int, ordered: bool) -> None:
         state, layout = self.state, self.layout
@@ -400,12 +572,12 @@ class BodyBuilder(TreeRenderer):
             numbered = False
             for block in item.blocks:
                 if type(block) is Paragraph:
-                    k = self._start(continued_ppr if numbered else numbered_ppr)
+                    self._paragraph(continued_ppr if numbered else numbered_ppr, block.inlines, continued_ppr)
                     numbered = True
-                    self._inlines(block.inlines, PLAIN)
-                    self._end(k)
                 else:
-                    self._block(block, depth + 1 if type(block) in (BulletList, OrderedList) else depth)
+                    # a div's or figure's paragraphs sit aligned with the item's text
+                    self._blocks((block,), depth + 1 if type(block) in (BulletList, OrderedList) else depth,
+                                 continued_ppr)
                     numbered = True  # what follows belongs to this item, unnumbered
             if not numbered:  # an empty item still shows its number
                 self._end(self._start(numbered_ppr))
@@ -420,10 +592,11 @@ class BodyBuilder(TreeRenderer):
 
     def block_table(self, node: Table, depth: int) -> None:
         out, t, ids = self.out, self.style.table, self.ids
+        base = self._base
         k = self._start(self.styled["Caption"])
         mark = self._bookmark_start(node.id)
-        out.append(self._run(caption_lead(node), PLAIN))
-        self._inlines(node.caption, PLAIN)
+        out.append(self._run(caption_lead(node), base))
+        self._inlines(node.caption, base)
         self._bookmark_end(mark)
         self._end(k)
 
@@ -444,6 +617,8 @@ class BodyBuilder(TreeRenderer):
         aligns = [ALIGN_VALUES.get(node.aligns[c], "") if c < len(node.aligns) else "" for c in range(width)]
         cell_pprs = {keep: [PPr(ids["Table Text"], keep_next=keep, align=a) for a in aligns] for keep in (False, True)}
         keep_together = len(rows) <= KEEP_TOGETHER_ROWS  # a short table moves to the next page whole
+        header_fmt = base._replace(bold=t.header_bold)
+        picture_width = self._picture_width_twips
         for r, cells in enumerate(rows):
             is_header = bool(node.header) and r == 0
             body_index = r - 1 if node.header else r
@@ -454,15 +629,17 @@ class BodyBuilder(TreeRenderer):
                 out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>')
                 shading = zebra_fill if t.zebra and body_index % 2 == 1 else ""  # as in HTML
             pprs = cell_pprs[keep_together and r < len(rows) - 1]
-            fmt = Format(bold=is_header and t.header_bold)
+            fmt = header_fmt if is_header else base
             for c in range(width):
                 out.append(cell_starts[c] + shading + "</w:tcPr>")
                 k = self._start(pprs[c], body_level=False)
                 if c < len(cells):
+                    self._picture_width_twips = widths[c] - 2 * CELL_MARGIN_TWIPS
                     self._inlines(cells[c].inlines, fmt)
                 self._end(k)
                 out.append("</w:tc>")
             out.append("</w:tr>")
+        self._picture_width_twips = picture_width
         out.append("</w:tbl>")
         self._end(self._start(self.styled["Table Text"]))  # room after the table; Word needs a paragraph there
 
@@ -475,13 +652,7 @@ class BodyBuilder(TreeRenderer):
         return widths
 
     def block_quote(self, node: Quote, depth: int) -> None:
-        for block in node.blocks:
-            if type(block) is Paragraph:
-                k = self._start(self.styled["Quote"])
-                self._inlines(block.inlines, PLAIN)
-                self._end(k)
-            else:
-                self._block(block, depth)
+        self._blocks(node.blocks, depth, self.styled["Quote"])
 
     def block_code_block(self, node: CodeBlock, depth: int) -> None:
         k = self._start(self.styled["Source Code"])
@@ -499,8 +670,8 @@ class BodyBuilder(TreeRenderer):
         # the "[N]" citations that point here and like the other formats.
         k = self._start(self.styled["Bibliography"])
         mark = self._bookmark_start(node.id)
-        self.out.append(self._run(f"{node.label}.\t" if node.label else "", PLAIN))
-        self._inlines(node.inlines, PLAIN)
+        self.out.append(self._run(f"{node.label}.\t" if node.label else "", self._base))
+        self._inlines(node.inlines, self._base)
         url = shown_reference_url(node)
         if url:
             self.out.append(self._run(" ", PLAIN))
@@ -512,6 +683,70 @@ class BodyBuilder(TreeRenderer):
         for entry in node.entries:
             self._reference(entry, depth)
 
+    def block_definition_list(self, node: DefinitionList, depth: int) -> None:
+        term_ppr, definition_ppr = self.styled["Definition Term"], self.styled["Definition"]
+        for item in node.items:
+            k = self._start(term_ppr)
+            self._inlines(item.term, self._base)
+            self._end(k)
+            for definition in item.definitions:
+                self._blocks(definition, depth, definition_ppr)
+
+    def block_line_block(self, node: LineBlock, depth: int) -> None:
+        # one paragraph, lines apart by breaks; left-aligned, since Word stretches a
+        # justified line that ends in a break
+        k = self._start(self._plain_ppr._replace(align="left"))
+        for i, line in enumerate(node.lines):
+            if i:
+                self.out.append(LINE_BREAK)
+            self._inlines(line, self._base)
+        self._end(k)
+
+    def block_div(self, node: Div, depth: int) -> None:
+        lang = self._lang(node.lang)
+        saved = self._base
+        if lang:  # Word has no container with a language: every run inside carries it
+            self._base = saved._replace(lang=lang)
+        for block in node.blocks:
+            self._block(block, depth)
+        self._base = saved
+
+    def block_figure(self, node: Figure, depth: int) -> None:
+        self._blocks(node.blocks, depth, self.styled["Captioned Figure"])
+        lead = caption_lead(node)
+        if not (lead or node.caption or node.id):
+            return
+        k = self._start(self.styled["Image Caption"])
+        mark = self._bookmark_start(node.id)
+        if lead:
+            self.out.append(self._run(lead, self._base))
+        self._inlines(node.caption, self._base)
+        self._bookmark_end(mark)
+        self._end(k)
+
+    def block_raw_block(self, node: RawBlock, depth: int) -> None:
+        self._raw(node.format, node.text, "block")
+
+    def _raw(self, fmt: str, text: str, where: str) -> None:
+        """Raw openxml that is WordprocessingML fitting `where` goes in as it is (pandoc
+        does the same); any other raw markup is left out and counted."""
+        name = fmt.strip().lower()
+        if name == "openxml" and is_wordprocessing_fragment(text, where):
+            self.out.append(text)
+            return
+        if name == "openxml":
+            name = "openxml that is not WordprocessingML"
+        dropped = self.state.raw_dropped
+        dropped[name] = dropped.get(name, 0) + 1
+
+    def _lang(self, tag: str) -> str:
+        if not tag:
+            return ""
+        attribute = self._langs.get(tag)
+        if attribute is None:
+            attribute = self._langs[tag] = lang_attribute(tag)
+        return attribute
+
     # ------------------------------------------------------------- inlines
     def _inlines(self, nodes, fmt: Format) -> None:
         handlers = self.dispatch
@@ -522,13 +757,137 @@ class BodyBuilder(TreeRenderer):
         self.out.append(self._run(node.text, fmt))
 
     def inline_emph(self, node: Emph, fmt: Format) -> None:
-        self._inlines(node.inlines, Format(fmt.bold, True, fmt.mono, fmt.link_style))
+        self._inlines(node.inlines, fmt._replace(italic=True))
 
     def inline_strong(self, node: Strong, fmt: Format) -> None:
-        self._inlines(node.inlines, Format(True, fmt.italic, fmt.mono, fmt.link_style))
+        self._inlines(node.inlines, fmt._replace(bold=True))
 
     def inline_code(self, node: Code, fmt: Format) -> None:
-        self.out.append(self._run(node.text, Format(fmt.bold, fmt.italic, True, fmt.link_style)))
+        self.out.append(self._run(node.text, fmt._replace(mono=True)))
+
+    def inline_strikeout(self, node: Strikeout, fmt: Format) -> None:
+        self._inlines(node.inlines, fmt._replace(strike=True))
+
+    def inline_superscript(self, node: Superscript, fmt: Format) -> None:
+        self._inlines(node.inlines, fmt._replace(vert_align="superscript"))
+
+    def inline_subscript(self, node: Subscript, fmt: Format) -> None:
+        self._inlines(node.inlines, fmt._replace(vert_align="subscript"))
+
+    def inline_small_caps(self, node: SmallCaps, fmt: Format) -> None:
+        self._inlines(node.inlines, fmt._replace(small_caps=True))
+
+    def inline_underline(self, node: Underline, fmt: Format) -> None:
+        self._inlines(node.inlines, fmt._replace(underline=True))
+
+    def inline_span(self, node: Span, fmt: Format) -> None:
+        lang = self._lang(node.lang)
+        self._inlines(node.inlines, fmt._replace(lang=lang) if lang else fmt)
+
+    def inline_math(self, node: Math, fmt: Format) -> None:
+        self.state.math_count += 1
+        if node.display:  # where no paragraph of its own can be made (a heading, a cell, a link)
+            self.out.append(LINE_BREAK + self._run(node.text, fmt) + LINE_BREAK)
+        else:
+            self.out.append(self._run(node.text, fmt))
+
+    def inline_raw_inline(self, node: RawInline, fmt: Format) -> None:
+        self._raw(node.format, node.text, "link" if fmt.link_style else "inline")
+
+    # ------------------------------------------------------------- images
+    def inline_image(self, node: Image, fmt: Format) -> None:
+        drawing = self._picture(node)
+        if drawing is None:
+            self._inlines(node.inlines, fmt)  # the alt text, where the picture would be
+        else:
+            self.out.append(f"<w:r>{drawing}</w:r>")
+
+    def _picture(self, node: Image) -> str | None:
+        """The w:drawing showing the image, or None (after a warning, once per url) when
+        DOCX cannot show it."""
+        resource = self.context.image(node.url)  # it warns about a missing or remote image
+        if resource is None:
+            return None
+        why = ""
+        if resource.media_type not in EMBEDDED_MEDIA_TYPES:
+            kind = "SVG" if resource.media_type == "image/svg+xml" else resource.media_type
+            why = (f"is {kind}, which Word shows only from a PNG copy and docforge has no "
+                   "rasteriser" if kind == "SVG" else f"is {kind}, which Word does not show")
+        else:
+            try:
+                rel_id = self._story.links.image(resource.name, resource.data)
+            except ValueError as exc:
+                why = f"cannot be embedded in DOCX: {exc}"
+        if why:
+            if node.url not in self.state.image_warned:
+                self.state.image_warned.add(node.url)
+                shown = node.url if len(node.url) <= 80 else node.url[:77] + "..."
+                self.context.diagnostics.add(f"image {shown!r} {why}; its alt text is shown instead")
+            return None
+        cx, cy = self._extent(resource.width or UNKNOWN_PIXELS, resource.height or UNKNOWN_PIXELS)
+        drawing_id = self.state.next_drawing_id
+        self.state.next_drawing_id += 1
+        return inline_picture(_attribute(rel_id), drawing_id, _attribute(resource.name), cx, cy,
+                              self._escape_attribute(plain_text(node)), self._escape_attribute(node.title))
+
+    def _extent(self, width_px: int, height_px: int) -> tuple[int, int]:
+        """A picture's size in EMU: its pixels at 96 dpi, scaled down (never up, keeping its
+        proportions) to the width where it stands and most of the text height."""
+        cx, cy = width_px * EMU_PER_PIXEL, height_px * EMU_PER_PIXEL
+        scale = min(1.0, self._picture_width_twips * EMU_PER_TWIP / cx)
+        if self.layout.text_height_twips:
+            scale = min(scale, self.layout.text_height_twips * EMU_PER_TWIP * PICTURE_HEIGHT_SHARE / cy)
+        return max(1, int(cx * scale)), max(1, int(cy * scale))
+
+    # ------------------------------------------------------------- footnotes
+    def inline_note(self, node: Note, fmt: Format) -> None:
+        state = self.state
+        ref_style = self.ids["Footnote Reference"]
+        if self._in_note:  # Word has none inside a note: its text follows this note's
+            state.nested_notes.append(node)
+            state.nested_note_count += 1
+            self.out.append(self._mark_run(node.label or "*"))
+            return
+        note_id = state.next_footnote_id
+        state.next_footnote_id += 1
+        if not node.label or node.label == str(state.auto_numbered_notes + 1):
+            state.auto_numbered_notes += 1  # the number Word shows is the note's label
+            self.out.append(f'<w:r><w:rPr><w:rStyle w:val="{ref_style}"/></w:rPr>'
+                            f'<w:footnoteReference w:id="{note_id}"/></w:r>')
+            mark = f'<w:r><w:rPr><w:rStyle w:val="{ref_style}"/></w:rPr><w:footnoteRef/></w:r>'
+        else:  # Word would number it otherwise: its label is written instead
+            self.out.append(f'<w:r><w:rPr><w:rStyle w:val="{ref_style}"/></w:rPr><w:footnoteReference '
+                            f'w:customMarkFollows="1" w:id="{note_id}"/>{_t(self._escape(node.label))}</w:r>')
+            mark = self._mark_run(node.label)
+        self._footnote(note_id, node.blocks, mark)
+
+    def _mark_run(self, label: str) -> str:
+        return (f'<w:r><w:rPr><w:rStyle w:val="{self.ids["Footnote Reference"]}"/></w:rPr>'
+                f'{_t(self._escape(label))}</w:r>')
+
+    def _footnote(self, note_id: int, blocks, mark: str) -> None:
+        """A w:footnote of `blocks`, the first paragraph led by `mark`, then the notes met
+        inside it, each led by its label. Written to the footnotes part's text while the
+        paragraph holding the reference waits in the body's."""
+        state = self.state
+        if self._note_story is None:
+            self._note_story = _Story(self.layout.note_links(), {})
+        saved = (self.out, state.last_paragraph, self._story, self._plain_ppr, self._picture_width_twips)
+        self.out, self._story, self._in_note = state.notes, self._note_story, True
+        self._plain_ppr, self._picture_width_twips = self.styled["Footnote Text"], self.layout.text_width_twips
+        self.out.append(f'<w:footnote w:id="{note_id}">')
+        queue = [(mark, blocks)]
+        for mark, blocks in queue:  # grows while it runs: notes inside notes, in order
+            self._note_mark = mark + SPACE_RUN
+            for block in blocks:
+                self._block(block, 0)
+            if self._note_mark:  # no blocks, or none that makes a paragraph: the mark alone
+                self._end(self._start(self._plain_ppr))
+            queue.extend((self._mark_run(n.label or "*"), n.blocks) for n in state.nested_notes)
+            state.nested_notes.clear()
+        self.out.append("</w:footnote>")
+        self._in_note = False
+        (self.out, state.last_paragraph, self._story, self._plain_ppr, self._picture_width_twips) = saved
 
     def inline_line_break(self, node: LineBreak, fmt: Format) -> None:
         self.out.append(LINE_BREAK)
@@ -538,7 +897,13 @@ class BodyBuilder(TreeRenderer):
         if url is None or fmt.link_style:  # unsafe URL, or a link inside a link: text only
             self._inlines(node.inlines, fmt)
             return
-        link_fmt = Format(fmt.bold, fmt.italic, fmt.mono, True)
+        link_fmt = fmt._replace(link_style=True)
+        if not _flat_link_content(node.inlines):
+            # styles, pictures, notes...: each inline as its own runs inside the hyperlink
+            self.out.append(self._hyperlink_opening(url, node.url))
+            self._inlines(node.inlines, link_fmt)
+            self.out.append("</w:hyperlink>")
+            return
         # a hyperlink holds one run of text: line breaks inside the link are written
         # between pieces of it (a trailing break was dropped and joined "0" + "0" into "00")
         pieces: list[list] = [[]]
@@ -565,16 +930,27 @@ class BodyBuilder(TreeRenderer):
         if fmt.link_style:
             self.out.append(self._run(f"[{label}]", fmt))
             return
-        self._hyperlink(None, node.ref_id, f"[{label}]", Format(fmt.bold, fmt.italic, False, True))
+        self._hyperlink(None, node.ref_id, f"[{label}]", fmt._replace(mono=False, link_style=True))
+
+    def _hyperlink_opening(self, safe: str, url: str) -> str:
+        """The w:hyperlink start tag for a link to `url` (`safe` as semantics.safe_url gave it)."""
+        if safe.startswith("#"):
+            return f'<w:hyperlink w:anchor="{self._anchor(internal_anchor(url))}" w:history="1">'
+        return f'<w:hyperlink r:id="{self._link_id(safe)}" w:history="1">'
+
+    def _link_id(self, url: str) -> str:
+        """The relationship id (escaped) of `url` from the part being written, made once per URL."""
+        ids = self._story.link_ids
+        r_id = ids.get(url)
+        if r_id is None:
+            r_id = ids[url] = _attribute(self._story.links.link(url))
+        return r_id
 
     def _hyperlink(self, url: str | None, target_id: str | None, text: str, fmt: Format) -> None:
         """One run in a w:hyperlink: to an external `url` (through a relationship, made once
         per URL) or to the bookmark of `target_id`."""
         if url is not None:
-            r_id = self._links.get(url)
-            if r_id is None:
-                r_id = self._links[url] = _attribute(self.layout.link_id(url))
-            opening = f'<w:hyperlink r:id="{r_id}" w:history="1">'
+            opening = f'<w:hyperlink r:id="{self._link_id(url)}" w:history="1">'
         else:
             opening = f'<w:hyperlink w:anchor="{self._anchor(target_id or "")}" w:history="1">'
         self.out.append(f"{opening}{self._run(text, fmt)}</w:hyperlink>")

@@ -2,11 +2,11 @@
 
 The frame is the default document or the `--reference-docx` template with page setup,
 the themed styles (styles.py), the two list definitions, the footer's page numbers and
-the settings, saved as a package. It depends only on the theme, the language, whether a
-TOC is wanted, the paper and the template, so a batch builds it once per combination
-instead of once per file (theming the styles was half of a small document's time). Every
-document, the first included, is opened from these bytes, so a file converts to the
-same bytes alone or in a batch.
+the settings, saved as a package (a template loses its content: body and footnotes). It
+depends only on the theme, the language, whether a TOC is wanted, the paper and the
+template, so a batch builds it once per combination instead of once per file (theming
+the styles was half of a small document's time). Every document, the first included, is
+opened from these bytes, so a file converts to the same bytes alone or in a batch.
 
 This module must never see a document's content: nothing in a frame may depend on it.
 """
@@ -39,6 +39,9 @@ class Frame(NamedTuple):
     abstract_bullet: int
     abstract_number: int
     first_num: int
+    text_height_twips: int = 0
+    first_footnote_id: int = 1   # the separators a footnotes part starts with come before
+    first_drawing_id: int = 1    # pictures a template's header or footer has come before
 
 
 def template_key(path: str | None) -> tuple | None:
@@ -59,9 +62,11 @@ def build_frame(style: Style, language: str, want_toc: bool, paper: str | None,
     first use."""
     templated = template is not None
     document = open_document(template[0] if templated else None)
-    text_width = _page_setup(document, style, paper, templated)
+    text_width, text_height = _page_setup(document, style, paper, templated)
     style_ids, diagnostics = add_themed_styles(document, style, language, want_toc, templated)
     ox.drop_stale_parts(document)
+    first_footnote_id = ox.clear_footnotes(document)
+    first_drawing_id = ox.used_drawing_ids(document) + 1
     ox.ensure_numbering_part(document)
     last_abstract, last_num = ox.used_numbering_ids(document)
     indent = int(style.spacing.list_indent * 20)
@@ -73,7 +78,8 @@ def build_frame(style: Style, language: str, want_toc: bool, paper: str | None,
     saved = io.BytesIO()
     document.save(saved)
     return Frame(saved.getvalue(), text_width, tuple(style_ids.items()), tuple(diagnostics),
-                 abstract_bullet, abstract_number, last_num + 1)
+                 abstract_bullet, abstract_number, last_num + 1, text_height, first_footnote_id,
+                 first_drawing_id)
 
 
 def open_document(reference_docx: str | None):
@@ -92,9 +98,9 @@ def open_document(reference_docx: str | None):
     return document
 
 
-def _page_setup(document, style: Style, paper: str | None, templated: bool) -> int:
+def _page_setup(document, style: Style, paper: str | None, templated: bool) -> tuple[int, int]:
     """Paper and margins from the theme (a template keeps its own, unless a paper is
-    asked for); returns the text width in twips."""
+    asked for); returns the text width and height in twips."""
     section = document.sections[0]
     if not templated or paper:
         width, height = PAGE_SIZES_MM[paper or style.page.size]
@@ -105,7 +111,9 @@ def _page_setup(document, style: Style, paper: str | None, templated: bool) -> i
         section.left_margin = Mm(style.page.margin_left)
         section.right_margin = Mm(style.page.margin_right)
     width = (section.page_width or Mm(210)) - (section.left_margin or 0) - (section.right_margin or 0)
-    return max(MIN_TEXT_WIDTH_TWIPS, int(width / EMU_PER_TWIP))
+    height = (section.page_height or Mm(297)) - (section.top_margin or 0) - (section.bottom_margin or 0)
+    return (max(MIN_TEXT_WIDTH_TWIPS, int(width / EMU_PER_TWIP)),
+            max(MIN_TEXT_WIDTH_TWIPS, int(height / EMU_PER_TWIP)))
 
 
 def _footer(document, style: Style, templated: bool) -> None:

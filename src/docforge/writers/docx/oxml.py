@@ -14,8 +14,19 @@ python-docx cannot:
 - a numbering part for a template that has none (python-docx raises NotImplementedError);
 - dropping parts that would misdescribe the output (the template's thumbnail, Word 2010's
   stylesWithEffects copy of the styles) and a template's content;
-- putting the body and list instances, built as text by body.py, into their parts
-  without making an element of every piece (`stage_body`, `stage_numbering`).
+- putting the body, list instances and footnotes, built as text by body.py, into their
+  parts without making an element of every piece (`stage_body`, `stage_numbering`,
+  `stage_footnotes`);
+- a footnotes part (python-docx has none: `footnotes_part` makes one with the separator
+  notes Word requires, or takes a template's over, and `clear_footnotes` removes a
+  template's own notes);
+- relationship ids in linear time (`Relationships`: python-docx's `relate_to` scans every
+  relationship per call) for links and images, and one image part per distinct image
+  shared by the document and the footnotes (`MediaParts`, through python-docx's `Image`
+  and `ImagePart`); the picture markup is python-docx's own `new_pic_inline` with the alt
+  text and title on `wp:docPr`, which it has no API for (`inline_picture`);
+- checking that raw openxml from a pandoc document is WordprocessingML that fits where it
+  goes before it is passed through (`is_wordprocessing_fragment`).
 
 Word rejects (or "repairs") a document whose property elements are out of schema order.
 Elements python-docx declares are added through the methods it generates for them
@@ -27,14 +38,21 @@ docforge's IR: the writer decides what to build.
 """
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 from typing import Callable, NamedTuple
 
+from docx.image.image import Image
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, nsmap, qn
+from docx.oxml.shape import CT_Inline
+from docx.parts.image import ImagePart
+from docx.shared import Emu
 from lxml import etree
 
 BULLET_CHARS = ("•", "◦", "▪", "•", "◦", "▪", "•", "◦", "▪")
@@ -265,30 +283,222 @@ class Splice(NamedTuple):
     markup: bytes
 
 
-def external_link_ids(document) -> Callable[[str], str]:
-    """URL -> id of a relationship to it from the main document part (made on first use,
-    the same id for a URL met again).
+class MediaParts:
+    """One image part per distinct image, named after its bytes' hash (`name`), shared by
+    every part that shows it. The package's part names are read once, on the first image,
+    so a name a template already uses is never given twice."""
+
+    def __init__(self, package) -> None:
+        self._package = package
+        self._parts: dict[str, ImagePart] = {}
+        self._taken: set[str] | None = None
+
+    def part(self, name: str, data: bytes) -> ImagePart:
+        """The image part for these bytes; ValueError when python-docx cannot read them."""
+        part = self._parts.get(name)
+        if part is not None:
+            return part
+        try:
+            image = Image.from_blob(data)
+        except Exception as exc:  # python-docx raises several types for bytes it cannot parse
+            raise ValueError(f"python-docx cannot read it ({type(exc).__name__})") from None
+        if self._taken is None:
+            self._taken = {str(p.partname) for p in self._package.iter_parts()}
+        stem, dot, ext = name.rpartition(".")
+        partname, counter = f"/word/media/{name}", 1
+        while partname in self._taken:
+            counter += 1
+            partname = f"/word/media/{stem}-{counter}{dot}{ext}"
+        self._taken.add(partname)
+        part = self._parts[name] = ImagePart.from_image(image, PackURI(partname))
+        return part
+
+
+class Relationships:
+    """Relationship ids of one part (the document, or the footnotes) for external links and
+    images, each made on first use and the same id for a target met again.
 
     python-docx's `relate_to` looks for an existing relationship by scanning all of them
     and `_next_rId` counts up from rId1 on every call, so n links cost O(n²) (4,000 links
-    took 4 s, 20,000 never finished). The same ids come from one dictionary and one
-    counter here: the smallest free rId numbers in order, as `_next_rId` hands them out,
-    added through python-docx's own `add_relationship`."""
-    rels = document.part.rels
-    known = {rel.target_ref: rel_id for rel_id, rel in rels.items()
-             if rel.is_external and rel.reltype == RT.HYPERLINK}
-    numbers = itertools.count(1)
+    took 4 s, 20,000 never finished). The same ids come from dictionaries and one counter
+    here: the smallest free rId numbers in order, as `_next_rId` hands them out, added
+    through python-docx's own `add_relationship`."""
 
-    def link_id(url: str) -> str:
-        rel_id = known.get(url)
+    def __init__(self, part, media: MediaParts) -> None:
+        self._rels = part.rels
+        self._media = media
+        self._numbers = itertools.count(1)
+        self._links = {rel.target_ref: rel_id for rel_id, rel in self._rels.items()
+                       if rel.is_external and rel.reltype == RT.HYPERLINK}
+        self._images: dict[str, str] = {}
+
+    def _free_id(self) -> str:
+        rels = self._rels
+        return next(f"rId{n}" for n in self._numbers if f"rId{n}" not in rels)
+
+    def link(self, url: str) -> str:
+        """The id of a hyperlink relationship to `url`."""
+        rel_id = self._links.get(url)
         if rel_id is None:
-            rel_id = next(f"rId{n}" for n in numbers if f"rId{n}" not in rels)
-            rels.add_relationship(RT.HYPERLINK, url, rel_id, is_external=True)
-            known[url] = rel_id
+            rel_id = self._links[url] = self._free_id()
+            self._rels.add_relationship(RT.HYPERLINK, url, rel_id, is_external=True)
         return rel_id
 
-    return link_id
+    def image(self, name: str, data: bytes) -> str:
+        """The id of an image relationship to the part holding these bytes (`name` names
+        them uniquely); ValueError when python-docx cannot read the image."""
+        rel_id = self._images.get(name)
+        if rel_id is None:
+            part = self._media.part(name, data)
+            rel_id = self._images[name] = self._free_id()
+            self._rels.add_relationship(RT.IMAGE, part, rel_id)
+        return rel_id
 
+
+def external_link_ids(document) -> Callable[[str], str]:
+    """URL -> id of a relationship to it from the main document part (see Relationships)."""
+    return Relationships(document.part, MediaParts(document.part.package)).link
+
+
+# Stand-ins for a picture's values in the markup python-docx builds for it once
+# (`inline_picture`): building it per picture cost a third of a millisecond each.
+_PICTURE_STANDINS = {"rel_id": "rIdDocforgeRel", "shape_id": "987654321", "name": "DocforgeName",
+                     "cx": "123456789", "cy": "234567891", "description": "DocforgeDescr",
+                     "title": "DocforgeTitle"}
+_PICTURE_STANDIN = re.compile("|".join(_PICTURE_STANDINS.values()))
+
+
+@functools.lru_cache(maxsize=4)
+def _picture_template(described: bool, titled: bool) -> str:
+    standin = _PICTURE_STANDINS
+    inline = CT_Inline.new_pic_inline(int(standin["shape_id"]), standin["rel_id"], standin["name"],
+                                      Emu(int(standin["cx"])), Emu(int(standin["cy"])))
+    for side in ("distT", "distB", "distL", "distR"):  # LibreOffice adds a margin when they are missing
+        inline.set(side, "0")
+    if described:
+        inline.docPr.set("descr", standin["description"])
+    if titled:
+        inline.docPr.set("title", standin["title"])
+    return f"<w:drawing>{etree.tostring(inline, encoding='unicode')}</w:drawing>"
+
+
+def inline_picture(rel_id: str, shape_id: int, name: str, cx: int, cy: int,
+                   description: str = "", title: str = "") -> str:
+    """A `w:drawing` showing the image of relationship `rel_id` inline, `cx` by `cy` EMU:
+    the markup python-docx's `new_pic_inline` builds, with no distance to the text around
+    it (as Word writes it) and the alt text (`descr`) and title on `wp:docPr`, which
+    python-docx has no API for. `name`, `description` and `title` come escaped for an
+    attribute (xmltext.escape). The namespaces are declared on `wp:inline`, so the markup
+    stands in any part."""
+    values = {"rel_id": rel_id, "shape_id": str(shape_id), "name": name, "cx": str(cx), "cy": str(cy),
+              "description": description, "title": title}
+    by_standin = {_PICTURE_STANDINS[key]: value for key, value in values.items()}
+    # one pass: a value that happens to hold a stand-in is not replaced again
+    return _PICTURE_STANDIN.sub(lambda m: by_standin[m.group(0)],
+                                _picture_template(bool(description), bool(title)))
+
+
+# ------------------------------------------------------------------ footnotes
+
+FOOTNOTES_PARTNAME = "/word/footnotes.xml"
+# Word wants the separator lines above the footnote area as footnotes -1 and 0, set
+# without the spacing Normal may carry (Word's own files have the same paragraph).
+_SEPARATOR_PARAGRAPH = '<w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+NEW_FOOTNOTES_XML = (
+    f'<w:footnotes {nsdecls("w", "r")}>'
+    f'<w:footnote w:type="separator" w:id="-1">{_SEPARATOR_PARAGRAPH}<w:r><w:separator/></w:r></w:p></w:footnote>'
+    f'<w:footnote w:type="continuationSeparator" w:id="0">{_SEPARATOR_PARAGRAPH}<w:r><w:continuationSeparator/>'
+    '</w:r></w:p></w:footnote></w:footnotes>')
+
+
+def footnotes_part(document):
+    """The document's footnotes part as an XML part: a new one holding the two separator
+    notes, or the template's (python-docx loads a footnotes part as bytes: it is parsed
+    into an XML part in its place, dropping its relationships, which only the template's
+    own notes used)."""
+    try:
+        existing = document.part.part_related_by(RT.FOOTNOTES)
+    except KeyError:
+        existing = None
+    if isinstance(existing, XmlPart):
+        return existing
+    if existing is None:
+        element, partname = parse_xml(NEW_FOOTNOTES_XML), PackURI(FOOTNOTES_PARTNAME)
+    else:
+        element, partname = parse_xml(existing.blob), existing.partname
+        rels = document.part.rels
+        for r_id, rel in list(rels.items()):
+            if rel.reltype == RT.FOOTNOTES:
+                del rels[r_id]
+    part = XmlPart(partname, CT.WML_FOOTNOTES, element, document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES)
+    return part
+
+
+def clear_footnotes(document) -> int:
+    """Remove a template's own footnotes (its separators stay); returns the first footnote
+    id free for the document's notes (1 when there is no footnotes part yet)."""
+    try:
+        document.part.part_related_by(RT.FOOTNOTES)
+    except KeyError:
+        return 1
+    root = footnotes_part(document).element
+    kept = []
+    for note in root.findall(qn("w:footnote")):
+        if note.get(qn("w:type")) in (None, "normal"):
+            root.remove(note)
+        else:
+            kept.append(note.get(qn("w:id"), "0"))
+    return max([int(i) for i in kept if i.lstrip("-").isdigit()] + [0]) + 1
+
+
+def used_drawing_ids(document) -> int:
+    """The highest `wp:docPr` id in the parts a template keeps (headers, footers): a
+    picture's id must be unique in the document."""
+    tag = qn("wp:docPr")
+    ids = [element.get("id", "0") for part in document.part.package.iter_parts()
+           if isinstance(part, XmlPart) for element in part.element.iter(tag)]
+    return max([int(i) for i in ids if i.isdigit()] + [0])
+
+
+# ------------------------------------------------------------------ raw openxml
+
+_XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
+# What may stand where pandoc's raw openxml goes: inside a paragraph, or between blocks.
+_RAW_INLINE_ELEMENTS = frozenset(qn(f"w:{n}") for n in (
+    "r", "hyperlink", "bookmarkStart", "bookmarkEnd", "fldSimple", "proofErr", "sdt"))
+_RAW_IN_LINK_ELEMENTS = frozenset(qn(f"w:{n}") for n in ("r", "bookmarkStart", "bookmarkEnd", "proofErr"))
+_RAW_BLOCK_ELEMENTS = frozenset(qn(f"w:{n}") for n in ("p", "tbl", "sdt", "bookmarkStart", "bookmarkEnd"))
+_RAW_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def is_wordprocessing_fragment(text: str, where: str) -> bool:
+    """True when `text` is well-formed WordprocessingML that may stand `where` ("block",
+    "inline", or "link": inside a hyperlink): elements and attributes in the w: namespace
+    only (no r: ids that would point at relationships that do not exist, no other
+    vocabulary), no loose text, and top-level elements that belong there."""
+    try:
+        wrapper = etree.fromstring(f'<w:fragment xmlns:w="{nsmap["w"]}">{text}</w:fragment>', _RAW_PARSER)
+    except etree.XMLSyntaxError:
+        return False
+    allowed = {"block": _RAW_BLOCK_ELEMENTS, "inline": _RAW_INLINE_ELEMENTS}.get(where, _RAW_IN_LINK_ELEMENTS)
+    top = [child for child in wrapper if isinstance(child.tag, str)]
+    if not top or (wrapper.text or "").strip() or any((c.tail or "").strip() for c in wrapper):
+        return False
+    if any(child.tag not in allowed for child in top):
+        return False
+    w = nsmap["w"]
+    for element in wrapper.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions are harmless
+        if etree.QName(element).namespace != w:
+            return False
+        if any(etree.QName(name).namespace not in (w, _XML_NAMESPACE) for name in element.attrib):
+            return False
+    return True
+
+
+# ------------------------------------------------------------------ staging text
 
 def stage_body(document, markup: str) -> Splice | None:
     """The body content goes before the body's final section properties (page setup)."""
@@ -299,6 +509,11 @@ def stage_numbering(document, markup: str) -> Splice | None:
     """w:num elements go after the w:abstractNum ones, before w:numIdMacAtCleanup."""
     part = document.part.numbering_part
     return _stage(part, part.element, NUMBERING_SUCCESSORS_OF_NUM, markup, "numbering")
+
+
+def stage_footnotes(part, markup: str) -> Splice | None:
+    """The document's w:footnote elements go after the separators (`part` from footnotes_part)."""
+    return _stage(part, part.element, (), markup, "footnotes")
 
 
 def _stage(part, parent, successors: tuple[str, ...], markup: str, name: str) -> Splice | None:
@@ -312,14 +527,19 @@ def _stage(part, parent, successors: tuple[str, ...], markup: str, name: str) ->
     """
     if not markup:
         return None
+    # lxml calls only: the footnotes root is a plain lxml element, not one of python-docx's
+    successor_tags = {qn(tag) for tag in successors}
+    successor = next((child for child in parent if child.tag in successor_tags), None)
     if all(parent.nsmap.get(prefix) == uri for prefix, uri in TEXT_MARKUP_NAMESPACES.items()):
         text = f"docforge:{name}"
-        parent.insert_element_before(etree.Comment(text), *successors)
+        if successor is not None:
+            successor.addprevious(etree.Comment(text))
+        else:
+            parent.append(etree.Comment(text))
         return Splice(part.partname.membername, f"<!--{text}-->".encode(), markup.encode())
     declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in TEXT_MARKUP_NAMESPACES.items())
     wrapper = etree.fromstring(f"<w:wrapper {declarations}>{markup}</w:wrapper>",
                                etree.XMLParser(huge_tree=True))
-    successor = parent.first_child_found_in(*successors)
     for element in list(wrapper):
         if successor is not None:
             successor.addprevious(element)

@@ -1,7 +1,9 @@
 """The Word styles the DOCX writer uses, dressed from the theme.
 
 Real Word styles carry the look (Title, Subtitle, Heading 1-6, Normal, List Bullet/List
-Number, Caption, Quote, Bibliography, Source Code, Hyperlink, Table Grid: pandoc's names),
+Number, Caption, Quote, Bibliography, Source Code, Hyperlink, Table Grid, Footnote Text and
+Footnote Reference, Definition Term and Definition, Captioned Figure and Image Caption:
+pandoc's names),
 so Word's navigation pane, TOC and restyling work. One function per style says how the
 theme dresses it; `add_themed_styles` makes every style exist and dresses it. With a
 `--reference-docx` only the styles the template lacked (and were therefore created) are
@@ -21,6 +23,9 @@ from docx.shared import Pt, RGBColor
 from ...errors import Diagnostic
 from ...style import Style
 from . import oxml as ox
+
+FOOTNOTE_SCALE = 0.85  # footnote text against body text, as Word's 10 pt to 12 pt
+
 
 def _rgb(hex_color: str) -> RGBColor:
     return RGBColor.from_string(hex_color.lstrip("#").upper())
@@ -137,6 +142,54 @@ def _theme_caption(s, style: Style) -> None:
     pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
+def _theme_image_caption(s, style: Style) -> None:
+    """Below its figure, as pandoc sets it: the figure keeps with its caption, not the
+    caption with what follows."""
+    _theme_caption(s, style)
+    pf = s.paragraph_format
+    pf.keep_with_next = False
+    pf.space_before = Pt(4)
+    pf.space_after = Pt(style.spacing.paragraph)
+
+
+def _theme_captioned_figure(s, style: Style) -> None:
+    pf = s.paragraph_format
+    pf.keep_with_next = True  # the image stays on the page of its caption
+    pf.space_before = Pt(style.spacing.paragraph)
+    pf.space_after = Pt(0)
+    pf.line_spacing = 1.0  # an inline picture sets the line's height; no leading above it
+    pf.first_line_indent = None
+    pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _theme_footnote_text(s, style: Style) -> None:
+    s.font.size = Pt(round(style.fonts.size * FOOTNOTE_SCALE * 2) / 2)  # Word sizes go by half points
+    pf = s.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(3)
+    pf.line_spacing = 1.15
+    pf.first_line_indent = None
+
+
+def _theme_footnote_reference(s, style: Style) -> None:
+    s.font.superscript = True
+
+
+def _theme_definition_term(s, style: Style) -> None:
+    s.font.bold = True
+    pf = s.paragraph_format
+    pf.keep_with_next = True  # a term never ends a page without its definition
+    pf.space_after = Pt(0)
+    pf.first_line_indent = None
+    pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _theme_definition(s, style: Style) -> None:
+    pf = s.paragraph_format
+    pf.left_indent = Pt(style.spacing.list_indent)
+    pf.first_line_indent = None
+
+
 def _theme_quote(s, style: Style) -> None:
     s.font.color.rgb = _rgb(style.colors.muted)
     s.font.italic = True
@@ -222,6 +275,11 @@ STYLE_THEMES: tuple[tuple[str, WD_STYLE_TYPE, Callable], ...] = (
     ("List Continue", P, _list_themer(1)), ("List Continue 2", P, _list_themer(2)),
     ("List Continue 3", P, _list_themer(3)),
     ("Caption", P, _theme_caption),
+    ("Captioned Figure", P, _theme_captioned_figure),
+    ("Image Caption", P, _theme_image_caption),
+    ("Definition Term", P, _theme_definition_term),
+    ("Definition", P, _theme_definition),
+    ("Footnote Text", P, _theme_footnote_text),
     ("Quote", P, _theme_quote),
     ("Source Code", P, _theme_source_code),
     ("Bibliography", P, _theme_bibliography),
@@ -229,6 +287,7 @@ STYLE_THEMES: tuple[tuple[str, WD_STYLE_TYPE, Callable], ...] = (
     ("Rule", P, _theme_rule),
     ("Hyperlink", C, _theme_hyperlink),
     ("Verbatim Char", C, _theme_verbatim),
+    ("Footnote Reference", C, _theme_footnote_reference),
     ("Table Grid", T, _theme_table_grid),
 )
 
@@ -247,7 +306,8 @@ def _toc_themer(level: int) -> Callable:
 
 # Styles Word does not know by name (every other one above is a Word built-in, which Word
 # then treats as such: navigation pane, style gallery, TOC levels).
-CUSTOM_STYLES = frozenset({"Byline", "Keywords", "Source Code", "Table Text", "Rule", "Verbatim Char"})
+CUSTOM_STYLES = frozenset({"Byline", "Keywords", "Source Code", "Table Text", "Rule", "Verbatim Char",
+                           "Captioned Figure", "Image Caption", "Definition Term", "Definition"})
 
 # Word's built-in TOC entry styles are called "toc 1".."toc 9"; only made when a TOC is wanted.
 TOC_STYLE_THEMES = tuple((f"toc {n}", P, _toc_themer(n)) for n in range(1, 7))
