@@ -239,3 +239,54 @@ def plain_text_of(inlines) -> str:
     from docforge.model import Paragraph
     from docforge.model import Text, walk
     return "".join(n.text for n in walk(Paragraph(tuple(inlines))) if isinstance(n, Text))
+
+
+def internal_links(data: bytes) -> list[tuple[int, int, float, tuple]]:
+    """(page of the link, page of its destination, the destination's top or None, the
+    link's rectangle) for every link to a place in the document."""
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(data))
+    pages = [page.indirect_reference.idnum for page in reader.pages]
+    found = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            dest = annotation.get("/Dest")
+            if dest is not None:
+                top = float(dest[3]) if len(dest) > 3 else None  # /Fit (a heading's page): no top
+                found.append((number, pages.index(dest[0].idnum), top,
+                              tuple(float(v) for v in annotation["/Rect"])))
+    return found
+
+
+def word_box(data: bytes, word: str) -> tuple[int, float, float, float]:
+    """(page, x0, top in PDF coordinates (from the bottom), size) of the first `word`."""
+    import pdfplumber
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages):
+            for found in page.extract_words(extra_attrs=["size"]):
+                if found["text"] == word:
+                    return number, found["x0"], page.height - found["top"], found["size"]
+    raise AssertionError(f"{word!r} not in the PDF")
+
+
+def test_in_document_links_and_the_outline_point_at_the_pages_their_targets_are_on():
+    """The page furniture keeps pages until the count is known; destinations made meanwhile
+    all named page 1 until the document's page counter was advanced with them."""
+    from pypdf import PdfReader
+    from docforge.model import CitationRef
+    filler = tuple(Paragraph((Text("Filler sentence for a page. " * 60),)) for _ in range(8))
+    doc = Document(Meta(title="Pages"), (
+        Paragraph((Text("See"), CitationRef("ref-1"), Text(" and "), Link((Text("the end"),), "#the-end"))),)
+        + filler + (Heading(1, (Text("Ending"),), "the-end"),) + filler
+        + (Heading(1, (Text("References"),)), References((Reference("ref-1", "1", (Text("Cited."),)),))))
+    data = pdf_of(doc)
+    reader = PdfReader(io.BytesIO(data))
+    outline = {entry.title: reader.get_destination_page_number(entry) for entry in reader.outline}
+    ending_page, _, _, _ = word_box(data, "Ending")
+    references_page, _, cited_top, _ = word_box(data, "Cited.")
+    assert 0 < ending_page < references_page
+    assert outline == {"Ending": ending_page, "References": references_page}
+    links = sorted((dest, round(top or 0)) for _, dest, top, _ in internal_links(data))
+    assert len(links) == 2 and links[0][0] == ending_page and links[1][0] == references_page
+    assert abs(links[1][1] - cited_top) < 14
