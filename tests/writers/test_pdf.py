@@ -507,3 +507,11 @@ def test_alt_text_titles_and_languages_stay_on_the_flowables_for_tagging():
     assert [f._df_image_alts for f in flowables if hasattr(f, "_df_image_alts")] == [("a green photo",)]
     german = [f for f in flowables if getattr(f, "_df_lang", None) == "de"]
     assert len(german) == 1 and "Ein Absatz" in german[0].text
+
+
+def test_reportlab_reads_data_uris_only_while_rendering_and_its_settings_are_restored():
+    from reportlab import rl_config
+    before = rl_config.trustedHosts, rl_config.trustedSchemes
+    data, _ = pandoc_pdf()
+    assert data.startswith(b"%PDF")
+    assert (rl_config.trustedHosts, rl_config.trustedSchemes) == before

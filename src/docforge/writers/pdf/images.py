@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 from typing import NamedTuple
 
 from reportlab import rl_config
@@ -94,17 +95,30 @@ class PdfImages:
         return uri
 
 
+_readable_lock = threading.Lock()
+_readable_users = 0
+_readable_saved: tuple = ()
+
+
 @contextlib.contextmanager
 def data_uris_readable():
     """Let reportlab read data: URIs (the inline images of paragraph markup) and nothing
     else: no other scheme, no host (it wants some host pattern before it reads any URL;
-    the .invalid name matches none). The settings are restored afterwards."""
-    saved = rl_config.trustedHosts, rl_config.trustedSchemes
-    rl_config.trustedHosts, rl_config.trustedSchemes = ["docforge.invalid"], ["data"]
+    the .invalid name matches none). The settings are reportlab's globals: the first of
+    concurrent renderers sets them, the last restores them."""
+    global _readable_users, _readable_saved
+    with _readable_lock:
+        if not _readable_users:
+            _readable_saved = rl_config.trustedHosts, rl_config.trustedSchemes
+            rl_config.trustedHosts, rl_config.trustedSchemes = ["docforge.invalid"], ["data"]
+        _readable_users += 1
     try:
         yield
     finally:
-        rl_config.trustedHosts, rl_config.trustedSchemes = saved
+        with _readable_lock:
+            _readable_users -= 1
+            if not _readable_users:
+                rl_config.trustedHosts, rl_config.trustedSchemes = _readable_saved
 
 
 def fitted(image: LoadedImage, max_width: float, max_height: float) -> tuple[float, float]:
