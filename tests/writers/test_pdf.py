@@ -515,3 +515,12 @@ def test_reportlab_reads_data_uris_only_while_rendering_and_its_settings_are_res
     data, _ = pandoc_pdf()
     assert data.startswith(b"%PDF")
     assert (rl_config.trustedHosts, rl_config.trustedSchemes) == before
+
+
+def test_an_item_that_starts_with_a_nested_list_keeps_its_number():
+    from docforge.model import BulletList, ListItem, OrderedList
+    doc = Document(Meta(title="Lists"), (OrderedList((
+        ListItem((BulletList((ListItem((Paragraph((Text("inner"),)),)),)),)),
+        ListItem((Paragraph((Text("second"),)),)))),))
+    lines = extract(pdf_of(doc)).splitlines()
+    assert lines[1:] == ["1.", "◦ inner", "2. second"]

@@ -594,7 +594,8 @@ class PdfRenderer(TreeRenderer):
                     story.append(p)
                 else:
                     if first and (kind is BulletList or kind is OrderedList):
-                        story.append(Paragraph("", item_style, bulletText=marker))
+                        # an empty paragraph has no line, and reportlab draws no marker without one
+                        story.append(Paragraph(NBSP, item_style, bulletText=marker))
                     story.extend(self.dispatch[kind](self, block, depth + 1))
                 first = False
         return story
