@@ -239,3 +239,288 @@ def plain_text_of(inlines) -> str:
     from docforge.model import Paragraph
     from docforge.model import Text, walk
     return "".join(n.text for n in walk(Paragraph(tuple(inlines))) if isinstance(n, Text))
+
+
+def internal_links(data: bytes) -> list[tuple[int, int, float, tuple]]:
+    """(page of the link, page of its destination, the destination's top or None, the
+    link's rectangle) for every link to a place in the document."""
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(data))
+    pages = [page.indirect_reference.idnum for page in reader.pages]
+    found = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            dest = annotation.get("/Dest")
+            if dest is not None:
+                top = float(dest[3]) if len(dest) > 3 else None  # /Fit (a heading's page): no top
+                found.append((number, pages.index(dest[0].idnum), top,
+                              tuple(float(v) for v in annotation["/Rect"])))
+    return found
+
+
+def word_box(data: bytes, word: str) -> tuple[int, float, float, float]:
+    """(page, x0, top in PDF coordinates (from the bottom), size) of the first `word`."""
+    import pdfplumber
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages):
+            for found in page.extract_words(extra_attrs=["size"]):
+                if found["text"] == word:
+                    return number, found["x0"], page.height - found["top"], found["size"]
+    raise AssertionError(f"{word!r} not in the PDF")
+
+
+def test_in_document_links_and_the_outline_point_at_the_pages_their_targets_are_on():
+    """The page furniture keeps pages until the count is known; destinations made meanwhile
+    all named page 1 until the document's page counter was advanced with them."""
+    from pypdf import PdfReader
+    from docforge.model import CitationRef
+    filler = tuple(Paragraph((Text("Filler sentence for a page. " * 60),)) for _ in range(8))
+    doc = Document(Meta(title="Pages"), (
+        Paragraph((Text("See"), CitationRef("ref-1"), Text(" and "), Link((Text("the end"),), "#the-end"))),)
+        + filler + (Heading(1, (Text("Ending"),), "the-end"),) + filler
+        + (Heading(1, (Text("References"),)), References((Reference("ref-1", "1", (Text("Cited."),)),))))
+    data = pdf_of(doc)
+    reader = PdfReader(io.BytesIO(data))
+    outline = {entry.title: reader.get_destination_page_number(entry) for entry in reader.outline}
+    ending_page, _, _, _ = word_box(data, "Ending")
+    references_page, _, cited_top, _ = word_box(data, "Cited.")
+    assert 0 < ending_page < references_page
+    assert outline == {"Ending": ending_page, "References": references_page}
+    links = sorted((dest, round(top or 0)) for _, dest, top, _ in internal_links(data))
+    assert len(links) == 2 and links[0][0] == ending_page and links[1][0] == references_page
+    assert abs(links[1][1] - cited_top) < 14
+
+
+# ------------------------------------------------------------------ the pandoc nodes
+
+def pandoc_pdf(doc=None, **options):
+    """The PDF of `doc` (default: pandoc_document()) with the test images on the resource
+    path, and its diagnostics."""
+    from ir_examples import IMAGES, pandoc_document
+    diagnostics: list = []
+    data = docforge.write(doc or pandoc_document(), "pdf", diagnostics=diagnostics,
+                          options=WriteOptions(resource_path=(str(IMAGES),), **options))
+    return data, diagnostics
+
+
+def words_of(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def test_every_word_of_the_pandoc_nodes_is_in_the_pdf():
+    """Note texts, alt text of the images that cannot be drawn, captions, terms,
+    definitions, line-block lines, div and span text, math source: all read back; raw
+    markup for other formats is not there; an uncaptioned figure shows no bare label."""
+    from pypdf import PdfReader
+    from docforge.model import Image, map_tree
+    from ir_examples import pandoc_document
+    data, _ = pandoc_pdf()
+    text = extract(data)
+    flat = " ".join(text.split())
+    pictures = {"chart.png", "photo.jpg"}  # drawn: their alt text is no text on the page
+    shown = map_tree(pandoc_document(), lambda n: Image((), n.url) if type(n) is Image and n.url in pictures else n,
+                     frozenset({Image}))
+    # pdfplumber (by position) sets scripts apart ("x 2" for x²), pypdf (in drawing order)
+    # runs a note's marker into its word ("claim1"): a word must come back from one of them
+    in_order = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+    assert sorted(words_of(plain_text(shown)) - words_of(in_order) - words_of(text)) == []
+    for phrase in ("The first note, with a link.", "Second note, first paragraph.",
+                   "Second note, second paragraph.", "[a diagram]", "[lost picture]",
+                   "Figure 1: Sales by year", "Term one", "Definition of term one.", "Second definition.",
+                   "The first line of verse", "indented second line", "third line",
+                   "Ein Absatz auf Deutsch.", "Plain div content.", "bonjour tout le monde",
+                   "E = mc^2", r"\sum_{i=1}^{n} i = \frac{n(n+1)}{2}", "SMALL CAPS"):
+        assert phrase in flat or phrase in in_order, phrase
+    for raw in ("raw html block", "raw latex block", "Ctrl", "LaTeX"):
+        assert raw not in flat
+    assert "Figure 2" not in flat
+    # the notes come as a section of their own, before the references
+    assert flat.index("Notes 1. The first note") < flat.index("References 1. Example, A.")
+
+
+def test_note_markers_and_notes_link_both_ways():
+    data, _ = pandoc_pdf()
+    marker_page, _, marker_top, _ = word_box(data, "claim")
+    note_page, _, note_top, _ = word_box(data, "note,")  # "The first note, with a link."
+    links = internal_links(data)
+    forward = [link for link in links if link[0] == marker_page and link[1] == note_page
+               and abs(link[3][3] - marker_top) < 12]
+    assert len(forward) == 2  # one per marker of that line
+    assert all(abs(top - note_top) < 30 for _, _, top, _ in forward)  # the first two notes' lines
+    back = [link for link in links if link[0] == note_page and link[1] == marker_page
+            and abs(link[2] - marker_top) < 14]
+    assert len(back) == 2  # each note's number leads back to its marker's line
+    # the citation still reaches its reference, on the page it is on
+    ref_page, _, ref_top, _ = word_box(data, "Example,")
+    assert any(dest == ref_page and top and abs(top - ref_top) < 14 for _, dest, top, _ in links)
+
+
+def test_images_are_embedded_once_each_and_sized_from_their_pixels():
+    """chart.png (240x120) twice and photo.jpg (64x96) once: two image objects, drawn at
+    96 dpi (0.75 pt per pixel); the SVG and the missing file are not images."""
+    import pdfplumber
+    from pypdf import PdfReader
+    data, _ = pandoc_pdf()
+    objects = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for ref in (page["/Resources"].get("/XObject") or {}).values():
+            image = ref.get_object()
+            if image["/Subtype"] == "/Image":
+                objects[ref.idnum] = (image["/Width"], image["/Height"])
+    assert sorted(objects.values()) == [(64, 96), (240, 120)]
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        drawn = sorted((round(i["width"]), round(i["height"])) for page in pdf.pages for i in page.images)
+    assert drawn == [(48, 72), (180, 90), (180, 90)]
+
+
+def test_diagnostics_for_raw_math_and_images_that_cannot_be_drawn():
+    _, diagnostics = pandoc_pdf()
+    messages = [d.message for d in diagnostics]
+    raw = [m for m in messages if "raw markup" in m]
+    assert raw == ["left out 4 raw markup passage(s) meant for other formats (html 2, latex 1, tex 1): "
+                   "PDF takes no raw markup"]
+    math = [d for d in diagnostics if "math" in d.message]
+    assert [(d.severity, d.message.split(" (")[0]) for d in math] == [("info", "2 math formulas kept as TeX source")]
+    assert sum("diagram.svg" in m and "SVG" in m for m in messages) == 1
+    assert sum("missing.png" in m and "not found" in m for m in messages) == 1
+    assert any("1 image title(s) not shown" in m for m in messages)
+
+
+def test_same_pandoc_document_same_bytes():
+    assert pandoc_pdf()[0] == pandoc_pdf()[0]
+
+
+def test_line_block_keeps_leading_spaces_and_scripts_are_raised_and_smaller():
+    data, _ = pandoc_pdf()
+    _, first_x, _, _ = word_box(data, "The")
+    _, indented_x, _, _ = word_box(data, "indented")
+    _, third_x, _, _ = word_box(data, "third")
+    assert indented_x > first_x + 5 and abs(third_x - first_x) < 1
+    import pdfplumber
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        chars = pdf.pages[0].chars
+    body = next(c for c in chars if c["text"] == "A")["size"]
+    small_caps = "".join(c["text"] for c in chars if c["size"] < body * 0.9 and c["text"].isupper())
+    assert "MALL" in small_caps and "APS" in small_caps  # the lower-case letters, as smaller capitals
+    marker = [c for c in chars if c["text"] == "1" and c["size"] < body]
+    assert marker  # the first note's marker is a superscript
+
+
+def test_an_image_that_cannot_be_decoded_or_is_remote_shows_its_alt_text(tmp_path):
+    from ir_examples import IMAGES
+    from docforge.model import Image
+    (tmp_path / "broken.png").write_bytes((IMAGES / "chart.png").read_bytes()[:60])
+    doc = Document(Meta(title="Broken"), (
+        Paragraph((Text("A "), Image((Text("broken chart"),), "broken.png"), Text(" and "),
+                   Image((Text("far away"),), "https://example.org/a.png"), Text(" and again "),
+                   Image((Text("far away"),), "https://example.org/a.png"))),))
+    diagnostics: list = []
+    data = docforge.write(doc, "pdf", diagnostics=diagnostics,
+                          options=WriteOptions(resource_path=(str(tmp_path),)))
+    text = " ".join(extract(data).split())
+    assert "A [broken chart] and [far away] and again [far away]" in text
+    messages = [d.message for d in diagnostics]
+    assert sum("broken.png" in m and "cannot be decoded" in m for m in messages) == 1
+    assert sum("example.org/a.png" in m and "remote" in m for m in messages) == 1
+
+
+def test_notes_in_split_and_fallback_tables_nested_notes_and_links_all_resolve():
+    """A caption repeated over a split table, a table thrown away for being too tall, a
+    note in a note and a marker inside a link: every note is listed once, by number, and
+    every link destination exists (reportlab refuses to save a link to nowhere)."""
+    from docforge.model import BulletList, Image, ListItem, Note
+
+    def note(words):
+        return Note((Paragraph((Text(words),)),))
+
+    wide = tuple(Cell((Text(f"heading {i}"),)) for i in range(20))
+    tall = Cell((Text("first"), note("in the tall cell")) + (LineBreak(), Text("more")) * 90)
+    doc = Document(Meta(title="Notes everywhere"), (
+        Paragraph((Link((Text("linked"), note("inside a link")), "https://example.org"),)),
+        Paragraph((Text("outer"), Note((Paragraph((Text("outer note"), note("nested note"))),
+                                       BulletList((ListItem((Paragraph((Text("listed"),)),)),)))))),
+        Table(wide, (tuple(Cell((Text(f"c{i}"),) + ((note("in a cell"),) if i == 2 else ())) for i in range(20)),),
+              caption=(Text("Wide"), note("in the caption"))),
+        Table((Cell((Text("Head"),)),), ((tall,),)),
+        Paragraph((Text("image "), Image((Text("chart"),), "chart.png"), note("after an image"))),
+    ))
+    data, _ = pandoc_pdf(doc)
+    text = " ".join(extract(data).split())
+    notes = text[text.index("Notes 1."):]
+    expected = ["inside a link", "nested note", "outer note", "in a cell", "in the caption",
+                "in the tall cell", "after an image"]
+    positions = [notes.find(f"{n}. {words}") for n, words in enumerate(expected, 1)]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions), notes
+    assert notes.count("in the caption") == 1 and "listed" in notes
+    assert len(internal_links(data)) == 2 * len(expected) - 1  # no link back into a link
+
+
+def test_notes_go_at_the_end_without_references_and_toc_depth_limits_outline_and_contents():
+    from pypdf import PdfReader
+    from docforge.model import Note
+    doc = Document(Meta(title="Depth"), (
+        Heading(1, (Text("One"), Note((Paragraph((Text("heading note"),)),)))),
+        Heading(2, (Text("Two"),)), Heading(3, (Text("Three"),)),
+        Paragraph((Text("text"),)),
+    ))
+
+    def outline_titles(data):
+        def walk_outline(items):
+            for item in items:
+                yield from walk_outline(item) if isinstance(item, list) else [item.title]
+        return list(walk_outline(PdfReader(io.BytesIO(data)).outline))
+
+    shallow, _ = pandoc_pdf(doc, toc=True, toc_depth=1)
+    deep, _ = pandoc_pdf(doc, toc=True, toc_depth=3)
+    assert outline_titles(shallow) == ["One", "Notes"]  # the heading's words only, not its note's
+    assert outline_titles(deep) == ["One", "Two", "Three", "Notes"]
+    contents = " ".join(extract(shallow).split())
+    contents = contents[contents.index("Contents"):contents.index("Notes")]
+    assert "One" in contents and "Two" not in contents
+    text = " ".join(extract(deep).split())
+    assert text.rstrip().endswith("Notes 1. heading note")
+
+
+def test_alt_text_titles_and_languages_stay_on_the_flowables_for_tagging():
+    """What the tagging layer (issue 14) needs is kept: an image block's alt text and
+    title, a paragraph's inline images' alt texts, a div's language."""
+    from ir_examples import IMAGES, pandoc_document
+    from docforge.api import _context  # the context write() builds
+    from docforge.writers.pdf import fonts, page
+    from docforge.writers.pdf.images import PdfImage
+    from docforge.writers.pdf.render import PdfRenderer
+    from docforge.writers.pdf.styles import paragraph_styles
+    from docforge.style import load_style
+    from reportlab.platypus import KeepTogether
+
+    context = _context(pandoc_document(), load_style(None), WriteOptions(resource_path=(str(IMAGES),)))
+    fontset = fonts.build_fontset(context.style)
+    layout = page.page_layout(context)
+    renderer = PdfRenderer(context, fontset, paragraph_styles(context.style, fontset, "en"),
+                           layout.frame_width, layout.frame_height)
+    flowables = []
+    for flowable in renderer.story():
+        flowables.extend(flowable._content if isinstance(flowable, KeepTogether) else [flowable])
+    images = [(f.alt, f.title) for f in flowables if isinstance(f, PdfImage)]
+    assert images == [("A bar chart of sales", "Sales"), ("Uncaptioned chart", "")]
+    assert [f._df_image_alts for f in flowables if hasattr(f, "_df_image_alts")] == [("a green photo",)]
+    german = [f for f in flowables if getattr(f, "_df_lang", None) == "de"]
+    assert len(german) == 1 and "Ein Absatz" in german[0].text
+
+
+def test_reportlab_reads_data_uris_only_while_rendering_and_its_settings_are_restored():
+    from reportlab import rl_config
+    before = rl_config.trustedHosts, rl_config.trustedSchemes
+    data, _ = pandoc_pdf()
+    assert data.startswith(b"%PDF")
+    assert (rl_config.trustedHosts, rl_config.trustedSchemes) == before
+
+
+def test_an_item_that_starts_with_a_nested_list_keeps_its_number():
+    from docforge.model import BulletList, ListItem, OrderedList
+    doc = Document(Meta(title="Lists"), (OrderedList((
+        ListItem((BulletList((ListItem((Paragraph((Text("inner"),)),)),)),)),
+        ListItem((Paragraph((Text("second"),)),)))),))
+    lines = extract(pdf_of(doc)).splitlines()
+    assert lines[1:] == ["1.", "◦ inner", "2. second"]

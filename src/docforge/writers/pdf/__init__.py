@@ -2,7 +2,8 @@
 
 The package: fonts.py finds and registers the fonts (with per-character fallback),
 styles.py makes the paragraph styles from the theme, render.py (PdfRenderer) turns the
-IR into flowables, tables.py lays tables out, page.py draws the page furniture and builds
+IR into flowables, tables.py lays tables out, images.py loads and sizes images, notes.py
+keeps the footnotes for the Notes section, page.py draws the page furniture and builds
 the file. `PdfWriter` only wires them together for one RenderContext and returns what
 was noticed; `writer` is what formats.py names ("docforge.writers.pdf:writer"). The same
 input gives the same bytes. This writer never renumbers anything.

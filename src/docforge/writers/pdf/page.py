@@ -3,8 +3,10 @@
 Everything drawn outside the text frame lives here, so that it is decided in one place
 (and, when the PDF is tagged, marked as artifacts in one place): the running header (the
 title, in the heading family with per-character fallback) and the "Page X of Y" footer,
-drawn on every page but the first, which holds the title block. `DocTemplate` enters each
-heading into the PDF outline and the table of contents as it is placed. `build` lays the
+drawn on every page but the first, which holds the title block; the page counter advances
+with the pages kept back for it, so link destinations name the page they are on.
+`DocTemplate` enters each heading the renderer gives an outline entry (those down to the
+toc depth) into the PDF outline and the table of contents as it is placed. `build` lays the
 story out reproducibly (reportlab's invariant mode, the conversion's timestamp). This
 module never renders IR nodes or chooses paragraph styles.
 """
@@ -85,9 +87,15 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style):
         def showPage(self):
             self._pages.append(dict(self.__dict__))
             self._startPage()
+            # Link destinations (headings, notes, references, the outline) name their page by
+            # the document's page counter, which only the real showPage advances: unless it
+            # is advanced here too, every destination names page 1. save() winds it back
+            # before the real showPages number the pages again.
+            self._doc.pageCounter += 1
 
         def save(self):
             total = len(self._pages)
+            self._doc.pageCounter = 1
             for number, state in enumerate(self._pages, 1):
                 self.__dict__.update(state)
                 if number > 1:

@@ -1,9 +1,11 @@
 """The reportlab ParagraphStyles of one PDF, made from the theme and its fonts.
 
 `paragraph_styles` builds the named base styles once per document (body, headings, title
-block, captions, cells, list items, references, quotes, code, keywords, TOC); the small
-functions below derive the variants a block needs (a list or quote level, a table
-column's alignment, CJK line breaking, the TOC's levels). Styles never hold text: this
+block, captions, cells, list items, references, quotes, code, keywords, TOC, and for the
+pandoc nodes: figure captions, display math, definition terms, line-block lines, notes);
+the small functions below derive the variants a block needs (a list or quote level, a
+table column's alignment, CJK line breaking, the TOC's levels, a definition list's or line
+block's indent, the smaller styles of the Notes section). Styles never hold text: this
 module must never see the IR or a page.
 """
 from __future__ import annotations
@@ -19,6 +21,9 @@ MAX_INDENT_LEVELS = 6      # deeper lists and quotes stop indenting: the text mu
 HYPHENATION = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "it": "it_IT",
                "nl": "nl_NL", "pt": "pt_PT", "ru": "ru_RU", "sv": "sv_SE", "pl": "pl_PL"}
 CELL_ALIGNMENTS = {"center": TA_CENTER, "right": TA_RIGHT, "left": TA_LEFT}
+NOTE_INDENT = 22.0         # room for a note's number, hanging left of its text
+NOTE_SCALE = 0.9           # notes are set a little smaller than the body
+LINE_HANG = 18.0           # a line of verse that wraps goes on indented by this much
 
 
 def paragraph_styles(style: Style, fonts: FontSet, language: str) -> dict[str, ParagraphStyle]:
@@ -72,10 +77,66 @@ def paragraph_styles(style: Style, fonts: FontSet, language: str) -> dict[str, P
     styles["keywords"] = ParagraphStyle("Keywords", parent=body, textColor=colors.HexColor(c.muted),
                                         alignment=TA_LEFT, spaceBefore=14)
     styles["toc_title"] = ParagraphStyle("TocTitle", parent=styles["h1"], keepWithNext=0)
+    styles["figure_caption"] = ParagraphStyle("FigureCaption", parent=styles["caption"], alignment=TA_CENTER,
+                                              keepWithNext=0, spaceBefore=4, spaceAfter=s.paragraph + 4,
+                                              hyphenationLang="")
+    styles["figure"] = ParagraphStyle("Figure", parent=body, alignment=TA_CENTER, firstLineIndent=0)
+    styles["math"] = ParagraphStyle("Math", parent=body, fontName=fonts.mono.names["regular"],
+                                    alignment=TA_CENTER, firstLineIndent=0, spaceBefore=3,
+                                    spaceAfter=s.paragraph, hyphenationLang="")
+    styles["term"] = ParagraphStyle("Term", parent=body, alignment=TA_LEFT, firstLineIndent=0,
+                                    keepWithNext=1, spaceAfter=2)
+    styles["definition"] = ParagraphStyle("Definition", parent=body, firstLineIndent=0,
+                                          spaceAfter=s.paragraph / 2)
+    styles["line"] = ParagraphStyle("Line", parent=body, alignment=TA_LEFT, leftIndent=LINE_HANG,
+                                    firstLineIndent=-LINE_HANG, spaceAfter=0, hyphenationLang="")
+    note_size = f.size * NOTE_SCALE
+    styles["note"] = ParagraphStyle("Note", parent=body, fontSize=note_size, leading=note_size * f.line_height,
+                                    leftIndent=NOTE_INDENT, bulletIndent=0, firstLineIndent=0,
+                                    spaceAfter=3, bulletFontSize=note_size, bulletColor=colors.HexColor(c.link))
     for style_ in styles.values():
         if style_.name.startswith("Heading") or style_.name in ("Title", "Caption", "Cell", "CellHead"):
             style_.hyphenationLang = ""
     return styles
+
+
+def note_styles(styles: dict[str, ParagraphStyle]) -> dict[str, ParagraphStyle]:
+    """The styles of the Notes section: `styles` with the body, list items, quotes,
+    definition lists, line blocks and display math at the notes' size, paragraphs and code
+    indented past the numbers."""
+    note = styles["note"]
+    size, leading = note.fontSize, note.leading
+
+    def smaller(name: str, **extra) -> ParagraphStyle:
+        base = styles[name]
+        return ParagraphStyle(f"Note{base.name}", parent=base, fontSize=size, leading=leading,
+                              bulletFontSize=size, **extra)
+
+    derived = dict(styles)
+    derived.update(body=note, item=smaller("item"), quote=smaller("quote"), term=smaller("term"),
+                   definition=smaller("definition"), line=smaller("line"), math=smaller("math"),
+                   code=ParagraphStyle("NoteCode", parent=styles["code"], leftIndent=NOTE_INDENT))
+    return derived
+
+
+def definition_styles(term: ParagraphStyle, definition: ParagraphStyle, base: ParagraphStyle, depth: int,
+                      indent: float) -> tuple[ParagraphStyle, ParagraphStyle]:
+    """A definition list's term and definition styles `depth` levels deep in lists and
+    quotes: the term at the level's indent (from `base`, the paragraphs around it), the
+    definitions one step further."""
+    level = min(depth, MAX_INDENT_LEVELS)
+    start = base.leftIndent + indent * level
+    return (ParagraphStyle(f"Term{level}", parent=term, leftIndent=start),
+            ParagraphStyle(f"Definition{level}", parent=definition, leftIndent=start + indent))
+
+
+def line_styles(line: ParagraphStyle, base: ParagraphStyle, depth: int, indent: float,
+                space_after: float) -> tuple[ParagraphStyle, ParagraphStyle]:
+    """A line block's lines `depth` levels deep (wrapped lines hang), and its last line,
+    which has the paragraph space after it."""
+    start = base.leftIndent + indent * min(depth, MAX_INDENT_LEVELS) + LINE_HANG
+    inner = ParagraphStyle(f"Line{depth}", parent=line, leftIndent=start)
+    return inner, ParagraphStyle(f"Line{depth}-last", parent=inner, spaceAfter=space_after)
 
 
 def toc_level_styles(body: ParagraphStyle, depth: int) -> list[ParagraphStyle]:

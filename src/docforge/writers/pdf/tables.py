@@ -4,16 +4,20 @@ Columns are sized by content (writers/layout.py, shared with DOCX); a table wide
 the frame allows (MIN_COLUMN_PT per column) is split into parts of adjacent columns, each
 with the caption and "(columns a–b of n)"; parts split across pages by row, repeating
 the header row; a table with a row taller than a page (reportlab cannot split inside a
-row) is written as paragraphs, "header: value", with a diagnostic. The cells' text is
-rendered by the PdfRenderer given to these functions: this module decides the layout,
-never the markup of a node.
+row) is written as paragraphs, "header: value", with a diagnostic (what rendering the
+cells recorded, footnotes above all, is rewound first: their markers were thrown away). A
+caption is rendered once; the parts after the first repeat it without its link
+destinations (a destination drawn twice is one too many). Inline images in a cell get the
+column's width as their room. The cells' text is rendered by the PdfRenderer given to
+these functions: this module decides the layout, never the markup of a node.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
-from reportlab.platypus import Paragraph, Spacer, Table as RLTable, TableStyle
+from reportlab.platypus import Spacer, Table as RLTable, TableStyle
 
 from ...model import Cell, Table, plain_text
 from ..layout import column_widths
@@ -31,6 +35,7 @@ ROW_TALLER_THAN_PAGE = 0.9  # of the frame's height: such a row cannot be placed
 # table is written as paragraphs without being laid out as a table first: reportlab
 # measured a 1 MB cell for over 14 minutes before finding the row too tall.
 CELL_LIMIT_CHARS = 20_000
+_DESTINATION = re.compile(r'<a name="[^"]*"/>')  # input text cannot produce it: its < and " are escaped
 
 
 def column_parts(columns: int, frame_width: float) -> list[tuple[int, int]]:
@@ -45,13 +50,14 @@ def table_flowables(renderer: PdfRenderer, node: Table) -> list:
     parts = column_parts(width, renderer.frame_width)
     heading = renderer.fonts.heading
     story: list = []
+    caption = renderer.markup(caption_lead(node), heading) + renderer.inlines(node.caption, heading)
     for part_index, (lo, hi) in enumerate(parts):
-        markup = renderer.markup(caption_lead(node), heading) + renderer.inlines(node.caption, heading)
+        markup = caption if part_index == 0 else _DESTINATION.sub("", caption)
         if len(parts) > 1:
             markup += escape(f" (columns {lo + 1}–{hi} of {width})", "markup")[0]
         anchor = renderer.anchor(node.id) if part_index == 0 else ""
         if node.label or node.caption:
-            story.append(Paragraph(anchor + markup, renderer.styles["caption"]))
+            story.append(renderer.paragraph(anchor + markup, renderer.styles["caption"], "", cjk=False))
         part = _part(renderer, node, lo, hi)
         story.extend(part if isinstance(part, list) else [part])
     story.append(Spacer(1, renderer.theme.spacing.paragraph))
@@ -65,22 +71,28 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | lis
     rows = (node.header,) + node.rows
     if any(len(plain_text(cells[c])) > CELL_LIMIT_CHARS for cells in rows for c in range(lo, min(hi, len(cells)))):
         return _as_paragraphs(renderer, rows, lo, hi)
-    cell_styles: dict = {}
-    data = []
-    for r, cells in enumerate(rows):
-        row = []
-        for c in range(lo, hi):
-            cell = cells[c] if c < len(cells) else Cell(())
-            align = node.aligns[c] if c < len(node.aligns) else "default"
-            key = (r == 0, align)
-            style = cell_styles.get(key)
-            if style is None:
-                style = cell_styles[key] = cell_style(styles["cell_head" if r == 0 else "cell"], align)
-            row.append(renderer.paragraph(renderer.inlines(cell.inlines, body), style, plain_text(cell)))
-        data.append(row)
     texts = [[plain_text(cells[c]) if c < len(cells) else "" for cells in rows] for c in range(lo, hi)]
     size = styles["cell"].fontSize
     widths = column_widths(texts, renderer.frame_width, char_width=size * 0.55, padding=CELL_PADDING)
+    state = renderer.checkpoint()
+    cell_styles: dict = {}
+    data = []
+    room = renderer.image_width
+    try:
+        for r, cells in enumerate(rows):
+            row = []
+            for c in range(lo, hi):
+                cell = cells[c] if c < len(cells) else Cell(())
+                align = node.aligns[c] if c < len(node.aligns) else "default"
+                key = (r == 0, align)
+                style = cell_styles.get(key)
+                if style is None:
+                    style = cell_styles[key] = cell_style(styles["cell_head" if r == 0 else "cell"], align)
+                renderer.image_width = max(1.0, widths[c - lo] - CELL_PADDING)
+                row.append(renderer.paragraph(renderer.inlines(cell.inlines, body), style, plain_text(cell)))
+            data.append(row)
+    finally:
+        renderer.image_width = room
     commands = [
         ("GRID", (0, 0), (-1, -1), t.border_width, colors.HexColor(t.border_color)),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(t.header_fill)),
@@ -97,6 +109,7 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | lis
     table.setStyle(TableStyle(commands))
     table.wrap(renderer.frame_width, renderer.frame_height)
     if max(table._rowHeights, default=0) > renderer.frame_height * ROW_TALLER_THAN_PAGE:
+        renderer.rewind(state)
         return _as_paragraphs(renderer, rows, lo, hi)
     return table
 
