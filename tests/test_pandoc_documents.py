@@ -65,7 +65,7 @@ def author_docx(tmp_path_factory, pandoc):
         "- first point\n- second point\n\n"
         "| Region | Share |\n|--------|------:|\n| North  | 41 %  |\n| South  | 59 %  |\n\n"
         "![A chart of regional shares](chart.png)\n\nClosing words here.\n", encoding="utf-8")
-    run_pandoc(pandoc, ["paper.md", "-o", str(folder / "paper.docx"), "--resource-path", str(folder)])
+    run_pandoc(pandoc, [str(folder / "paper.md"), "-o", str(folder / "paper.docx"), "--resource-path", str(folder)])
     return folder / "paper.docx"
 
 
