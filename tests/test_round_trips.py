@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import docforge
+from docforge.options import WriteOptions
 from docforge.model import (BulletList, Cell, Heading, OrderedList, Paragraph, Reference,
                             plain_text, walk)
 from conftest import DATA, ROOT
@@ -44,7 +45,7 @@ def similarity(a, b) -> float:
 def test_feed_to_markdown_and_back_keeps_the_structure(feed, tmp_path):
     first = docforge.read(feed)
     md = tmp_path / "article.md"
-    md.write_bytes(docforge.write(first, "markdown"))
+    md.write_bytes(docforge.write(first, "markdown", options=WriteOptions(standalone=True)))
     second = docforge.read(md)
     a, b = structure(first), structure(second)
     assert second.meta.title == first.meta.title

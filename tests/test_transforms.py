@@ -1,5 +1,5 @@
 from docforge.model import (CitationRef, Document, Heading, Paragraph, Reference, References,
-                            Table, Cell, Text, walk)
+                            Table, Cell, Text, walk, Meta, plain_text)
 from docforge.style import load_style
 from docforge.transforms import outline, prepare, slugify
 from ir_examples import rich_document
@@ -47,3 +47,19 @@ def test_outline_nests_by_level():
     tree = outline(prepare(rich_document()))
     assert [e.text for e in tree] == ["Introduction", "中文部分", "References"]
     assert [c.text for c in tree[0].children] == ["Lists", "A table"]
+
+
+def test_notes_are_numbered_in_reading_order_even_when_nested():
+    from docforge.model import Note
+    inner = Note((Paragraph((Text("inner"),)),))
+    doc = Document(Meta(), (Paragraph((Text("a"), Note((Paragraph((Text("outer"), inner)),)), Text("b"),
+                                       Note((Paragraph((Text("third"),)),)))),))
+    labels = [(n.label, plain_text(n.blocks[0], notes=False)) for n in walk(prepare(doc)) if type(n) is Note]
+    assert labels == [("1", "outer"), ("2", "inner"), ("3", "third")]
+
+
+def test_a_headings_footnote_is_not_in_its_id_or_outline():
+    from docforge.model import Note
+    doc = prepare(Document(Meta(), (Heading(1, (Text("Results"), Note((Paragraph((Text("See annex"),)),)))),)))
+    assert doc.blocks[0].id == "results"
+    assert [e.text for e in outline(doc)] == ["Results"]

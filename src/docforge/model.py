@@ -365,9 +365,10 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
     return rebuild(node)
 
 
-def plain_text(node: object) -> str:
+def plain_text(node: object, notes: bool = True) -> str:
     """The text of a node and its descendants: inlines joined as they are, blocks separated by
-    spaces, whitespace collapsed. Iterative, like walk()."""
+    spaces, whitespace collapsed. Iterative, like walk(). With `notes=False` the text of
+    footnotes is left out (a heading's slug and TOC entry are its own words only)."""
     cls = type(node)
     if cls is Paragraph or cls is Heading or cls is Cell:  # the usual case: text only, no walk
         texts = [i.text for i in node.inlines if type(i) is Text]  # type: ignore[union-attr]
@@ -389,7 +390,7 @@ def plain_text(node: object) -> str:
             parts.append(" ")
             continue
         names = _CHILD_FIELDS.get(cls)
-        if not names:
+        if not names or (cls is Note and not notes):
             continue
         kids: list[object] = [" "] if cls is Note else []
         for name in names:

@@ -137,7 +137,7 @@ def _heading_ids_fixer(taken: set[str]):
 
     def fix(node):
         if type(node) is Heading:
-            new_id = ids.claim(node.id or slugify(plain_text(node)))
+            new_id = ids.claim(node.id or slugify(plain_text(node, notes=False)))
             if new_id != node.id:
                 return replace(node, id=new_id)
         return node
@@ -186,7 +186,19 @@ def number_figures(doc: Document, prefix: str = "Figure") -> Document:
 
 def number_notes(doc: Document) -> Document:
     """Number footnotes 1, 2, 3... in document order (the label every format shows)."""
-    return map_tree(doc, _notes_fixer(), frozenset({Note}))  # type: ignore[return-value]
+    return _notes_in_reading_order(map_tree(doc, _notes_fixer(), frozenset({Note})))  # type: ignore[arg-type]
+
+
+def _notes_in_reading_order(doc: Document) -> Document:
+    """map_tree numbers bottom-up, so a note inside a note was counted before the note
+    holding it; renumber in reading order (outer first) when that happened. Labels are
+    unique after the first pass, so the old label names the note. Linear; usually a no-op."""
+    seen = [n.label for n in walk(doc) if type(n) is Note]
+    if seen == sorted(seen, key=int):
+        return doc
+    new_label = {old: str(i) for i, old in enumerate(seen, 1)}
+    return map_tree(doc, lambda n: replace(n, label=new_label[n.label]) if type(n) is Note else n,
+                    frozenset({Note}))  # type: ignore[return-value]
 
 
 def label_references(doc: Document) -> Document:
@@ -253,6 +265,7 @@ def prepare(doc: Document, style=None) -> Document:
     if style is not None and style.headings.numbering:
         second.append(_heading_numbers_fixer())
     doc = map_tree(doc, _chain(*second), frozenset({Heading, CitationRef, Note}))  # type: ignore[assignment]
+    doc = _notes_in_reading_order(doc)
     return normalize_language(doc, style.text.language if style else "en")
 
 
@@ -269,7 +282,7 @@ def outline(doc: Document, max_level: int = 6) -> tuple[OutlineEntry, ...]:
     Levels are made consecutive (a level-3 heading directly under a level-1 one becomes
     its child) so that every consumer gets a well-formed tree.
     """
-    flat = [(n.level, plain_text(n), n.id) for n in walk(doc, inlines=False)
+    flat = [(n.level, plain_text(n, notes=False), n.id) for n in walk(doc, inlines=False)
             if isinstance(n, Heading) and n.level <= max_level]
 
     root: list = []
