@@ -333,7 +333,12 @@ def output_paths(source: str, names: list[str], output: str | os.PathLike | None
         directory = Path(output)
     if relative is not None:
         directory = directory / relative
-    return [directory / f"{stem}.{formats.extension(fmt)}" for fmt in names]
+    targets = [directory / f"{stem}.{formats.extension(fmt)}" for fmt in names]
+    if len(set(targets)) < len(targets):  # html and html4, markdown and gfm: one extension
+        twins = [fmt for fmt, target in zip(names, targets) if targets.count(target) > 1]
+        raise UsageError(f"{', '.join(twins)} would all be written as {stem}.{formats.extension(twins[0])}; "
+                         "convert to them one at a time, each with its -o")
+    return targets
 
 
 def check_output_directory(output: str | os.PathLike | None, names: Sequence[str], many_inputs: bool) -> None:

@@ -664,7 +664,8 @@ def test_text_built_properties_are_in_schema_order_with_every_field_set():
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     ppr = _ppr_markup(PPr("S", keep_next=True, numbering=(1, 12), border=("C5CAD3", 6),
                           space_after=140, indent=360, align="right"))
-    rpr = _rpr_markup(Format(bold=True, italic=True, mono=True, link_style=True),
+    rpr = _rpr_markup(Format(bold=True, italic=True, mono=True, link_style=True, small_caps=True, strike=True,
+                             underline=True, vert_align="superscript", lang='w:val="de"'),
                       {"Hyperlink": "Hyperlink", "Verbatim Char": "VerbatimChar"})
     for markup, kind in ((ppr, "pPr"), (rpr, "rPr")):
         element = etree.fromstring(markup.replace(f"<w:{kind}>", f"<w:{kind} {ns}>", 1))
@@ -672,6 +673,7 @@ def test_text_built_properties_are_in_schema_order_with_every_field_set():
         kids = [etree.QName(c).localname for c in element]
         assert kids == sorted(kids, key=order.index), kids
     assert len(etree.fromstring(ppr.replace("<w:pPr>", f"<w:pPr {ns}>", 1))) == 7
+    assert len(etree.fromstring(rpr.replace("<w:rPr>", f"<w:rPr {ns}>", 1))) == 8
 
 
 def test_run_text_keeps_tabs_breaks_and_edge_spaces():

@@ -14,8 +14,11 @@ reader, writer and filters turn into their errors. This module knows nothing of 
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
+import threading
 from typing import Sequence
 
 from ..errors import Diagnostic, UsageError
@@ -124,12 +127,37 @@ class _Collect(logging.Handler):
         self.messages.append((record.levelno, record.getMessage()))
 
 
+_ENVIRONMENT = threading.Lock()
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str] | None):
+    """os.environ with `values` for the pandoc process pypandoc starts (it copies os.environ
+    and takes no environment of its own). Under a lock, as threads share os.environ: only
+    the runs that need it (zip outputs, dated by SOURCE_DATE_EPOCH) wait for each other."""
+    if not values:
+        yield
+        return
+    with _ENVIRONMENT:
+        saved = {key: os.environ.get(key) for key in values}
+        os.environ.update(values)
+        try:
+            yield
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
 def run(purpose: str, source: str | bytes | None, to: str, from_: str, args: Sequence[str] = (), *,
         input_file: str | None = None, output_file: str | None = None, sandbox: bool = True,
-        ) -> tuple[str, list[Diagnostic]]:
+        environment: dict[str, str] | None = None) -> tuple[str, list[Diagnostic]]:
     """Run `pandoc -f FROM -t TO ARGS` on `source` (text or bytes on stdin) or `input_file`,
     writing to `output_file` or returning stdout; with pandoc's warnings as diagnostics.
-    Raises PandocFailed when pandoc fails."""
+    `environment`: variables pandoc runs with (SOURCE_DATE_EPOCH). Raises PandocFailed
+    when pandoc fails."""
     find(purpose)
     pypandoc = _pypandoc()
     extra = (["--sandbox"] if sandbox else []) + list(args)
@@ -137,12 +165,13 @@ def run(purpose: str, source: str | bytes | None, to: str, from_: str, args: Seq
     logger = logging.getLogger("pypandoc")
     logger.addHandler(collect)
     try:
-        if input_file is not None:
-            out = pypandoc.convert_file(input_file, to, format=from_, extra_args=extra,
-                                        outputfile=output_file, verify_format=False)
-        else:
-            out = pypandoc.convert_text(source, to, format=from_, extra_args=extra,
-                                        outputfile=output_file, verify_format=False)
+        with _environment(environment):
+            if input_file is not None:
+                out = pypandoc.convert_file(input_file, to, format=from_, extra_args=extra,
+                                            outputfile=output_file, verify_format=False)
+            else:
+                out = pypandoc.convert_text(source, to, format=from_, extra_args=extra,
+                                            outputfile=output_file, verify_format=False)
     except RuntimeError as exc:
         raise _failure(str(exc)) from None
     except OSError as exc:  # pandoc vanished since it was found, or cannot be started

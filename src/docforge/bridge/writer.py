@@ -16,7 +16,9 @@ Formats that embed images (odt, pptx, epub2, chunkedhtml, fb2, icml) get every i
 resolved by the context (the resource path) as a data: URI, and an image that cannot be
 loaded as its alt text (the context has said why), so pandoc fetches nothing. Without
 -s pandoc writes no title block: a diagnostic says which metadata was left out. Binary
-formats go through a temporary file; text formats are written as pandoc's UTF-8 text.
+formats go through a temporary file, dated by the context's timestamp (SOURCE_DATE_EPOCH
+for pandoc) and, for EPUB 2, identified by a hash of the content, so the same input gives
+the same bytes; text formats are written as pandoc's UTF-8 text.
 This module never renumbers anything and never writes anywhere but `out`.
 """
 from __future__ import annotations
@@ -37,6 +39,8 @@ BINARY_OUTPUTS = frozenset({"odt", "pptx", "epub2", "epub", "epub3", "docx", "ch
 STANDALONE_ALWAYS = BINARY_OUTPUTS | {"fb2", "ipynb", "opml", "revealjs", "slidy", "slideous",
                                       "dzslides", "s5", "icml"}
 EMBEDS_IMAGES = BINARY_OUTPUTS | {"fb2", "icml"}
+# formats whose package carries an identifier pandoc would make random (a UUID)
+IDENTIFIED = frozenset({"epub2", "epub", "epub3"})
 # the extension a reference document must have to be used for a format
 REFERENCE_DOC = {"odt": ".odt", "pptx": ".pptx"}
 
@@ -70,9 +74,14 @@ class PandocWriter:
         ast = buffer.getvalue().decode("utf-8")
         if self.binary:
             import tempfile  # (only for the zip formats)
+            if self.base in IDENTIFIED and not dict(context.doc.meta.extra).get("identifier"):
+                args.append(f"--metadata=identifier:{_identifier(ast)}")
+            # the zip formats are dated by pandoc from SOURCE_DATE_EPOCH, else the clock:
+            # docforge's date (the source's, else the document's...) keeps them reproducible
+            dated = {"SOURCE_DATE_EPOCH": str(int(context.timestamp.timestamp()))}
             with tempfile.TemporaryDirectory(prefix="docforge-pandoc-") as folder:
                 path = os.path.join(folder, f"output.{self.base}")
-                _, warnings = self._run(purpose, target, ast, args, path, sandbox)
+                _, warnings = self._run(purpose, target, ast, args, path, sandbox, dated)
                 with open(path, "rb") as handle:
                     out.write(handle.read())
         else:
@@ -139,16 +148,23 @@ class PandocWriter:
         return copy
 
     def _run(self, purpose: str, target: str, ast: str, args: list[str], output_file: str | None,
-             sandbox: bool) -> tuple[str, list[Diagnostic]]:
+             sandbox: bool, environment: dict[str, str] | None = None) -> tuple[str, list[Diagnostic]]:
         try:
             return pandoc.run(purpose, ast, self.format, "json", args, output_file=output_file,
-                              sandbox=sandbox)
+                              sandbox=sandbox, environment=environment)
         except pandoc.PandocFailed as exc:
             if exc.code in pandoc.UNKNOWN_FORMAT_CODES:
                 why = pandoc.unknown_format_message("writer", self.format)
                 raise UsageError(f"{target}: {why or exc.message}") from None
             raise ConversionError(f"{target}: pandoc could not write {self.format} ({exc}); "
                                   "check the pandoc options given") from None
+
+
+def _identifier(ast: str) -> str:
+    """A package identifier derived from the content (the same document, the same one)."""
+    import hashlib
+    import uuid
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, hashlib.sha256(ast.encode('utf-8')).hexdigest())}"
 
 
 class _Writers:
