@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 
 import docforge
 from docforge import formats
+from docforge.options import WriteOptions
 from conftest import run_pandoc
 from pandoc_strategies import documents, raw_text, shown_text, without_numbers
 from test_properties import (LONG, READ_BACK, _direction_runs, _pdf_fonts, hang_guard, words)
@@ -30,13 +31,36 @@ def _json_read_back(data: bytes) -> str:
     return shown_text(ast) + " " + raw_text(ast)
 
 
+def _through_pandoc(fmt: str):
+    def read(data: bytes) -> str:
+        from pypandoc import get_pandoc_path
+        return run_pandoc(get_pandoc_path(), ["-f", fmt, "-t", "markdown", "--wrap=none"], data).decode()
+    return read
+
+
 def read_back(fmt: str, data: bytes) -> str:
-    return _json_read_back(data) if fmt == "json" else READ_BACK[fmt](data)
+    if fmt == "json":
+        return _json_read_back(data)
+    return (READ_BACK.get(fmt) or _through_pandoc(fmt))(data)
+
+
+# docforge's own writers in `make test`; in `make fuzz` also the bridge's that pandoc reads
+# back (pandoc renders those, so an example costs two pandoc runs, and what is lost there is
+# pandoc's own round trip: its Markdown reader does not read back a code block inside the
+# <figure> its Markdown writer makes).
+BRIDGE_READ_BACK = ("markdown", "rst", "org", "latex", "mediawiki", "docbook", "jats", "odt",
+                    "textile", "typst", "asciidoc_legacy")
+WRITERS = sorted(n for n in formats.names("writer") if formats.lookup(n).origin != "pandoc") + \
+    [n for n in BRIDGE_READ_BACK if n in formats.names("writer")][:None if LONG else 0]
 
 
 def lost_words(ast: dict, fmt: str, data: bytes, diagnostics) -> list[str]:
     expected = words(shown_text(ast))
-    raw_dropped = any("raw" in d.message.lower() for d in diagnostics)
+    # pandoc's writers keep or drop raw markup by their own rules (raw TeX in an HTML-style
+    # figure of Markdown is dropped), without saying so: raw words are asked of docforge's
+    # own writers only, and of those only when no diagnostic said they were left out.
+    bridged = formats.lookup(fmt).origin == "pandoc"
+    raw_dropped = bridged or any("raw" in d.message.lower() for d in diagnostics)
     if not raw_dropped:
         expected += words(raw_text(ast))
     text = read_back(fmt, data)
@@ -85,7 +109,7 @@ def _cites(value):
             yield from _cites(v)
 
 
-@pytest.mark.parametrize("fmt", formats.names("writer"))
+@pytest.mark.parametrize("fmt", WRITERS)
 def test_property_random_pandoc_asts_lose_no_word_in_any_writer(fmt):
     @PROPERTY
     @given(documents())
@@ -93,7 +117,8 @@ def test_property_random_pandoc_asts_lose_no_word_in_any_writer(fmt):
         with hang_guard():
             doc = docforge.read(json.dumps(ast, ensure_ascii=False).encode("utf-8"), "json")
             diagnostics: list = []
-            data = docforge.write(doc, fmt, diagnostics=diagnostics)
+            data = docforge.write(doc, fmt, diagnostics=diagnostics,
+                                  options=WriteOptions(standalone=True))  # pandoc's formats keep the title only with -s
             lost = lost_words(ast, fmt, data, diagnostics)
         assert not lost, f"{fmt} lost {lost[:10]}"
     check()

@@ -233,12 +233,14 @@ def html_text(markup: str) -> str:
 def docx_text(data: bytes) -> str:
     import docx
     from docx.oxml.ns import qn
+    from lxml import etree
 
     package = docx.Document(io.BytesIO(data))
     parts = [package.element.body]
     for rel in package.part.rels.values():  # footnotes and the like hold text too
         if "footnotes" in rel.reltype or "endnotes" in rel.reltype:
-            parts.append(rel.target_part.element)
+            target = rel.target_part  # python-docx loads footnotes.xml as bytes, not XML
+            parts.append(getattr(target, "element", None) or etree.fromstring(target.blob))
     out = []
     for root in parts:
         for p in root.iter(qn("w:p")):
