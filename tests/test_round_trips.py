@@ -12,7 +12,7 @@ import pytest
 
 import docforge
 from docforge.options import WriteOptions
-from docforge.model import (BulletList, Cell, Heading, OrderedList, Paragraph, Reference,
+from docforge.model import (BulletList, Cell, CitationRef, Heading, OrderedList, Paragraph, Reference,
                             plain_text, walk)
 from conftest import DATA, ROOT
 
@@ -63,3 +63,16 @@ def test_docforge_docx_read_back_from_docx_keeps_headings_lists_tables_reference
         want = [t for k, t in structure(first) if k == kind]
         got = [t for k, t in structure(second) if k == kind]
         assert similarity(want, got) >= 0.95, (kind, want[:5], got[:5])
+    citations = lambda d: [n.ref_id for n in walk(d) if type(n) is CitationRef]  # noqa: E731
+    assert citations(second) == citations(first)
+
+
+def test_a_references_heading_with_labelled_paragraphs_or_an_ordered_list_becomes_references():
+    md = ("# Body\n\nText.\n\n# References\n\n1. Alpha, A. First work.\n2. Beta, B. Second work.\n\n"
+          "# Sources\n\n\\[7\\] Gamma. Seventh.\n\n\\[8\\] Delta. Eighth.\n\n# After\n\n1. not a reference\n")
+    doc = docforge.read(md.encode(), "markdown")
+    refs = [b for b in doc.blocks if type(b).__name__ == "References"]
+    assert [[(r.label, plain_text(r)) for r in b.entries] for b in refs] == [
+        [("1", "Alpha, A. First work."), ("2", "Beta, B. Second work.")],
+        [("7", "Gamma. Seventh."), ("8", "Delta. Eighth.")]]
+    assert [type(b).__name__ for b in doc.blocks][-2:] == ["Heading", "OrderedList"]

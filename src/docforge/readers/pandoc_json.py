@@ -44,6 +44,7 @@ from ..model import (BLOCK_TYPES, BulletList, Cell, CitationRef, Code, CodeBlock
                      References, SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table,
                      Text, ThematicBreak, Underline, walk)
 from ..options import ReadOptions
+from .references import recover_references
 
 ALIGN = {"AlignLeft": "left", "AlignCenter": "center", "AlignRight": "right", "AlignDefault": "default"}
 _KNOWN_META = {"title", "subtitle", "author", "date", "lang", "keywords", "source"}
@@ -598,6 +599,7 @@ class PandocJsonReader:
         try:
             conv = _Converter(source, _reference_ids(raw["blocks"]))
             doc = Document(conv.meta(raw.get("meta") or {}), conv.blocks(raw["blocks"]))
+            doc = recover_references(doc)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
             raise FormatError(f"{source}: malformed pandoc AST ({type(exc).__name__}: {exc}); "
                               "check that it was written by pandoc-api-version 1.23") from None

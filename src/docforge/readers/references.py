@@ -1,0 +1,94 @@
+"""Reference lists recognised in documents that arrive without docforge's markup.
+
+A DOCX, ODT or Markdown file (docforge's own DOCX read back included) carries its
+bibliography as a heading "References" (or Sources, Bibliography, 参考文献…: the feed
+reader's list, predicates.is_reference_heading) followed by an ordered list or by
+paragraphs that start with their label ("[3] …", "3. …", "3) …"). `recover_references`
+turns such a run into a References block, and a link "[3]" to an entry's anchor into a
+citation again, so citations, labels and every format's bibliography markup come back. It acts only when the document has no References block,
+changes nothing else, and keeps every character of the entries (only the label, which
+becomes Reference.label, leaves the text). This module never reads files.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import (CitationRef, Document, Heading, Link, OrderedList, Paragraph, Reference,
+                     References, Span, Text, map_tree, plain_text)
+from ..records import replace
+from .text.predicates import is_reference_heading
+
+_LABEL = re.compile(r"^\s*(?:\[(\d{1,9})\]|(\d{1,9})[.)])\s+")
+
+
+def _labelled_entry(block) -> Reference | None:
+    """A paragraph that starts with its label: "[3] Text", "3. Text", "3) Text" — after an
+    empty anchor Span (pandoc's reading of a DOCX bookmark), whose id the entry keeps."""
+    if type(block) is not Paragraph or not block.inlines:
+        return None
+    inlines, anchor = block.inlines, ""
+    if type(inlines[0]) is Span and not inlines[0].inlines:
+        anchor, inlines = inlines[0].id, inlines[1:]
+    if not inlines or type(inlines[0]) is not Text:
+        return None
+    first = inlines[0].text
+    m = _LABEL.match(first)
+    if not m or len(first) == m.end() and len(inlines) == 1:
+        return None
+    rest = first[m.end():]
+    return Reference(anchor, m.group(1) or m.group(2), ((Text(rest),) if rest else ()) + inlines[1:])
+
+
+def _list_entries(block: OrderedList) -> list[Reference] | None:
+    entries = []
+    for n, item in enumerate(block.items, block.start):
+        if len(item.blocks) != 1 or type(item.blocks[0]) is not Paragraph:
+            return None
+        entries.append(Reference("", str(n), item.blocks[0].inlines))
+    return entries
+
+
+def recover_references(doc: Document) -> Document:
+    if any(type(b) is References for b in doc.blocks):
+        return doc
+    blocks = list(doc.blocks)
+    out: list = []
+    i, changed = 0, False
+    while i < len(blocks):
+        block = blocks[i]
+        out.append(block)
+        i += 1
+        if type(block) is not Heading or not is_reference_heading(plain_text(block, notes=False)):
+            continue
+        if i < len(blocks) and type(blocks[i]) is OrderedList:
+            entries = _list_entries(blocks[i])
+            if entries:
+                out.append(References(tuple(entries)))
+                i += 1
+                changed = True
+            continue
+        entries = []
+        while i < len(blocks) and (entry := _labelled_entry(blocks[i])) is not None:
+            entries.append(entry)
+            i += 1
+        if entries:
+            out.append(References(tuple(entries)))
+            changed = True
+    if not changed:
+        return doc
+    doc = replace(doc, blocks=tuple(out))
+    return _link_citations(doc, {r.id: r.label for b in out if type(b) is References
+                                 for r in b.entries if r.id})
+
+
+def _link_citations(doc: Document, labels: dict[str, str]) -> Document:
+    """A link "[3]" to a recovered entry's anchor ("#ref-3") is a citation of it again."""
+    if not labels:
+        return doc
+
+    def fix(node):
+        if type(node) is Link and node.url.startswith("#") and node.url[1:] in labels \
+                and plain_text(node).strip("[]() ") == labels[node.url[1:]]:
+            return CitationRef(node.url[1:])
+        return node
+    return map_tree(doc, fix, frozenset({Link}))  # type: ignore[return-value]
