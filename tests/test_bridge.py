@@ -640,3 +640,30 @@ def test_pandoc_outputs_are_byte_identical_run_after_run(article, tmp_path):
     for first in sorted((tmp_path / "first").iterdir()):
         assert first.read_bytes() == (tmp_path / "second" / first.name).read_bytes(), first.name
     assert len(list((tmp_path / "first").iterdir())) == 4
+
+
+# ------------------------------------------------------------------ no lost word
+
+# pandoc's writers whose output pandoc reads back (by this reader), for the property below
+READ_BACK_BY = {"markdown": "markdown", "rst": "rst", "odt": "odt", "latex": "latex", "docbook": "docbook",
+                "jats": "jats", "org": "org", "mediawiki": "mediawiki", "epub2": "epub", "html4": "html"}
+
+
+@pytest.mark.parametrize("fmt", sorted(READ_BACK_BY))
+def test_property_no_word_is_lost_through_pandocs_writers(fmt, pandoc):
+    """Every word of a hostile document written by a pandoc writer through the bridge is in
+    what pandoc reads back from it (the words as test_properties counts them; the JSON
+    writer's policy for lone surrogates applies, as the bridge writes through it)."""
+    from collections import Counter
+    from hypothesis import HealthCheck, given, settings
+    from test_properties import LONG, document_words, documents, hang_guard, words
+
+    @settings(max_examples=200 if LONG else 5, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(documents)
+    def check(doc):
+        with hang_guard():
+            data = docforge.write(doc, fmt, options=WriteOptions(standalone=True))
+            text = run_pandoc(pandoc, ["-f", READ_BACK_BY[fmt], "-t", "plain", "--wrap=none"], data)
+        missing = Counter(document_words(doc, "json")) - Counter(words(text.decode("utf-8")))
+        assert not missing, f"{fmt} lost {sorted(missing.elements())[:10]}"
+    check()
