@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from typing import BinaryIO
 
 from .. import formats
@@ -33,6 +34,7 @@ from ..model import Image, Span, map_tree
 from ..records import replace
 from ..writers.base import RenderContext
 from ..writers.pandoc_json import AstRenderer
+from ..writers.xmltext import dropped_diagnostic
 from . import pandoc
 
 BINARY_OUTPUTS = frozenset({"odt", "pptx", "epub2", "epub", "epub3", "docx", "chunkedhtml"})
@@ -71,7 +73,9 @@ class PandocWriter:
             context = self._with_embedded_images(context)
         buffer = io.BytesIO()
         diagnostics.extend(formats.get_writer("json").write(context, buffer))
-        ast = buffer.getvalue().decode("utf-8")
+        ast, dropped = without_illegal_characters(buffer.getvalue().decode("utf-8"))
+        if dropped:
+            diagnostics.append(dropped_diagnostic(dropped, f"pandoc's {self.format}"))
         if self.binary:
             import tempfile  # (only for the zip formats)
             if self.base in IDENTIFIED and not dict(context.doc.meta.extra).get("identifier"):
@@ -158,6 +162,25 @@ class PandocWriter:
                 raise UsageError(f"{target}: {why or exc.message}") from None
             raise ConversionError(f"{target}: pandoc could not write {self.format} ({exc}); "
                                   "check the pandoc options given") from None
+
+
+# In the JSON text: a control character XML cannot hold is an escape (\u0001, \b, \f)
+# not preceded by an escaped backslash; DEL, C1 controls and noncharacters are themselves.
+_ESCAPED_CONTROL = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u00(?:0[0-8bBeEfF]|1[0-9a-fA-F])|[bf])")
+_RAW_ILLEGAL = re.compile("[\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def without_illegal_characters(ast: str) -> tuple[str, int]:
+    """The JSON without the characters docforge's formats never hold (xmltext's policy:
+    C0 controls but tab, line feed and carriage return, DEL, C1 controls, noncharacters),
+    and how many there were. pandoc passes them on (a control character in a Markdown
+    title block makes YAML pandoc itself cannot read back), so they are dropped here, as
+    every docforge writer drops them, and counted in one diagnostic."""
+    if "\\" not in ast and ast.isprintable():
+        return ast, 0
+    ast, escaped = _ESCAPED_CONTROL.subn(r"\1", ast)
+    ast, raw = _RAW_ILLEGAL.subn("", ast)
+    return ast, escaped + raw
 
 
 def _identifier(ast: str) -> str:
