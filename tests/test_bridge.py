@@ -644,10 +644,12 @@ def test_pandoc_outputs_are_byte_identical_run_after_run(article, tmp_path):
 
 # ------------------------------------------------------------------ no lost word
 
-# pandoc's writers whose output pandoc reads back (by this reader), for the test below
-READ_BACK_BY = {"markdown": "markdown", "gfm": "gfm", "rst": "rst", "odt": "odt", "latex": "latex",
-                "docbook": "docbook", "jats": "jats", "org": "org", "mediawiki": "mediawiki", "epub2": "epub",
-                "html4": "html", "typst": "typst", "pptx": "pptx", "rtf": "rtf", "fb2": "fb2", "ipynb": "ipynb"}
+# pandoc's writers whose output pandoc reads back whole (by this reader), for the test below.
+# Not here, measured: gfm and mediawiki have no figure captions, LaTeX and ODT keep no alt
+# text pandoc reads back, org's reader drops the references div, FB2 loses table cells,
+# PPTX is slides; EPUB 2, typst, RTF and notebooks come back with their footnote markers
+# or links joined to the words before them, which this oracle counts as other words.
+READ_BACK_BY = {"markdown": "markdown", "rst": "rst", "docbook": "docbook", "jats": "jats", "html4": "html"}
 
 
 @pytest.mark.parametrize("fmt", sorted(READ_BACK_BY))
@@ -655,21 +657,34 @@ def test_no_word_is_lost_through_pandocs_writers(fmt, pandoc):
     """Every word of the sample documents (every node type, CJK, the seed feed), written by a
     pandoc writer through the bridge, is in what pandoc reads back from it, but the words
     of raw markup for other formats when the writer said it leaves them out. (Words as
-    test_properties counts them. Hostile random documents meet pandoc's own round-trip
-    limits, e.g. entity-like text in Markdown, jgm/pandoc#11490: those are the JSON
-    writer's and pandoc's to test.)"""
+    test_properties counts them, the read-back seen as the JSON writer's output is. Hostile
+    random documents meet pandoc's own round-trip limits, e.g. entity-like text in
+    Markdown, jgm/pandoc#11490, or rst its reader refuses: pandoc's, not the bridge's.)"""
     from collections import Counter
     from ir_examples import pandoc_document, rich_document
-    from test_properties import document_words, words
+    from test_properties import document_words, json_text, words
     for doc in (rich_document(), pandoc_document(), docforge.read(SEED)):
         diagnostics: list = []
         data = docforge.write(doc, fmt, options=WriteOptions(standalone=True, resource_path=(str(IMAGES),)),
                               diagnostics=diagnostics)
-        text = run_pandoc(pandoc, ["-f", READ_BACK_BY[fmt], "-t", "plain", "--wrap=none"], data).decode()
+        # read back by pandoc, seen as the JSON writer's output is (the same oracle)
+        text = json_text(run_pandoc(pandoc, ["-f", READ_BACK_BY[fmt], "-t", "json"], data))
         expected = document_words(doc, "json")
-        raw = [w for node in walk(doc) if type(node).__name__ in ("RawBlock", "RawInline") for w in words(node.text)]
-        expected = list((Counter(expected) - Counter(raw)).elements())  # plain text shows no raw markup
-        if any("raw markup" in d.message for d in diagnostics):
-            assert "leaves out raw markup written for other formats" in " ".join(d.message for d in diagnostics)
-        missing = Counter(expected) - Counter(words(text + " " + doc.meta.title))
+        if any("leaves out raw markup written for other formats" in d.message for d in diagnostics):
+            raw = [w for node in walk(doc) if type(node).__name__ in ("RawBlock", "RawInline")
+                   for w in words(node.text)]
+            expected = list((Counter(expected) - Counter(raw)).elements())
+        missing = Counter(expected) - Counter(words(text))
         assert not missing, f"{fmt} lost {sorted(missing.elements())[:10]}"
+
+
+def test_raw_markup_pandoc_leaves_out_is_said():
+    from ir_examples import pandoc_document
+    said: list = []
+    docforge.write(pandoc_document(), "jats", options=WriteOptions(resource_path=(str(IMAGES),)), diagnostics=said)
+    assert any("pandoc's jats leaves out raw markup written for other formats (2 html, 1 latex, 1 tex)"
+               in d.message for d in said), [d.message for d in said]
+    kept: list = []
+    docforge.write(pandoc_document(), "markdown", options=WriteOptions(resource_path=(str(IMAGES),)),
+                   diagnostics=kept)
+    assert not [d for d in kept if "raw markup" in d.message]
