@@ -317,7 +317,9 @@ def hang_guard(seconds: int = EXAMPLE_LIMIT_S):
 
 @pytest.mark.parametrize("fmt", sorted(READ_BACK))
 def test_property_no_word_is_lost(fmt):
-    assert set(READ_BACK) == set(formats.names("writer")), "every writer needs a read-back"
+    # docforge's own writers; pandoc's formats: tests/test_bridge.py (through pandoc's readers)
+    assert set(READ_BACK) == {n for n in formats.names("writer") if not formats.lookup(n).bridged("writer")}, \
+        "every writer needs a read-back"
 
     @WORDS_FUZZ
     @given(documents)

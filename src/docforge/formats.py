@@ -202,10 +202,11 @@ FORMATS: tuple[Format, ...] = (
     _pandoc("tsv", "TSV table", "r", (".tsv",), "text/tab-separated-values"),
     _pandoc("native", "pandoc's native Haskell AST", extensions=(".native",)),
     _pandoc("xml", "pandoc's AST as XML", media_type="application/xml"),
-    _pandoc("bibtex", "BibTeX bibliography (read into metadata)", media_type="text/x-bibtex", written="bib"),
-    _pandoc("biblatex", "BibLaTeX bibliography (read into metadata)", media_type="text/x-bibtex",
-            written="bib"),
-    _pandoc("csljson", "CSL JSON bibliography", media_type="application/json", written="csl.json"),
+    # bibliographies: pandoc writes these from the `references` metadata alone, which
+    # docforge's documents never carry (their References are blocks): read only
+    _pandoc("bibtex", "BibTeX bibliography (read into metadata)", "r", media_type="text/x-bibtex"),
+    _pandoc("biblatex", "BibLaTeX bibliography (read into metadata)", "r", media_type="text/x-bibtex"),
+    _pandoc("csljson", "CSL JSON bibliography (read into metadata)", "r", media_type="application/json"),
     _pandoc("ris", "RIS bibliography", "r", media_type="application/x-research-info-systems"),
 )
 

@@ -7,7 +7,7 @@ first written under a temporary name beside its final one (`.NAME.PID.RANDOM.par
 then moved there, so the final name never holds a partial object; `skip_unchanged`
 goes by the manifest beside each output, as for paths (manifest.py). fsspec and the backend of a
 protocol (s3fs, gcsfs, …) are imported only when a URL is used. This module never parses
-or renders a document: api.read_text and api.render do.
+or renders a document: api.read and api.render do.
 """
 from __future__ import annotations
 

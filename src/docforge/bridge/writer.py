@@ -12,7 +12,8 @@ containers, slides, notebooks, FictionBook); `--toc --toc-depth N` when the cont
 a table of contents; `--reference-doc` for odt/pptx when the reference document has that
 extension; `--epub-cover-image` for epub2; the theme's language when the document names
 none; and the pandoc options given for pandoc's writers (WriteOptions.pandoc_args).
-Formats that embed images (odt, pptx, epub2, chunkedhtml, fb2, icml) get every image
+Raw blocks and inlines the writer drops (those of other formats, RAW_KEPT) are said in
+one diagnostic. Formats that embed images (odt, pptx, epub2, chunkedhtml, fb2, icml) get every image
 resolved by the context (the resource path) as a data: URI, and an image that cannot be
 loaded as its alt text (the context has said why), so pandoc fetches nothing. Without
 -s pandoc writes no title block: a diagnostic says which metadata was left out. Binary
@@ -25,20 +26,40 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from typing import BinaryIO
 
 from .. import formats
 from ..errors import ConversionError, Diagnostic, InputError, UsageError
-from ..model import Image, Span, map_tree
+from ..model import Image, RawBlock, RawInline, Span, map_tree, walk
 from ..records import replace
 from ..writers.base import RenderContext
 from ..writers.pandoc_json import AstRenderer
+from ..writers.xmltext import dropped_diagnostic
 from . import pandoc
 
 BINARY_OUTPUTS = frozenset({"odt", "pptx", "epub2", "epub", "epub3", "docx", "chunkedhtml"})
 STANDALONE_ALWAYS = BINARY_OUTPUTS | {"fb2", "ipynb", "opml", "revealjs", "slidy", "slideous",
                                       "dzslides", "s5", "icml"}
 EMBEDS_IMAGES = BINARY_OUTPUTS | {"fb2", "icml"}
+# The raw formats each pandoc writer passes through (pandoc's writers leave the others out
+# silently: the bridge says so). Absent: the writer keeps raw markup of its own name only.
+_ALL = frozenset({"*"})
+_HTML = frozenset({"html", "html4", "html5"})
+RAW_KEPT = {
+    "markdown": _ALL, "markdown_mmd": _ALL, "markdown_phpextra": _HTML | {"tex", "latex"},
+    "markdown_strict": _HTML, "gfm": _HTML, "commonmark": _HTML, "commonmark_x": _ALL,
+    "markdown_github": _HTML, "native": _ALL, "json": _ALL, "xml": _ALL, "rst": _ALL,
+    "latex": frozenset({"latex", "tex"}), "beamer": frozenset({"latex", "tex", "beamer"}),
+    "context": frozenset({"context", "tex"}), "html4": _HTML, "epub2": _HTML, "revealjs": _HTML | {"revealjs"},
+    "slidy": _HTML, "slideous": _HTML, "dzslides": _HTML, "s5": _HTML, "chunkedhtml": _HTML,
+    "org": frozenset({"org", "latex", "tex", "html"}), "textile": _HTML | {"textile"},
+    "mediawiki": _HTML | {"mediawiki"}, "dokuwiki": _HTML | {"dokuwiki"}, "odt": frozenset({"opendocument"}),
+    "opendocument": frozenset({"opendocument"}), "docbook": frozenset({"docbook", "docbook4", "docbook5"}),
+    "docbook4": frozenset({"docbook", "docbook4"}), "docbook5": frozenset({"docbook", "docbook5"}),
+    "jats": frozenset({"jats"}), "ms": frozenset({"ms", "roff"}), "man": frozenset({"man", "roff"}),
+    "pptx": frozenset({"openxml"}), "typst": frozenset({"typst"}), "texinfo": frozenset({"texinfo"}),
+}
 # formats whose package carries an identifier pandoc would make random (a UUID)
 IDENTIFIED = frozenset({"epub2", "epub", "epub3"})
 # the extension a reference document must have to be used for a format
@@ -67,11 +88,14 @@ class PandocWriter:
         pandoc.find(purpose)
         diagnostics: list[Diagnostic] = []
         args, sandbox = self._arguments(context, diagnostics)
+        diagnostics.extend(self._raw_left_out(context))
         if self.base in EMBEDS_IMAGES:
             context = self._with_embedded_images(context)
         buffer = io.BytesIO()
         diagnostics.extend(formats.get_writer("json").write(context, buffer))
-        ast = buffer.getvalue().decode("utf-8")
+        ast, dropped = without_illegal_characters(buffer.getvalue().decode("utf-8"))
+        if dropped:
+            diagnostics.append(dropped_diagnostic(dropped, f"pandoc's {self.format}"))
         if self.binary:
             import tempfile  # (only for the zip formats)
             if self.base in IDENTIFIED and not dict(context.doc.meta.extra).get("identifier"):
@@ -129,6 +153,22 @@ class PandocWriter:
         args += list(options.pandoc_args)
         return args, sandbox
 
+    def _raw_left_out(self, context: RenderContext) -> list[Diagnostic]:
+        """One diagnostic for the raw markup pandoc's writer will leave out (raw blocks and
+        inlines of other formats), as docforge's own writers report theirs."""
+        kept = RAW_KEPT.get(self.base, frozenset({self.base}))
+        if "*" in kept:
+            return []
+        left: dict[str, int] = {}
+        for node in walk(context.doc):
+            if type(node) in (RawBlock, RawInline) and node.format.lower() not in kept:
+                left[node.format] = left.get(node.format, 0) + 1
+        if not left:
+            return []
+        counted = ", ".join(f"{n} {fmt}" for fmt, n in sorted(left.items()))
+        return [Diagnostic(f"pandoc's {self.format} leaves out raw markup written for other formats "
+                           f"({counted}); it holds raw {', '.join(sorted(kept))} only")]
+
     @staticmethod
     def _with_embedded_images(context: RenderContext) -> RenderContext:
         from ..writers.resources import data_uri
@@ -158,6 +198,25 @@ class PandocWriter:
                 raise UsageError(f"{target}: {why or exc.message}") from None
             raise ConversionError(f"{target}: pandoc could not write {self.format} ({exc}); "
                                   "check the pandoc options given") from None
+
+
+# In the JSON text: a control character XML cannot hold is an escape (\u0001, \b, \f)
+# not preceded by an escaped backslash; DEL, C1 controls and noncharacters are themselves.
+_ESCAPED_CONTROL = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u00(?:0[0-8bBeEfF]|1[0-9a-fA-F])|[bf])")
+_RAW_ILLEGAL = re.compile("[\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def without_illegal_characters(ast: str) -> tuple[str, int]:
+    """The JSON without the characters docforge's formats never hold (xmltext's policy:
+    C0 controls but tab, line feed and carriage return, DEL, C1 controls, noncharacters),
+    and how many there were. pandoc passes them on (a control character in a Markdown
+    title block makes YAML pandoc itself cannot read back), so they are dropped here, as
+    every docforge writer drops them, and counted in one diagnostic."""
+    if "\\" not in ast and ast.isprintable():
+        return ast, 0
+    ast, escaped = _ESCAPED_CONTROL.subn(r"\1", ast)
+    ast, raw = _RAW_ILLEGAL.subn("", ast)
+    return ast, escaped + raw
 
 
 def _identifier(ast: str) -> str:

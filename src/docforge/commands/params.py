@@ -6,6 +6,11 @@ whole table scans installed plugins, which a plain conversion must not pay for. 
 are checked here only where click is the one to check them (paper sizes, counts); a
 format name goes to docforge.api as typed, which alone decides what is unknown, so the
 message is the same from the CLI and the library.
+
+PANDOC_OPTIONS is every option of `pandoc --help` and what `docforge convert` does with
+it (the README's table is made from it); PandocCommandLine is the first pass over a
+convert command line that takes pandoc's options out before click parses the rest. It
+never runs pandoc and never decides what an option means for a format: the bridge does.
 """
 from __future__ import annotations
 
