@@ -448,7 +448,7 @@ def test_notes_in_split_and_fallback_tables_nested_notes_and_links_all_resolve()
     data, _ = pandoc_pdf(doc)
     text = " ".join(extract(data).split())
     notes = text[text.index("Notes 1."):]
-    expected = ["inside a link", "nested note", "outer note", "in a cell", "in the caption",
+    expected = ["inside a link", "outer note", "nested note", "in a cell", "in the caption",
                 "in the tall cell", "after an image"]
     positions = [notes.find(f"{n}. {words}") for n, words in enumerate(expected, 1)]
     assert all(p >= 0 for p in positions) and positions == sorted(positions), notes
