@@ -17,13 +17,14 @@ from lxml import etree
 import docforge
 from docforge.options import WriteOptions
 from conftest import DATA, ROOT
-from ir_examples import rich_document
+from ir_examples import IMAGES, pandoc_document, rich_document
 
 GOLDENS = Path(__file__).parent / "goldens"
 CASES = {
     "seed": lambda: docforge.read(DATA / "seed-china-ai.txt"),
     "zh-sample": lambda: docforge.read(ROOT / "samples" / "zh-ev-batteries.txt"),
     "rich": rich_document,
+    "pandoc-nodes": pandoc_document,
 }
 VARIANTS = {"default": dict(style=None, toc=None), "handout-toc": dict(style="handout", toc=True)}
 
@@ -35,10 +36,11 @@ def _pretty_xml(data: bytes) -> str:
 
 def text_outputs(doc, style, toc) -> dict[str, str]:
     """file name -> text, for every text output of `doc`."""
-    options = WriteOptions(toc=toc)
+    options = WriteOptions(toc=toc, resource_path=(str(IMAGES),))
     out = {"page.html": docforge.write(doc, "html", style=style, options=options).decode(),
            "fragment.html": docforge.write(doc, "html", style=style,
-                                           options=WriteOptions(toc=toc, fragment=True)).decode()}
+                                           options=WriteOptions(toc=toc, fragment=True,
+                                                                resource_path=(str(IMAGES),))).decode()}
     ast = json.loads(docforge.write(doc, "json", style=style, options=options))
     out["document.json"] = json.dumps(ast, ensure_ascii=False, indent=1) + "\n"
     with zipfile.ZipFile(io.BytesIO(docforge.write(doc, "epub", style=style, options=options))) as z:
