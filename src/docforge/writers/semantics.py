@@ -76,5 +76,8 @@ def is_iso_date(text: str) -> bool:
 
 def caption_lead(table: Table | Figure) -> str:
     """What precedes a table's or figure's caption text: "Table 1: " with a caption,
-    "Table 1" without."""
-    return f"{table.label}: " if table.label and table.caption else table.label
+    "Table 1" without; an uncaptioned figure shows no bare label ("Figure 2" under a
+    picture says nothing), the same in every format."""
+    if table.label and table.caption:
+        return f"{table.label}: "
+    return "" if type(table) is Figure else table.label

@@ -172,12 +172,11 @@ class BodyRenderer(TreeRenderer):
                 f"<thead><tr>{head}</tr></thead>\n{tbody}</table></div>")
 
     def _caption(self, node: Table | Figure, tag: str = "caption", label_class: str = "table-label") -> str:
-        """The caption led by the label (semantics.caption_lead); "" without either. A
-        figure mirrors a table: an uncaptioned one shows its label alone, so the numbers
-        a reader sees have no gaps."""
-        if not (node.label or node.caption):
-            return ""
+        """The caption led by the label (semantics.caption_lead); "" when there is neither
+        (an uncaptioned figure: no bare label)."""
         lead = caption_lead(node)
+        if not (lead or node.caption):
+            return ""
         # "Table 1: " — the label and its colon are the span, the space separates the text
         label, space = (lead[:-1], " ") if node.caption and lead.endswith(": ") else (lead, "")
         shown = f'<span class="{label_class}">{self.text(label)}</span>{space}' if label else ""
