@@ -47,6 +47,7 @@ class _deadline:
         self.seconds = seconds
         self.lock = threading.Lock()
         self.finished = False
+        self.fired = False
         self.timer: threading.Timer | None = None
 
     def __enter__(self) -> "_deadline":
@@ -60,17 +61,27 @@ class _deadline:
     def _expire(self) -> None:
         with self.lock:
             if not self.finished:
+                self.fired = True
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
                                                            ctypes.py_object(_Deadline))
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, *exc_info) -> None:
         if self.timer is None:
             return
         self.timer.cancel()
-        with self.lock:
-            self.finished = True
-            # an exception set just before we finished but not yet raised must not hit the caller
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), None)
+        try:
+            with self.lock:
+                self.finished = True
+                pending = self.fired and exc_type is not _Deadline
+            # An exception set just before we finished but not yet raised must not hit the
+            # caller. It is let arrive here and absorbed: clearing it with
+            # SetAsyncExc(id, NULL) instead leaves CPython 3.11's eval-breaker flag set,
+            # and every later bytecode of the process then pays for an interrupt check.
+            if pending:
+                for _ in range(10_000):  # backward jumps check for pending exceptions
+                    pass
+        except _Deadline:
+            pass
 
 
 def convert_file(source: str, relative: Path | None, common: dict, timeout: float | None = None
