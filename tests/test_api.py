@@ -227,3 +227,12 @@ def test_embedded_dates_come_from_the_document_then_the_input_file(tmp_path, mon
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     docforge.convert(dated, to="pdf", output=tmp_path / "epoch.pdf")
     assert PdfReader(tmp_path / "epoch.pdf").metadata["/CreationDate"].startswith("D:20231114221320")
+
+
+def test_an_unusable_epub_cover_stops_the_conversion_before_any_format_is_written(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("A Title\n\nSome text here.\n", encoding="utf-8")
+    with pytest.raises(docforge.errors.InputError, match="epub-cover-image"):
+        docforge.convert(src, ["html", "epub"], tmp_path / "out",
+                         options=docforge.WriteOptions(epub_cover_image=str(tmp_path / "none.png")))
+    assert not (tmp_path / "out" / "a.html").exists()

@@ -183,6 +183,14 @@ def _context(doc: Document, style: Style, options: WriteOptions | None) -> Rende
         return RenderContext(prepare(doc, style), style, options)
 
 
+def _preflight(context: RenderContext, names: Sequence[str]) -> None:
+    """Each requested writer's own checks (Writer.preflight), all before anything is written."""
+    for name in names:
+        check = getattr(formats.get_writer(formats.normalize("writer", name)), "preflight", None)
+        if check is not None:
+            check(context)
+
+
 def _write(context: RenderContext, format: str, target, diagnostics: list[Diagnostic] | None) -> bytes | None:
     """Render one prepared document with one writer (shared by write() and convert())."""
     writer = formats.get_writer(formats.normalize("writer", format))
@@ -428,6 +436,7 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
     if not base_options.resource_path:
         base_options = replace(base_options, resource_path=default_resource_path(src))
     context = _context(doc, the_style, base_options)
+    _preflight(context, names)
     for fmt, target in zip(names, targets):
         each = context.for_writer(replace(base_options, source_name=str(target)))
         if target == "-":
@@ -492,6 +501,7 @@ def render(doc: Document, names: Sequence[str], *, style: Style | str | os.PathL
     `target_names` name each output in diagnostics."""
     base_options = options or WriteOptions()
     context = _context(doc, _resolve_style(style), base_options)
+    _preflight(context, names)
     labels = target_names or names
     return [_write(context.for_writer(replace(base_options, source_name=str(label))), fmt, None, diagnostics)
             or b"" for fmt, label in zip(names, labels)]

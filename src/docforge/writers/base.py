@@ -163,7 +163,11 @@ class Writer(Protocol):
     """What a writer provides. `renderer` is the TreeRenderer subclass it walks the IR with;
     `write` renders `context.doc` into `out` and returns its diagnostics. A writer must not
     renumber, relabel or re-decide what the context or transforms decided. Plugin writers
-    also give `extension` (without the dot) and `media_type`, which fill their format row."""
+    also give `extension` (without the dot) and `media_type`, which fill their format row.
+    A writer may also give `preflight(context)`: it raises the user's error (a bad option
+    value, an unusable file) before any format of the conversion is written, so that one
+    writer's problem never leaves the others half done; api calls it for every requested
+    format first."""
     renderer: type[TreeRenderer]
 
     def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]: ...

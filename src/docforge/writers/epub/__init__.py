@@ -22,6 +22,10 @@ from .pages import BookPages, load_cover
 class EpubWriter:
     renderer = BodyRenderer
 
+    def preflight(self, context: RenderContext) -> None:
+        """A cover that cannot be used is an InputError before any format is written."""
+        load_cover(context)
+
     def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
         cover = load_cover(context)  # a bad cover fails before anything is rendered
         write_package(context, BookPages(context, cover), out)
