@@ -921,11 +921,13 @@ def test_figures_have_their_image_then_the_caption_with_its_lead_and_bookmark():
     figures = paragraphs_by_style(body, "CaptionedFigure")
     captions = paragraphs_by_style(body, "ImageCaption")
     assert len(figures) == 2 and all(p.find(f".//{W}drawing") is not None for p in figures)
-    # uncaptioned: no bare label (its caption paragraph only holds the bookmark links land on)
-    assert [texts_of(c) for c in captions] == ["Figure 1: Sales by year", ""]
-    for figure, caption in zip(figures, captions):
-        assert figure.getnext() is caption  # the caption right below its image
-    assert [b.get(W + "name") for c in captions for b in c.iter(W + "bookmarkStart")] == ["figure-1", "figure-2"]
+    # uncaptioned: no bare label and no empty caption paragraph; its bookmark surrounds the picture
+    assert [texts_of(c) for c in captions] == ["Figure 1: Sales by year"]
+    assert figures[0].getnext() is captions[0]  # the caption right below its image
+    assert [b.get(W + "name") for b in captions[0].iter(W + "bookmarkStart")] == ["figure-1"]
+    before = figures[1].getprevious()
+    assert before.tag == W + "bookmarkStart" and before.get(W + "name") == "figure-2"
+    assert figures[1].getnext().tag == W + "bookmarkEnd"
 
 
 def _png(path, width, height):
@@ -1142,7 +1144,7 @@ def test_pandoc_reads_back_the_notes_images_and_definition_list(pandoc):
     assert notes == ["the first note with a link", "second note first paragraph second note second paragraph"]
     images = [(norm(_text(i["c"][1])), i["c"][2][1]) for i in found["Image"]]
     assert images == [("a bar chart of sales", "Sales"), ("a green photo", ""), ("uncaptioned chart", "")]
-    assert len(found["Figure"]) == 2
+    assert len(found["Figure"]) == 1  # the captioned one; an uncaptioned figure is its picture, as in Markdown
     (definitions,) = found["DefinitionList"]
     assert [norm(_text(term)) for term, _ in definitions["c"]] == ["term one", "term two"]
     # (DOCX has no boundary between two definitions of a term: pandoc reads them as one of

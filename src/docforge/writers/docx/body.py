@@ -712,10 +712,13 @@ class BodyBuilder(TreeRenderer):
         self._base = saved
 
     def block_figure(self, node: Figure, depth: int) -> None:
-        self._blocks(node.blocks, depth, self.styled["Captioned Figure"])
         lead = caption_lead(node)
-        if not (lead or node.caption or node.id):
+        if not (lead or node.caption):  # uncaptioned: the bookmark goes around the picture itself
+            mark = self._bookmark_start(node.id)  # (range markup may stand between paragraphs)
+            self._blocks(node.blocks, depth, self.styled["Captioned Figure"])
+            self._bookmark_end(mark)
             return
+        self._blocks(node.blocks, depth, self.styled["Captioned Figure"])
         k = self._start(self.styled["Image Caption"])
         mark = self._bookmark_start(node.id)
         if lead:
