@@ -202,7 +202,9 @@ def test_write_to_a_target_returns_the_writers_diagnostics(tmp_path):
     from docforge import model
     doc = model.Document(blocks=(model.Paragraph((model.Text("bell\x07 here"),)),))
     returned = docforge.write(doc, "html", tmp_path / "x.html")
-    assert [d.message for d in returned] == ["dropped 1 control character(s) that HTML cannot hold"]
+    assert [d.message for d in returned] == [
+        "dropped 1 control character(s) that HTML cannot hold"
+        " (a separator among them: form feed, vertical tab, U+001C-U+001F, U+0085, is written as a space)"]
     collected = []
     assert docforge.write(doc, "html", diagnostics=collected).startswith(b"<!DOCTYPE html>")
     assert [d.message for d in collected] == [d.message for d in returned]

@@ -136,7 +136,8 @@ WORD = re.compile(r"[^\W_]+")
 WORDS_FUZZ = settings(max_examples=300 if LONG else 6, deadline=None, suppress_health_check=list(HealthCheck))
 # Characters no format keeps or XML cannot hold (controls, lone surrogates, unassigned,
 # private-use, format characters): dropped on both sides before words are cut, so that
-# "0\x1f0" is the word "00", as the output shows it.
+# "0\x010" is the word "00", as the output shows it; the separators among the controls
+# (vertical tab, form feed, U+001C-U+001F, NEL) are a space, so "0\f0" is "0" and "0".
 
 
 def _direction_runs(word: str) -> list[str]:
@@ -144,8 +145,12 @@ def _direction_runs(word: str) -> list[str]:
     return runs or [word]
 
 
+SEPARATORS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")  # every writer writes them as a space (issue 18)
+
+
 def _visible(text: str) -> str:
-    return "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch)[0] != "C")
+    return "".join(" " if ch in SEPARATORS else ch for ch in text
+                   if ch in "\t\n\r" or ch in SEPARATORS or unicodedata.category(ch)[0] != "C")
 
 
 def words(text: str) -> list[str]:

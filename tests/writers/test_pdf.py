@@ -100,6 +100,62 @@ def test_a_table_spanning_pages_repeats_its_header_row():
             assert page.extract_tables()[0][0] == ["Name", "Description", "N"]
 
 
+def test_a_long_table_is_laid_out_in_row_groups_that_read_as_one_table():
+    """3,000 rows (far more than one group of tables.GROUP_ROWS): every cell comes back in
+    order, every page with rows starts with the header row, the stripes alternate from
+    page to page as within one, the caption is there once, and a note and a link in
+    cells still resolve."""
+    import pdfplumber
+    from pypdf import PdfReader
+    from docforge.model import Note
+    from docforge.style import load_style
+    from docforge.writers.pdf.tables import GROUP_ROWS
+
+    count = 3000
+    assert count > 10 * GROUP_ROWS
+    header = tuple(Cell((Text(h),)) for h in ("Name", "Value", "Unit", "Remark"))
+
+    def row(i):
+        remark = (Text(f"remark {i}"),)
+        if i == 1500:
+            remark += (Note((Paragraph((Text("a note from row 1500"),)),)),)
+        if i == 2000:
+            remark = (Link(remark, "https://example.org/row-2000"),)
+        return (Cell((Text(f"item {i}"),)), Cell((Text(str(i * 7)),)), Cell((Text("kg"),)), Cell(remark))
+
+    table = Table(header, tuple(row(i) for i in range(count)), caption=(Text("Many rows"),))
+    doc = Document(Meta(title="Rows"), (Paragraph((Text("Intro."),)), table))
+    data, _ = pandoc_pdf(doc)
+    zebra = load_style(None).table.zebra_fill.lstrip("#")
+    zebra = tuple(round(int(zebra[i:i + 2], 16) / 255, 3) for i in (0, 2, 4))
+    body, fills, pages_with_rows = [], [], 0
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            tables = page.extract_tables()
+            if not tables:
+                continue
+            pages_with_rows += 1
+            (cells,) = tables
+            assert cells[0] == ["Name", "Value", "Unit", "Remark"]
+            body += [[" ".join((c or "").split()) for c in r] for r in cells[1:]]
+            # the rows' backgrounds, top to bottom, after the header's
+            backgrounds = sorted((r for r in page.rects if r["fill"]), key=lambda r: r["top"])[1:]
+            assert len(backgrounds) == len(cells) - 1
+            fills += [tuple(round(v, 3) for v in r["non_stroking_color"]) == zebra for r in backgrounds]
+        text = " ".join(extract(data).split())
+    assert pages_with_rows > 50
+    assert [r[:3] for r in body] == [[f"item {i}", str(i * 7), "kg"] for i in range(count)]
+    assert [r[3] for r in body[:1500] + body[1501:]] == [f"remark {i}" for i in range(count) if i != 1500]
+    assert body[1500][3].replace("remark 1500", "").strip() == "1"  # the note's marker
+    assert fills == [i % 2 == 1 for i in range(count)]  # white, striped, ... across every page
+    assert text.count("Table 1: Many rows") == 1
+    assert "Notes 1. a note from row 1500" in text
+    assert len(internal_links(data)) == 2  # the marker to its note and back
+    uris = [a.get_object()["/A"].get("/URI") for page in PdfReader(io.BytesIO(data)).pages
+            for a in page.get("/Annots") or [] if "/A" in a.get_object()]
+    assert "https://example.org/row-2000" in uris
+
+
 def test_seven_columns_fit_the_page():
     import pdfplumber
     header = tuple(Cell((Text(f"Column heading {i}"),)) for i in range(7))
@@ -152,7 +208,8 @@ def test_control_characters_are_dropped_and_counted_once():
     diags: list = []
     text = extract(docforge.write(doc, "pdf", diagnostics=diags))
     assert [d.message for d in diags if "control character" in d.message] == [
-        "dropped 3 control character(s) that PDF text cannot hold"]
+        "dropped 3 control character(s) that PDF text cannot hold"
+        " (a separator among them: form feed, vertical tab, U+001C-U+001F, U+0085, is written as a space)"]
     assert "Title" in text and "first" in text and "code" in text
 
 

@@ -92,8 +92,10 @@ class PandocWriter:
         if self.base in EMBEDS_IMAGES:
             context = self._with_embedded_images(context)
         buffer = io.BytesIO()
-        diagnostics.extend(formats.get_writer("json").write(context, buffer))
+        json_diagnostics, controls = formats.get_writer("json").write_counting(context, buffer)
+        diagnostics.extend(json_diagnostics)
         ast, dropped = without_illegal_characters(buffer.getvalue().decode("utf-8"))
+        dropped += controls  # one diagnostic for this format: the JSON writer's rule and these
         if dropped:
             diagnostics.append(dropped_diagnostic(dropped, f"pandoc's {self.format}"))
         if self.binary:

@@ -20,8 +20,10 @@ that pandoc's writers show what docforge's show:
 - Div and Span carry their `lang` as the attribute ("lang", tag) after their own ones.
 - A LineBlock line's leading spaces are no-break spaces, as in pandoc's own line blocks.
 Text is split into Str/Space tokens at single spaces only, so every other character
-(tabs, no-break spaces, doubled spaces) survives in a Str. This writer must never
-reorder or renumber.
+(tabs, no-break spaces, doubled spaces) survives in a Str. Control characters follow the
+one rule of every writer (xmltext): a separator (form feed, vertical tab, U+001C-U+001F,
+U+0085) is a space inside its string, the others but tab, LF and CR are dropped, counted
+in one diagnostic. This writer must never reorder or renumber.
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from ..model import (BulletList, Cell, CitationRef, Code, CodeBlock, DefinitionL
                      ThematicBreak, Underline, walk)
 from . import semantics
 from .base import RenderContext, TreeRenderer
+from .xmltext import clean_json, dropped_diagnostic
 
 API_VERSION = [1, 23, 1]
 ALIGN = {"left": "AlignLeft", "center": "AlignCenter", "right": "AlignRight", "default": "AlignDefault"}
@@ -288,6 +291,7 @@ class AstRenderer(TreeRenderer):
         return [{"t": "Note", "c": self.blocks(node.blocks)}]
 
 
+DROPPED_WHERE = "docforge's JSON"  # named in the dropped-characters message
 _CHUNK = 1 << 16      # characters of JSON text gathered before one write
 _BATCH = 2048         # tokens, rows or entries serialised by one json.dumps call
 _TEXT_SLICE = 1 << 16  # characters of one Text tokenised at a time
@@ -458,13 +462,23 @@ class PandocJsonWriter:
 
     def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
         """The document's JSON, written in chunks of about _CHUNK characters (see StreamingAst)."""
-        surrogates = 0
+        diagnostics, controls = self.write_counting(context, out)
+        if controls:
+            diagnostics.append(dropped_diagnostic(controls, DROPPED_WHERE))
+        return diagnostics
+
+    def write_counting(self, context: RenderContext, out: BinaryIO) -> tuple[list[Diagnostic], int]:
+        """write(), with the control characters left out (xmltext's one rule, as every writer
+        applies it: separators as a space, the rest dropped) counted rather than reported,
+        for a caller that reports them with its own (the pandoc bridge)."""
+        surrogates = controls = 0
         pending: list[str] = []
         size = 0
 
         def flush() -> None:
-            nonlocal surrogates, size
-            text = "".join(pending)
+            nonlocal surrogates, controls, size
+            text, changed = clean_json("".join(pending))  # pieces are whole JSON values: no escape is cut
+            controls += changed
             pending.clear()
             size = 0
             try:
@@ -481,8 +495,8 @@ class PandocJsonWriter:
                 flush()
         flush()
         if surrogates:
-            return [Diagnostic(f"replaced {surrogates} lone surrogate(s) that UTF-8 cannot hold with '?'")]
-        return []
+            return [Diagnostic(f"replaced {surrogates} lone surrogate(s) that UTF-8 cannot hold with '?'")], controls
+        return [], controls
 
     def dumps(self, doc: Document) -> str:
         """The document as pandoc JSON text (labels taken from the document as it is)."""

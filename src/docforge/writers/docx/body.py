@@ -46,11 +46,11 @@ from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, 
                       Emph, Figure, Heading, Image, LineBlock, LineBreak, Link, Math, Note,
                       OrderedList, Paragraph, Quote, RawBlock, RawInline, Reference, References,
                       SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table, Text,
-                      ThematicBreak, Underline, plain_text, walk)
+                      ThematicBreak, Underline, map_tree, plain_text, walk)
 from ..base import RenderContext, TreeRenderer
 from ..layout import column_widths
 from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
-from ..xmltext import escape, xml_safe
+from ..xmltext import escape, strip_illegal, xml_safe
 from .oxml import inline_picture, is_wordprocessing_fragment
 
 BOOKMARK_NAME_MAX = 40  # Word ignores longer bookmark names
@@ -76,6 +76,7 @@ BIDI_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug"
 # Inlines a link has always shown as one run of its plain text; with any other inline inside
 # (styles, images, notes, math, spans) the link's runs are rendered one by one instead.
 _FLAT_LINK_CONTENT = frozenset({Text, Code, Emph, Strong, Link, CitationRef, LineBreak})
+_TEXT_NODES = frozenset({Text, Code})
 DROPPED_WHERE = "DOCX (XML)"  # the format named in the diagnostic for dropped characters
 # Inside a run python-docx turns a tab into w:tab and CR or LF into w:br; the same here.
 _RUN_SPECIALS = re.compile(r"([\t\r\n])")
@@ -377,6 +378,14 @@ class BodyBuilder(TreeRenderer):
         if dropped:
             self.context.diagnostics.drop(dropped, DROPPED_WHERE)
         return escaped
+
+    def _clean_text(self, node):
+        """A Text or Code with xmltext's rule applied (what it leaves out counted)."""
+        cleaned, dropped = strip_illegal(node.text)
+        if not dropped:
+            return node
+        self.context.diagnostics.drop(dropped, DROPPED_WHERE)
+        return type(node)(cleaned)
 
     def _escape_attribute(self, text: str) -> str:
         """`text` escaped for an attribute value (alt text); what XML cannot hold is dropped and counted."""
@@ -920,7 +929,9 @@ class BodyBuilder(TreeRenderer):
         for index, piece in enumerate(pieces):
             if index:
                 self.out.append(LINE_BREAK)
-            text = plain_text(Paragraph(tuple(piece)))
+            # the one rule for control characters before plain_text collapses whitespace, so that
+            # a form feed is a space counted like anywhere else (it was an uncounted one here)
+            text = plain_text(map_tree(Paragraph(tuple(piece)), self._clean_text, _TEXT_NODES))
             if not text and len(pieces) > 1:
                 continue
             if url.startswith("#"):

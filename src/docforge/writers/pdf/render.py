@@ -292,11 +292,12 @@ class PdfRenderer(TreeRenderer):
         return [title, toc, Spacer(1, 12)]
 
     # ------------------------------------------------------------- markup
-    def markup(self, text: str, family: Family) -> str:
+    def markup(self, text: str, family: Family, counted: bool = True) -> str:
         """Escaped paragraph markup for plain text, switching font per run of characters the
-        main family cannot show."""
+        main family cannot show. `counted=False` for text shown again (a heading's contents
+        entry), whose left-out characters the diagnostic already counts."""
         cleaned, dropped = strip_illegal(text)
-        if dropped:
+        if dropped and counted:
             self.diagnostics.drop(dropped, "PDF text")
         cleaned = _MONSTER_WORD.sub(_break_word, cleaned)
         parts = []
@@ -558,7 +559,7 @@ class PdfRenderer(TreeRenderer):
             story.append(self.paragraph((self.anchor(node.id) if index == 0 else "") + markup, piece_style,
                                         text if len(pieces) == 1 else plain_text(IRParagraph(piece))))
         if node.id in self.outline_levels:  # headings down to the toc depth, not those in notes
-            toc_markup = self.markup(text, self.fonts.body) or "Section"
+            toc_markup = self.markup(text, self.fonts.body, counted=False) or "Section"
             story[1]._df_outline = (self.outline_levels[node.id], xml_safe(text) or "Section",
                                     node.id, toc_markup)
         return story

@@ -3,10 +3,13 @@
 Columns are sized by content (writers/layout.py, shared with DOCX); a table wider than
 the frame allows (MIN_COLUMN_PT per column) is split into parts of adjacent columns, each
 with the caption and "(columns a–b of n)"; parts split across pages by row, repeating
-the header row; a table with a row taller than a page (reportlab cannot split inside a
-row) is written as paragraphs, "header: value", with a diagnostic (what rendering the
-cells recorded, footnotes above all, is rewound first: their markers were thrown away). A
-caption is rendered once; the parts after the first repeat it without its link
+the header row. A part of more than GROUP_ROWS rows is a RowGroups flowable: measured
+once, then a reportlab table per page of just the rows that page holds (same widths,
+header repeated, stripes continued), since reportlab's own split re-measures every
+remaining row on every page (quadratic). A table with a row taller than a page
+(reportlab cannot split inside a row) is written as paragraphs, "header: value", with a
+diagnostic (what rendering the cells recorded, footnotes above all, is rewound first:
+their markers were thrown away). A caption is rendered once; the parts after the first repeat it without its link
 destinations (a destination drawn twice is one too many). Inline images in a cell get the
 column's width as their room. The cells' text is rendered by the PdfRenderer given to
 these functions: this module decides the layout, never the markup of a node.
@@ -14,10 +17,12 @@ these functions: this module decides the layout, never the markup of a node.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
-from reportlab.platypus import Spacer, Table as RLTable, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table as RLTable, TableStyle
 
 from ...model import Cell, Table, plain_text
 from ..layout import column_widths
@@ -35,6 +40,10 @@ ROW_TALLER_THAN_PAGE = 0.9  # of the frame's height: such a row cannot be placed
 # table is written as paragraphs without being laid out as a table first: reportlab
 # measured a 1 MB cell for over 14 minutes before finding the row too tall.
 CELL_LIMIT_CHARS = 20_000
+# A table with more body rows than this is laid out in row groups (RowGroups): reportlab
+# splits a table by copying and re-measuring all its remaining rows on every page, which is
+# quadratic in the number of rows (10x the rows took 18.8x the time).
+GROUP_ROWS = 64
 _DESTINATION = re.compile(r'<a name="[^"]*"/>')  # input text cannot produce it: its < and " are escaped
 
 
@@ -64,7 +73,7 @@ def table_flowables(renderer: PdfRenderer, node: Table) -> list:
     return story
 
 
-def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | list:
+def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | RowGroups | list:
     """Columns lo..hi-1 as one reportlab table, or as paragraphs when a row cannot fit a page."""
     t = renderer.theme.table
     styles, body = renderer.styles, renderer.fonts.body
@@ -93,25 +102,83 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | lis
             data.append(row)
     finally:
         renderer.image_width = room
-    commands = [
-        ("GRID", (0, 0), (-1, -1), t.border_width, colors.HexColor(t.border_color)),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(t.header_fill)),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        # reportlab sets each cell's font before drawing it; its default is Helvetica
-        ("FONTNAME", (0, 0), (-1, -1), body.names["regular"]),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if t.zebra and len(data) > 2:
-        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor(t.zebra_fill)]))
-    table = RLTable(data, colWidths=widths, repeatRows=1 if len(data) > 1 else 0,
-                    splitByRow=1, hAlign="LEFT")
-    table.setStyle(TableStyle(commands))
+    def commands(phase: int) -> list:
+        """The table's style; `phase` is the body row (0-based) its first body row is, so
+        the zebra stripes of row groups continue one another."""
+        stripes = [colors.white, colors.HexColor(t.zebra_fill)]
+        return [
+            ("GRID", (0, 0), (-1, -1), t.border_width, colors.HexColor(t.border_color)),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(t.header_fill)),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            # reportlab sets each cell's font before drawing it; its default is Helvetica
+            ("FONTNAME", (0, 0), (-1, -1), body.names["regular"]),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ] + ([("ROWBACKGROUNDS", (0, 1), (-1, -1), stripes[phase % 2:] + stripes[:phase % 2])]
+             if t.zebra and len(data) > 2 else [])
+
+    def make(rows: list, phase: int = 0) -> RLTable:
+        table = RLTable(rows, colWidths=widths, repeatRows=1 if len(rows) > 1 else 0,
+                        splitByRow=1, hAlign="LEFT")
+        table.setStyle(TableStyle(commands(phase)))
+        return table
+
+    table = make(data)
     table.wrap(renderer.frame_width, renderer.frame_height)
     if max(table._rowHeights, default=0) > renderer.frame_height * ROW_TALLER_THAN_PAGE:
         renderer.rewind(state)
         return _as_paragraphs(renderer, rows, lo, hi)
+    if len(data) - 1 > GROUP_ROWS:
+        return RowGroups(data, table._rowHeights, table._width, make)
     return table
+
+
+class RowGroups(Flowable):
+    """The body rows of a long table, laid out a page at a time. The whole table was
+    measured once (`heights`, its rows' heights, the same in any table of those columns);
+    on each page a reportlab table of the header row and just the rows that fit the room
+    (and one more) is built and split by reportlab, and the rest stays a RowGroups. The
+    pages look like one table split by row (header repeated, stripes continued, the same
+    column widths), but each page costs the rows it holds rather than all the rows left
+    (reportlab's own split re-measures those), so a long table takes linear time."""
+
+    def __init__(self, data: list, heights, width: float, make, start: int = 1,
+                 sums: list | None = None):
+        super().__init__()
+        self.data, self.make, self.start, self.width = data, make, start, width
+        # sums[i]: the height of rows 0..i-1 (row 0 the header)
+        self.sums = sums if sums is not None else list(accumulate(heights, initial=0))
+        self.header_height = self.sums[1]
+        self.height = self.header_height + self.sums[-1] - self.sums[start]
+        self.hAlign = "LEFT"
+
+    def _table(self, end: int) -> RLTable:
+        """The header and rows start..end-1, striped as they are in the whole table."""
+        return self.make([self.data[0]] + self.data[self.start:end], self.start - 1)
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        if self.height <= availHeight:
+            return [self._table(len(self.data))]
+        # the rows that fit by the measured heights, and one more for reportlab to decide on
+        room = availHeight - self.header_height + self.sums[self.start]
+        end = max(self.start + 1, min(len(self.data), bisect_right(self.sums, room)))
+        table = self._table(end)
+        parts = table.split(availWidth, availHeight)
+        if not parts:
+            return []  # not even one row fits: the frame moves on
+        placed = len(parts[0]._cellvalues) - 1
+        if self.start + placed >= len(self.data):
+            return [parts[0]]
+        rest = RowGroups(self.data, (), self.width, self.make, self.start + placed, self.sums)
+        return [parts[0], rest]
+
+    def draw(self):  # everything left fitted
+        table = self._table(len(self.data))
+        table.wrapOn(self.canv, self.width, self.height)
+        table.drawOn(self.canv, 0, 0)
 
 
 def _as_paragraphs(renderer: PdfRenderer, rows, lo: int, hi: int) -> list:
