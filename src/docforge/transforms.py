@@ -70,40 +70,32 @@ def _references_fixer():
     return fix, ids.taken
 
 
-def _tables_fixer(prefix: str):
+def _labels_fixer(kind: type, prefix: str, id_prefix: str):
+    """Numbers nodes of `kind` (Table, Figure) in document order: label "PREFIX N", id
+    "ID_PREFIX-N" unless the reader set one; also returns the set of ids handed out."""
     counter = 0
     ids: set[str] = set()
 
     def fix(node):
         nonlocal counter
-        if type(node) is Table:
+        if type(node) is kind:
             counter += 1
             label = f"{prefix} {counter}"
-            new_id = node.id or f"table-{counter}"
+            new_id = node.id or f"{id_prefix}-{counter}"
             ids.add(new_id)
             if (label, new_id) != (node.label, node.id):
                 return replace(node, label=label, id=new_id)
         return node
 
     return fix, ids
+
+
+def _tables_fixer(prefix: str):
+    return _labels_fixer(Table, prefix, "table")
 
 
 def _figures_fixer(prefix: str):
-    counter = 0
-    ids: set[str] = set()
-
-    def fix(node):
-        nonlocal counter
-        if type(node) is Figure:
-            counter += 1
-            label = f"{prefix} {counter}"
-            new_id = node.id or f"figure-{counter}"
-            ids.add(new_id)
-            if (label, new_id) != (node.label, node.id):
-                return replace(node, label=label, id=new_id)
-        return node
-
-    return fix, ids
+    return _labels_fixer(Figure, prefix, "figure")
 
 
 def _notes_fixer():
