@@ -11,14 +11,11 @@ becomes Reference.label, leaves the text). This module never reads files.
 """
 from __future__ import annotations
 
-import re
-
 from ..model import (CitationRef, Document, Heading, Link, OrderedList, Paragraph, Reference,
                      References, Span, Text, map_tree, plain_text)
 from ..records import replace
+from .text.line_rules import BRACKET_ITEM, ORDERED_NUMBER
 from .text.predicates import is_reference_heading
-
-_LABEL = re.compile(r"^\s*(?:\[(\d{1,9})\]|(\d{1,9})[.)])\s+")
 
 
 def _labelled_entry(block) -> Reference | None:
@@ -31,12 +28,12 @@ def _labelled_entry(block) -> Reference | None:
         anchor, inlines = inlines[0].id, inlines[1:]
     if not inlines or type(inlines[0]) is not Text:
         return None
-    first = inlines[0].text
-    m = _LABEL.match(first)
+    first = inlines[0].text.lstrip()
+    m = BRACKET_ITEM.match(first) or ORDERED_NUMBER.match(first)  # the feed reader's "[3] " and "3. "/"3) "
     if not m or len(first) == m.end() and len(inlines) == 1:
         return None
     rest = first[m.end():]
-    return Reference(anchor, m.group(1) or m.group(2), ((Text(rest),) if rest else ()) + inlines[1:])
+    return Reference(anchor, m.group(1), ((Text(rest),) if rest else ()) + inlines[1:])
 
 
 def _list_entries(block: OrderedList) -> list[Reference] | None:
