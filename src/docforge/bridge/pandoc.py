@@ -215,3 +215,18 @@ def unknown_format_message(kind: str, name: str) -> str | None:
     return (f"the installed pandoc {pandoc.version} ({pandoc.path}) cannot {verb} {base!r} "
             f"(docforge's table follows pandoc 3.9); install a newer pandoc "
             f"(pip install -U 'docforge[pandoc]') or choose another format")
+
+
+class ByName:
+    """`table.NAME`: `make(NAME)`, made once (bridge/reader.py's `readers.markdown`,
+    bridge/writer.py's `writers.rst`: the objects formats.py's "module:object" rows name)."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        made = self._make(name)
+        setattr(self, name, made)
+        return made

@@ -13,7 +13,6 @@ file, with pandoc's message and exit code. This module never writes a file of th
 """
 from __future__ import annotations
 
-import base64
 import json
 import mimetypes
 import os
@@ -124,7 +123,7 @@ def embed_media(ast: str, media: str, diagnostics: list[Diagnostic]) -> str:
 
 
 def _data_uri(path: str, diagnostics: list[Diagnostic]) -> str:
-    from ..writers.resources import sniff
+    from ..writers.resources import encode_data_uri, sniff
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -134,18 +133,8 @@ def _data_uri(path: str, diagnostics: list[Diagnostic]) -> str:
         return ""
     kind = sniff(data)
     media_type = kind[0] if kind else (mimetypes.guess_type(path)[0] or "application/octet-stream")
-    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+    return encode_data_uri(data, media_type)
 
 
-class _Readers:
-    """`readers.NAME`: the reader of pandoc format NAME (formats.py's "module:object")."""
-
-    def __getattr__(self, name: str) -> PandocReader:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        reader = PandocReader(name)
-        setattr(self, name, reader)
-        return reader
-
-
-readers = _Readers()
+readers = pandoc.ByName(PandocReader)
+"""`readers.NAME`: the reader of pandoc format NAME (formats.py's "module:object")."""

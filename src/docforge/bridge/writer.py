@@ -228,15 +228,5 @@ def _identifier(ast: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, hashlib.sha256(ast.encode('utf-8')).hexdigest())}"
 
 
-class _Writers:
-    """`writers.NAME`: the writer of pandoc format NAME (formats.py's "module:object")."""
-
-    def __getattr__(self, name: str) -> PandocWriter:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        writer = PandocWriter(name)
-        setattr(self, name, writer)
-        return writer
-
-
-writers = _Writers()
+writers = pandoc.ByName(PandocWriter)
+"""`writers.NAME`: the writer of pandoc format NAME (formats.py's "module:object")."""

@@ -140,4 +140,8 @@ def _data_uri_bytes(uri: str) -> bytes | None:
 
 def data_uri(resource: Resource) -> str:
     """The resource as a data: URI (how HTML embeds an image so the page stands alone)."""
-    return f"data:{resource.media_type};base64,{base64.b64encode(resource.data).decode('ascii')}"
+    return encode_data_uri(resource.data, resource.media_type)
+
+
+def encode_data_uri(data: bytes, media_type: str) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
