@@ -23,9 +23,7 @@ def _labelled_entry(block) -> Reference | None:
     empty anchor Span (pandoc's reading of a DOCX bookmark), whose id the entry keeps."""
     if type(block) is not Paragraph or not block.inlines:
         return None
-    inlines, anchor = block.inlines, ""
-    if type(inlines[0]) is Span and not inlines[0].inlines:
-        anchor, inlines = inlines[0].id, inlines[1:]
+    anchor, inlines = _leading_anchor(block.inlines)
     if not inlines or type(inlines[0]) is not Text:
         return None
     first = inlines[0].text.lstrip()
@@ -36,12 +34,23 @@ def _labelled_entry(block) -> Reference | None:
     return Reference(anchor, m.group(1), ((Text(rest),) if rest else ()) + inlines[1:])
 
 
+def _leading_anchor(inlines) -> tuple[str, tuple]:
+    """The id of an empty anchor Span leading `inlines` (pandoc's reading of a DOCX
+    bookmark) and the inlines after it; ("", inlines) when there is none."""
+    if inlines and type(inlines[0]) is Span and not inlines[0].inlines:
+        return inlines[0].id, inlines[1:]
+    return "", inlines
+
+
 def _list_entries(block: OrderedList) -> list[Reference] | None:
+    """An ordered list's items as entries labelled by their numbers; an item's leading
+    anchor (docforge's DOCX bookmarks its numbered references) becomes the entry's id."""
     entries = []
     for n, item in enumerate(block.items, block.start):
         if len(item.blocks) != 1 or type(item.blocks[0]) is not Paragraph:
             return None
-        entries.append(Reference("", str(n), item.blocks[0].inlines))
+        anchor, inlines = _leading_anchor(item.blocks[0].inlines)
+        entries.append(Reference(anchor, str(n), inlines))
     return entries
 
 

@@ -65,6 +65,7 @@ class DocxWriter:
         layout = BodyLayout(
             style_ids=dict(frame.style_ids), text_width_twips=frame.text_width_twips,
             abstract_bullet=frame.abstract_bullet, abstract_number=frame.abstract_number,
+            abstract_reference=frame.abstract_reference,
             first_num=frame.first_num, links=ox.Relationships(document.part, media),
             note_links=footnotes.links, title_rule=not options.reference_docx,
             text_height_twips=frame.text_height_twips, first_footnote_id=frame.first_footnote_id,

@@ -1,7 +1,7 @@
 """The DOCX frame: everything of a Word document but its content, built once and reused.
 
 The frame is the default document or the `--reference-docx` template with page setup,
-the themed styles (styles.py), the two list definitions, the footer's page numbers and
+the themed styles (styles.py), the three list definitions (bullets, numbers, references), the footer's page numbers and
 the settings, saved as a package (a template loses its content: body and footnotes). It
 depends only on the theme, the language, whether a TOC is wanted, the paper and the
 template, so a batch builds it once per combination instead of once per file (theming
@@ -25,9 +25,10 @@ from ...errors import Diagnostic, InputError
 from ...style import PAGE_SIZES_MM, Style
 from . import oxml as ox
 from .body import EMU_PER_TWIP
-from .styles import add_themed_styles
+from .styles import REFERENCE_INDENT_PT, add_themed_styles
 
 MIN_TEXT_WIDTH_TWIPS = 1440  # an inch: what is left of a page a template fills with margins
+REFERENCE_INDENT_TWIPS = int(REFERENCE_INDENT_PT * 20)  # the number sits in the Bibliography style's hanging indent
 
 
 class Frame(NamedTuple):
@@ -42,6 +43,7 @@ class Frame(NamedTuple):
     text_height_twips: int = 0
     first_footnote_id: int = 1   # the separators a footnotes part starts with come before
     first_drawing_id: int = 1    # pictures a template's header or footer has come before
+    abstract_reference: int = 0  # the w:abstractNum of reference lists
 
 
 def template_key(path: str | None) -> tuple | None:
@@ -72,6 +74,7 @@ def build_frame(style: Style, language: str, want_toc: bool, paper: str | None,
     indent = int(style.spacing.list_indent * 20)
     abstract_bullet = ox.add_abstract_num(document, False, indent, last_abstract + 1)
     abstract_number = ox.add_abstract_num(document, True, indent, last_abstract + 2)
+    abstract_reference = ox.add_reference_abstract_num(document, REFERENCE_INDENT_TWIPS, last_abstract + 3)
     if want_toc:
         ox.update_fields_on_open(document)
     _footer(document, style, templated)
@@ -79,7 +82,7 @@ def build_frame(style: Style, language: str, want_toc: bool, paper: str | None,
     document.save(saved)
     return Frame(saved.getvalue(), text_width, tuple(style_ids.items()), tuple(diagnostics),
                  abstract_bullet, abstract_number, last_num + 1, text_height, first_footnote_id,
-                 first_drawing_id)
+                 first_drawing_id, abstract_reference)
 
 
 def open_document(reference_docx: str | None):

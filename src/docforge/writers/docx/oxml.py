@@ -3,8 +3,9 @@
 python-docx's public API stops short of what a finished Word document needs, so these
 helpers edit the WordprocessingML of the constant-size parts directly. Each exists because
 python-docx cannot:
-- list numbering that restarts for every list: our own w:abstractNum definitions (the
-  w:num per list is body markup, see body.py);
+- list numbering that restarts for every list: our own w:abstractNum definitions, one for
+  bullets, one for numbers and one for reference lists (the w:num per list is body
+  markup, see body.py);
 - fields: PAGE and NUMPAGES in the footer, and w:updateFields in settings so Word fills
   the TOC field on open;
 - the document language (w:lang) on a style;
@@ -58,6 +59,8 @@ from lxml import etree
 BULLET_CHARS = ("•", "◦", "▪", "•", "◦", "▪", "•", "◦", "▪")
 # Decimal at every level, as HTML's nested <ol> and the PDF writer show them.
 NUMBER_FORMATS = ("decimal",) * 9
+# A reference's number as the PDF writer prints its label ("3."); citations show "[3]".
+REFERENCE_LABEL_FORMAT = "%1."
 
 # ECMA-376 successors of the children python-docx does not declare, as its own
 # declarations spell them (`successors=`): what a new child is inserted before.
@@ -129,6 +132,26 @@ def add_abstract_num(document, ordered: bool, indent_twips: int, abstract_id: in
         ppr.append(_element("w:ind", **{"w:left": str(indent_twips * (level + 1)), "w:hanging": hanging}))
         lvl.append(ppr)
         abstract.append(lvl)
+    _numbering(document).insert_element_before(abstract, *NUMBERING_SUCCESSORS_OF_ABSTRACT_NUM)
+    return abstract_id
+
+
+def add_reference_abstract_num(document, indent_twips: int, abstract_id: int) -> int:
+    """Define the numbering of a reference list: "1.", "2.", ... in a hanging indent of
+    `indent_twips` (the Bibliography style's), one level. Each list's w:num starts it at
+    its first label (body.py); a list of its own so that it never continues an ordered
+    list of the body."""
+    abstract = _element("w:abstractNum", **{"w:abstractNumId": str(abstract_id)})
+    abstract.append(_element("w:multiLevelType", **{"w:val": "singleLevel"}))
+    lvl = _element("w:lvl", **{"w:ilvl": "0"})
+    lvl.append(_element("w:start", **{"w:val": "1"}))
+    lvl.append(_element("w:numFmt", **{"w:val": "decimal"}))
+    lvl.append(_element("w:lvlText", **{"w:val": REFERENCE_LABEL_FORMAT}))
+    lvl.append(_element("w:lvlJc", **{"w:val": "left"}))
+    ppr = _element("w:pPr")
+    ppr.append(_element("w:ind", **{"w:left": str(indent_twips), "w:hanging": str(indent_twips)}))
+    lvl.append(ppr)
+    abstract.append(lvl)
     _numbering(document).insert_element_before(abstract, *NUMBERING_SUCCESSORS_OF_ABSTRACT_NUM)
     return abstract_id
 

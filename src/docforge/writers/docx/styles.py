@@ -24,6 +24,7 @@ from ...errors import Diagnostic
 from ...style import Style
 from . import oxml as ox
 
+REFERENCE_INDENT_PT = 22  # the hanging indent of a reference entry, where its number sits
 FOOTNOTE_SCALE = 0.85  # footnote text against body text, as Word's 10 pt to 12 pt
 
 
@@ -211,8 +212,8 @@ def _theme_source_code(s, style: Style) -> None:
 
 def _theme_bibliography(s, style: Style) -> None:
     pf = s.paragraph_format
-    pf.left_indent = Pt(22)
-    pf.first_line_indent = Pt(-22)  # hanging: the label sits in the margin of the entry
+    pf.left_indent = Pt(REFERENCE_INDENT_PT)
+    pf.first_line_indent = Pt(-REFERENCE_INDENT_PT)  # hanging: the label sits in the margin of the entry
     pf.space_after = Pt(4)
     pf.line_spacing = 1.25
     pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
