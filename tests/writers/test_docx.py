@@ -154,7 +154,7 @@ def test_real_word_styles_and_properties():
     used = [p.style.name for p in d.paragraphs]
     for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "List Bullet", "List Number",
                  "List Bullet 2", "List Number 2", "Caption", "Bibliography", "Quote",
-                 "Source Code", "Keywords", "Byline", "Rule"):
+                 "Source Code", "Keywords", "Author", "Date", "Rule", "First Paragraph"):
         assert name in used, name
     assert d.tables[0].style.name == "Table Grid"
     props = d.core_properties
@@ -378,7 +378,8 @@ def test_title_block_and_keywords_label_from_the_theme():
     texts = [(p.style.name, p.text) for p in d.paragraphs if p.text]
     assert texts[0] == ("Title", "The Rich Sample: Every Node <Type> & More")
     assert texts[1] == ("Subtitle", "A dek line")
-    assert texts[2] == ("Byline", "Jane Example, Li Wei · 2026-11-28")
+    assert texts[2] == ("Author", "Jane Example, Li Wei")
+    assert texts[3] == ("Date", "28 November 2026")  # not ISO
     assert texts[-1] == ("Keywords", "Schlagwörter: testing, docforge, IR")
 
 

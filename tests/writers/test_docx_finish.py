@@ -128,3 +128,148 @@ def test_docforge_reads_its_docx_references_back_as_references_with_their_citati
     cited = [n.ref_id for n in walk(back) if type(n) is CitationRef]
     assert cited == [n.ref_id for n in walk(doc) if type(n) is CitationRef] and cited
     assert all(c in {e.id for e in refs[0].entries} for c in cited)
+
+
+# ------------------------------------------------------------------ the theme carried into Word
+
+def test_autohyphenation_in_settings_when_the_theme_hyphenates():
+    hyphenating = load_style(overrides={"text": {"hyphenate": True}})
+    settings = xml(written(rich_document(), hyphenating)[0], "word/settings.xml")
+    assert settings.find(W + "autoHyphenation").get(W + "val") == "true"
+    assert xml(written(rich_document())[0], "word/settings.xml").find(W + "autoHyphenation") is None
+    from test_docx import schema_order_errors  # settings, headers, tables: ECMA-376 order
+    assert schema_order_errors(written(rich_document(), hyphenating, toc=True)[0]) == []
+
+
+def _header_parts(data: bytes) -> dict[str, object]:
+    """header/footer reference type ("header:default") -> the root of the part it names."""
+    document = xml(data, "word/document.xml")
+    targets = {r.get("Id"): r.get("Target") for r in xml(data, "word/_rels/document.xml.rels")}
+    sect = document.find(f"{W}body/{W}sectPr")
+    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    return {f"{kind}:{ref.get(W + 'type')}": xml(data, "word/" + targets[ref.get(r_id)])
+            for kind in ("header", "footer") for ref in sect.findall(f"{W}{kind}Reference")}
+
+
+def test_running_header_shows_the_title_on_every_page_but_the_first():
+    doc = rich_document()
+    data, _ = written(doc)
+    sect = xml(data, "word/document.xml").find(f"{W}body/{W}sectPr")
+    assert sect.find(W + "titlePg") is not None  # a different first page
+    parts = _header_parts(data)
+    assert text_of(parts["header:default"]) == doc.meta.title
+    assert text_of(parts["header:first"]) == ""  # the title block shows the title there
+    assert text_of(parts["footer:first"]) == text_of(parts["footer:default"]) == "Page 1 of 1"  # numbers stay
+    styled = [p.find(f"{W}pPr/{W}pStyle") for p in parts["header:default"].iter(W + "p")]
+    assert [s.get(W + "val") for s in styled if s is not None] == ["Header"]
+    # the first page's empty header draws no rule (the Header style has one)
+    assert parts["header:first"].find(f".//{W}pStyle") is None
+    styles = xml(data, "word/styles.xml")
+    header_style = next(s for s in styles.iter(W + "style") if s.get(W + "styleId") == "Header")
+    assert header_style.find(f"{W}pPr/{W}pBdr/{W}bottom") is not None
+
+
+def test_no_running_header_when_the_theme_has_none_or_there_is_no_title():
+    off = load_style(overrides={"page": {"running_header": False}})
+    for data in (written(rich_document(), off)[0],
+                 written(Document(Meta(), (Paragraph((Text("untitled"),)),)))[0]):
+        assert not any(n.startswith("word/header") for n in zipfile.ZipFile(io.BytesIO(data)).namelist())
+        assert xml(data, "word/document.xml").find(f"{W}body/{W}sectPr/{W}titlePg") is None
+
+
+def test_a_long_title_is_cut_to_one_header_line():
+    title = "word " * 60
+    parts = _header_parts(written(Document(Meta(title=title), (Paragraph((Text("x"),)),)))[0])
+    shown = text_of(parts["header:default"])
+    assert len(shown) <= 110 and shown.endswith("\u2026")
+
+
+# ------------------------------------------------------------------ pandoc's style names
+
+def _styles_in_order(data: bytes) -> list[tuple[str, str]]:
+    body = xml(data, "word/document.xml").find(W + "body")
+    out = []
+    for p in body.findall(W + "p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        out.append((style.get(W + "val") if style is not None else "", text_of(p)))
+    return out
+
+
+def test_body_text_first_paragraph_author_date_and_abstract():
+    from docforge.model import BulletList, ListItem, Quote
+    doc = Document(Meta(title="T", authors=("Ann", "Bo"), date="2026-03-14",
+                        extra=(("abstract", "What it says."),)), (
+        Paragraph((Text("p1"),)), Paragraph((Text("p2"),)),
+        Heading(1, (Text("H"),), id="h"), Paragraph((Text("p3"),)), Paragraph((Text("p4"),)),
+        BulletList((ListItem((Paragraph((Text("item"),)),)),)), Paragraph((Text("p5"),)),
+        Quote((Paragraph((Text("q"),)),)), Paragraph((Text("p6"),))))
+    styles = [s for s in _styles_in_order(written(doc)[0]) if s[1]]
+    assert styles == [("Title", "T"), ("Author", "Ann, Bo"), ("Date", "14 March 2026"),
+                      ("Abstract", "What it says."),
+                      ("FirstParagraph", "p1"), ("BodyText", "p2"), ("Heading1", "H"),
+                      ("FirstParagraph", "p3"), ("BodyText", "p4"), ("ListBullet", "item"),
+                      ("FirstParagraph", "p5"), ("Quote", "q"), ("FirstParagraph", "p6")]
+
+
+def test_pandoc_reads_author_date_and_abstract_as_metadata(pandoc):
+    doc = Document(Meta(title="T", authors=("Ann",), date="2026-03-14",
+                        extra=(("abstract", "What it says."),)), (Paragraph((Text("body"),)),))
+    ast = json.loads(run_pandoc(pandoc, ["-f", "docx", "-t", "json"], docforge.write(doc, "docx")))
+    stringify = lambda v: "".join(i.get("c", " ") if i["t"] == "Str" else " " for i in v)  # noqa: E731
+    meta = ast["meta"]
+    assert stringify(meta["date"]["c"]) == "14 March 2026"
+    authors = meta["author"]["c"] if meta["author"]["t"] == "MetaList" else [meta["author"]]
+    assert [stringify(a["c"]) for a in authors] == ["Ann"]
+    abstract = meta["abstract"]
+    inlines = abstract["c"] if abstract["t"] == "MetaInlines" else [i for b in abstract["c"] for i in b["c"]]
+    assert stringify(inlines) == "What it says."
+    assert [b["t"] for b in ast["blocks"]] == ["Para"]  # the byline is no longer a body paragraph
+
+
+def test_dates_are_written_for_the_language():
+    from docforge.writers.docx.body import display_date
+    assert display_date("2026-03-14", "en") == "14 March 2026"
+    assert display_date("2026-03-14", "en-US") == "March 14, 2026"
+    assert display_date("2026-03-14", "zh-Hans") == "2026年3月14日"
+    assert display_date("2026-03-14", "ko") == "2026년 3월 14일"
+    assert display_date("2026-03-14", "fr") == "2026-03-14"  # left to the labels catalogue
+    assert display_date("spring 2026", "en") == "spring 2026"
+    assert display_date("2026-13-01", "en") == "2026-13-01"
+
+
+def test_a_customised_pandoc_reference_docx_styles_the_body_text(pandoc, tmp_path):
+    import docx
+    from docx.shared import RGBColor
+    reference = tmp_path / "reference.docx"
+    reference.write_bytes(run_pandoc(pandoc, ["--print-default-data-file", "reference.docx"]))
+    template = docx.Document(str(reference))
+    template.styles["Body Text"].font.color.rgb = RGBColor(0xAA, 0x11, 0x22)
+    template.styles["First Paragraph"].font.color.rgb = RGBColor(0x11, 0x22, 0xAA)
+    template.styles["Author"].font.color.rgb = RGBColor(0x11, 0xAA, 0x22)
+    template.save(str(reference))
+    doc = Document(Meta(title="T", authors=("Ann",)), (
+        Heading(1, (Text("H"),), id="h"), Paragraph((Text("first"),)), Paragraph((Text("second"),))))
+    out = docx.Document(io.BytesIO(docforge.write(doc, "docx", options=WriteOptions(reference_docx=str(reference)))))
+    colours = {p.text: (p.style.name, str(p.style.font.color.rgb)) for p in out.paragraphs if p.text}
+    assert colours["first"] == ("First Paragraph", "1122AA")
+    assert colours["second"] == ("Body Text", "AA1122")
+    assert colours["Ann"] == ("Author", "11AA22")
+
+
+# ------------------------------------------------------------------ table alt text
+
+def test_table_alt_text_from_the_caption():
+    from docforge.model import Cell, Table
+    doc = Document(Meta(title="T"), (
+        Table((Cell((Text("h"),)),), ((Cell((Text("c"),)),),), caption=(Text("Rates & <costs>"),), id="tbl-1",
+              label="Table 1"),
+        Table((Cell((Text("h"),)),), ((Cell((Text("c"),)),),), label="Table 2")))
+    body = xml(written(doc)[0], "word/document.xml")
+    tables = body.findall(f"{W}body/{W}tbl")
+    first, second = (t.find(W + "tblPr") for t in tables)
+    assert first.find(W + "tblCaption").get(W + "val") == "Table 1: Rates & <costs>"
+    assert first.find(W + "tblDescription").get(W + "val") == "Rates & <costs>"
+    assert second.find(W + "tblCaption") is None and second.find(W + "tblDescription") is None
+    # after tblLook, as ECMA-376 orders them
+    names = [etree.QName(c).localname for c in first]
+    assert names[-3:] == ["tblLook", "tblCaption", "tblDescription"]

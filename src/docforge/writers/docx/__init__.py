@@ -45,6 +45,7 @@ from .frame import build_frame, template_key
 
 FIRST_MEMBER = "[Content_Types].xml"  # where Word and validators look first
 CORE_PROPERTY_MAX = 255  # characters python-docx allows in a core property
+HEADER_TITLE_CHARS = 110  # the running header is one line, as in the PDF
 
 
 class DocxWriter:
@@ -72,6 +73,7 @@ class DocxWriter:
             first_drawing_id=frame.first_drawing_id)
         body = BodyBuilder(context, layout).build()
         self._properties(document, context, language)
+        self._running_header(document, context, frame)
 
         splices = [s for s in (ox.stage_body(document, body.markup),
                                ox.stage_numbering(document, body.numbering),
@@ -103,6 +105,19 @@ class DocxWriter:
                     data = b"".join((before, splice.markup, after))
                 target.writestr(name, data)
         return packed.getvalue()
+
+    @staticmethod
+    def _running_header(document, context: RenderContext, frame) -> None:
+        """The title on every page but the first, when the theme asks for a running header
+        (a template's own header wins). Not counted as dropped: the title block counted it."""
+        title = " ".join(xml_safe(context.doc.meta.title).split())
+        if not (context.style.page.running_header and title):
+            return
+        if context.options.reference_docx and ox.has_content(document.sections[0].header):
+            return
+        if len(title) > HEADER_TITLE_CHARS:
+            title = title[:HEADER_TITLE_CHARS - 1].rstrip() + "\u2026"
+        ox.running_header(document, title, dict(frame.style_ids)["Header"])
 
     @staticmethod
     def _properties(document, context: RenderContext, language: str) -> None:

@@ -49,7 +49,7 @@ from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, 
                       ThematicBreak, Underline, map_tree, plain_text, walk)
 from ..base import RenderContext, TreeRenderer
 from ..layout import column_widths
-from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
+from ..semantics import caption_lead, internal_anchor, is_iso_date, safe_url, shown_reference_url
 from ..xmltext import escape, strip_illegal, xml_safe
 from .oxml import inline_picture, is_wordprocessing_fragment
 
@@ -77,6 +77,8 @@ BIDI_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug"
 # (styles, images, notes, math, spans) the link's runs are rendered one by one instead.
 _FLAT_LINK_CONTENT = frozenset({Text, Code, Emph, Strong, Link, CitationRef, LineBreak})
 _TEXT_NODES = frozenset({Text, Code})
+# Blocks after which a paragraph is not the first of its run of text (a Div is looked into).
+_RUNNING_TEXT_BLOCKS = frozenset({Paragraph, LineBlock, Div, RawBlock})
 DROPPED_WHERE = "DOCX (XML)"  # the format named in the diagnostic for dropped characters
 # Inside a run python-docx turns a tab into w:tab and CR or LF into w:br; the same here.
 _RUN_SPECIALS = re.compile(r"([\t\r\n])")
@@ -135,7 +137,6 @@ class PPr(NamedTuple):
     align: str = ""                           # w:jc value
 
 
-UNSTYLED = PPr()
 
 
 def _ppr_markup(p: PPr) -> str:
@@ -242,6 +243,34 @@ def bookmark_names(doc: Document) -> dict[str, str]:
     return names
 
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+# Year, month and day as Chinese, Japanese and Korean write a date.
+_CJK_DATE_FORMATS = {"zh": "{y}年{m}月{d}日", "ja": "{y}年{m}月{d}日", "ko": "{y}년 {m}월 {d}일"}
+
+
+def display_date(text: str, language: str) -> str:
+    """An ISO date (YYYY-MM-DD) as the byline shows it in `language`: "14 March 2026"
+    ("March 14, 2026" for en-US), "2026年3月14日" in Chinese and Japanese, "2026년 3월 14일"
+    in Korean; any other text, or a language without a format here, as it is.
+    HOOK: the labels catalogue (docforge/labels.py, with a date format per language)
+    replaces this function; it is the one place the DOCX writer formats a date."""
+    if not is_iso_date(text):
+        return text
+    year, month, day = (int(piece) for piece in text[:10].split("-"))
+    if not 1 <= month <= 12:
+        return text
+    tag = language.replace("_", "-").lower()
+    primary = tag.split("-")[0]
+    if primary in _CJK_DATE_FORMATS:
+        return _CJK_DATE_FORMATS[primary].format(y=year, m=month, d=day)
+    if primary == "en":
+        if tag == "en-us":
+            return f"{MONTHS_EN[month - 1]} {day}, {year}"
+        return f"{day} {MONTHS_EN[month - 1]} {year}"
+    return text
+
+
 def reference_sequence_start(node: References) -> int | None:
     """The first number of a reference list whose labels are the numbers Word would count
     from it ("4", "5", "6"), or None for any other labels (gaps, letters, "07", none)."""
@@ -338,7 +367,11 @@ class BodyBuilder(TreeRenderer):
         # takes here (Normal; "Footnote Text" in a note, "Definition" in a definition, ...),
         # the formatting its runs start from (a Div's language), the widest a picture may
         # be, and the w:footnoteRef run that must lead a note's first paragraph.
-        self._plain_ppr = UNSTYLED
+        # body text is pandoc's Body Text, First Paragraph at the start and after anything
+        # but running text (a heading, list, table...), so a pandoc reference.docx applies
+        self._body_ppr, self._first_ppr = self.styled["Body Text"], self.styled["First Paragraph"]
+        self._plain_ppr = self._body_ppr
+        self._first_pending = True
         self._base = PLAIN
         self._picture_width_twips = layout.text_width_twips
         self._note_mark = ""
@@ -483,14 +516,23 @@ class BodyBuilder(TreeRenderer):
             block.append(("Title", m.title))
         if m.subtitle:
             block.append(("Subtitle", m.subtitle))
-        if self.context.byline:
-            block.append(("Byline", BYLINE_SEPARATOR.join(self.context.byline)))
+        # the byline's parts in pandoc's Author and Date paragraphs (which pandoc reads
+        # back as metadata); the date as a reader writes it, not ISO
+        byline = list(self.context.byline)
+        if m.authors and byline:
+            block.append(("Author", byline.pop(0)))
+        if m.date and byline:
+            block.append(("Date", display_date(byline.pop(0), self.context.language)))
+        block.extend(("Date", part) for part in byline)  # parts semantics may add later
         for i, (style_name, text) in enumerate(block):
             ppr = self.styled[style_name]
             if i == len(block) - 1 and self.layout.title_rule:  # a rule under the block, as HTML and PDF draw it
                 ppr = ppr._replace(border=(_color(self.style.colors.rule), 6),
                                    space_after=_twips_of_points(TITLE_BLOCK_SPACE_AFTER_PT))
             self._text_paragraph(ppr, text)
+        abstract = dict(m.extra).get("abstract", "").strip()
+        if abstract:  # pandoc's Abstract paragraph, below the rule (and read back as metadata)
+            self._text_paragraph(self.styled["Abstract"], abstract)
 
     def _toc(self) -> None:
         """A TOC field whose current result already lists the headings (linked to their
@@ -525,6 +567,8 @@ class BodyBuilder(TreeRenderer):
     # ------------------------------------------------------------- blocks
     def _block(self, node, depth: int) -> None:
         self.dispatch[type(node)](self, node, depth)
+        if type(node) not in _RUNNING_TEXT_BLOCKS:
+            self._first_pending = True
 
     def _blocks(self, blocks, depth: int, plain_ppr: PPr) -> None:
         """`blocks`, their plain paragraphs set with `plain_ppr`."""
@@ -570,7 +614,12 @@ class BodyBuilder(TreeRenderer):
         self._end(k)
 
     def block_paragraph(self, node: Paragraph, depth: int) -> None:
-        self._paragraph(self._plain_ppr, node.inlines)
+        ppr = self._plain_ppr
+        if ppr is self._body_ppr:  # body text (not a quote's, a note's, a definition's)
+            if self._first_pending:
+                ppr = self._first_ppr
+            self._first_pending = False
+        self._paragraph(ppr, node.inlines)
 
     def _list(self, node, depth: int, ordered: bool) -> None:
         state, layout = self.state, self.layout
@@ -628,7 +677,7 @@ class BodyBuilder(TreeRenderer):
         # fixed layout with explicit grid and cell widths, so Word and LibreOffice agree
         out.append(f'<w:tbl><w:tblPr><w:tblStyle w:val="{ids["Table Grid"]}"/><w:tblW w:w="{sum(widths)}" '
                    f'w:type="dxa"/>{self.table_borders}<w:tblLayout w:type="fixed"/>{self.cell_margins}'
-                   f'{TABLE_LOOK}</w:tblPr><w:tblGrid>')
+                   f'{TABLE_LOOK}{self._table_alt_text(node)}</w:tblPr><w:tblGrid>')
         out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
         out.append("</w:tblGrid>")
         cell_starts = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>' for w in widths]
@@ -664,6 +713,18 @@ class BodyBuilder(TreeRenderer):
         self._picture_width_twips = picture_width
         out.append("</w:tbl>")
         self._end(self._start(self.styled["Table Text"]))  # room after the table; Word needs a paragraph there
+
+    def _table_alt_text(self, node: Table) -> str:
+        """w:tblCaption (the alt-text title Word shows and screen readers announce) from the
+        caption line as the Caption paragraph shows it ("Table 1: ..."), and
+        w:tblDescription from the caption text; none for a table without a caption."""
+        caption = " ".join(plain_text(Paragraph(node.caption)).split())
+        if not caption:
+            return ""
+        title = " ".join((caption_lead(node) + caption).split())
+        # not counted as dropped: the Caption paragraph counted these characters
+        return (f'<w:tblCaption w:val="{_attribute(xml_safe(title))}"/>'
+                f'<w:tblDescription w:val="{_attribute(xml_safe(caption))}"/>')
 
     @staticmethod
     def _column_widths(rows, width: int, total: int) -> list[int]:
@@ -919,7 +980,8 @@ class BodyBuilder(TreeRenderer):
         state = self.state
         if self._note_story is None:
             self._note_story = _Story(self.layout.note_links(), {})
-        saved = (self.out, state.last_paragraph, self._story, self._plain_ppr, self._picture_width_twips)
+        saved = (self.out, state.last_paragraph, self._story, self._plain_ppr, self._picture_width_twips,
+                 self._first_pending)
         self.out, self._story, self._in_note = state.notes, self._note_story, True
         self._plain_ppr, self._picture_width_twips = self.styled["Footnote Text"], self.layout.text_width_twips
         self.out.append(f'<w:footnote w:id="{note_id}">')
@@ -934,7 +996,8 @@ class BodyBuilder(TreeRenderer):
             state.nested_notes.clear()
         self.out.append("</w:footnote>")
         self._in_note = False
-        (self.out, state.last_paragraph, self._story, self._plain_ppr, self._picture_width_twips) = saved
+        (self.out, state.last_paragraph, self._story, self._plain_ppr, self._picture_width_twips,
+         self._first_pending) = saved
 
     def inline_line_break(self, node: LineBreak, fmt: Format) -> None:
         self.out.append(LINE_BREAK)

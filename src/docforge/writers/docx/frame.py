@@ -2,7 +2,7 @@
 
 The frame is the default document or the `--reference-docx` template with page setup,
 the themed styles (styles.py), the three list definitions (bullets, numbers, references), the footer's page numbers and
-the settings, saved as a package (a template loses its content: body and footnotes). It
+the settings (fields updated on open for a TOC, hyphenation as the theme says), saved as a package (a template loses its content: body and footnotes). It
 depends only on the theme, the language, whether a TOC is wanted, the paper and the
 template, so a batch builds it once per combination instead of once per file (theming
 the styles was half of a small document's time). Every document, the first included, is
@@ -77,6 +77,8 @@ def build_frame(style: Style, language: str, want_toc: bool, paper: str | None,
     abstract_reference = ox.add_reference_abstract_num(document, REFERENCE_INDENT_TWIPS, last_abstract + 3)
     if want_toc:
         ox.update_fields_on_open(document)
+    if style.text.hyphenate and not templated:  # a template's own setting stays
+        ox.set_auto_hyphenation(document)
     _footer(document, style, templated)
     saved = io.BytesIO()
     document.save(saved)

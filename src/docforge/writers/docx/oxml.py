@@ -7,7 +7,9 @@ python-docx cannot:
   bullets, one for numbers and one for reference lists (the w:num per list is body
   markup, see body.py);
 - fields: PAGE and NUMPAGES in the footer, and w:updateFields in settings so Word fills
-  the TOC field on open;
+  the TOC field on open; w:autoHyphenation when the theme hyphenates;
+- the running header on every page but the first (python-docx makes the header parts; the
+  paragraph's style is set here) and a style's bottom rule (w:pBdr);
 - the document language (w:lang) on a style;
 - explicit fonts that win over the template's theme fonts (w:asciiTheme beats w:ascii in
   Word, not in LibreOffice), heading outline levels and table-style borders on styles a
@@ -39,6 +41,7 @@ docforge's IR: the writer decides what to build.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import itertools
 import re
@@ -76,6 +79,26 @@ SETTINGS_SUCCESSORS_OF_UPDATE_FIELDS = (
     "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
     "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
 BODY_SUCCESSORS_OF_CONTENT = ("w:sectPr",)
+PPR_SUCCESSORS_OF_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+    "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+SETTINGS_SUCCESSORS_OF_AUTO_HYPHENATION = (
+    "w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps", "w:showEnvelope",
+    "w:summaryLength", "w:clickAndTypeStyle", "w:defaultTableStyle", "w:evenAndOddHeaders",
+    "w:bookFoldRevPrinting", "w:bookFoldPrinting", "w:bookFoldPrintingSheets",
+    "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing",
+    "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
+    "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin",
+    "w:drawingGridVerticalOrigin", "w:doNotShadeFormData", "w:noPunctuationKerning",
+    "w:characterSpacingControl", "w:printTwoOnOne", "w:strictFirstAndLastChars",
+    "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture",
+    "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent",
+    "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly",
+    "w:useXSLTWhenSaving", "w:saveThroughXslt", "w:showXMLTags", "w:alwaysMergeEmptyNamespace",
+    "w:updateFields") + SETTINGS_SUCCESSORS_OF_UPDATE_FIELDS
 NUMBERING_SUCCESSORS_OF_NUM = ("w:numIdMacAtCleanup",)
 
 
@@ -181,11 +204,54 @@ def update_fields_on_open(document) -> None:
                    SETTINGS_SUCCESSORS_OF_UPDATE_FIELDS)
 
 
+def set_auto_hyphenation(document) -> None:
+    """w:autoHyphenation in settings: Word (and LibreOffice) hyphenate the document's text
+    in its language, as the theme asks."""
+    _replace_child(document.settings.element, _element("w:autoHyphenation", **{"w:val": "true"}),
+                   SETTINGS_SUCCESSORS_OF_AUTO_HYPHENATION)
+
+
+def running_header(document, text: str, style_id: str) -> None:
+    """A header showing `text` (one run, in the style `style_id`) on every page but the
+    first, whose header is left empty (the title block shows the title there, as in the
+    PDF) and whose footer is a copy of the others'. python-docx makes the header and footer
+    parts; the first-page header is an empty paragraph of its own."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    header = section.header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+    for child in list(paragraph._p):
+        paragraph._p.remove(child)
+    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
+    paragraph.add_run(text)
+    first_header = section.first_page_header
+    first_header.is_linked_to_previous = False
+    for p in first_header.paragraphs:  # python-docx's stands in "Header": it would draw the rule
+        p._p.remove_all("w:pPr")
+    if not section.footer.is_linked_to_previous:  # the first page keeps the footer (page numbers)
+        first_footer = section.first_page_footer
+        first_footer.is_linked_to_previous = False
+        element = first_footer._element
+        for child in list(element):
+            element.remove(child)
+        for child in section.footer._element:
+            element.append(copy.deepcopy(child))
+
+
 # ------------------------------------------------------------------ styles
 
 def remove_paragraph_border(style) -> None:
     """A style without its paragraph border (the default template rules Title off)."""
     style.element.get_or_add_pPr().remove_all("w:pBdr")
+
+
+def set_style_bottom_border(style, color_hex: str, space_pt: int) -> None:
+    """A thin rule under every paragraph of a style (python-docx has no API for borders)."""
+    borders = _element("w:pBdr")
+    borders.append(_element("w:bottom", **{"w:val": "single", "w:sz": "4", "w:space": str(space_pt),
+                                           "w:color": color_hex.lstrip("#").upper()}))
+    _replace_child(style.element.get_or_add_pPr(), borders, PPR_SUCCESSORS_OF_PBDR)
 
 
 def set_style_language(style, language: str) -> None:

@@ -1,9 +1,10 @@
 """The Word styles the DOCX writer uses, dressed from the theme.
 
-Real Word styles carry the look (Title, Subtitle, Heading 1-6, Normal, List Bullet/List
-Number, Caption, Quote, Bibliography, Source Code, Hyperlink, Table Grid, Footnote Text and
-Footnote Reference, Definition Term and Definition, Captioned Figure and Image Caption:
-pandoc's names),
+Real Word styles carry the look (Title, Subtitle, Author, Date, Abstract, Heading 1-6,
+Normal, Body Text and First Paragraph, List Bullet/List Number, Caption, Quote,
+Bibliography, Source Code, Hyperlink, Table Grid, Footnote Text and Footnote Reference,
+Definition Term and Definition, Captioned Figure and Image Caption: pandoc's names; Header
+for the running header),
 so Word's navigation pane, TOC and restyling work. One function per style says how the
 theme dresses it; `add_themed_styles` makes every style exist and dresses it. With a
 `--reference-docx` only the styles the template lacked (and were therefore created) are
@@ -25,7 +26,9 @@ from ...style import Style
 from . import oxml as ox
 
 REFERENCE_INDENT_PT = 22  # the hanging indent of a reference entry, where its number sits
-FOOTNOTE_SCALE = 0.85  # footnote text against body text, as Word's 10 pt to 12 pt
+FOOTNOTE_SCALE = 0.85
+HEADER_FONT_SIZE_PT = 8.5  # the PDF's running header
+HEADER_RULE_SPACE_PT = 3   # between the header's text and its rule  # footnote text against body text, as Word's 10 pt to 12 pt
 
 
 def _rgb(hex_color: str) -> RGBColor:
@@ -114,6 +117,35 @@ def _theme_muted(space_before: float, space_after: float) -> Callable:
         s.paragraph_format.first_line_indent = None
         s.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     return theme
+
+
+def _theme_abstract(s, style: Style) -> None:
+    pf = s.paragraph_format
+    pf.left_indent = Pt(style.spacing.list_indent)
+    pf.right_indent = Pt(style.spacing.list_indent)
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(style.spacing.heading_before)
+    pf.first_line_indent = None
+
+
+def _theme_body_text(s, style: Style) -> None:
+    """Body Text and First Paragraph add nothing to Normal here: the theme is on Normal, and
+    a reference docx (or a user in Word) restyles body text through these two."""
+
+
+def _theme_header(s, style: Style) -> None:
+    """The running header: the title in small muted heading type over a thin rule, as the
+    PDF draws it on every page but the first."""
+    ox.set_style_fonts(s, style.fonts.heading, _east_asian_font(style))
+    s.font.size = Pt(HEADER_FONT_SIZE_PT)
+    s.font.color.rgb = _rgb(style.colors.muted)
+    pf = s.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.line_spacing = 1.0
+    pf.first_line_indent = None
+    pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    ox.set_style_bottom_border(s, style.colors.rule, HEADER_RULE_SPACE_PT)
 
 
 def _list_themer(continuation_level: int = 0) -> Callable:
@@ -266,7 +298,14 @@ STYLE_THEMES: tuple[tuple[str, WD_STYLE_TYPE, Callable], ...] = (
     *((f"Heading {n}", P, _heading_themer(n)) for n in range(1, 7)),
     ("Title", P, _theme_title),
     ("Subtitle", P, _theme_subtitle),
-    ("Byline", P, _theme_muted(0, 10)),
+    ("Author", P, _theme_muted(0, 2)),
+    ("Date", P, _theme_muted(0, 10)),
+    ("Abstract", P, _theme_abstract),
+    # pandoc's names for body text, so that a pandoc reference.docx restyles it; both
+    # look like Normal (HTML and PDF set the first paragraph like the others)
+    ("Body Text", P, _theme_body_text),
+    ("First Paragraph", P, _theme_body_text),
+    ("Header", P, _theme_header),
     ("Keywords", P, _theme_muted(18, 0)),
     ("TOC Heading", P, _theme_toc_heading),
     ("List Bullet", P, _list_themer()), ("List Bullet 2", P, _list_themer()),
@@ -307,8 +346,11 @@ def _toc_themer(level: int) -> Callable:
 
 # Styles Word does not know by name (every other one above is a Word built-in, which Word
 # then treats as such: navigation pane, style gallery, TOC levels).
-CUSTOM_STYLES = frozenset({"Byline", "Keywords", "Source Code", "Table Text", "Rule", "Verbatim Char",
+CUSTOM_STYLES = frozenset({"Author", "Date", "Abstract", "First Paragraph", "Keywords", "Source Code", "Table Text", "Rule", "Verbatim Char",
                            "Captioned Figure", "Image Caption", "Definition Term", "Definition"})
+
+# A created paragraph style is based on Normal, but for these (as in pandoc's reference.docx).
+BASED_ON = {"First Paragraph": "Body Text"}
 
 # Word's built-in TOC entry styles are called "toc 1".."toc 9"; only made when a TOC is wanted.
 TOC_STYLE_THEMES = tuple((f"toc {n}", P, _toc_themer(n)) for n in range(1, 7))
@@ -338,7 +380,7 @@ def add_themed_styles(document, theme: Style, language: str, want_toc: bool,
         if target is None:
             target = styles.add_style(name, kind, builtin=key not in CUSTOM_STYLES)
             if kind == P and name != "Normal":
-                target.base_style = by_name.get("normal")
+                target.base_style = by_name.get(BASED_ON.get(key, "normal").casefold())
             if kind == P and name.startswith("Heading "):
                 target.next_paragraph_style = by_name.get("normal")
             by_name[name.casefold()] = target
