@@ -256,6 +256,23 @@ def test_a_customised_pandoc_reference_docx_styles_the_body_text(pandoc, tmp_pat
     assert colours["Ann"] == ("Author", "11AA22")
 
 
+def test_pandoc_reference_docx_without_page_setup_gets_the_themes(pandoc, tmp_path):
+    """pandoc's reference.docx has no w:pgSz or w:pgMar: tables were as wide as the sheet."""
+    from docforge.model import Cell, Table
+    reference = tmp_path / "reference.docx"
+    reference.write_bytes(run_pandoc(pandoc, ["--print-default-data-file", "reference.docx"]))
+    doc = Document(Meta(title="T"), (Table((Cell((Text("h"),)),), ((Cell((Text("c"),)),),)),))
+    body = xml(docforge.write(doc, "docx", options=WriteOptions(reference_docx=str(reference))),
+               "word/document.xml")
+    sect = body.find(f"{W}body/{W}sectPr")
+    size, margins = sect.find(W + "pgSz"), sect.find(W + "pgMar")
+    assert size is not None and margins is not None
+    assert {k.split("}")[1] for k in margins.attrib} >= {"top", "right", "bottom", "left", "header",
+                                                        "footer", "gutter"}  # all required
+    text_width = int(size.get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
+    assert int(body.find(f".//{W}tblPr/{W}tblW").get(W + "w")) == text_width
+
+
 # ------------------------------------------------------------------ table alt text
 
 def test_table_alt_text_from_the_caption():
@@ -273,3 +290,15 @@ def test_table_alt_text_from_the_caption():
     # after tblLook, as ECMA-376 orders them
     names = [etree.QName(c).localname for c in first]
     assert names[-3:] == ["tblLook", "tblCaption", "tblDescription"]
+
+
+def test_a_templates_own_header_wins_over_the_running_header(tmp_path):
+    import docx
+    template = docx.Document()
+    template.sections[0].header.paragraphs[0].text = "Company confidential"
+    path = tmp_path / "template.docx"
+    template.save(str(path))
+    data, _ = written(rich_document(), reference_docx=str(path))
+    parts = _header_parts(data)
+    assert text_of(parts["header:default"]) == "Company confidential" and "header:first" not in parts
+    assert xml(data, "word/document.xml").find(f"{W}body/{W}sectPr/{W}titlePg") is None

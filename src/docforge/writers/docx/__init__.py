@@ -3,8 +3,14 @@
 Real Word styles carry the look, themed from the Style (styles.py), so Word's navigation
 pane, TOC and restyling work. Every list gets its own numbering instance (numbers restart
 per list); tables have a repeating header row, theme fill, borders and zebra, and fixed
-column widths computed from content that add up to the text width; references carry
-bookmarks that citations link to. Notes are real footnotes (word/footnotes.xml, made only
+column widths computed from content that add up to the text width, and alt text
+(w:tblCaption/w:tblDescription) from the caption; references are a Word numbered list of
+their own (typed labels, with a diagnostic, when the labels are not 1, 2, 3...) whose
+entries carry bookmarks that citations link to. Body text, the byline and an abstract use
+pandoc's style names (Body Text, First Paragraph, Author, Date, Abstract), so a pandoc
+reference.docx restyles them; the byline's date is written for the language, not ISO. The
+theme's hyphenation is Word's automatic hyphenation, and its running header the title on
+every page but the first. Notes are real footnotes (word/footnotes.xml, made only
 for a document that has notes); images are embedded once per distinct file
 (word/media/image-<hash>.<ext>) and shown inline at 96 dpi, fitted to the text. A
 `--reference-docx` template supplies styles and page setup instead (styles it lacks are
@@ -19,12 +25,13 @@ The package:
 - body.py: the body, a TreeRenderer writing WordprocessingML text (python-docx's
   per-element cost made a long body take seconds);
 - oxml.py: the one module that edits python-docx's XML layer, for what it cannot do;
-- here: the writer, which opens the frame, adds the core properties, gives the body the
+- here: the writer, which opens the frame, adds the core properties and the running
+  header (the one part of the package besides the body that shows content), gives the body the
   relationships it asks for (links and images, from the document part or from the
   footnotes part, which it makes on the first note), and splices the body, list instances
   and footnotes into the package python-docx saves.
 This writer never renumbers anything (labels and ids come from the IR and the
-RenderContext) and never writes text XML cannot hold (such characters are dropped and
+RenderContext; Word numbers a reference list only when its numbers are the labels) and never writes text XML cannot hold (such characters are dropped and
 counted in one diagnostic).
 """
 from __future__ import annotations

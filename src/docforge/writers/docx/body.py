@@ -11,11 +11,18 @@ The markup is what python-docx wrote for the same calls, attribute order include
 Built here because python-docx has no API for them: hyperlinks (external, through a
 relationship id the writer supplies, and internal w:anchor), bookmarks that citations, the
 TOC and links to figures point at, a list instance (w:num with a w:startOverride) per list
-so numbers restart, table header rows repeated on every page, cell shading, fixed grid
-widths, the TOC field, and footnotes (word/footnotes.xml's w:footnote elements, in pandoc's
+so numbers restart (a reference list too, on the frame's reference numbering, when its
+labels are a plain sequence: `reference_sequence_start`), table header rows repeated on
+every page, cell shading, fixed grid widths, table alt text, the TOC field, and footnotes (word/footnotes.xml's w:footnote elements, in pandoc's
 shape: a w:footnoteReference run in "Footnote Reference" where the note is, the note's
 paragraphs in "Footnote Text", the first led by w:footnoteRef). Pictures are inline
 drawings in the markup python-docx makes for them (oxml.inline_picture), in a run of their own.
+
+Style names are pandoc's where pandoc has one, so a pandoc reference.docx applies and
+pandoc reads the document back as it was meant: body paragraphs are Body Text, or First
+Paragraph at the start and after any block but running text; the title block is Title,
+Subtitle, Author, Date (`display_date`: the one place a date is formatted, until the labels
+catalogue takes it over) and Abstract (`abstract` metadata).
 
 What DOCX cannot show the way the IR has it is shown another way and reported once per
 document: TeX math as its source text (Word needs OMML; display math in a centred paragraph
@@ -32,7 +39,8 @@ This module must never:
 - renumber or relabel anything, or decide what the RenderContext and semantics.py decide
   (citation labels, note labels, the byline, caption leads, shown reference URLs, the
   outline): Word numbers footnotes itself, so a note whose label is not the number Word
-  would give it carries its label as a custom mark;
+  would give it carries its label as a custom mark, and a reference list is Word-numbered
+  only when Word's numbers are its labels;
 - touch python-docx or the package: it returns text, and asks the writer's `PartLinks`
   for relationship ids (oxml.inline_picture only turns values into picture markup).
 """

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm
+from docx.shared import Mm, Twips
 
 from ...errors import Diagnostic, InputError
 from ...style import PAGE_SIZES_MM, Style
@@ -28,6 +28,7 @@ from .body import EMU_PER_TWIP
 from .styles import REFERENCE_INDENT_PT, add_themed_styles
 
 MIN_TEXT_WIDTH_TWIPS = 1440  # an inch: what is left of a page a template fills with margins
+DEFAULT_HEADER_DISTANCE_TWIPS = 720  # Word's: half an inch from the edge of the page
 REFERENCE_INDENT_TWIPS = int(REFERENCE_INDENT_PT * 20)  # the number sits in the Bibliography style's hanging indent
 
 
@@ -105,16 +106,26 @@ def open_document(reference_docx: str | None):
 
 def _page_setup(document, style: Style, paper: str | None, templated: bool) -> tuple[int, int]:
     """Paper and margins from the theme (a template keeps its own, unless a paper is
-    asked for); returns the text width and height in twips."""
+    asked for or it has none); returns the text width and height in twips."""
     section = document.sections[0]
-    if not templated or paper:
+    # a template without a page size or margins (pandoc's reference.docx has neither) gets
+    # the theme's: the text width would otherwise be the whole sheet
+    if not templated or paper or section.page_width is None or section.page_height is None:
         width, height = PAGE_SIZES_MM[paper or style.page.size]
         section.page_width, section.page_height = Mm(width), Mm(height)
-    if not templated:
+    if not templated or None in (section.top_margin, section.bottom_margin, section.left_margin,
+                                 section.right_margin):
         section.top_margin = Mm(style.page.margin_top)
         section.bottom_margin = Mm(style.page.margin_bottom)
         section.left_margin = Mm(style.page.margin_left)
         section.right_margin = Mm(style.page.margin_right)
+    # the schema requires all of w:pgMar's distances; python-docx's default document has them
+    if section.header_distance is None:
+        section.header_distance = Twips(DEFAULT_HEADER_DISTANCE_TWIPS)
+    if section.footer_distance is None:
+        section.footer_distance = Twips(DEFAULT_HEADER_DISTANCE_TWIPS)
+    if section.gutter is None:
+        section.gutter = Twips(0)
     width = (section.page_width or Mm(210)) - (section.left_margin or 0) - (section.right_margin or 0)
     height = (section.page_height or Mm(297)) - (section.top_margin or 0) - (section.bottom_margin or 0)
     return (max(MIN_TEXT_WIDTH_TWIPS, int(width / EMU_PER_TWIP)),
