@@ -95,7 +95,8 @@ def test_the_numbering_definition_starts_at_the_first_label_and_prints_it_like_t
 
 
 def test_labels_that_are_not_a_plain_sequence_are_typed_with_a_diagnostic_saying_why():
-    for labels in (("1", "3", "4"), ("a", "b"), ("Smith 2020", "Jones 2021"), ("01", "02")):
+    for labels in (("1", "3", "4"), ("a", "b"), ("Smith 2020", "Jones 2021"), ("01", "02"),
+                   ("99999999999", "100000000000")):
         data, diagnostics = written(references_doc(*labels))
         entries = bibliography_paragraphs(data)
         assert all(p.find(f"{W}pPr/{W}numPr") is None for p in entries), labels

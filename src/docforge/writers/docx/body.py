@@ -62,6 +62,7 @@ from ..xmltext import escape, strip_illegal, xml_safe
 from .oxml import inline_picture, is_wordprocessing_fragment
 
 BOOKMARK_NAME_MAX = 40  # Word ignores longer bookmark names
+WORD_LIST_NUMBER_MAX = 32767  # the highest number Word's list numbering shows
 DEEPEST_LIST_STYLE = 3  # the built-in list styles go "List Bullet", "List Bullet 2", "... 3"
 KEEP_TOGETHER_ROWS = 12  # tables up to this many rows are kept on one page (with the caption)
 CELL_MARGIN_TWIPS = 90
@@ -281,11 +282,14 @@ def display_date(text: str, language: str) -> str:
 
 def reference_sequence_start(node: References) -> int | None:
     """The first number of a reference list whose labels are the numbers Word would count
-    from it ("4", "5", "6"), or None for any other labels (gaps, letters, "07", none)."""
+    from it ("4", "5", "6"), or None for any other labels (gaps, letters, "07", none, or
+    numbers past what Word lists count to)."""
     labels = [entry.label for entry in node.entries]
     if not labels or not all(label.isascii() and label.isdigit() for label in labels):
         return None
     start = int(labels[0])
+    if start + len(labels) - 1 > WORD_LIST_NUMBER_MAX:
+        return None
     if any(label != str(start + i) for i, label in enumerate(labels)):
         return None
     return start
