@@ -246,12 +246,55 @@ def docx_text(data: bytes) -> str:
         if "footnotes" in rel.reltype or "endnotes" in rel.reltype:
             target = rel.target_part  # python-docx loads footnotes.xml as bytes, not XML
             parts.append(getattr(target, "element", None) or etree.fromstring(target.blob))
+    labels = _word_list_labels(package)
     out = []
     for root in parts:
         for p in root.iter(qn("w:p")):
-            out.append("".join(t.text or "" if t.tag == qn("w:t") else " "
-                               for t in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"))))
+            out.append(labels(p) + "".join(t.text or "" if t.tag == qn("w:t") else " "
+                                           for t in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"))))
     return "\n".join(out)
+
+
+def _word_list_labels(package):
+    """paragraph -> the number Word shows before it ("3. "), "" for unnumbered paragraphs
+    and bullets: a reference list is Word-numbered, its labels are not text in the runs."""
+    from docx.oxml.ns import qn
+
+    try:
+        numbering = package.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return lambda p: ""
+    formats = {}  # abstractNumId -> {ilvl: (numFmt, lvlText, start)}
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        levels = {}
+        for lvl in abstract.findall(qn("w:lvl")):
+            value = lambda tag, default: (lvl.find(qn(tag)).get(qn("w:val")) if lvl.find(qn(tag)) is not None
+                                          else default)  # noqa: E731
+            levels[lvl.get(qn("w:ilvl"))] = (value("w:numFmt", "decimal"), value("w:lvlText", ""),
+                                             int(value("w:start", "1")))
+        formats[abstract.get(qn("w:abstractNumId"))] = levels
+    nums = {}  # numId -> (levels, {ilvl: start override})
+    for num in numbering.findall(qn("w:num")):
+        overrides = {o.get(qn("w:ilvl")): int(o.find(qn("w:startOverride")).get(qn("w:val")))
+                     for o in num.findall(qn("w:lvlOverride")) if o.find(qn("w:startOverride")) is not None}
+        nums[num.get(qn("w:numId"))] = (formats.get(num.find(qn("w:abstractNumId")).get(qn("w:val")), {}),
+                                        overrides)
+    counters: dict = {}
+
+    def label(p) -> str:
+        num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if num_pr is None or num_pr.find(qn("w:numId")) is None:
+            return ""
+        num_id = num_pr.find(qn("w:numId")).get(qn("w:val"))
+        ilvl = num_pr.find(qn("w:ilvl")).get(qn("w:val")) if num_pr.find(qn("w:ilvl")) is not None else "0"
+        levels, overrides = nums.get(num_id, ({}, {}))
+        fmt, text, start = levels.get(ilvl, ("bullet", "", 1))
+        if fmt != "decimal":
+            return ""
+        n = counters.get((num_id, ilvl), overrides.get(ilvl, start) - 1) + 1
+        counters[(num_id, ilvl)] = n
+        return text.replace(f"%{int(ilvl) + 1}", str(n)) + " "
+    return label
 
 
 def epub_text(data: bytes) -> str:
