@@ -5,7 +5,6 @@ Word; pandoc's style names for body text and the title block, so a pandoc refere
 applies; table alt text from the caption."""
 import io
 import json
-import re
 import zipfile
 
 from lxml import etree

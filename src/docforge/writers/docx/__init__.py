@@ -31,8 +31,9 @@ The package:
   footnotes part, which it makes on the first note), and splices the body, list instances
   and footnotes into the package python-docx saves.
 This writer never renumbers anything (labels and ids come from the IR and the
-RenderContext; Word numbers a reference list only when its numbers are the labels) and never writes text XML cannot hold (such characters are dropped and
-counted in one diagnostic).
+RenderContext; Word numbers a reference list only when its numbers are the labels) and
+never writes text XML cannot hold (such characters are dropped and counted in one
+diagnostic).
 """
 from __future__ import annotations
 

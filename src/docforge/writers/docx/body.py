@@ -13,10 +13,11 @@ relationship id the writer supplies, and internal w:anchor), bookmarks that cita
 TOC and links to figures point at, a list instance (w:num with a w:startOverride) per list
 so numbers restart (a reference list too, on the frame's reference numbering, when its
 labels are a plain sequence: `reference_sequence_start`), table header rows repeated on
-every page, cell shading, fixed grid widths, table alt text, the TOC field, and footnotes (word/footnotes.xml's w:footnote elements, in pandoc's
-shape: a w:footnoteReference run in "Footnote Reference" where the note is, the note's
-paragraphs in "Footnote Text", the first led by w:footnoteRef). Pictures are inline
-drawings in the markup python-docx makes for them (oxml.inline_picture), in a run of their own.
+every page, cell shading, fixed grid widths, table alt text, the TOC field, and footnotes
+(word/footnotes.xml's w:footnote elements, in pandoc's shape: a w:footnoteReference run
+in "Footnote Reference" where the note is, the note's paragraphs in "Footnote Text", the
+first led by w:footnoteRef). Pictures are inline drawings in the markup python-docx makes
+for them (oxml.inline_picture), in a run of their own.
 
 Style names are pandoc's where pandoc has one, so a pandoc reference.docx applies and
 pandoc reads the document back as it was meant: body paragraphs are Body Text, or First

@@ -1,8 +1,10 @@
 """The DOCX frame: everything of a Word document but its content, built once and reused.
 
 The frame is the default document or the `--reference-docx` template with page setup,
-the themed styles (styles.py), the three list definitions (bullets, numbers, references), the footer's page numbers and
-the settings (fields updated on open for a TOC, hyphenation as the theme says), saved as a package (a template loses its content: body and footnotes). It
+the themed styles (styles.py), the three list definitions (bullets, numbers, references),
+the footer's page numbers and the settings (fields updated on open for a TOC, hyphenation
+as the theme says), saved as a package (a template loses its content: body and
+footnotes). It
 depends only on the theme, the language, whether a TOC is wanted, the paper and the
 template, so a batch builds it once per combination instead of once per file (theming
 the styles was half of a small document's time). Every document, the first included, is

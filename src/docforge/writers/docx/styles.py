@@ -26,9 +26,9 @@ from ...style import Style
 from . import oxml as ox
 
 REFERENCE_INDENT_PT = 22  # the hanging indent of a reference entry, where its number sits
-FOOTNOTE_SCALE = 0.85
+FOOTNOTE_SCALE = 0.85  # footnote text against body text, as Word's 10 pt to 12 pt
 HEADER_FONT_SIZE_PT = 8.5  # the PDF's running header
-HEADER_RULE_SPACE_PT = 3   # between the header's text and its rule  # footnote text against body text, as Word's 10 pt to 12 pt
+HEADER_RULE_SPACE_PT = 3   # between the header's text and its rule
 
 
 def _rgb(hex_color: str) -> RGBColor:
@@ -346,8 +346,9 @@ def _toc_themer(level: int) -> Callable:
 
 # Styles Word does not know by name (every other one above is a Word built-in, which Word
 # then treats as such: navigation pane, style gallery, TOC levels).
-CUSTOM_STYLES = frozenset({"Author", "Date", "Abstract", "First Paragraph", "Keywords", "Source Code", "Table Text", "Rule", "Verbatim Char",
-                           "Captioned Figure", "Image Caption", "Definition Term", "Definition"})
+CUSTOM_STYLES = frozenset({"Author", "Date", "Abstract", "First Paragraph", "Keywords", "Source Code",
+                           "Table Text", "Rule", "Verbatim Char", "Captioned Figure", "Image Caption",
+                           "Definition Term", "Definition"})
 
 # A created paragraph style is based on Normal, but for these (as in pandoc's reference.docx).
 BASED_ON = {"First Paragraph": "Body Text"}
