@@ -111,14 +111,14 @@ def test_an_unsure_feed_is_written_in_the_themes_language():
     assert notes and b'lang="en"' in docforge.write(doc, "html")
 
 
-def _pandoc_json(meta: dict, text: str) -> bytes:
-    return json.dumps({"pandoc-api-version": [1, 23, 1], "meta": meta,
-                       "blocks": [{"t": "Para", "c": [{"t": "Str", "c": text}]}]}).encode()
-
-
-def test_the_json_reader_keeps_pandocs_lang_and_detects_only_without_it():
-    given = docforge.read(_pandoc_json({"lang": {"t": "MetaString", "c": "pt-BR"}}, SCRIPT_SAMPLES["ru"]),
-                          name="doc.json")
+def test_inputs_pandoc_reads_keep_their_lang_and_are_detected_only_without_it():
+    given = docforge.read(("---\nlang: pt-BR\n---\n\n" + SCRIPT_SAMPLES["ru"] + "\n").encode(), name="doc.md")
     assert given.meta.language == "pt-BR"
-    detected = docforge.read(_pandoc_json({}, SCRIPT_SAMPLES["ru"]), name="doc.json")
+    detected = docforge.read((SCRIPT_SAMPLES["ru"] + "\n").encode(), name="doc.md")
     assert detected.meta.language == "ru"
+
+
+def test_pandoc_json_is_read_as_written():
+    ast = {"pandoc-api-version": [1, 23, 1], "meta": {},
+           "blocks": [{"t": "Para", "c": [{"t": "Str", "c": SCRIPT_SAMPLES["ru"]}]}]}
+    assert docforge.read(json.dumps(ast).encode(), name="doc.json").meta.language == ""

