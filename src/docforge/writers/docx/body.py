@@ -160,7 +160,7 @@ def _ppr_markup(p: PPr) -> str:
 
 
 def _rpr_markup(fmt: Format, style_ids: Mapping[str, str]) -> str:
-    """w:rPr in CT_RPr order: rStyle b i smallCaps strike u vertAlign lang. A link's style
+    """w:rPr in CT_RPr order: rStyle b i smallCaps strike u vertAlign rtl lang. A link's style
     wins over code's (one rStyle only)."""
     parts = []
     if fmt.link_style or fmt.mono:
@@ -178,6 +178,8 @@ def _rpr_markup(fmt: Format, style_ids: Mapping[str, str]) -> str:
     if fmt.vert_align:
         parts.append(f'<w:vertAlign w:val="{fmt.vert_align}"/>')
     if fmt.lang:
+        if fmt.lang.startswith("w:bidi="):
+            parts.append("<w:rtl/>")  # right-to-left text in a run of its own language
         parts.append(f"<w:lang {fmt.lang}/>")
     return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
 
@@ -351,8 +353,9 @@ class BodyBuilder(TreeRenderer):
             self._block(block, 0)
         if doc.meta.keywords:
             k = self._start(self.styled["Keywords"])
-            self.out.append(self._run(style.text.keywords_label + ": ", Format(bold=True)))
-            self.out.append(self._run(", ".join(doc.meta.keywords), PLAIN))
+            labels = self.context.labels
+            self.out.append(self._run(labels.keywords + labels.colon, Format(bold=True)))
+            self.out.append(self._run(labels.list_separator.join(doc.meta.keywords), PLAIN))
             self._end(k)
         self._report()
         return Body("".join(self.out), "".join(self.state.nums), "".join(self.state.notes))
@@ -484,7 +487,7 @@ class BodyBuilder(TreeRenderer):
         bookmarks), so LibreOffice and previews show a contents list; Word, told to update
         fields on open (the frame sets that), replaces it with one that has page numbers."""
         depth = max(1, min(self.context.toc_depth, 6))
-        self._text_paragraph(self.styled["TOC Heading"], self.style.toc.title)
+        self._text_paragraph(self.styled["TOC Heading"], self.context.labels.contents)
         entries = []
 
         def flatten(nodes):
@@ -602,12 +605,18 @@ class BodyBuilder(TreeRenderer):
     def block_table(self, node: Table, depth: int) -> None:
         out, t, ids = self.out, self.style.table, self.ids
         base = self._base
-        k = self._start(self.styled["Caption"])
-        mark = self._bookmark_start(node.id)
-        out.append(self._run(caption_lead(node), base))
-        self._inlines(node.caption, base)
-        self._bookmark_end(mark)
-        self._end(k)
+        lead = caption_lead(node, self.context.labels)
+        around = None
+        if lead or node.caption:
+            k = self._start(self.styled["Caption"])
+            mark = self._bookmark_start(node.id)
+            if lead:
+                out.append(self._run(lead, base))
+            self._inlines(node.caption, base)
+            self._bookmark_end(mark)
+            self._end(k)
+        else:  # no caption, no bare label: the bookmark goes around the table itself
+            around = self._bookmark_start(node.id)
 
         rows = ((node.header,) if node.header else ()) + node.rows
         width = max([len(r) for r in rows] + [1])
@@ -650,6 +659,8 @@ class BodyBuilder(TreeRenderer):
             out.append("</w:tr>")
         self._picture_width_twips = picture_width
         out.append("</w:tbl>")
+        if around is not None:
+            self._bookmark_end(around)
         self._end(self._start(self.styled["Table Text"]))  # room after the table; Word needs a paragraph there
 
     @staticmethod
@@ -721,7 +732,7 @@ class BodyBuilder(TreeRenderer):
         self._base = saved
 
     def block_figure(self, node: Figure, depth: int) -> None:
-        lead = caption_lead(node)
+        lead = caption_lead(node, self.context.labels)
         if not (lead or node.caption):  # uncaptioned: the bookmark goes around the picture itself
             mark = self._bookmark_start(node.id)  # (range markup may stand between paragraphs)
             self._blocks(node.blocks, depth, self.styled["Captioned Figure"])
