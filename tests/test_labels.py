@@ -186,6 +186,8 @@ def test_html_has_lang_dir_and_labels(written):
     assert labels.list_separator.join(doc.meta.keywords) in text
     assert f">{labels.contents}<" in html
     assert date in text and 'datetime="2026-03-14"' in html
+    # the theme's CSS aligns to the start side, so a right-to-left page mirrors it
+    assert re.search(r"body \{[^}]*text-align: start;", html) and '[dir="rtl"] ol' in html
 
 
 def test_epub_has_language_direction_and_labels(written):
