@@ -84,11 +84,11 @@ def _read(text: str, **kwargs):
     return doc, [d for d in diagnostics if language.is_detection_note(d)]
 
 
-def test_the_feed_reader_detects_and_explains_it():
+def test_the_feed_reader_detects_and_inspect_shows_it():
     doc, notes = _read("Le plan de transport\n\n" + LATIN_SAMPLES["fr"] + "\n")
     assert doc.meta.language == "fr" and notes == []
-    decisions = docforge.readers.text.explain("Le plan de transport\n\n" + LATIN_SAMPLES["fr"] + "\n")
-    assert any(d.kind == "meta:language" and d.rule == "detect_language" for d in decisions)
+    shown = docforge.api.inspect(("Le plan de transport\n\n" + LATIN_SAMPLES["fr"] + "\n").encode(), name="f.txt")
+    assert shown["meta"]["language"] == "fr"
 
 
 def test_a_language_header_field_overrides_detection():

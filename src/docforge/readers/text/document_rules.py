@@ -215,10 +215,8 @@ def detect_language(state: ParseState) -> None:
             size += len(state.lines[k].text)
         k += 1
     found = detect(" ".join(parts))
-    if found.sure:
+    if found.sure:  # (no Decision: no line decided it; `inspect` shows it in the metadata)
         state.meta["language"] = found.language
-        state.note("meta:language", "detect_language", state.lines[state.start].number
-                   if state.start < state.end else 1, found.language)
     else:
         state.diagnostics.extend(diagnostic(found))
 
