@@ -140,6 +140,9 @@ def _after_reading(doc: Document, name: str, diagnostics: list[Diagnostic], *, m
         from .adjust import defaults_under, metadata_from_file
         doc = apply_meta(doc, defaults_under(doc, metadata_from_file(metadata_file)))
     doc = apply_meta(doc, meta)
+    if meta and ("lang" in meta or "language" in meta):
+        from .readers.language import is_detection_note  # -M names the language: detection is moot
+        diagnostics[:] = [d for d in diagnostics if not is_detection_note(d)]
     if shift_heading_level_by:
         from .adjust import shift_heading_levels
         doc, shifted = shift_heading_levels(doc, int(shift_heading_level_by))

@@ -4,7 +4,9 @@ A theme file is TOML with the sections below; any key may be left out and comes
 from the theme it `extends` (a built-in name such as "handout", or a path relative
 to the file), and finally from `styles/default.toml`. Unknown sections or keys and
 values of the wrong type or range are StyleErrors naming the file, the key and the
-fix. This module only describes the look; it never renders anything.
+fix. `[labels]` and `[labels.TAG]` override the labels catalogue (docforge/labels.py:
+"Table {n}", "Contents", the page footer, month names...) for every language or for one.
+This module only describes the look; it never renders anything.
 """
 from __future__ import annotations
 
@@ -82,7 +84,7 @@ class TableStyle(Record):
     zebra: bool = True
     zebra_fill: str = spec("#f5f7fa", color=True)
     font_scale: float = spec(0.92, min=0.5, max=1.5)
-    caption_prefix: str = "Table"
+    caption_prefix: str = ""  # "" = the labels catalogue's word for the language (labels.py)
 
 
 class HeadingStyle(Record):
@@ -93,15 +95,15 @@ class HeadingStyle(Record):
 class TocStyle(Record):
     enabled: bool = False
     depth: int = spec(2, min=1, max=6)
-    title: str = "Contents"
+    title: str = ""  # "" = the labels catalogue's "contents"
 
 
 class TextStyle(Record):
     align: str = spec("left", choices=("left", "justify"))
     hyphenate: bool = False
     language: str = "en"
-    references_title: str = "References"
-    keywords_label: str = "Keywords"
+    references_title: str = ""  # "" = the labels catalogue's, in the document's language
+    keywords_label: str = ""
 
 
 class Style(Record):
@@ -115,6 +117,9 @@ class Style(Record):
     headings: HeadingStyle = HeadingStyle()
     toc: TocStyle = TocStyle()
     text: TextStyle = TextStyle()
+    # [labels] / [labels.TAG]: overrides of the labels catalogue (labels.py), as
+    # (scope, ((key, value), ...)) pairs, scope "" for every language
+    labels: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
 
     @property
     def page_size_mm(self) -> tuple[float, float]:
@@ -122,7 +127,7 @@ class Style(Record):
 
 
 SECTIONS: dict[str, type] = {name: hint for name, hint in get_type_hints(Style).items()
-                             if name not in ("name", "files")}
+                             if name not in ("name", "files", "labels")}
 
 
 def styles_dir() -> Path:
@@ -209,6 +214,9 @@ def _build(data: dict, origin: str) -> Style:
     name = data.pop("name", "custom")
     sections: dict[str, Any] = {}
     for key, value in data.items():
+        if key == "labels":
+            sections["labels"] = _build_labels(value, origin)
+            continue
         if key not in SECTIONS:
             raise StyleError(f"{origin}: unknown theme section [{key}]; known sections: "
                              + ", ".join(SECTIONS))
@@ -216,6 +224,32 @@ def _build(data: dict, origin: str) -> Style:
             raise StyleError(f"{origin}: `{key}` must be a table ([{key}]), not a value")
         sections[key] = _build_section(SECTIONS[key], value, origin, key)
     return Style(name=str(name), files=files, **sections)
+
+
+def _build_labels(table: Any, origin: str) -> tuple:
+    """[labels] (keys for every language) and [labels.TAG] (for one) as Style.labels,
+    each value checked by labels.check_pattern."""
+    from .labels import check_pattern
+    if not isinstance(table, dict):
+        raise StyleError(f"{origin}: `labels` must be a table ([labels]), not a value")
+    scopes: dict[str, dict] = {"": {}}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            scopes[key] = value
+        else:
+            scopes[""][key] = value
+    out = []
+    for scope, values in sorted(scopes.items()):
+        checked = []
+        for key, value in sorted(values.items()):
+            why = check_pattern(key, value)
+            if why:
+                where = f"labels.{scope}.{key}" if scope else f"labels.{key}"
+                raise StyleError(f"{origin}: `{where}` = {value!r} {why}; fix the value")
+            checked.append((key, tuple(value) if isinstance(value, list) else value))
+        if checked:
+            out.append((scope, tuple(checked)))
+    return tuple(out)
 
 
 @functools.cache

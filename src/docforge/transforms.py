@@ -1,7 +1,8 @@
 """What every writer needs computed once, so that all formats agree.
 
 `prepare(doc, style)` runs, in order: unique heading ids (Unicode-aware slugs),
-optional heading numbers, table ids and labels ("Table 1"), reference ids and
+optional heading numbers, table and figure ids and labels ("Table 1", in the
+document's language from the labels catalogue), reference ids and
 labels, and the resolution of citation markers to references. Writers receive
 the prepared Document and never number or name anything themselves; `outline()`
 gives the heading tree for tables of contents, bookmarks and navigation.
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
+from .labels import labels_for
 from .model import (Cell, CitationRef, Document, Figure, Heading, Note, Reference, References,
                     Table, Text, map_tree, plain_text, walk)
 from .records import Record, replace
@@ -70,9 +73,10 @@ def _references_fixer():
     return fix, ids.taken
 
 
-def _labels_fixer(kind: type, prefix: str, id_prefix: str):
-    """Numbers nodes of `kind` (Table, Figure) in document order: label "PREFIX N", id
-    "ID_PREFIX-N" unless the reader set one; also returns the set of ids handed out."""
+def _labels_fixer(kind: type, label: Callable[[int], str], id_prefix: str):
+    """Numbers nodes of `kind` (Table, Figure) in document order: label `label(N)` (the
+    language's "Table N", labels.py), id "ID_PREFIX-N" unless the reader set one; also
+    returns the set of ids handed out."""
     counter = 0
     ids: set[str] = set()
 
@@ -80,22 +84,26 @@ def _labels_fixer(kind: type, prefix: str, id_prefix: str):
         nonlocal counter
         if type(node) is kind:
             counter += 1
-            label = f"{prefix} {counter}"
+            new_label = label(counter)
             new_id = node.id or f"{id_prefix}-{counter}"
             ids.add(new_id)
-            if (label, new_id) != (node.label, node.id):
-                return replace(node, label=label, id=new_id)
+            if (new_label, new_id) != (node.label, node.id):
+                return replace(node, label=new_label, id=new_id)
         return node
 
     return fix, ids
 
 
-def _tables_fixer(prefix: str):
-    return _labels_fixer(Table, prefix, "table")
+def _prefixed(prefix: str) -> Callable[[int], str]:
+    return lambda n: f"{prefix} {n}"
 
 
-def _figures_fixer(prefix: str):
-    return _labels_fixer(Figure, prefix, "figure")
+def _tables_fixer(label: Callable[[int], str]):
+    return _labels_fixer(Table, label, "table")
+
+
+def _figures_fixer(label: Callable[[int], str]):
+    return _labels_fixer(Figure, label, "figure")
 
 
 def _notes_fixer():
@@ -173,7 +181,7 @@ def _chain(*fixers):
 
 def number_figures(doc: Document, prefix: str = "Figure") -> Document:
     """Number figures in document order: label "Figure N", id "figure-N" unless the reader set one."""
-    return map_tree(doc, _figures_fixer(prefix)[0], frozenset({Figure}))  # type: ignore[return-value]
+    return map_tree(doc, _figures_fixer(_prefixed(prefix))[0], frozenset({Figure}))  # type: ignore[return-value]
 
 
 def number_notes(doc: Document) -> Document:
@@ -200,7 +208,7 @@ def label_references(doc: Document) -> Document:
 
 def number_tables(doc: Document, prefix: str = "Table") -> Document:
     """Number tables in document order: label "Table N", id "table-N" unless the reader set one."""
-    return map_tree(doc, _tables_fixer(prefix)[0], frozenset({Table}))  # type: ignore[return-value]
+    return map_tree(doc, _tables_fixer(_prefixed(prefix))[0], frozenset({Table}))  # type: ignore[return-value]
 
 
 def square_tables(doc: Document) -> Document:
@@ -242,14 +250,17 @@ def normalize_language(doc: Document, fallback: str = "en") -> Document:
 
 
 def prepare(doc: Document, style=None) -> Document:
-    """Everything writers need, computed once, in two traversals: (1) square tables, number
-    tables and figures, label references; (2) heading ids (avoiding the ids of pass 1),
+    """Everything writers need, computed once, in two traversals after the language is
+    normalised: (1) square tables, number tables and figures (labelled in the document's
+    language, labels.py), label references; (2) heading ids (avoiding the ids of pass 1),
     citations resolved against the references, footnotes numbered, optional heading
     numbers. Idempotent, except heading numbering, which is applied only when the theme
     asks for it."""
+    doc = normalize_language(doc, style.text.language if style else "en")
+    labels = labels_for(doc.meta.language, style)  # "Table 1" / "表 1" / "Tableau 1"
     references, reference_ids = _references_fixer()
-    tables, table_ids = _tables_fixer(style.table.caption_prefix if style else "Table")
-    figures, figure_ids = _figures_fixer("Figure")
+    tables, table_ids = _tables_fixer(labels.table_label)
+    figures, figure_ids = _figures_fixer(labels.figure_label)
     doc = map_tree(doc, _chain(_square_table, references, tables, figures),
                    frozenset({Table, Reference, Figure}))  # type: ignore[assignment]
     second = [_heading_ids_fixer(reference_ids | table_ids | figure_ids),
@@ -257,8 +268,7 @@ def prepare(doc: Document, style=None) -> Document:
     if style is not None and style.headings.numbering:
         second.append(_heading_numbers_fixer())
     doc = map_tree(doc, _chain(*second), frozenset({Heading, CitationRef, Note}))  # type: ignore[assignment]
-    doc = _notes_in_reading_order(doc)
-    return normalize_language(doc, style.text.language if style else "en")
+    return _notes_in_reading_order(doc)
 
 
 class OutlineEntry(Record):

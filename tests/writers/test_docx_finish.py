@@ -226,15 +226,12 @@ def test_pandoc_reads_author_date_and_abstract_as_metadata(pandoc):
     assert [b["t"] for b in ast["blocks"]] == ["Para"]  # the byline is no longer a body paragraph
 
 
-def test_dates_are_written_for_the_language():
-    from docforge.writers.docx.body import display_date
-    assert display_date("2026-03-14", "en") == "14 March 2026"
-    assert display_date("2026-03-14", "en-US") == "March 14, 2026"
-    assert display_date("2026-03-14", "zh-Hans") == "2026年3月14日"
-    assert display_date("2026-03-14", "ko") == "2026년 3월 14일"
-    assert display_date("2026-03-14", "fr") == "2026-03-14"  # left to the labels catalogue
-    assert display_date("spring 2026", "en") == "spring 2026"
-    assert display_date("2026-13-01", "en") == "2026-13-01"
+def test_dates_are_written_for_the_language(tmp_path):
+    """The Date paragraph is the labels catalogue's date, as the other writers print it."""
+    for lang, shown in (("en", "March 14, 2026"), ("zh-Hans", "2026年3月14日"), ("fr", "14 mars 2026")):
+        doc = docforge.read_text(f"Title\nDate: 2026-03-14\nLanguage: {lang}\n\nBody text here.\n")
+        d = docx.Document(io.BytesIO(docforge.write(doc, "docx")))
+        assert [p.text for p in d.paragraphs if p.style.name == "Date"] == [shown]
 
 
 def test_a_customised_pandoc_reference_docx_styles_the_body_text(pandoc, tmp_path):

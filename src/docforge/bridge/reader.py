@@ -91,7 +91,8 @@ class PandocReader:
     @staticmethod
     def _read_json(ast: str, options: ReadOptions, diagnostics: list[Diagnostic]):
         doc, more = formats.get_reader("json").read(ast, options)
-        return doc, diagnostics + list(more)
+        from ..readers.pandoc_json import with_detected_language  # pandoc's lang, else detected
+        return with_detected_language(doc, diagnostics + list(more))
 
 
 def options_filters(args: list[str]) -> str:

@@ -29,6 +29,9 @@ styles, Math, RawInline/RawBlock). The rest:
 - Link titles and short captions, which the IR has no place for, are dropped and counted
   in a diagnostic; an unknown constructor (a future pandoc) keeps the text found in it and
   says so.
+- `lang` metadata is kept as given. For inputs pandoc reads (markdown, docx, html...)
+  the bridge calls `with_detected_language`, which tells a missing one from the text
+  (readers/language.py), as the feed reader does; JSON itself is read as written.
 A malformed AST is a FormatError naming the file; this module never writes anything.
 """
 from __future__ import annotations
@@ -42,8 +45,10 @@ from ..model import (BLOCK_TYPES, BulletList, Cell, CitationRef, Code, CodeBlock
                      Div, Document, Emph, Figure, Heading, Image, LineBlock, LineBreak, Link, ListItem,
                      Math, Meta, Note, OrderedList, Paragraph, Quote, RawBlock, RawInline, Reference,
                      References, SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table,
-                     Text, ThematicBreak, Underline, walk)
+                     Text, ThematicBreak, Underline, plain_text, walk)
 from ..options import ReadOptions
+from ..records import replace
+from .language import SAMPLE_CHARS, detect, diagnostic
 from .references import recover_references
 
 ALIGN = {"AlignLeft": "left", "AlignCenter": "center", "AlignRight": "right", "AlignDefault": "default"}
@@ -604,6 +609,31 @@ class PandocJsonReader:
             raise FormatError(f"{source}: malformed pandoc AST ({type(exc).__name__}: {exc}); "
                               "check that it was written by pandoc-api-version 1.23") from None
         return doc, conv.report()
+
+
+def with_detected_language(doc: Document, diagnostics: list[Diagnostic]) -> tuple[Document, list[Diagnostic]]:
+    """For the inputs pandoc reads (bridge/reader.py): pandoc's `lang` metadata is kept as
+    given; only a document without one gets the language told from its text
+    (readers/language.py, on a bounded sample). The `json` input itself is read as
+    written (its round trip is lossless), so this is not called for it."""
+    if doc.meta.language:
+        return doc, diagnostics
+    found = detect(_text_sample(doc))
+    if not found.sure:
+        return doc, diagnostics + diagnostic(found)
+    return replace(doc, meta=replace(doc.meta, language=found.language)), diagnostics
+
+
+def _text_sample(doc: Document, size: int = SAMPLE_CHARS) -> str:
+    """The title and the text of the first blocks, about `size` characters."""
+    parts, total = [doc.meta.title], len(doc.meta.title)
+    for block in doc.blocks:
+        if total >= size:
+            break
+        text = plain_text(block)[:size]
+        parts.append(text)
+        total += len(text)
+    return " ".join(parts)
 
 
 reader = PandocJsonReader()

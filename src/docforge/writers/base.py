@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import BinaryIO, ClassVar, Protocol, runtime_checkable
 
 from ..errors import Diagnostic
+from ..labels import direction, labels_for
 from ..model import BLOCK_TYPES, INLINE_TYPES, Document, Figure, Heading, Reference, Table, walk
 from ..options import WriteOptions
 from ..style import Style, paper_size
@@ -92,14 +93,15 @@ class RenderContext:
     `doc` is the prepared document (ids, labels and numbers set); `paper` the page size
     of the paged formats (the option in any case, else the theme's); `anchors` the ids that
     exist in it (headings, tables, references); `reference_labels` id -> label for
-    citations; `language` the document's (or the theme's); `toc` whether a table of
+    citations; `language` the document's (or the theme's), `labels` the words printed in
+it (labels.py, with the theme's overrides) and `direction` "rtl" or "ltr"; `toc` whether a table of
     contents is wanted (the option, else the theme) and `toc_depth` how many heading
     levels it holds; `timestamp` the date embedded in files; `resources` the image loader
     all writers share (`image()` asks it and reports a failure); `diagnostics` the
     collector of the writer currently running (`for_writer` gives each writer its own).
     """
     __slots__ = ("doc", "style", "options", "toc", "toc_depth", "language", "timestamp", "paper",
-                 "reference_labels", "anchors", "byline", "resources", "diagnostics", "_outline",
+                 "reference_labels", "anchors", "byline", "labels", "direction", "resources", "diagnostics", "_outline",
                  "_image_failures")
 
     def __init__(self, doc: Document, style: Style, options: WriteOptions | None = None) -> None:
@@ -108,6 +110,8 @@ class RenderContext:
         self.toc = options.toc if options.toc is not None else style.toc.enabled
         self.toc_depth = options.toc_depth if options.toc_depth is not None else style.toc.depth
         self.language = doc.meta.language or style.text.language
+        self.labels = labels_for(self.language, style)
+        self.direction = direction(self.language)
         self.timestamp: datetime = options.timestamp(doc.meta.date)
         self.paper = paper_size(options.paper) if options.paper else style.page.size
         labels: dict[str, str] = {}
@@ -119,7 +123,7 @@ class RenderContext:
             if (kind is Heading or kind is Table or kind is Reference or kind is Figure) and node.id:
                 anchors.add(node.id)
         self.reference_labels, self.anchors = labels, anchors
-        self.byline = semantics.byline_parts(doc.meta)
+        self.byline = semantics.byline_parts(doc.meta, self.labels)
         self.resources = ResourceLoader(options.resource_path)
         self.diagnostics = Diagnostics()
         self._outline: dict[int, tuple] = {}

@@ -1,7 +1,8 @@
 """What a document means, decided once for every writer: so the formats agree.
 
-A citation's label, which URL of a reference is shown beside it, the byline, a table
-caption's lead ("Table 1: "), which URLs may become live links. Every writer asks here
+A citation's label, which URL of a reference is shown beside it, the byline (its date
+in the document's language), a table or figure caption's lead ("Table 1: ", "表 1："; none
+without a caption), which URLs may become live links. Every writer asks here
 instead of deciding itself; this module knows no markup and never escapes anything.
 """
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from ..labels import Labels, format_date
 from ..model import Figure, Link, Meta, Reference, Table, walk
 from .xmltext import has_illegal
 
@@ -61,11 +63,12 @@ def shown_reference_url(ref: Reference) -> str | None:
     return url
 
 
-def byline_parts(meta: Meta) -> tuple[str, ...]:
-    """The byline under the title: the authors (joined) and the date, those present."""
+def byline_parts(meta: Meta, labels: Labels | None = None) -> tuple[str, ...]:
+    """The byline under the title: the authors (joined) and the date, those present; a
+    YYYY-MM-DD date as the language writes it ("14 mars 2026") when `labels` are given."""
     parts = [", ".join(meta.authors)] if meta.authors else []
     if meta.date:
-        parts.append(meta.date)
+        parts.append(format_date(meta.date, labels) if labels is not None else meta.date)
     return tuple(parts)
 
 
@@ -74,10 +77,10 @@ def is_iso_date(text: str) -> bool:
     return _ISO_DATE.match(text) is not None
 
 
-def caption_lead(table: Table | Figure) -> str:
-    """What precedes a table's or figure's caption text: "Table 1: " with a caption,
-    "Table 1" without; an uncaptioned figure shows no bare label ("Figure 2" under a
-    picture says nothing), the same in every format."""
+def caption_lead(table: Table | Figure, labels: Labels | None = None) -> str:
+    """What precedes a table's or figure's caption text: the label and the language's
+    colon ("Table 1: ", "表 1：") with a caption; nothing without one: a bare "Table 2"
+    or "Figure 2" says nothing, so no format shows it (the number stays in the id)."""
     if table.label and table.caption:
-        return f"{table.label}: "
-    return "" if type(table) is Figure else table.label
+        return f"{table.label}{labels.colon if labels is not None else ': '}"
+    return ""

@@ -10,6 +10,7 @@ and at which width?). Each rule is a small named function, documented by the inp
 matches, run once in the order of DOCUMENT_RULES; each narrows the body
 (`state.start`/`state.end`) past what it took.
 
+The last rule tells the language when no field named it (readers/language.py).
 These rules only read lines and fill `state.meta` and `state.layout`; they never emit a
 block, and the field labels they consume are markup, never dropped text.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ..language import detect, diagnostic
 from .predicates import (KEYWORD_LABEL, KEYWORD_SEPARATORS, collapse, columns, core_end, looks_like_keywords,
                          looks_like_names, reaches)
 from .state import ParseState
@@ -200,6 +202,25 @@ def measure_layout(state: ParseState) -> None:
         state.layout.width = wrapped[max(0, len(wrapped) - 1 - max(2, len(wrapped) // 30))]
 
 
+def detect_language(state: ParseState) -> None:
+    """Without a `Language:` field, the language told from the title and the first body
+    lines (readers/language.py; a bounded sample, so linear); unsure gives a diagnostic
+    and no language (the theme's applies)."""
+    if state.meta.get("language"):
+        return
+    parts, size, k = [state.meta.get("title", ""), state.meta.get("subtitle", "")], 0, state.start
+    while k < state.end and size < 6000:
+        if state.lines[k].kind != "blank":
+            parts.append(state.lines[k].text)
+            size += len(state.lines[k].text)
+        k += 1
+    found = detect(" ".join(parts))
+    if found.sure:  # (no Decision: no line decided it; `inspect` shows it in the metadata)
+        state.meta["language"] = found.language
+    else:
+        state.diagnostics.extend(diagnostic(found))
+
+
 def index_lines(state: ParseState) -> None:
     """For every index, the next non-blank index (so lookahead is O(1) and the parse linear)."""
     n = len(state.lines)
@@ -218,4 +239,5 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     byline_and_dek,
     trailing_keyword_line,
     measure_layout,
+    detect_language,
 )

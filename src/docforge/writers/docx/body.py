@@ -22,8 +22,8 @@ for them (oxml.inline_picture), in a run of their own.
 Style names are pandoc's where pandoc has one, so a pandoc reference.docx applies and
 pandoc reads the document back as it was meant: body paragraphs are Body Text, or First
 Paragraph at the start and after any block but running text; the title block is Title,
-Subtitle, Author, Date (`display_date`: the one place a date is formatted, until the labels
-catalogue takes it over) and Abstract (`abstract` metadata).
+Subtitle, Author, Date (the date as the language writes it: labels.format_date, through
+the context's byline) and Abstract (`abstract` metadata).
 
 What DOCX cannot show the way the IR has it is shown another way and reported once per
 document: TeX math as its source text (Word needs OMML; display math in a centred paragraph
@@ -58,7 +58,7 @@ from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, 
                       ThematicBreak, Underline, map_tree, plain_text, walk)
 from ..base import RenderContext, TreeRenderer
 from ..layout import column_widths
-from ..semantics import caption_lead, internal_anchor, is_iso_date, safe_url, shown_reference_url
+from ..semantics import caption_lead, internal_anchor, safe_url, shown_reference_url
 from ..xmltext import escape, strip_illegal, xml_safe
 from .oxml import inline_picture, is_wordprocessing_fragment
 
@@ -171,7 +171,7 @@ def _ppr_markup(p: PPr) -> str:
 
 
 def _rpr_markup(fmt: Format, style_ids: Mapping[str, str]) -> str:
-    """w:rPr in CT_RPr order: rStyle b i smallCaps strike u vertAlign lang. A link's style
+    """w:rPr in CT_RPr order: rStyle b i smallCaps strike u vertAlign rtl lang. A link's style
     wins over code's (one rStyle only)."""
     parts = []
     if fmt.link_style or fmt.mono:
@@ -189,6 +189,8 @@ def _rpr_markup(fmt: Format, style_ids: Mapping[str, str]) -> str:
     if fmt.vert_align:
         parts.append(f'<w:vertAlign w:val="{fmt.vert_align}"/>')
     if fmt.lang:
+        if fmt.lang.startswith("w:bidi="):
+            parts.append("<w:rtl/>")  # right-to-left text in a run of its own language
         parts.append(f"<w:lang {fmt.lang}/>")
     return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
 
@@ -251,34 +253,6 @@ def bookmark_names(doc: Document) -> dict[str, str]:
         names[node_id] = name
         taken.add(name)
     return names
-
-
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
-# Year, month and day as Chinese, Japanese and Korean write a date.
-_CJK_DATE_FORMATS = {"zh": "{y}年{m}月{d}日", "ja": "{y}年{m}月{d}日", "ko": "{y}년 {m}월 {d}일"}
-
-
-def display_date(text: str, language: str) -> str:
-    """An ISO date (YYYY-MM-DD) as the byline shows it in `language`: "14 March 2026"
-    ("March 14, 2026" for en-US), "2026年3月14日" in Chinese and Japanese, "2026년 3월 14일"
-    in Korean; any other text, or a language without a format here, as it is.
-    HOOK: the labels catalogue (docforge/labels.py, with a date format per language)
-    replaces this function; it is the one place the DOCX writer formats a date."""
-    if not is_iso_date(text):
-        return text
-    year, month, day = (int(piece) for piece in text[:10].split("-"))
-    if not 1 <= month <= 12:
-        return text
-    tag = language.replace("_", "-").lower()
-    primary = tag.split("-")[0]
-    if primary in _CJK_DATE_FORMATS:
-        return _CJK_DATE_FORMATS[primary].format(y=year, m=month, d=day)
-    if primary == "en":
-        if tag == "en-us":
-            return f"{MONTHS_EN[month - 1]} {day}, {year}"
-        return f"{day} {MONTHS_EN[month - 1]} {year}"
-    return text
 
 
 def reference_sequence_start(node: References) -> int | None:
@@ -410,8 +384,9 @@ class BodyBuilder(TreeRenderer):
             self._block(block, 0)
         if doc.meta.keywords:
             k = self._start(self.styled["Keywords"])
-            self.out.append(self._run(style.text.keywords_label + ": ", Format(bold=True)))
-            self.out.append(self._run(", ".join(doc.meta.keywords), PLAIN))
+            labels = self.context.labels
+            self.out.append(self._run(labels.keywords + labels.colon, Format(bold=True)))
+            self.out.append(self._run(labels.list_separator.join(doc.meta.keywords), PLAIN))
             self._end(k)
         self._report()
         return Body("".join(self.out), "".join(self.state.nums), "".join(self.state.notes))
@@ -530,12 +505,12 @@ class BodyBuilder(TreeRenderer):
         if m.subtitle:
             block.append(("Subtitle", m.subtitle))
         # the byline's parts in pandoc's Author and Date paragraphs (which pandoc reads
-        # back as metadata); the date as a reader writes it, not ISO
+        # back as metadata); the date as the language writes it (labels.format_date)
         byline = list(self.context.byline)
         if m.authors and byline:
             block.append(("Author", byline.pop(0)))
         if m.date and byline:
-            block.append(("Date", display_date(byline.pop(0), self.context.language)))
+            block.append(("Date", byline.pop(0)))
         block.extend(("Date", part) for part in byline)  # parts semantics may add later
         for i, (style_name, text) in enumerate(block):
             ppr = self.styled[style_name]
@@ -552,7 +527,7 @@ class BodyBuilder(TreeRenderer):
         bookmarks), so LibreOffice and previews show a contents list; Word, told to update
         fields on open (the frame sets that), replaces it with one that has page numbers."""
         depth = max(1, min(self.context.toc_depth, 6))
-        self._text_paragraph(self.styled["TOC Heading"], self.style.toc.title)
+        self._text_paragraph(self.styled["TOC Heading"], self.context.labels.contents)
         entries = []
 
         def flatten(nodes):
@@ -677,12 +652,18 @@ class BodyBuilder(TreeRenderer):
     def block_table(self, node: Table, depth: int) -> None:
         out, t, ids = self.out, self.style.table, self.ids
         base = self._base
-        k = self._start(self.styled["Caption"])
-        mark = self._bookmark_start(node.id)
-        out.append(self._run(caption_lead(node), base))
-        self._inlines(node.caption, base)
-        self._bookmark_end(mark)
-        self._end(k)
+        lead = caption_lead(node, self.context.labels)
+        around = None
+        if lead or node.caption:
+            k = self._start(self.styled["Caption"])
+            mark = self._bookmark_start(node.id)
+            if lead:
+                out.append(self._run(lead, base))
+            self._inlines(node.caption, base)
+            self._bookmark_end(mark)
+            self._end(k)
+        else:  # no caption, no bare label: the bookmark goes around the table itself
+            around = self._bookmark_start(node.id)
 
         rows = ((node.header,) if node.header else ()) + node.rows
         width = max([len(r) for r in rows] + [1])
@@ -725,6 +706,8 @@ class BodyBuilder(TreeRenderer):
             out.append("</w:tr>")
         self._picture_width_twips = picture_width
         out.append("</w:tbl>")
+        if around is not None:
+            self._bookmark_end(around)
         self._end(self._start(self.styled["Table Text"]))  # room after the table; Word needs a paragraph there
 
     def _table_alt_text(self, node: Table) -> str:
@@ -830,7 +813,7 @@ class BodyBuilder(TreeRenderer):
         self._base = saved
 
     def block_figure(self, node: Figure, depth: int) -> None:
-        lead = caption_lead(node)
+        lead = caption_lead(node, self.context.labels)
         if not (lead or node.caption):  # uncaptioned: the bookmark goes around the picture itself
             mark = self._bookmark_start(node.id)  # (range markup may stand between paragraphs)
             self._blocks(node.blocks, depth, self.styled["Captioned Figure"])

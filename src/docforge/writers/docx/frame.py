@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 from typing import NamedTuple
 
 import docx
@@ -24,6 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Twips
 
 from ...errors import Diagnostic, InputError
+from ...labels import labels_for
 from ...style import PAGE_SIZES_MM, Style
 from . import oxml as ox
 from .body import EMU_PER_TWIP
@@ -82,7 +84,7 @@ def build_frame(style: Style, language: str, want_toc: bool, paper: str | None,
         ox.update_fields_on_open(document)
     if style.text.hyphenate and not templated:  # a template's own setting stays
         ox.set_auto_hyphenation(document)
-    _footer(document, style, templated)
+    _footer(document, style, templated, labels_for(language, style).page_of)
     saved = io.BytesIO()
     document.save(saved)
     return Frame(saved.getvalue(), text_width, tuple(style_ids.items()), tuple(diagnostics),
@@ -134,7 +136,12 @@ def _page_setup(document, style: Style, paper: str | None, templated: bool) -> t
             max(MIN_TEXT_WIDTH_TWIPS, int(height / EMU_PER_TWIP)))
 
 
-def _footer(document, style: Style, templated: bool) -> None:
+_PAGE_FIELDS = {"{page}": "PAGE", "{pages}": "NUMPAGES"}
+
+
+def _footer(document, style: Style, templated: bool, page_of: str = "Page {page} of {pages}") -> None:
+    """"Page X of Y" in the document's language (labels.py's `page_of`): the pattern's
+    text as runs, {page} and {pages} as PAGE and NUMPAGES fields."""
     if not style.page.page_numbers:
         return
     footer = document.sections[0].footer
@@ -142,7 +149,8 @@ def _footer(document, style: Style, templated: bool) -> None:
         return  # the template's own footer (it may number pages its own way)
     p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.add_run("Page ")
-    ox.add_simple_field(p, "PAGE")
-    p.add_run(" of ")
-    ox.add_simple_field(p, "NUMPAGES")
+    for piece in re.split(r"(\{pages?\})", page_of):
+        if piece in _PAGE_FIELDS:
+            ox.add_simple_field(p, _PAGE_FIELDS[piece])
+        elif piece:
+            p.add_run(piece)

@@ -10,7 +10,8 @@ python-docx cannot:
   the TOC field on open; w:autoHyphenation when the theme hyphenates;
 - the running header on every page but the first (python-docx makes the header parts; the
   paragraph's style is set here) and a style's bottom rule (w:pBdr);
-- the document language (w:lang) on a style;
+- the document language (w:lang: val, eastAsia, bidi) on a style, with w:bidi/w:rtl for a
+  right-to-left one;
 - explicit fonts that win over the template's theme fonts (w:asciiTheme beats w:ascii in
   Word, not in LibreOffice), heading outline levels and table-style borders on styles a
   template lacks; a style's letter spacing and paragraph border taken away;
@@ -69,6 +70,11 @@ REFERENCE_LABEL_FORMAT = "%1."
 # declarations spell them (`successors=`): what a new child is inserted before.
 NUMBERING_SUCCESSORS_OF_ABSTRACT_NUM = ("w:num", "w:numIdMacAtCleanup")
 RPR_SUCCESSORS_OF_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+RPR_SUCCESSORS_OF_RTL = ("w:cs", "w:em", "w:lang") + RPR_SUCCESSORS_OF_LANG
+PPR_SUCCESSORS_OF_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                          "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                          "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                          "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 STYLE_SUCCESSORS_OF_TBLPR = ("w:trPr", "w:tcPr", "w:tblStylePr")
 TBLPR_SUCCESSORS_OF_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
                                "w:tblDescription", "w:tblPrChange")
@@ -254,11 +260,32 @@ def set_style_bottom_border(style, color_hex: str, space_pt: int) -> None:
     _replace_child(style.element.get_or_add_pPr(), borders, PPR_SUCCESSORS_OF_PBDR)
 
 
-def set_style_language(style, language: str) -> None:
-    """w:lang on a style's run properties (python-docx has no API for it)."""
-    _replace_child(style.element.get_or_add_rPr(),
-                   _element("w:lang", **{"w:val": language, "w:eastAsia": language}),
-                   RPR_SUCCESSORS_OF_LANG)
+# Word picks proofing tools and CJK fonts by locale: a script subtag alone means nothing to it.
+_WORD_LOCALES = {"zh": "zh-CN", "zh-hans": "zh-CN", "zh-hant": "zh-TW"}
+_EAST_ASIAN = frozenset(("zh", "ja", "ko"))
+
+
+def word_language(tag: str) -> str:
+    """`tag` as Word names the language (zh-Hans -> zh-CN, zh-Hant -> zh-TW; others as given)."""
+    return _WORD_LOCALES.get(tag.lower(), tag)
+
+
+def set_style_language(style, language: str, rtl: bool = False) -> None:
+    """w:lang on a style's run properties (python-docx has no API for it): w:val always,
+    w:eastAsia for Chinese, Japanese and Korean, w:bidi for a right-to-left language
+    (Word keeps one language per script class); for a right-to-left one also w:bidi on
+    the paragraph properties and w:rtl on the runs, so paragraphs read from the right."""
+    tag = word_language(language)
+    attributes = {"w:val": tag}
+    if language.split("-")[0].lower() in _EAST_ASIAN:
+        attributes["w:eastAsia"] = tag
+    if rtl:
+        attributes["w:bidi"] = tag
+    rpr = style.element.get_or_add_rPr()
+    _replace_child(rpr, _element("w:lang", **attributes), RPR_SUCCESSORS_OF_LANG)
+    if rtl:
+        _replace_child(rpr, _element("w:rtl"), RPR_SUCCESSORS_OF_RTL)
+        _replace_child(style.element.get_or_add_pPr(), _element("w:bidi"), PPR_SUCCESSORS_OF_BIDI)
 
 
 _THEME_FONT_ATTRS = tuple(qn(f"w:{a}") for a in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"))

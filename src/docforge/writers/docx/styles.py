@@ -22,6 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
 from ...errors import Diagnostic
+from ...labels import is_rtl
 from ...style import Style
 from . import oxml as ox
 
@@ -391,7 +392,7 @@ def add_themed_styles(document, theme: Style, language: str, want_toc: bool,
     diagnostics = []
     if not templated:
         ox.set_default_fonts(document, theme.fonts.body, _east_asian_font(theme))
-        ox.set_style_language(by_name["normal"], language)
+        ox.set_style_language(by_name["normal"], language, is_rtl(language))
     elif created:
         diagnostics.append(Diagnostic(
             f"--reference-docx lacks the style(s) {', '.join(created)}: added from the theme",

@@ -1,7 +1,7 @@
 """The EPUB package, built with ebooklib: metadata, manifest, spine, navigation document
 (table of contents and landmarks), NCX and the zip.
 
-ebooklib does the packaging; four of its behaviours are replaced here, each for a
+ebooklib does the packaging; five of its behaviours are replaced here, each for a
 measured or a correctness reason, and only here:
 
 - Pages: `EpubHtml.get_content` re-parses a page with lxml's HTML parser and pretty-prints
@@ -20,6 +20,10 @@ measured or a correctness reason, and only here:
   landmarks list; `PackageWriter._get_nav` names it "toc" and hides the landmarks
   (`hidden`, as EPUB 3 intends for a list meant for reading systems), so a reader that
   shows the contents page shows the contents, not a "Landmarks" list under it.
+- The package element: ebooklib gives it no xml:lang (Ace requires one) and a dir only
+  through an option that also needs a direction; `PackageWriter._write_opf_file` sets
+  xml:lang to the book's language and dir="rtl" for a right-to-left one (whose spine
+  then gets page-progression-direction="rtl" from `set_direction`).
 - The zip: `EpubWriter.write` opens a zipfile.ZipFile, which stamps every member with the
   current time; `PackageWriter.write` writes the same members in the same order
   (`mimetype` first and stored) through zipfiles.FixedTimeZip, so the same document gives
@@ -56,6 +60,7 @@ from ..resources import Resource
 from .pages import CSS_PATH, IMAGES_DIR, BookPages, Page
 
 _XHTML, _OPS = "http://www.w3.org/1999/xhtml", "http://www.idpf.org/2007/ops"
+_XML = "http://www.w3.org/XML/1998/namespace"
 _W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 OPTIONS = {
     "play_order": {"enabled": True, "start_from": 1},  # EPUB 2 reading systems want playOrder
@@ -91,6 +96,14 @@ class PackageWriter(epub.EpubWriter):
             return super()._get_ncx()
         finally:
             self.book.toc = toc
+
+    def _write_opf_file(self, root) -> None:
+        """The package element carries the book's language (xml:lang) and, for a
+        right-to-left one, dir="rtl"."""
+        root.set(f"{{{_XML}}}lang", self.book.language)
+        if self.book.direction == "rtl":
+            root.set("dir", "rtl")
+        super()._write_opf_file(root)
 
     def _get_nav(self, item) -> bytes:
         tree = etree.fromstring(super()._get_nav(item)).getroottree()
@@ -145,6 +158,8 @@ def _metadata(book: epub.EpubBook, context: RenderContext, pages: BookPages) -> 
     book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": f"docforge {__version__}"})
     book.set_title(pages.title)
     book.set_language(xml_safe(context.language))
+    if context.direction == "rtl":
+        book.set_direction("rtl")  # the spine's page-progression-direction; dir on <package> below
     for number, author in enumerate(meta.authors, 1):
         if xml_safe(author).strip():
             book.add_author(xml_safe(author), uid=f"creator-{number}")
@@ -176,8 +191,8 @@ def build_book(context: RenderContext, pages: BookPages) -> epub.EpubBook:
         book.add_metadata(None, "meta", "", {"name": "cover", "content": _image_uid(pages.cover_image)})
     documents = [book.add_item(RenderedPage(page)) for page in pages.pages]
     book.add_item(epub.EpubNcx())
-    toc_title = xml_safe(context.style.toc.title) or "Contents"
-    nav = book.add_item(epub.EpubNav(title=toc_title))
+    toc_title = xml_safe(context.labels.contents) or "Contents"
+    nav = book.add_item(epub.EpubNav(title=toc_title, direction="rtl" if context.direction == "rtl" else None))
     nav.add_item(css)
     book.toc = _toc_entries(pages.toc(context.outline(context.toc_depth)), itertools.count(1))
     book.spine = [*cover, documents[0], (nav, "yes" if context.toc else "no"), *documents[1:]]

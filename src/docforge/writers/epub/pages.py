@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 
 from ...errors import InputError
+from ...labels import is_rtl
 from ...model import Div, Figure, Heading, Reference, Span, Table, plain_text, walk
 from ...transforms import OutlineEntry
 from ..base import RenderContext
@@ -67,10 +68,11 @@ def xhtml_page(uid: str, file_name: str, title: str, language: str, body: str, b
                properties: tuple[str, ...] = ()) -> Page:
     """A complete XHTML content document around `body` (`body_type`: its epub:type)."""
     lang = _escaped(language)
+    direction = ' dir="rtl"' if is_rtl(language) else ""
     content = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
-        f'lang="{lang}" xml:lang="{lang}">\n'
+        f'lang="{lang}" xml:lang="{lang}"{direction}>\n'
         f'<head>\n<meta charset="utf-8"/>\n<title>{_escaped(title).strip() or "Untitled"}</title>\n'
         f'<link rel="stylesheet" type="text/css" href="../{CSS_PATH}"/>\n</head>\n'
         f'<body epub:type="{body_type}">\n<article>\n{body}\n</article>\n</body>\n</html>\n'

@@ -173,12 +173,13 @@ class BodyRenderer(TreeRenderer):
 
     def _caption(self, node: Table | Figure, tag: str = "caption", label_class: str = "table-label") -> str:
         """The caption led by the label (semantics.caption_lead); "" when there is neither
-        (an uncaptioned figure: no bare label)."""
-        lead = caption_lead(node)
+        (uncaptioned: no bare label)."""
+        lead = caption_lead(node, self.context.labels)
         if not (lead or node.caption):
             return ""
-        # "Table 1: " — the label and its colon are the span, the space separates the text
-        label, space = (lead[:-1], " ") if node.caption and lead.endswith(": ") else (lead, "")
+        # "Table 1: " — the label and its colon are the span, a space after it separates the
+        # text ("表 1：" has none)
+        label, space = (lead.rstrip(" "), " ") if lead.endswith(" ") else (lead, "")
         shown = f'<span class="{label_class}">{self.text(label)}</span>{space}' if label else ""
         return f"<{tag}>{shown}{self.inlines(node.caption)}</{tag}>\n"
 
@@ -555,7 +556,7 @@ class BodyRenderer(TreeRenderer):
         if meta.date:
             # the date is the byline's last part; <time> needs a machine-readable one
             date = byline[-1]
-            byline[-1] = (f'<time datetime="{date}">{date}</time>' if is_iso_date(meta.date)
+            byline[-1] = (f'<time datetime="{self.text(meta.date)}">{date}</time>' if is_iso_date(meta.date)
                           else f'<span class="date">{date}</span>')
         if byline:
             parts.append(f'<p class="byline">{BYLINE_SEPARATOR.join(byline)}</p>')
@@ -566,9 +567,12 @@ class BodyRenderer(TreeRenderer):
         keywords = self.context.doc.meta.keywords
         if not keywords:
             return ""
-        words = ", ".join(self.text(k) for k in keywords)
-        label = self.text(self.context.style.text.keywords_label)
-        return f'<footer class="keywords"><p><span class="label">{label}:</span> {words}</p></footer>'
+        labels = self.context.labels
+        words = self.text(labels.list_separator).join(self.text(k) for k in keywords)
+        colon = labels.colon.rstrip(" ")
+        label = self.text(labels.keywords + colon)
+        space = " " if labels.colon.endswith(" ") else ""
+        return f'<footer class="keywords"><p><span class="label">{label}</span>{space}{words}</p></footer>'
 
     def toc(self, entries: tuple[OutlineEntry, ...], title: str, depth: int) -> str:
         """A nested table of contents of `entries` down to `depth`; "" without entries."""

@@ -2,7 +2,10 @@
 
 `theme_css(style)` turns a validated theme (styles/*.toml) into one stylesheet; with
 `for_epub` it leaves out what a reading system decides itself (page width, print rules).
-It must never look at a document: the same theme gives the same CSS.
+Text aligns to the `start` side, and `[dir="rtl"]` rules mirror the indents and rules
+(the Nu checker's CSS validator knows no logical properties), so a page whose language is
+written right to left mirrors the layout. It must never look at a
+document: the same theme gives the same CSS.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ def theme_css(style: Style, for_epub: bool = False, paper: str | None = None) ->
     sizes = list(f.heading_sizes) + [f.size] * (6 - len(f.heading_sizes))
     heading_rules = "\n".join(
         f"h{lvl + 2} {{ font-size: {sizes[lvl] / f.size:.3g}em; }}" for lvl in range(5))
-    justify = "justify" if style.text.align == "justify" else "left"
+    justify = "justify" if style.text.align == "justify" else "start"
     hyphens = "auto" if style.text.hyphenate else "manual"
     width = "" if for_epub else "max-width: 42em; margin: 0 auto; padding: 2em 1.25em 4em;"
     zebra = (f"tbody tr:nth-child(even) td {{ background: {t.zebra_fill}; }}" if t.zebra else "")
@@ -37,7 +40,7 @@ def theme_css(style: Style, for_epub: bool = False, paper: str | None = None) ->
 }}"""
     return f"""html {{ color: {c.text}; background: {c.background}; }}
 body {{ font-family: {f.css_body}; font-size: {f.size / 11 * 100:.4g}%; line-height: {f.line_height:g}; {width} text-align: {justify}; hyphens: {hyphens}; -webkit-hyphens: {hyphens}; overflow-wrap: break-word; }}
-h1, h2, h3, h4, h5, h6 {{ font-family: {f.css_heading}; color: {c.heading}; line-height: 1.25; margin: {css_length_pt(s.heading_before)} 0 {css_length_pt(s.heading_after)}; text-align: left; hyphens: manual; }}
+h1, h2, h3, h4, h5, h6 {{ font-family: {f.css_heading}; color: {c.heading}; line-height: 1.25; margin: {css_length_pt(s.heading_before)} 0 {css_length_pt(s.heading_after)}; text-align: start; hyphens: manual; }}
 h1.title {{ font-size: {f.title_size / f.size:.3g}em; margin-top: 0; }}
 {heading_rules}
 p {{ margin: 0 0 {css_length_pt(s.paragraph)}; text-indent: {css_length_pt(s.first_line_indent)}; }}
@@ -51,11 +54,11 @@ li {{ margin: 0.2em 0; }}
 li > ul, li > ol {{ margin-bottom: 0; }}
 blockquote {{ margin: 1em 0; padding: 0 1em; border-left: 3px solid {c.rule}; color: {c.muted}; }}
 pre, code {{ font-family: {f.css_mono}; font-size: 0.9em; }}
-pre {{ background: #f6f7f9; padding: 0.75em 1em; overflow-x: auto; white-space: pre-wrap; text-align: left; }}
+pre {{ background: #f6f7f9; padding: 0.75em 1em; overflow-x: auto; white-space: pre-wrap; text-align: start; }}
 hr {{ border: 0; border-top: 1px solid {c.rule}; margin: 2em 0; }}
 .table-wrap {{ overflow-x: auto; margin: 1em 0 1.25em; }}
-table {{ border-collapse: collapse; width: 100%; font-size: {t.font_scale:g}em; text-align: left; hyphens: auto; }}
-caption {{ caption-side: top; text-align: left; font-family: {f.css_heading}; font-weight: bold; padding-bottom: 0.4em; color: {c.heading}; }}
+table {{ border-collapse: collapse; width: 100%; font-size: {t.font_scale:g}em; text-align: start; hyphens: auto; }}
+caption {{ caption-side: top; text-align: start; font-family: {f.css_heading}; font-weight: bold; padding-bottom: 0.4em; color: {c.heading}; }}
 th, td {{ border: {css_length_pt(t.border_width)} solid {t.border_color}; padding: 0.35em 0.6em; vertical-align: top; }}
 th {{ background: {t.header_fill}; font-weight: {"bold" if t.header_bold else "normal"}; }}
 {zebra}
@@ -76,7 +79,13 @@ figcaption {{ margin-top: 0.4em; font-size: 0.95em; color: {c.muted}; text-align
 .image-alt {{ font-style: italic; color: {c.muted}; }}
 dt {{ font-weight: bold; }}
 dd {{ margin: 0 0 0.5em {css_length_pt(s.list_indent)}; }}
-.line-block {{ margin: 0 0 {css_length_pt(s.paragraph)}; text-align: left; }}
+.line-block {{ margin: 0 0 {css_length_pt(s.paragraph)}; text-align: start; }}
+[dir="rtl"] ul, [dir="rtl"] ol {{ padding-left: 0; padding-right: {css_length_pt(s.list_indent)}; }}
+[dir="rtl"] ol.references {{ padding-left: 0; padding-right: 2.2em; }}
+[dir="rtl"] nav.toc ol {{ padding-left: 0; padding-right: 1.2em; }}
+[dir="rtl"] ol.references.unlabelled, [dir="rtl"] nav.toc > ol {{ padding-right: 0; }}
+[dir="rtl"] blockquote {{ border-left: 0; border-right: 3px solid {c.rule}; }}
+[dir="rtl"] dd {{ margin: 0 {css_length_pt(s.list_indent)} 0.5em 0; }}
 .smallcaps {{ font-variant: small-caps; }}
 .math.display {{ display: block; margin: 0.5em 0; text-align: center; }}
 math {{ font-family: "STIX Two Math", "Latin Modern Math", "Cambria Math", "DejaVu Math TeX Gyre", "Noto Sans Math", math; }}

@@ -24,7 +24,7 @@ class HtmlWriter:
         parts = [body.title_block()]
         if context.toc:
             depth = context.toc_depth
-            parts.append(body.toc(context.outline(depth), context.style.toc.title, depth))
+            parts.append(body.toc(context.outline(depth), context.labels.contents, depth))
         parts += [body.blocks(context.doc.blocks), body.footnotes(), body.keywords_block()]
         markup = "\n".join(p for p in parts if p)
         page = markup + "\n" if context.options.fragment else self.page(body, markup)
@@ -34,7 +34,8 @@ class HtmlWriter:
 
     @staticmethod
     def page(body: BodyRenderer, markup: str) -> str:
-        """`markup` inside the standalone page: lang, head metadata, the theme's CSS."""
+        """`markup` inside the standalone page: lang (and dir="rtl" for a right-to-left
+        language), head metadata, the theme's CSS."""
         context = body.context
         meta, text = context.doc.meta, body.text
         head = ['<meta charset="utf-8">',
@@ -51,5 +52,6 @@ class HtmlWriter:
             head.append(f'<meta name="dcterms.date" content="{text(meta.date)}">')
         head.append(f"<style>\n{theme_css(context.style, paper=context.paper)}</style>")
         head_html = "\n".join(head)
-        return (f'<!DOCTYPE html>\n<html lang="{text(context.language)}">\n<head>\n{head_html}\n</head>\n'
+        direction = ' dir="rtl"' if context.direction == "rtl" else ""
+        return (f'<!DOCTYPE html>\n<html lang="{text(context.language)}"{direction}>\n<head>\n{head_html}\n</head>\n'
                 f"<body>\n<article>\n{markup}\n</article>\n</body>\n</html>\n")

@@ -23,6 +23,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from ...errors import ConversionError
+from ...labels import Labels, labels_for
 from ...style import PAGE_SIZES_MM, Style
 from ..base import RenderContext
 from ..xmltext import xml_safe
@@ -69,10 +70,11 @@ class DocTemplate(BaseDocTemplate):
         self.notify("TOCEntry", (level, markup, self.page, key))
 
 
-def numbered_canvas(title: str, fonts: FontSet, style: Style):
+def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | None = None):
     """A canvas class that knows the page count when it draws the running header and the
-    "Page X of Y" footer (pages are kept until save(), then decorated)."""
-    header_font = fonts.heading.names["regular"]
+    "Page X of Y" footer in the document's language (`labels.page_of`; pages are kept
+    until save(), then decorated)."""
+    labels = labels or labels_for("en", style)
     muted = colors.HexColor(style.colors.muted)
     rule = colors.HexColor(style.colors.rule)
     margins = style.page
@@ -122,8 +124,14 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style):
                 self.setLineWidth(0.4)
                 self.line(left, y - 4, right, y - 4)
             if margins.page_numbers:
-                self.setFont(header_font, HEADER_FONT_SIZE)
-                self.drawCentredString(width / 2, margins.margin_bottom * mm / 2, f"Page {number} of {total}")
+                # the footer in the document's language, in runs of fonts that have its glyphs
+                runs = [(family.names["regular"], chunk) for family, chunk
+                        in fonts.runs(labels.page_of_text(number, total), fonts.heading) if family is not None]
+                x = width / 2 - sum(self.stringWidth(c, n, HEADER_FONT_SIZE) for n, c in runs) / 2
+                for name, chunk in runs:
+                    self.setFont(name, HEADER_FONT_SIZE)
+                    self.drawString(x, margins.margin_bottom * mm / 2, chunk)
+                    x += self.stringWidth(chunk, name, HEADER_FONT_SIZE)
             self.restoreState()
 
     return NumberedCanvas
@@ -143,7 +151,7 @@ def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, pa
     frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height,
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    canvasmaker = numbered_canvas(title, fonts, style)
+    canvasmaker = numbered_canvas(title, fonts, style, context.labels)
     previous_invariant, previous_epoch = rl_config.invariant, os.environ.get("SOURCE_DATE_EPOCH")
     rl_config.invariant = 1  # fixed dates and ids: byte-identical output
     # reportlab reads SOURCE_DATE_EPOCH itself (and fails on a malformed one): give it the

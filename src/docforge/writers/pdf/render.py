@@ -60,7 +60,7 @@ PARAGRAPH_CHUNK_CHARS = 10_000  # a longer paragraph (two pages or more) is set 
 # quadratic: a 10,000-character "word" took seconds, and far longer inside KeepTogether.
 # Such runs (never real words; URLs are far shorter) are given a break every 100 characters.
 _MONSTER_WORD = re.compile(r"\S{200,}")
-NOTES_TITLE = "Notes"
+NOTES_TITLE = "Notes"  # when the labels catalogue gives none (labels.py: "notes" per language)
 NOTE_MARKER_SUFFIX = "."     # "1." before a note's text; the marker in the text is "1"
 BLOCK_IMAGE_MAX_HEIGHT = 0.75  # of the frame's height: a figure keeps room for its caption
 INLINE_IMAGE_MAX_HEIGHT = 0.5
@@ -176,8 +176,8 @@ class PdfRenderer(TreeRenderer):
             story[notes_at:notes_at] = self.notes_section(references_heading)
         if doc.meta.keywords:
             body = self.fonts.body
-            label = f"<b>{self.markup(self.theme.text.keywords_label, body)}:</b> "
-            story.append(Paragraph(label + self.markup(", ".join(doc.meta.keywords), body),
+            label = f"<b>{self.markup(self.context.labels.keywords + self.context.labels.colon, body)}</b>"
+            story.append(Paragraph(label + self.markup(self.context.labels.list_separator.join(doc.meta.keywords), body),
                                    self.styles["keywords"]))
         if not story:
             story.append(Spacer(1, 1))
@@ -208,7 +208,7 @@ class PdfRenderer(TreeRenderer):
         self.notes.rewind(mark)
 
     def notes_section(self, references_heading: Heading | None) -> list:
-        """The heading "Notes" (at the References heading's level, in the outline with it)
+        """The heading "Notes" (in the document's language; at the References heading's level, in the outline with it)
         and every note, numbered with its label and listed by number; a note inside a note
         joins the list as its marker is met."""
         level = max(1, min(references_heading.level, 6)) if references_heading else 1
@@ -217,12 +217,12 @@ class PdfRenderer(TreeRenderer):
         section_id = "notes"
         while section_id in self.anchors:
             section_id = "df-" + section_id
-        style = self.styles[f"h{level}"]
-        heading = self.paragraph(self.anchor(section_id) + self.markup(NOTES_TITLE, self.fonts.heading),
-                                 style, NOTES_TITLE)
+        style, title = self.styles[f"h{level}"], self.context.labels.notes or NOTES_TITLE
+        heading = self.paragraph(self.anchor(section_id) + self.markup(title, self.fonts.heading),
+                                 style, title)
         if outline_level is not None:
-            heading._df_outline = (outline_level, NOTES_TITLE, section_id,
-                                   self.markup(NOTES_TITLE, self.fonts.body))
+            heading._df_outline = (outline_level, title, section_id,
+                                   self.markup(title, self.fonts.body))
         story: list = [CondPageBreak(style.fontSize * 5), heading]
         saved, self.styles = self.styles, note_styles(self.styles)
         rendered: list[tuple[tuple, list]] = []
@@ -288,7 +288,7 @@ class PdfRenderer(TreeRenderer):
         toc = TableOfContents()
         toc.levelStyles = toc_level_styles(self.styles["body"], self.context.toc_depth)
         toc.dotsMinLevel = 0
-        title = Paragraph(self.markup(self.theme.toc.title, self.fonts.heading), self.styles["toc_title"])
+        title = Paragraph(self.markup(self.context.labels.contents, self.fonts.heading), self.styles["toc_title"])
         return [title, toc, Spacer(1, 12)]
 
     # ------------------------------------------------------------- markup
@@ -669,7 +669,7 @@ class PdfRenderer(TreeRenderer):
                 content.extend(self.dispatch[type(block)](self, block, depth))
         if node.caption:
             heading = self.fonts.heading
-            markup = self.markup(caption_lead(node), heading) + self.inlines(node.caption, heading)
+            markup = self.markup(caption_lead(node, self.context.labels), heading) + self.inlines(node.caption, heading)
             if content and isinstance(content[-1], Spacer):
                 content.pop()  # the caption's own space comes between image and caption
             content.append(self.paragraph(markup, self.styles["figure_caption"],

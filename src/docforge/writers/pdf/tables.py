@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Spacer, Table as RLTable, TableStyle
+from reportlab.platypus.flowables import AnchorFlowable
 
 from ...model import Cell, Table, plain_text
 from ..layout import column_widths
@@ -59,14 +60,16 @@ def table_flowables(renderer: PdfRenderer, node: Table) -> list:
     parts = column_parts(width, renderer.frame_width)
     heading = renderer.fonts.heading
     story: list = []
-    caption = renderer.markup(caption_lead(node), heading) + renderer.inlines(node.caption, heading)
+    caption = renderer.markup(caption_lead(node, renderer.context.labels), heading) + renderer.inlines(node.caption, heading)
     for part_index, (lo, hi) in enumerate(parts):
         markup = caption if part_index == 0 else _DESTINATION.sub("", caption)
         if len(parts) > 1:
             markup += escape(f" (columns {lo + 1}–{hi} of {width})", "markup")[0]
         anchor = renderer.anchor(node.id) if part_index == 0 else ""
-        if node.label or node.caption:
+        if node.caption:
             story.append(renderer.paragraph(anchor + markup, renderer.styles["caption"], "", cjk=False))
+        elif part_index == 0 and node.id:
+            story.append(AnchorFlowable(node.id))  # no caption, no bare label: the id marks the top
         part = _part(renderer, node, lo, hi)
         story.extend(part if isinstance(part, list) else [part])
     story.append(Spacer(1, renderer.theme.spacing.paragraph))
