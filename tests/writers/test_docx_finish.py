@@ -7,6 +7,8 @@ import io
 import json
 import zipfile
 
+import docx
+
 from lxml import etree
 
 import docforge
@@ -204,7 +206,7 @@ def test_body_text_first_paragraph_author_date_and_abstract():
         BulletList((ListItem((Paragraph((Text("item"),)),)),)), Paragraph((Text("p5"),)),
         Quote((Paragraph((Text("q"),)),)), Paragraph((Text("p6"),))))
     styles = [s for s in _styles_in_order(written(doc)[0]) if s[1]]
-    assert styles == [("Title", "T"), ("Author", "Ann, Bo"), ("Date", "14 March 2026"),
+    assert styles == [("Title", "T"), ("Author", "Ann, Bo"), ("Date", "March 14, 2026"),
                       ("Abstract", "What it says."),
                       ("FirstParagraph", "p1"), ("BodyText", "p2"), ("Heading1", "H"),
                       ("FirstParagraph", "p3"), ("BodyText", "p4"), ("ListBullet", "item"),
@@ -217,7 +219,7 @@ def test_pandoc_reads_author_date_and_abstract_as_metadata(pandoc):
     ast = json.loads(run_pandoc(pandoc, ["-f", "docx", "-t", "json"], docforge.write(doc, "docx")))
     stringify = lambda v: "".join(i.get("c", " ") if i["t"] == "Str" else " " for i in v)  # noqa: E731
     meta = ast["meta"]
-    assert stringify(meta["date"]["c"]) == "14 March 2026"
+    assert stringify(meta["date"]["c"]) == "March 14, 2026"
     authors = meta["author"]["c"] if meta["author"]["t"] == "MetaList" else [meta["author"]]
     assert [stringify(a["c"]) for a in authors] == ["Ann"]
     abstract = meta["abstract"]
@@ -229,7 +231,7 @@ def test_pandoc_reads_author_date_and_abstract_as_metadata(pandoc):
 def test_dates_are_written_for_the_language(tmp_path):
     """The Date paragraph is the labels catalogue's date, as the other writers print it."""
     for lang, shown in (("en", "March 14, 2026"), ("zh-Hans", "2026年3月14日"), ("fr", "14 mars 2026")):
-        doc = docforge.read_text(f"Title\nDate: 2026-03-14\nLanguage: {lang}\n\nBody text here.\n")
+        doc = docforge.read_text(f"Title: T\nDate: 2026-03-14\nLanguage: {lang}\n\nBody text here.\n")
         d = docx.Document(io.BytesIO(docforge.write(doc, "docx")))
         assert [p.text for p in d.paragraphs if p.style.name == "Date"] == [shown]
 
