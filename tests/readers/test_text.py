@@ -8,7 +8,8 @@ The outline format, one line per block:
     TITLE t / SUBTITLE s / AUTHORS a ; b / DATE d / KEYWORDS k1 ; k2
     H<level> text            P text            QUOTE / CODE lang / RULE
     UL | OL start=N, then "  - item" lines, nested lists indented two more spaces
-    TABLE <cols>x<rows> aligns=..., then "  | cell | cell |" per row (header first)
+    TABLE <cols>x<rows> aligns=..., then "  | cell | cell |" per row (header first);
+    TABLE <cols>x<rows> no header aligns=... for a table without a header row
     REFS <n>, then "  [label] text <url>" per entry
     DIAG line N: message     (the reader's diagnostics, last)
 Citation markers show as [@ref-N].
@@ -89,8 +90,11 @@ def _block_outline(block, indent: str) -> list[str]:
                 out.extend(sub_lines)
         return out
     if kind is Table:
-        out = [f"{indent}TABLE {len(block.header)}x{1 + len(block.rows)} aligns={','.join(block.aligns)}"]
-        for row in (block.header,) + block.rows:
+        if not block.header:  # a table whose feed gave no header row
+            out = [f"{indent}TABLE {len(block.aligns)}x{len(block.rows)} no header aligns={','.join(block.aligns)}"]
+        else:
+            out = [f"{indent}TABLE {len(block.header)}x{1 + len(block.rows)} aligns={','.join(block.aligns)}"]
+        for row in ((block.header,) if block.header else ()) + block.rows:
             out.append(indent + "  | " + " | ".join(inline_text(c.inlines) for c in row) + " |")
         return out
     if kind is References:

@@ -110,27 +110,79 @@ def pipe_table(state: ParseState, pos: int) -> Optional[int]:
     aligns = [align_of(spec) for spec in split_row(state.lines[pos + 1].raw)]
     end = pos + 2
     while end < state.end and state.lines[end].kind not in ("blank", "fence_open") and (
-            UNESCAPED_PIPE.search(state.lines[end].raw)):
+            UNESCAPED_PIPE.search(state.lines[end].raw)) and not _heads_a_table(state, end):
         if state.lines[end].kind != "table_sep":
             rows.append(split_row(state.lines[end].raw))
             numbers.append(state.lines[end].number)
         end += 1
+    width = _square(state, rows, numbers, header=True)
+    aligns = (aligns + ["default"] * width)[:width]
+    cells = [tuple(Cell(parse_inlines(c)) for c in row) for row in rows]
+    state.emit(Table(cells[0], tuple(cells[1:]), tuple(aligns)), "table", "pipe_table", line,
+               state.lines[end - 1], f"{width} columns x {len(rows)} rows")
+    return end
+
+
+def _heads_a_table(state: ParseState, pos: int) -> bool:
+    """Whether the line at `pos` is the header row of a table of its own (a separator
+    follows it): two tables on consecutive lines are two tables."""
+    return pos + 1 < state.end and state.lines[pos + 1].kind == "table_sep" and state.lines[pos].kind != "table_sep"
+
+
+def _square(state: ParseState, rows: list[list[str]], numbers: list[int], header: bool) -> int:
+    """Pad short rows to the widest one, with a diagnostic per padded row; the width."""
     width = max(len(r) for r in rows)
-    header_width = len(rows[0])
+    header_width = len(rows[0]) if header else 0
     for k, (row, number) in enumerate(zip(rows, numbers)):
         if len(row) < width:
-            if k == 0:
+            if header and k == 0:
                 state.warn(f"table header has {len(row)} cells, widest row has {width}; padded", number)
             elif width == header_width:
                 state.warn(f"table row has {len(row)} cells, header has {header_width}; padded", number)
             else:
                 state.warn(f"table row has {len(row)} cells, widest row has {width}; padded", number)
             row.extend([""] * (width - len(row)))
-    aligns = (aligns + ["default"] * width)[:width]
-    cells = [tuple(Cell(parse_inlines(c)) for c in row) for row in rows]
-    state.emit(Table(cells[0], tuple(cells[1:]), tuple(aligns)), "table", "pipe_table", line,
-               state.lines[end - 1], f"{width} columns x {len(rows)} rows")
-    return end
+    return width
+
+
+def is_pipe_row(line: Line) -> bool:
+    """`| a | b |` (leading indentation allowed): a line that opens and closes with a pipe."""
+    text = line.raw.strip()
+    return (line.kind == "table_row" and len(text) >= 2 and text[0] == "|" and text[-1] == "|"
+            and not text.endswith("\\|"))
+
+
+def pipe_rows_table(state: ParseState, pos: int) -> Optional[int]:
+    """Rows written `| a | b |` with no separator line under a header, as web-extraction
+    tools write tables whose page gave no header row: a table without a header, one row
+    per line, however many cells (a one-cell `| Source: Example |` layout table too).
+    Rows may be indented, and blank or whitespace-only lines between rows do not end
+    the table; a row with a separator under it starts a table of its own."""
+    line = state.lines[pos]
+    if not is_pipe_row(line) or _heads_a_table(state, pos):
+        return None
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    end = last = pos
+    while end < state.end:
+        ln = state.lines[end]
+        if ln.kind == "blank":
+            nxt = state.next_nonblank[end]
+            if nxt < state.end and is_pipe_row(state.lines[nxt]) and not _heads_a_table(state, nxt):
+                end = nxt
+                continue
+            break
+        if not is_pipe_row(ln) or (rows and _heads_a_table(state, end)):
+            break
+        rows.append(split_row(ln.raw))
+        numbers.append(ln.number)
+        last = end
+        end += 1
+    width = _square(state, rows, numbers, header=False)
+    cells = tuple(tuple(Cell(parse_inlines(c)) for c in row) for row in rows)
+    state.emit(Table((), cells, ("default",) * width), "table", "pipe_rows_table", line,
+               state.lines[last], f"{width} columns x {len(rows)} rows, no header")
+    return last + 1
 
 
 def split_row(raw: str) -> list[str]:
@@ -472,6 +524,7 @@ BLOCK_RULES: tuple[BlockRule, ...] = (
     hash_heading,
     thematic_break,
     pipe_table,
+    pipe_rows_table,
     references_list,
     numbered_section_heading,
     list_block,

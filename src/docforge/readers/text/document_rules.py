@@ -22,6 +22,8 @@ from .predicates import (KEYWORD_LABEL, KEYWORD_SEPARATORS, collapse, columns, c
                          looks_like_names, reaches)
 from .state import ParseState
 
+SENTENCE_FINAL = frozenset(".!?。！？")
+
 FIELD = re.compile(r"(title|subtitle|author|authors|by|date|published|keywords|tags|lang|language"
                    r"|关键词|关键字|關鍵詞|關鍵字|キーワード|ключевые слова)\s*[:：]\s*(.*)", re.IGNORECASE)
 YAML_LINE = re.compile(r"\s*(?:[A-Za-z_][\w-]*\s*:(?:\s.*)?|- \S.*)$")
@@ -200,6 +202,25 @@ def measure_layout(state: ParseState) -> None:
         state.layout.width = wrapped[max(0, len(wrapped) - 1 - max(2, len(wrapped) // 30))]
 
 
+LONG_LINE = 100  # columns: longer than any wrap width measure_layout accepts
+
+
+def stray_blank_lines(state: ParseState) -> None:
+    """Blank (often whitespace-only) lines scattered through text that is one paragraph
+    per line, as web-extraction tools write it, do not make it blank-line separated:
+    when long lines (over 100 columns, so not wrapped) that end a sentence are followed
+    directly by more text at least a third as often as blank lines separate blocks, each
+    line stays a block of its own instead of being joined with its neighbours."""
+    if not state.layout.blank_separated:
+        return
+    body = state.lines[state.start:state.end]
+    gaps = sum(1 for a, b in zip(body, body[1:]) if a.kind == "blank" and b.kind != "blank")
+    run_on = sum(1 for a, b in zip(body, body[1:]) if a.kind == "text" and b.kind == "text"
+                 and columns(a.raw.rstrip()) > LONG_LINE and core_end(a.text) in SENTENCE_FINAL)
+    if run_on * 3 >= gaps:
+        state.layout.blank_separated = False
+
+
 def index_lines(state: ParseState) -> None:
     """For every index, the next non-blank index (so lookahead is O(1) and the parse linear)."""
     n = len(state.lines)
@@ -218,4 +239,5 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     byline_and_dek,
     trailing_keyword_line,
     measure_layout,
+    stray_blank_lines,
 )
