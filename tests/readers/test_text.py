@@ -454,6 +454,10 @@ def test_a_year_at_the_start_of_a_line_is_not_a_list_item():
     ("Tags: Community Radio", ("Community Radio",)),
     ("人工智能、芯片、政策", ("人工智能", "芯片", "政策")),
     ("谢谢阅读", None),
+    ("Photos: Jane Example ; Li Wei, Ana Lima, Tom Sample", None),
+    ("Honorable mentions: First Film, Second Film, Third Film, Fourth Film", None),
+    ("Rivers, Floods (Natural Disasters), Department of Water Management (Example), Bridges, Rain",
+     ("Rivers", "Floods (Natural Disasters)", "Department of Water Management (Example)", "Bridges", "Rain")),
 ])
 def test_a_short_last_line_is_keywords_only_with_evidence(last, keywords):
     """A sign-off or a place line at the end stays in the body; tags, a label or several

@@ -133,17 +133,30 @@ def looks_like_keywords(text: str) -> list[str] | None:
         return None
     if label:
         return parts
-    if body.rstrip()[-1:] in ".!?。！？:：" or "://" in body:
+    if body.rstrip()[-1:] in ".!?。！？:：" or "://" in body or _led_by_a_label(parts[0]):
         return None
     cjk = has_cjk(body)
+    # A long list of phrases is a subject index ("Department of Environmental Protection
+    # (NYC)"), whose entries may be longer than a short tag line's.
+    chars, words = (60, 8) if len(parts) >= MANY_KEYWORDS else (40, 5)
     for p in parts:
-        if (len(p) > 20 if cjk else len(p) > 40 or len(p.split()) > 5):
+        if (len(p) > 20 if cjk else len(p) > chars or len(p.split()) > words):
             return None
     if len(parts) == 1 and (len(body.split()) > 3 or len(body) > 30 or cjk and len(body) > 12):
         return None
     if len(parts) <= 2 and not _tag_like(body, cjk):
         return None
     return parts
+
+
+MANY_KEYWORDS = 5
+LEADING_LABEL = re.compile(r"[^\W\d][\w'’ -]{0,30}?\s?[:：]\s")
+
+
+def _led_by_a_label(first_part: str) -> bool:
+    """`Images: Pexels; ...`, `Honorable mentions: A, B, C`: a list under a label other
+    than Keywords/Tags is a credit or a sentence of the body, not the keyword line."""
+    return LEADING_LABEL.match(first_part) is not None
 
 
 def _tag_like(body: str, cjk: bool) -> bool:
