@@ -122,7 +122,14 @@ def test_there_is_a_fixture_for_every_feature():
               "lists-bullets", "lists-ordered-kinds", "lists-nested-continuation", "tables",
               "tables-edge-cases", "references-variants", "references-brackets-cjk",
               "references-final-resources", "keywords-separators", "cjk-article",
-              "forced-paragraph", "code-and-quotes"}
+              "forced-paragraph", "code-and-quotes",
+              # web-extracted feeds (issue 19)
+              "tables-without-separator", "layout-stray-blank-lines", "keywords-subject-index",
+              "keywords-credit-line-is-body", "headings-code-lines", "headings-sentence-fragments",
+              "headings-asides", "headings-datelines", "headings-scores", "headings-fields",
+              "headings-repeated-labels", "headings-indented-labels", "headings-caps-list",
+              "headings-colon-labels", "headings-numbered-titles", "lists-typed-glyph-paragraphs",
+              "lists-indented-heading-after-list"}
     assert wanted <= names, wanted - names
 
 

@@ -35,8 +35,10 @@ from ...records import replace
 from .inline import parse_inlines, urls_in
 from .line_rules import UNESCAPED_PIPE
 from .lines import Line
-from .predicates import (MAX_HEADING_CHARS, collapse, is_reference_heading, join_wrapped, looks_like_exclamation_heading,
-                         looks_like_heading, wraps_into)
+from .predicates import (MAX_HEADING_CHARS, all_caps, collapse, core_end, is_reference_heading, join_wrapped,
+                         label_and_value, looks_like_attribution, looks_like_code, looks_like_dateline,
+                         looks_like_exclamation_heading, looks_like_field, looks_like_heading, looks_like_score,
+                         FRAGMENT_START, starts_with_function_word, wrapped_whole, wraps_into)
 from .state import ParseState
 
 
@@ -290,11 +292,57 @@ def _lone_numbered_heading(state: ParseState, pos: int) -> bool:
     return looks_like_heading(line.text)
 
 
+NUMBERED_TITLE_WORDS = 12
+
+
+def numbered_title_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`1. Normalize challenges.` or `3. Jane Example, Minister of Roads, Example Land` at
+    the margin, followed by body text and not by more items: a numbered heading whose
+    title ends in a full stop or names a person and their office (two commas), which a
+    heading-like line may not, rather than a one-item list."""
+    line = state.lines[pos]
+    if line.kind != "ordered" or line.indent > 0 or not line.marker.isdigit():
+        return None
+    nxt = state.following(pos)
+    if nxt is None or nxt.kind not in ("text", "section_number", "table_row") or nxt.indent > line.indent:
+        return None
+    text = line.text
+    if len(text.split()) > NUMBERED_TITLE_WORDS or not (text[-1:] in (".", "!") or text.count(",") == 2):
+        return None
+    if not looks_like_heading(text.rstrip(".!").replace(",", "", 1)):
+        return None
+    _heading(state, 1, collapse(line.raw), "numbered_title_heading", line, line, numbered=True)
+    return pos + 1
+
+
 def _next_section(state: ParseState, pos: int) -> bool:
     """Inside a list, `3. Results` right after numbered sections 1 and 2 is the next section."""
     line = state.lines[pos]
     return (state.section_number > 0 and line.kind == "ordered" and line.marker.isdigit()
             and int(line.marker) == state.section_number + 1 and _lone_numbered_heading(state, pos))
+
+
+TYPED_GLYPHS = frozenset("•*·・–")
+SENTENCE_WORDS = 15
+
+
+def typed_glyph_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`• Just landed in Lisbon. What a view!` alone between paragraphs: a line that starts
+    with a typed glyph (`•`, `・`, `*`, `·`, `–`, not `-`), with no item before or after
+    it, is a paragraph (a tweet, a quoted line) when the document writes its lists with
+    `-` or the line is a long sentence; the glyph stays in its text."""
+    line = state.lines[pos]
+    if line.kind != "bullet" or line.marker not in TYPED_GLYPHS or line.indent > 0:
+        return None
+    nxt = state.following(pos)
+    prev = state.lines[pos - 1] if pos - 1 >= state.start else None
+    if any(n is not None and n.kind in LIST_KINDS for n in (prev, nxt)):
+        return None
+    long_sentence = len(line.text.split()) >= SENTENCE_WORDS and core_end(line.text) in ".!?。！？"
+    if not (state.dash_items or long_sentence):
+        return None
+    state.emit(Paragraph(parse_inlines(collapse(line.raw))), "paragraph", "typed_glyph_paragraph", line, line)
+    return pos + 1
 
 
 def list_block(state: ParseState, pos: int) -> Optional[int]:
@@ -339,7 +387,7 @@ def _collect_items(state: ParseState, pos: int, kinds: tuple, same_kind: bool):
             end += 1
             continue
         if items and ln.kind not in ("fence_open", "table_sep") and ln.indent > items[-1][0] and (
-                ln.kind not in kinds):
+                ln.kind not in kinds) and _continues_item(state, ln):
             items[-1][2].append(collapse(ln.raw))
             end += 1
             continue
@@ -350,6 +398,14 @@ def _collect_items(state: ParseState, pos: int, kinds: tuple, same_kind: bool):
             continue
         break
     return items, end
+
+
+def _continues_item(state: ParseState, line: Line) -> bool:
+    """An indented line under an item continues it, unless the text is not hard-wrapped
+    and the line starts with a capital: web pages indent their headings and paragraphs
+    at random, so there an indented `Where to find us` after the last item is the next
+    block, while `  with a continuation line` (lower case, a digit, a bracket) goes on."""
+    return state.layout.hard_wrapped or line.kind != "text" or not line.text[:1].isupper()
 
 
 def build_list(items: list) -> BulletList | OrderedList:
@@ -442,6 +498,162 @@ def references_heading(state: ParseState, pos: int) -> Optional[int]:
     return pos + 1
 
 
+def _heading_candidate(state: ParseState, pos: int) -> Optional[Line]:
+    """The line at `pos` when a bare-line rule could make it a heading: a text line that
+    looks like one (or like an exclamation heading) with something after it."""
+    line = state.lines[pos]
+    if line.kind != "text" or state.following(pos) is None:
+        return None
+    if looks_like_heading(line.text) or looks_like_exclamation_heading(line.text):
+        return line
+    return None
+
+
+def code_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`} finally {`, `int flags){`, `// next constructor`, `x = f(y)`: a short line of
+    source code that the feed kept as text (see predicates.looks_like_code) is a
+    paragraph, not a heading."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_code(line.text):
+        return None
+    return _paragraph(state, pos, "code_line_paragraph")
+
+
+FRAGMENT_WORDS = 9  # a line this long that runs on in lower case was cut mid-sentence
+
+
+def sentence_fragment_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """A line that is part of a sentence cut by a line break (`<br>` on the page): it
+    starts with a word that only continues a sentence (`and add`, `to the constructor`),
+    or the next line goes on in lower case after a long line or with such a word. A
+    heading starts a block and its body starts a sentence; a short heading over a body
+    that starts with a lower-case name (`drat is a package...`) stays a heading."""
+    line = _heading_candidate(state, pos)
+    if line is None:
+        return None
+    nxt = state.following(pos)
+    runs_on = nxt.kind == "text" and nxt.text[:1].islower() and (
+        len(line.text.split()) >= FRAGMENT_WORDS or starts_with_function_word(nxt.text))
+    if not (starts_with_function_word(line.text) or runs_on):
+        return None
+    return _paragraph(state, pos, "sentence_fragment_paragraph")
+
+
+def aside_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`[figure 3: the setup]`, `(see my previous post)`, `© Example Magazine`, `— Jane
+    Example (@jane)`: a line wholly in brackets, a copyright or the attribution under a
+    quote is a paragraph, not a heading."""
+    line = _heading_candidate(state, pos)
+    if line is None or not (wrapped_whole(line.text) or looks_like_attribution(line.text)):
+        return None
+    return _paragraph(state, pos, "aside_line_paragraph")
+
+
+def dateline_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`December 9, 2016`, `Updated 17.12.2019, 10:30`, `2019年12月17日更新`: a date with
+    at most three words around it is the time stamp of a page or post, a paragraph."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_dateline(line.text):
+        return None
+    return _paragraph(state, pos, "dateline_paragraph")
+
+
+def score_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`FC Example 3-1 Other FC`, `1-1`, `(65') Player Name`: a result or a match minute is
+    a line of data, a paragraph, not a heading."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_score(line.text):
+        return None
+    return _paragraph(state, pos, "score_line_paragraph")
+
+
+def field_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`Pages: 400`, `Photos: Jane Example`, `Nick's guess: N/A` (see
+    predicates.looks_like_field), or any `Label: value` line next to another one (a run
+    of fields is a record, `Director: A` over `Country: B`): paragraphs, not headings."""
+    line = _heading_candidate(state, pos)
+    if line is None:
+        return None
+    if not looks_like_field(line.text):
+        pair = label_and_value(line.text)
+        if pair is None or pair[0][-1:].isdigit():  # `Stage 3: Focus` numbers a section
+            return None
+        nxt = state.following(pos)
+        prev = state.lines[pos - 1] if pos - 1 >= state.start else None
+        if not any(n is not None and n.kind == "text" and len(n.text) <= MAX_FIELD_CHARS
+                   and label_and_value(n.text) is not None for n in (prev, nxt)):
+            return None
+    return _paragraph(state, pos, "field_line_paragraph")
+
+
+MAX_FIELD_CHARS = 80
+REPEATED_LINE = 4  # the same short line this often is a form label, not a section
+
+
+def repeated_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`【誤】`, `Answer`, `Reply` written four times or more in the document: a label
+    repeated through a list of records, not a heading (sections do not repeat so)."""
+    line = _heading_candidate(state, pos)
+    if line is None or state.line_counts.get(line.text, 0) < REPEATED_LINE:
+        return None
+    return _paragraph(state, pos, "repeated_line_paragraph")
+
+
+def indented_label_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """A short line at an indentation that several lines of the document have but its
+    paragraphs (long lines) seldom use, in text that is not hard-wrapped: the page set
+    such lines apart as labels or captions (web pages indent `<div>` text so), while its
+    headings sit where its paragraphs do."""
+    line = _heading_candidate(state, pos)
+    if line is None or state.layout.hard_wrapped or line.indent not in state.label_indents:
+        return None
+    return _paragraph(state, pos, "indented_label_paragraph")
+
+
+CAPS_LIST_WORDS = 8
+
+
+def caps_list_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`GADGETS, TOYS, AND MEDIA`: a short ALL-CAPS line naming several things, followed by
+    text, is a heading although it has more commas than a heading-like line may."""
+    line = state.lines[pos]
+    if line.kind != "text" or not all_caps(line.text) or len(line.text.split()) > CAPS_LIST_WORDS:
+        return None
+    nxt = state.following(pos)
+    if nxt is None or looks_like_heading(line.text) or not looks_like_heading(line.text.replace(",", "")):
+        return None
+    return _standalone_heading(state, pos, line, nxt, "caps_list_heading")
+
+
+COLON_LABEL_WORDS = 4
+LEAD_IN_WORDS = frozenset({"let's", "let’s", "here", "here's", "here’s", "then", "first", "now", "so", "see", "note",
+                           "example", "also", "finally", "next", "below", "above", "this", "that", "these",
+                           "those", "it", "we", "you", "i", "they", "he", "she", "there", "last", "more"})
+BODY_CHARS = 60
+
+
+def colon_label_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`Background:`, `What we like:`, `Methods:` over a paragraph of running text: a label
+    of at most four words ending in a colon heads what follows. A lead-in sentence (`Then
+    edit the file:`, `Here's how:`, `Possible values are:`) does not, nor a label over a
+    list."""
+    line = state.lines[pos]
+    if line.kind != "text" or line.text[-1:] not in (":", "：") or len(line.text.split()) > COLON_LABEL_WORDS:
+        return None
+    label = line.text[:-1].rstrip()
+    first = label.split(" ", 1)[0].lower()
+    if not label[:1].isupper() or first.strip(",") in LEAD_IN_WORDS | FRAGMENT_START or "," in label or (
+            not looks_like_heading(label)):
+        return None
+    nxt = state.following(pos)
+    # over a list, a label (`Upcoming:`, `Roman numerals:`) introduces the items, as a
+    # paragraph does; over running text it is the heading of a labelled section
+    if nxt is None or nxt.kind != "text" or len(nxt.text) < BODY_CHARS:
+        return None
+    _heading(state, 1, line.text, "colon_label_heading", line, line)
+    return pos + 1
+
+
 def bare_line_heading(state: ParseState, pos: int) -> Optional[int]:
     """`Why it matters` alone on a line, with something after it: a short text line that
     looks like a heading (see looks_like_heading)."""
@@ -484,6 +696,11 @@ def _standalone_heading(state: ParseState, pos: int, line: Line, nxt: Line, rule
 def text_paragraph(state: ParseState, pos: int) -> Optional[int]:
     """Anything else is a paragraph: one line, or in blank-separated or hard-wrapped text
     the run of text lines up to a blank line, a list, a table or a heading, unwrapped."""
+    return _paragraph(state, pos, "text_paragraph")
+
+
+def _paragraph(state: ParseState, pos: int, rule: str) -> int:
+    """The paragraph starting at `pos` (see text_paragraph), decided by the rule named `rule`."""
     line = state.lines[pos]
     parts = [line.text if line.kind not in ("table_row", "table_sep", "code", "fence_open", "fence_close",
                                             "underline", "rule") else collapse(line.raw)]
@@ -501,7 +718,7 @@ def text_paragraph(state: ParseState, pos: int) -> Optional[int]:
             parts.append(ln.text if ln.kind != "table_row" else collapse(ln.raw))
             end += 1
     last = state.lines[end - 1]
-    state.emit(Paragraph(parse_inlines(join_wrapped(parts))), "paragraph", "text_paragraph", line, last)
+    state.emit(Paragraph(parse_inlines(join_wrapped(parts))), "paragraph", rule, line, last)
     return end
 
 
@@ -527,10 +744,22 @@ BLOCK_RULES: tuple[BlockRule, ...] = (
     pipe_rows_table,
     references_list,
     numbered_section_heading,
+    numbered_title_heading,
+    typed_glyph_paragraph,
     list_block,
     quote_block,
     escaped_paragraph,
     references_heading,
+    code_line_paragraph,
+    sentence_fragment_paragraph,
+    aside_line_paragraph,
+    dateline_paragraph,
+    score_line_paragraph,
+    field_line_paragraph,
+    repeated_line_paragraph,
+    indented_label_paragraph,
+    caps_list_heading,
+    colon_label_heading,
     bare_line_heading,
     exclamation_heading,
     text_paragraph,

@@ -221,6 +221,33 @@ def stray_blank_lines(state: ParseState) -> None:
         state.layout.blank_separated = False
 
 
+SHORT_LINE = 60
+LABEL_RUN = 3
+
+
+def survey_lines(state: ParseState) -> None:
+    """What later rules compare a line with: how often each short text line occurs in the
+    body, the indentations that set labels apart (several short lines have them, few
+    paragraphs), and whether the body
+    writes list items with `- ` (its list style)."""
+    counts: dict = {}
+    at_indent: dict = {}  # indent -> [text lines, long ones]
+    for ln in state.lines[state.start:state.end]:
+        if ln.kind == "text":
+            if len(ln.text) <= SHORT_LINE:
+                counts[ln.text] = counts.get(ln.text, 0) + 1
+            tally = at_indent.setdefault(ln.indent, [0, 0])
+            tally[0] += 1
+            tally[1] += columns(ln.raw.strip()) > LONG_LINE
+        elif ln.kind == "bullet" and ln.marker == "-":
+            state.dash_items = True
+    state.line_counts = counts
+    # an indentation that several lines have but few long (paragraph) lines sets labels
+    # apart; one that paragraphs use too, or a single line has, means nothing
+    state.label_indents = {indent for indent, (lines, long) in at_indent.items()
+                           if indent and lines >= LABEL_RUN and long * 3 < lines}
+
+
 def index_lines(state: ParseState) -> None:
     """For every index, the next non-blank index (so lookahead is O(1) and the parse linear)."""
     n = len(state.lines)
@@ -240,4 +267,5 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     trailing_keyword_line,
     measure_layout,
     stray_blank_lines,
+    survey_lines,
 )

@@ -226,3 +226,113 @@ def wraps_into(line: Line, nxt: Line, width: int) -> bool:
 def reaches(line: Line, width: int) -> bool:
     """Whether `line` comes near `width`, as a line a wrapping editor filled does."""
     return len(line.raw) >= 0.375 * width and columns(line.raw.rstrip()) >= 0.75 * width
+
+
+# ------------------------------------------------------------------ short lines that are not headings
+# Web-extraction tools write every <p> on its own line, so a short paragraph (a credit, a
+# label and its value, a line of code, a date) looks like a bare heading. These tests
+# name the shapes that such lines have and headings do not.
+
+CODE_SHAPE = re.compile(r"[{};]\s*$|^\s*(?://|/\*|\}|#include\b|>>>)|>>>\s*$|[=!<>+\-*/]=|&&|\|\||->"
+                        r"|\b\w+\.\w+\(|\w\($|^\s*[\w.\[\]]+\s*=\s*\S")
+
+
+def looks_like_code(text: str) -> bool:
+    """`int flag){`, `} finally {`, `// a comment`, `x = f(y)`, `a.get(`, `a == b`: a line
+    of source code (braces or a semicolon at its end, an operator, a method call)."""
+    return CODE_SHAPE.search(text[:300]) is not None
+
+
+FRAGMENT_START = FUNCTION_WORDS | TRAILING_WORDS | frozenset({"but", "nor", "yet", "which", "who", "whose"})
+
+
+def starts_with_function_word(text: str) -> bool:
+    """`and add`, `to the constructor`: a line that begins in lower case with a word that
+    only continues a sentence, never starts a heading."""
+    first = text.split(" ", 1)[0]
+    return first[:1].islower() and first.strip(",;:").lower() in FRAGMENT_START
+
+
+MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august"
+          "|september|october|november|december|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février"
+          "|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio"
+          "|julio|agosto|septiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro"
+          "|outubro|novembro|dezembro|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września"
+          "|października|listopada|grudnia|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября"
+          "|ноября|декабря")
+DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4}-\d{2}-\d{2}|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+                  rf"|\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+                  rf"|\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{MONTHS})\.?(?:\s+de)?\s+\d{{4}}\b", re.IGNORECASE)
+TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm|uhr|h)?\b", re.IGNORECASE)
+
+
+def looks_like_dateline(text: str) -> bool:
+    """`December 9, 2016`, `Updated 17.12.2019, 10:30`, `2019年12月17日更新`: a date with at
+    most three other words around it, the time stamp of a page or a post, not a heading."""
+    m = DATE.search(text)
+    if not m:
+        return False
+    rest = TIME.sub(" ", text[:m.start()] + " " + text[m.end():])
+    if has_cjk(rest):
+        return len(rest.strip()) <= 6
+    return len([w for w in rest.split() if any(ch.isalpha() for ch in w)]) <= 3
+
+
+SCORE = re.compile(r"(?<![\d.,:/-])\d{1,3}\s?[-–:]\s?\d{1,3}(?![\d.,:/-])|\(\d{1,3}(?:\+\d{1,2})?['’′]\)|\b\d{1,3}(?:\+\d{1,2})?['’′](?!\w)")
+
+
+def looks_like_score(text: str) -> bool:
+    """`FC Example 3-1 Other FC`, `1-1`, `(65') Player Name`: a result or a match minute,
+    the data of a sports page, not a heading."""
+    return SCORE.search(text) is not None and not DATE.search(text)
+
+
+CREDIT_LABELS = frozenset({
+    "source", "sources", "photo", "photos", "image", "images", "picture", "pictures", "credit", "credits",
+    "photo credit", "image credit", "illustration", "video", "via", "read more", "read also", "see also",
+    "related", "more", "watch", "listen", "quelle", "quellen", "foto", "fotos", "bild", "bilder", "mehr",
+    "lesen sie auch", "mehr zum thema", "fuente", "fuentes", "lea también", "leer más", "fonte", "leia também",
+    "leia mais", "crédit", "crédits", "crédito", "créditos", "lire aussi", "lire", "à lire aussi", "voir aussi",
+    "źródło", "zdjęcie", "fot", "czytaj też", "czytaj także", "источник", "фото", "читайте также",
+    "出典", "写真", "来源", "图片", "图", "資料來源", "출처", "사진"})
+LABEL_VALUE = re.compile(r"([^\W\d][^:：]{0,38}?)\s?[:：]\s*(\S.*)")
+
+
+def label_and_value(text: str) -> tuple[str, str] | None:
+    """`Pages: 400` -> ("Pages", "400"): a short label of at most four words, a colon, a value."""
+    m = LABEL_VALUE.fullmatch(text)
+    if not m or len(m.group(1).split()) > 4:
+        return None
+    return m.group(1), m.group(2)
+
+
+def looks_like_field(text: str) -> bool:
+    """`Pages: 400`, `Fuel use: 1`, `Photos: Jane Example`, `Lire aussi : Titre`: a label
+    and a value that is a number or a credit, a form field or a caption, not a heading."""
+    pair = label_and_value(text)
+    if not pair:
+        return False
+    label, value = pair
+    if label.strip().casefold() in CREDIT_LABELS:
+        return True
+    if value.upper() in ("N/A", "-", "–", "—", "?"):
+        return True
+    # `Pages: 400`, `Price: $25`, but not `Chapter 3: 10 Ways` (a numbered label heads a section)
+    return (len(value.split()) <= 3 and any(ch.isdigit() for ch in value.split()[0])
+            and not label.rstrip()[-1:].isdigit())
+
+
+def wrapped_whole(text: str) -> bool:
+    """`[figure 3: the setup]`, `(for details see the previous post)`: a line wholly
+    inside brackets, an aside or a placeholder, not a heading."""
+    return len(text) > 2 and (text[0], text[-1]) in (("[", "]"), ("(", ")"), ("［", "］"), ("（", "）")) and (
+        text.count(text[0]) == 1)
+
+
+ATTRIBUTION_START = ("©", "(c) ", "(C) ", "— ", "―", "—")
+
+
+def looks_like_attribution(text: str) -> bool:
+    """`© Example Magazine`, `— Jane Example (@jane) May 2, 2016`: a copyright or the
+    attribution under a quote, not a heading."""
+    return text.startswith(ATTRIBUTION_START)
