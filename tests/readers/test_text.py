@@ -475,3 +475,38 @@ def test_a_short_last_line_is_keywords_only_with_evidence(last, keywords):
         assert doc.meta.keywords == () and plain_text(doc.blocks[-1]) == last
     else:
         assert doc.meta.keywords == keywords and len(doc.blocks) == 1
+
+
+@pytest.mark.parametrize("byline, authors", [
+    ("By Maria E. Costa and Li Wei", ("Maria E. Costa", "Li Wei")),
+    ("Von Hans Beispiel und Erika Muster", ("Hans Beispiel", "Erika Muster")),
+    ("Par Jean Exemple et Marie Modèle", ("Jean Exemple", "Marie Modèle")),
+    ("Por Juan Ejemplo y Ana Modelo", ("Juan Ejemplo", "Ana Modelo")),
+    ("Di Mario Esempio", ("Mario Esempio",)),
+    ("Door Jan de Voorbeeld en Piet Model", ("Jan de Voorbeeld", "Piet Model")),
+    ("Автор: Иван Примеров", ("Иван Примеров",)),
+    ("作者：张示例", ("张示例",)),
+    ("By 2030, cities will look different", ()),
+])
+def test_bylines_in_every_language_are_read_under_the_title(byline, authors):
+    doc = reader.read(f"Title\n{byline}\nA first paragraph of the article, long enough to be body text.\n", None)[0]
+    assert doc.meta.authors == authors
+    # a line that is not a byline stays in the body
+    assert len(doc.blocks) == (1 if authors else 2)
+
+
+def test_the_byline_and_dek_reach_the_body_text_of_docx_pdf_and_epub(tmp_path):
+    """A byline and dek read into metadata are still shown where readers of each format
+    look: in the document body under the title, not only in the file's properties."""
+    import zipfile
+    from pypdf import PdfReader
+    source = FIXTURES / "byline-von-dek.txt"
+    docforge.convert(str(source), to=["docx", "pdf", "epub"], output=str(tmp_path))
+    docx_text = zipfile.ZipFile(tmp_path / "byline-von-dek.docx").read("word/document.xml").decode("utf-8")
+    epub = zipfile.ZipFile(tmp_path / "byline-von-dek.epub")
+    epub_text = " ".join(epub.read(n).decode("utf-8") for n in epub.namelist()
+                         if n.endswith(".xhtml") and not n.endswith("nav.xhtml"))
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(tmp_path / "byline-von-dek.pdf").pages)
+    for text in (docx_text, epub_text, pdf_text):
+        assert "Hans Beispiel" in text and "Erika Muster" in text
+        assert "Wie eine Stadt ihren alten Hafen neu erfindet" in text

@@ -3,8 +3,9 @@ the metadata and measure the layout, before any block is read.
 
 Header fields at the top (`Title:`, `Author:`, `Date:`, `Keywords:`/`Tags:`, or a `---`
 front-matter block) become metadata; otherwise the first line is the title; `By Jane
-Example` under it is the byline and a line between title and byline the subtitle (dek);
-a last line of short phrases separated by `,` `;` `、` `，` (or labelled `Keywords:`) is
+Example` under it (`Von`, `Par`, `Por`, `Di`, `Door`, `Автор:`, `作者：` ...) is the byline
+and a line between title and byline the subtitle (dek), both of which every writer shows
+under the title (HTML, EPUB, DOCX and PDF body text; pandoc JSON metadata); a last line of short phrases separated by `,` `;` `、` `，` (or labelled `Keywords:`) is
 the keyword line; then the body's layout is measured (blank-line separated? hard-wrapped,
 and at which width?). Each rule is a small named function, documented by the input it
 matches, run once in the order of DOCUMENT_RULES; each narrows the body
@@ -27,7 +28,12 @@ SENTENCE_FINAL = frozenset(".!?。！？")
 FIELD = re.compile(r"(title|subtitle|author|authors|by|date|published|keywords|tags|lang|language"
                    r"|关键词|关键字|關鍵詞|關鍵字|キーワード|ключевые слова)\s*[:：]\s*(.*)", re.IGNORECASE)
 YAML_LINE = re.compile(r"\s*(?:[A-Za-z_][\w-]*\s*:(?:\s.*)?|- \S.*)$")
-BYLINE = re.compile(r"(?:by|von|par|por|作者[:：]?|文[:：]|автор[:：]?)\s+(\S.{0,100}?)", re.IGNORECASE)
+# `By Jane Example`, `Von …`, `Par …`, `Por …`, `Di …`, `Door …`, `Автор: …`, `作者：…` (a
+# label ending in a colon needs no space after it, as CJK text writes it)
+BYLINE = re.compile(r"(?:(?:by|von|par|por|di|door|przez)\s*[:：]?\s+|(?:author|autor|auteur|автор)\s*[:：]?\s+"
+                    r"|(?:作者|文|著者|记者|記者|撰文)\s*[:：]\s*)(\S.{0,100}?)", re.IGNORECASE)
+# what joins two names in a byline, in the languages above (lower case only: `Maria E. Costa`)
+NAME_JOINERS = re.compile(r",|;|&|、|，|\s(?:and|und|et|y|e|i|en|и|oraz)\s|\s?(?:和|与|與)\s?")
 
 
 def front_matter_block(state: ParseState) -> None:
@@ -122,8 +128,10 @@ def first_line_title(state: ParseState) -> None:
 
 
 def byline_and_dek(state: ParseState) -> None:
-    """Under the title, `By Jane Example` is the byline; one short line between the title
-    and a byline is the subtitle (dek). Nothing else is touched."""
+    """Under the title, `By Jane Example` (`Von Hans Beispiel und Erika Muster`, `Par …`,
+    `Por …`, `Di …`, `Door …`, `Автор: …`, `作者：…`) is the byline, its names split at
+    the language's `and`; one short line between the title and a byline is the subtitle
+    (dek). Nothing else is touched."""
     lines = state.lines
     first = state.next_nonblank[state.start] if state.start < len(state.next_nonblank) else state.end
     if first >= state.end:
@@ -140,7 +148,7 @@ def byline_and_dek(state: ParseState) -> None:
                 return
             state.meta["subtitle"] = lines[dek].text
             state.note("meta:subtitle", "byline_and_dek", lines[dek].number, lines[dek].text)
-        names = [a.strip() for a in re.split(r",|\band\b|&|、", m.group(1)) if a.strip()]
+        names = [a.strip() for a in NAME_JOINERS.split(m.group(1)) if a.strip()]
         state.meta["authors"] += names
         state.note("meta:author", "byline_and_dek", lines[by].number, m.group(1))
         state.start = by + 1

@@ -50,7 +50,7 @@ MAX_HEADING_CHARS = 120
 MAX_CJK_HEADING_CHARS = 40
 MAX_EXCLAMATION_HEADING_WORDS = 6
 NAME_PARTICLES = frozenset({"and", "&", "von", "van", "de", "der", "den", "la", "le", "du", "da", "di",
-                            "del", "bin", "al", "y", "e", "und", "et"})
+                            "del", "bin", "al", "y", "e", "und", "et", "en", "i", "и", "oraz", "ter", "op"})
 
 # Scripts written without spaces (Han, kana, Hangul, their punctuation and full-width forms).
 CJK_CHARACTER = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff00-\uffef]")
