@@ -129,7 +129,9 @@ def test_there_is_a_fixture_for_every_feature():
               "headings-asides", "headings-datelines", "headings-scores", "headings-fields",
               "headings-repeated-labels", "headings-indented-labels", "headings-caps-list",
               "headings-colon-labels", "headings-numbered-titles", "lists-typed-glyph-paragraphs",
-              "lists-indented-heading-after-list"}
+              "lists-indented-heading-after-list", "byline-von-dek", "headings-photo-credits",
+              "headings-permalink-style", "headings-pipe-title", "headings-cjk-enumeration",
+              "headings-repeated-label-values"}
     assert wanted <= names, wanted - names
 
 

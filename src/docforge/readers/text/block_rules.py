@@ -36,7 +36,8 @@ from .inline import parse_inlines, urls_in
 from .line_rules import UNESCAPED_PIPE
 from .lines import Line
 from .predicates import (MAX_HEADING_CHARS, all_caps, collapse, core_end, is_reference_heading, join_wrapped,
-                         label_and_value, looks_like_attribution, looks_like_code, looks_like_dateline,
+                         label_and_value, looks_like_attribution, looks_like_code, looks_like_dateline, looks_like_photo_credit,
+                         permalink_mark,
                          looks_like_exclamation_heading, looks_like_field, looks_like_heading, looks_like_score,
                          FRAGMENT_START, starts_with_function_word, wrapped_whole, wraps_into)
 from .state import ParseState
@@ -590,6 +591,37 @@ MAX_FIELD_CHARS = 80
 REPEATED_LINE = 4  # the same short line this often is a form label, not a section
 
 
+def photo_credit_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`Jane Example for The Example Times`, `Jane Example/Example Agency`, `Photo by …`:
+    the credit under a picture (see predicates.looks_like_photo_credit), a paragraph."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_photo_credit(line.text):
+        return None
+    return _paragraph(state, pos, "photo_credit_paragraph")
+
+
+def repeated_label_value_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """The line right under a label the document repeats (`【誤】` then `smoothie`): the
+    value of that record, a paragraph however short it is."""
+    line = _heading_candidate(state, pos)
+    if line is None or pos - 1 < state.start:
+        return None
+    prev = state.lines[pos - 1]
+    if prev.kind != "text" or state.line_counts.get(prev.text, 0) < REPEATED_LINE:
+        return None
+    return _paragraph(state, pos, "repeated_label_value_paragraph")
+
+
+def permalink_style_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """On a page whose headings carry a permalink sign (`Setting up¶`, `Usage #`, at least
+    three of them), a heading-like line without the sign is a paragraph: the page's own
+    heading style says which lines are headings."""
+    line = _heading_candidate(state, pos)
+    if line is None or not state.heading_mark or permalink_mark(line.text) == state.heading_mark:
+        return None
+    return _paragraph(state, pos, "permalink_style_paragraph")
+
+
 def repeated_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
     """`【誤】`, `Answer`, `Reply` written four times or more in the document: a label
     repeated through a list of records, not a heading (sections do not repeat so)."""
@@ -651,6 +683,24 @@ def colon_label_heading(state: ParseState, pos: int) -> Optional[int]:
     if nxt is None or nxt.kind != "text" or len(nxt.text) < BODY_CHARS:
         return None
     _heading(state, 1, line.text, "colon_label_heading", line, line)
+    return pos + 1
+
+
+def pipe_title_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`Gallery: Harbour Views | 14 Photos` alone between text lines: a title with one
+    ` | ` separator, as pages write it, is a heading-like line, not a table row."""
+    line = state.lines[pos]
+    text = collapse(line.raw)
+    if line.kind != "table_row" or text.count("|") != 1 or " | " not in text or text[:1] == "|" or text[-1:] == "|" \
+            or ";" in text:
+        return None
+    nxt = state.following(pos)
+    prev = state.lines[pos - 1] if pos - 1 >= state.start else None
+    if nxt is None or nxt.kind not in ("text", "hash_heading") or prev is not None and prev.kind == "table_row":
+        return None
+    if not looks_like_heading(text.replace(" | ", " ")) or looks_like_field(text):
+        return None
+    _heading(state, 1, text, "pipe_title_heading", line, line)
     return pos + 1
 
 
@@ -756,10 +806,14 @@ BLOCK_RULES: tuple[BlockRule, ...] = (
     dateline_paragraph,
     score_line_paragraph,
     field_line_paragraph,
+    photo_credit_paragraph,
+    permalink_style_paragraph,
     repeated_line_paragraph,
+    repeated_label_value_paragraph,
     indented_label_paragraph,
     caps_list_heading,
     colon_label_heading,
+    pipe_title_heading,
     bare_line_heading,
     exclamation_heading,
     text_paragraph,

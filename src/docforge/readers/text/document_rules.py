@@ -20,7 +20,7 @@ import re
 from typing import Callable
 
 from .predicates import (KEYWORD_LABEL, KEYWORD_SEPARATORS, collapse, columns, core_end, looks_like_keywords,
-                         looks_like_names, reaches)
+                         looks_like_names, permalink_mark, reaches)
 from .state import ParseState
 
 SENTENCE_FINAL = frozenset(".!?。！？")
@@ -230,18 +230,23 @@ def stray_blank_lines(state: ParseState) -> None:
 
 
 SHORT_LINE = 60
+MARKED_HEADINGS = 3
 LABEL_RUN = 3
 
 
 def survey_lines(state: ParseState) -> None:
     """What later rules compare a line with: how often each short text line occurs in the
-    body, the indentations that set labels apart (several short lines have them, few
+    body, the permalink sign its headings carry (`¶`, ` #`, three times or more), the indentations that set labels apart (several short lines have them, few
     paragraphs), and whether the body
     writes list items with `- ` (its list style)."""
     counts: dict = {}
+    marks: dict = {}
     at_indent: dict = {}  # indent -> [text lines, long ones]
     for ln in state.lines[state.start:state.end]:
         if ln.kind == "text":
+            mark = permalink_mark(ln.text)
+            if mark:
+                marks[mark] = marks.get(mark, 0) + 1
             if len(ln.text) <= SHORT_LINE:
                 counts[ln.text] = counts.get(ln.text, 0) + 1
             tally = at_indent.setdefault(ln.indent, [0, 0])
@@ -250,6 +255,7 @@ def survey_lines(state: ParseState) -> None:
         elif ln.kind == "bullet" and ln.marker == "-":
             state.dash_items = True
     state.line_counts = counts
+    state.heading_mark = max((m for m, n in marks.items() if n >= MARKED_HEADINGS), key=marks.get, default="")
     # an indentation that several lines have but few long (paragraph) lines sets labels
     # apart; one that paragraphs use too, or a single line has, means nothing
     state.label_indents = {indent for indent, (lines, long) in at_indent.items()

@@ -43,7 +43,8 @@ FUNCTION_WORDS = frozenset({"and", "or", "to", "then", "becomes", "is", "are", "
 TRAILING_WORDS = frozenset({"like", "that", "are", "is", "of", "the", "to", "and", "or", "with",
                             "for", "as", "where", "which", "by", "a", "an", "this", "these",
                             "following", "consist", "from", "into", "our", "your", "their", "its",
-                            "was", "were", "be", "can", "will", "would", "should", "has", "have"})
+                            "was", "were", "be", "can", "will", "would", "should", "has", "have",
+                            "via", "either", "since", "because", "than"})
 MAX_HEADING_WORDS = 16
 LONG_HEADING_WORDS = 10
 MAX_HEADING_CHARS = 120
@@ -102,7 +103,9 @@ def looks_like_heading(text: str) -> bool:
     end = core_end(text)
     if not end or end in SENTENCE_END or end in FINAL_EXCLAMATION:
         return False
-    commas = text.count(",") + text.count("，") + text.count("、")
+    # `、` lists items inside a CJK heading (`p.12、図3、2行目`) as often as in a sentence, so it
+    # counts half a comma
+    commas = text.count(",") + text.count("，") + text.count("、") / 2
     if "://" in text or commas > (2 if end in "?？" else 1):
         return False
     if has_cjk(text):
@@ -234,12 +237,13 @@ def reaches(line: Line, width: int) -> bool:
 # name the shapes that such lines have and headings do not.
 
 CODE_SHAPE = re.compile(r"[{};]\s*$|^\s*(?://|/\*|\}|#include\b|>>>)|>>>\s*$|[=!<>+\-*/]=|&&|\|\||->"
-                        r"|\b\w+\.\w+\(|\w\($|^\s*[\w.\[\]]+\s*=\s*\S")
+                        r"|\b\w+\.\w+\(|\w\($|^\s*[\w.\[\]]+\s*=\s*\S|\d\s?[&^|~]\s?\d")
 
 
 def looks_like_code(text: str) -> bool:
-    """`int flag){`, `} finally {`, `// a comment`, `x = f(y)`, `a.get(`, `a == b`: a line
-    of source code (braces or a semicolon at its end, an operator, a method call)."""
+    """`int flag){`, `} finally {`, `// a comment`, `x = f(y)`, `a.get(`, `a == b`, `4 ^ 2`:
+    a line of source code (braces or a semicolon at its end, an operator, a method call;
+    `Depth = Quality + Time` in a heading is not one: `=` must follow the first word)."""
     return CODE_SHAPE.search(text[:300]) is not None
 
 
@@ -336,3 +340,33 @@ def looks_like_attribution(text: str) -> bool:
     """`© Example Magazine`, `— Jane Example (@jane) May 2, 2016`: a copyright or the
     attribution under a quote, not a heading."""
     return text.startswith(ATTRIBUTION_START)
+
+
+CREDIT_SPLIT = re.compile(r"\s+for\s+(?=The\s)|/(?=\S)")
+CREDIT_LEAD = re.compile(r"(?:photo|photograph|image|picture|illustration|video)s?\s+(?:by|courtesy of|credit)\s",
+                         re.IGNORECASE)
+
+
+def looks_like_photo_credit(text: str) -> bool:
+    """`Jane Example for The Example Times`, `Jane Example/Example Agency`, `Photo by Jane
+    Example`: the credit under a picture. A person's name (two words or more) is credited
+    to a publication; `Python for Data Science` names no person for a publication."""
+    if CREDIT_LEAD.match(text):
+        return True
+    parts = CREDIT_SPLIT.split(text, 1)
+    if len(parts) != 2:
+        return False
+    person, outlet = parts
+    return len(person.split()) >= 2 and looks_like_names(person) and looks_like_names(outlet.replace("The ", "", 1))
+
+
+PERMALINK_MARKS = ("¶", "#", "§", "🔗", "⚓")
+
+
+def permalink_mark(text: str) -> str:
+    """The permalink sign a documentation page puts after its headings (`Setting up¶`,
+    `Using the API #`), or ""."""
+    for mark in PERMALINK_MARKS:
+        if text.endswith(mark) and len(text) > len(mark) + 1 and (mark != "#" or text.endswith(" #")):
+            return mark
+    return ""
