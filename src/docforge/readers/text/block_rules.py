@@ -502,12 +502,13 @@ def references_heading(state: ParseState, pos: int) -> Optional[int]:
 def _heading_candidate(state: ParseState, pos: int) -> Optional[Line]:
     """The line at `pos` when a bare-line rule could make it a heading: a text line that
     looks like one (or like an exclamation heading) with something after it."""
+    if state.candidate[0] == pos:  # a dozen rules ask in turn about the same line
+        return state.candidate[1]
     line = state.lines[pos]
-    if line.kind != "text" or state.following(pos) is None:
-        return None
-    if looks_like_heading(line.text) or looks_like_exclamation_heading(line.text):
-        return line
-    return None
+    found = line if line.kind == "text" and state.following(pos) is not None and (
+        looks_like_heading(line.text) or looks_like_exclamation_heading(line.text)) else None
+    state.candidate = (pos, found)
+    return found
 
 
 def code_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
@@ -649,7 +650,8 @@ def caps_list_heading(state: ParseState, pos: int) -> Optional[int]:
     """`GADGETS, TOYS, AND MEDIA`: a short ALL-CAPS line naming several things, followed by
     text, is a heading although it has more commas than a heading-like line may."""
     line = state.lines[pos]
-    if line.kind != "text" or not all_caps(line.text) or len(line.text.split()) > CAPS_LIST_WORDS:
+    if line.kind != "text" or "," not in line.text or len(line.text) > MAX_HEADING_CHARS or (
+            not all_caps(line.text)) or len(line.text.split()) > CAPS_LIST_WORDS:
         return None
     nxt = state.following(pos)
     if nxt is None or looks_like_heading(line.text) or not looks_like_heading(line.text.replace(",", "")):

@@ -47,7 +47,7 @@ class ParseState:
     __slots__ = ("lines", "start", "end", "next_nonblank", "layout", "meta", "blocks",
                  "decisions", "meta_decisions", "diagnostics", "references_state", "heading_kinds",
                  "reference_count", "reference_labels", "section_number", "deepest_list",
-                 "line_counts", "label_indents", "dash_items", "heading_mark")
+                 "line_counts", "label_indents", "dash_items", "heading_mark", "candidate")
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
@@ -70,6 +70,7 @@ class ParseState:
         self.label_indents: set = set()    # indentations at which the body sets labels apart
         self.dash_items = False            # whether the body writes list items with `- `
         self.heading_mark = ""             # the permalink sign the page puts after its headings
+        self.candidate: tuple = (-1, None)  # (position, its line if it may be a bare heading)
 
     def emit(self, block, kind: str, rule: str, first: Line, last: Line, preview: str = "") -> None:
         """Append `block`, decided by the rule named `rule` from lines `first`..`last`."""
