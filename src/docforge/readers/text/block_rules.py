@@ -36,7 +36,7 @@ from .inline import parse_inlines, urls_in
 from .line_rules import UNESCAPED_PIPE
 from .lines import Line
 from .predicates import (MAX_HEADING_CHARS, all_caps, collapse, core_end, is_reference_heading, join_wrapped,
-                         label_and_value, looks_like_attribution, looks_like_code, looks_like_dateline, looks_like_photo_credit,
+                         label_and_value, looks_like_attribution, looks_like_caption, looks_like_code, looks_like_dateline, looks_like_photo_credit,
                          permalink_mark,
                          looks_like_exclamation_heading, looks_like_field, looks_like_heading, looks_like_score,
                          FRAGMENT_START, starts_with_function_word, wrapped_whole, wraps_into)
@@ -551,6 +551,26 @@ def aside_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
     return _paragraph(state, pos, "aside_line_paragraph")
 
 
+def caption_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`A shelter under the post office. (Example Archive)`, `harbour-view.jpg`, `By Jane
+    Example last updated`: two sentences, a file name or a byline inside the body (see
+    predicates.looks_like_caption) make a caption or credit, a paragraph."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_caption(line.text):
+        return None
+    return _paragraph(state, pos, "caption_line_paragraph")
+
+
+def short_line_run_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """Five or more distinct heading-like lines in a row (the lines of a song or a poem, a
+    menu, a list of labels) are paragraphs: a heading introduces body text, and only one
+    of such a run could. Up to four in a row stay a section and its subsections."""
+    line = _heading_candidate(state, pos)
+    if line is None or pos not in state.short_runs:
+        return None
+    return _paragraph(state, pos, "short_line_run_paragraph")
+
+
 def dateline_paragraph(state: ParseState, pos: int) -> Optional[int]:
     """`December 9, 2016`, `Updated 17.12.2019, 10:30`, `2019年12月17日更新`: a date with
     at most three words around it is the time stamp of a page or post, a paragraph."""
@@ -805,6 +825,8 @@ BLOCK_RULES: tuple[BlockRule, ...] = (
     code_line_paragraph,
     sentence_fragment_paragraph,
     aside_line_paragraph,
+    caption_line_paragraph,
+    short_line_run_paragraph,
     dateline_paragraph,
     score_line_paragraph,
     field_line_paragraph,

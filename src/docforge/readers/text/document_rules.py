@@ -20,7 +20,7 @@ import re
 from typing import Callable
 
 from .predicates import (KEYWORD_LABEL, KEYWORD_SEPARATORS, collapse, columns, core_end, looks_like_keywords,
-                         looks_like_names, permalink_mark, reaches)
+                         looks_like_heading, looks_like_names, permalink_mark, reaches, short_line_runs)
 from .state import ParseState
 
 SENTENCE_FINAL = frozenset(".!?。！？")
@@ -230,13 +230,16 @@ def stray_blank_lines(state: ParseState) -> None:
 
 
 SHORT_LINE = 60
+SHORT_RUN = 5
+REPEATED = 4  # as block_rules.REPEATED_LINE
 MARKED_HEADINGS = 3
 LABEL_RUN = 3
 
 
 def survey_lines(state: ParseState) -> None:
     """What later rules compare a line with: how often each short text line occurs in the
-    body, the permalink sign its headings carry (`¶`, ` #`, three times or more), the indentations that set labels apart (several short lines have them, few
+    body, the runs of three or more heading-like lines in a row, the permalink sign its
+    headings carry (`¶`, ` #`, three times or more), the indentations that set labels apart (several short lines have them, few
     paragraphs), and whether the body
     writes list items with `- ` (its list style)."""
     counts: dict = {}
@@ -254,6 +257,11 @@ def survey_lines(state: ParseState) -> None:
             tally[1] += columns(ln.raw.strip()) > LONG_LINE
         elif ln.kind == "bullet" and ln.marker == "-":
             state.dash_items = True
+    # a run is of distinct lines: a label the body repeats (`Answer`) is a record's field and
+    # breaks it, so the record titles between such labels are not taken for a run
+    body = state.lines[state.start:state.end]
+    flags = [ln.kind == "text" and counts.get(ln.text, 0) < REPEATED and looks_like_heading(ln.text) for ln in body]
+    state.short_runs = {state.start + k for k in short_line_runs(flags, SHORT_RUN)}
     state.line_counts = counts
     state.heading_mark = max((m for m, n in marks.items() if n >= MARKED_HEADINGS), key=marks.get, default="")
     # an indentation that several lines have but few long (paragraph) lines sets labels

@@ -298,14 +298,16 @@ CREDIT_LABELS = frozenset({
     "lesen sie auch", "mehr zum thema", "fuente", "fuentes", "lea también", "leer más", "fonte", "leia também",
     "leia mais", "crédit", "crédits", "crédito", "créditos", "lire aussi", "lire", "à lire aussi", "voir aussi",
     "źródło", "zdjęcie", "fot", "czytaj też", "czytaj także", "источник", "фото", "читайте также",
+    "related photos", "related video", "related videos", "related articles", "related stories",
+    "related content", "recommended", "advertisement", "sponsored", "more from", "follow us", "sign up",
     "出典", "写真", "来源", "图片", "图", "資料來源", "출처", "사진"})
 LABEL_VALUE = re.compile(r"([^\W\d][^:：]{0,38}?)\s?[:：]\s*(\S.*)")
 
 
 def label_and_value(text: str) -> tuple[str, str] | None:
-    """`Pages: 400` -> ("Pages", "400"): a short label of at most four words, a colon, a value."""
+    """`Pages: 400` -> ("Pages", "400"): a short label of at most six words, a colon, a value."""
     m = LABEL_VALUE.fullmatch(text)
-    if not m or len(m.group(1).split()) > 4:
+    if not m or len(m.group(1).split()) > 6:
         return None
     return m.group(1), m.group(2)
 
@@ -321,8 +323,9 @@ def looks_like_field(text: str) -> bool:
         return True
     if value.upper() in ("N/A", "-", "–", "—", "?"):
         return True
-    # `Pages: 400`, `Price: $25`, but not `Chapter 3: 10 Ways` (a numbered label heads a section)
-    return (len(value.split()) <= 3 and any(ch.isdigit() for ch in value.split()[0])
+    # `Pages: 400`, `Radius (186 cm): 18.5 m`, `Splay: 68 mm / 74 mm`, but not `Chapter 3:
+    # 10 Ways` (a numbered label heads a section)
+    return (len(value.split()) <= 5 and any(ch.isdigit() for ch in value.split()[0])
             and not label.rstrip()[-1:].isdigit())
 
 
@@ -370,3 +373,33 @@ def permalink_mark(text: str) -> str:
         if text.endswith(mark) and len(text) > len(mark) + 1 and (mark != "#" or text.endswith(" #")):
             return mark
     return ""
+
+
+SECOND_SENTENCE = re.compile(r"[^\W\d_]{3,}\.\s+[(\[]?[^\W\d_]")
+FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|tiff?|bmp|mp4|mov|webm|mp3|pdf|docx?|xlsx?|zip)$", re.IGNORECASE)
+BODY_BYLINE = re.compile(r"(?:by|von|par|por|door)\s+[^\W\d_][\w.’'-]*\s+[^\W\d_]", re.IGNORECASE)
+
+
+def looks_like_caption(text: str) -> bool:
+    """`Propaganda looked cooler in 1952. (Public domain)`, `Die Lage. Was jetzt kommt`, a
+    file name (`harbour-view.jpg`), `By Jane Example last updated`: a line of two
+    sentences, a picture's file name or a byline inside the body: a caption or a credit,
+    never a heading (a heading is one phrase)."""
+    if FILE_NAME.search(text) or BODY_BYLINE.match(text) and text.split(" ", 2)[1][:1].isupper():
+        return True
+    m = SECOND_SENTENCE.search(text)
+    return m is not None and text[m.start():m.end()].split(".")[0][-3:].islower()
+
+
+def short_line_runs(flags: list[bool], at_least: int) -> set[int]:
+    """The indices of `flags` in runs of at least `at_least` consecutive True values."""
+    out: set[int] = set()
+    start = None
+    for k, flag in enumerate(flags + [False]):
+        if flag and start is None:
+            start = k
+        elif not flag and start is not None:
+            if k - start >= at_least:
+                out.update(range(start, k))
+            start = None
+    return out

@@ -47,7 +47,7 @@ class ParseState:
     __slots__ = ("lines", "start", "end", "next_nonblank", "layout", "meta", "blocks",
                  "decisions", "meta_decisions", "diagnostics", "references_state", "heading_kinds",
                  "reference_count", "reference_labels", "section_number", "deepest_list",
-                 "line_counts", "label_indents", "dash_items", "heading_mark", "candidate")
+                 "line_counts", "label_indents", "dash_items", "heading_mark", "candidate", "short_runs")
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
@@ -71,6 +71,7 @@ class ParseState:
         self.dash_items = False            # whether the body writes list items with `- `
         self.heading_mark = ""             # the permalink sign the page puts after its headings
         self.candidate: tuple = (-1, None)  # (position, its line if it may be a bare heading)
+        self.short_runs: set = set()       # positions in runs of 3+ heading-like lines
 
     def emit(self, block, kind: str, rule: str, first: Line, last: Line, preview: str = "") -> None:
         """Append `block`, decided by the rule named `rule` from lines `first`..`last`."""
