@@ -131,7 +131,8 @@ def test_there_is_a_fixture_for_every_feature():
               "headings-colon-labels", "headings-numbered-titles", "lists-typed-glyph-paragraphs",
               "lists-indented-heading-after-list", "byline-von-dek", "headings-photo-credits",
               "headings-permalink-style", "headings-pipe-title", "headings-cjk-enumeration",
-              "headings-repeated-label-values", "headings-captions", "headings-short-line-runs"}
+              "headings-repeated-label-values", "headings-captions", "headings-short-line-runs",
+              "headings-ui-text"}
     assert wanted <= names, wanted - names
 
 

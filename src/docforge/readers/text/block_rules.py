@@ -36,7 +36,7 @@ from .inline import parse_inlines, urls_in
 from .line_rules import UNESCAPED_PIPE
 from .lines import Line
 from .predicates import (MAX_HEADING_CHARS, all_caps, collapse, core_end, is_reference_heading, join_wrapped,
-                         label_and_value, looks_like_attribution, looks_like_caption, looks_like_code, looks_like_dateline, looks_like_photo_credit,
+                         label_and_value, looks_like_attribution, looks_like_caption, looks_like_ui_text, looks_like_code, looks_like_dateline, looks_like_photo_credit,
                          permalink_mark,
                          looks_like_exclamation_heading, looks_like_field, looks_like_heading, looks_like_score,
                          FRAGMENT_START, starts_with_function_word, wrapped_whole, wraps_into)
@@ -561,6 +561,16 @@ def caption_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
     return _paragraph(state, pos, "caption_line_paragraph")
 
 
+def ui_text_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`Read more`, `Next`, `312`, `133 more replies`, `“Is he coming?”`: the text of a
+    page's buttons and counters, or a line of dialogue (see predicates.looks_like_ui_text),
+    is a paragraph, not a heading."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_ui_text(line.text):
+        return None
+    return _paragraph(state, pos, "ui_text_paragraph")
+
+
 def short_line_run_paragraph(state: ParseState, pos: int) -> Optional[int]:
     """Five or more distinct heading-like lines in a row (the lines of a song or a poem, a
     menu, a list of labels) are paragraphs: a heading introduces body text, and only one
@@ -826,6 +836,7 @@ BLOCK_RULES: tuple[BlockRule, ...] = (
     sentence_fragment_paragraph,
     aside_line_paragraph,
     caption_line_paragraph,
+    ui_text_paragraph,
     short_line_run_paragraph,
     dateline_paragraph,
     score_line_paragraph,

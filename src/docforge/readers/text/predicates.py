@@ -236,7 +236,7 @@ def reaches(line: Line, width: int) -> bool:
 # label and its value, a line of code, a date) looks like a bare heading. These tests
 # name the shapes that such lines have and headings do not.
 
-CODE_SHAPE = re.compile(r"[{};]\s*$|^\s*(?://|/\*|\}|#include\b|>>>)|>>>\s*$|[=!<>+\-*/]=|&&|\|\||->"
+CODE_SHAPE = re.compile(r"[{};]\s*$|^\s*(?://|/\*|\}|#include\b|>>>|\$ \S)|>>>\s*$|[=!<>+\-*/]=|&&|\|\||->"
                         r"|\b\w+\.\w+\(|\w\($|^\s*[\w.\[\]]+\s*=\s*\S|\d\s?[&^|~]\s?\d")
 
 
@@ -300,6 +300,9 @@ CREDIT_LABELS = frozenset({
     "źródło", "zdjęcie", "fot", "czytaj też", "czytaj także", "источник", "фото", "читайте также",
     "related photos", "related video", "related videos", "related articles", "related stories",
     "related content", "recommended", "advertisement", "sponsored", "more from", "follow us", "sign up",
+    "twitter", "facebook", "instagram", "email", "e-mail", "web", "website", "tel", "phone", "contact",
+    "图注", "图说", "圖說", "题图", "摄影", "攝影", "撮影", "写真提供", "关联标签", "関連タグ", "タグ", "関連記事",
+    "相关阅读", "相關閱讀", "出处", "出處", "图片来源", "圖片來源",
     "出典", "写真", "来源", "图片", "图", "資料來源", "출처", "사진"})
 LABEL_VALUE = re.compile(r"([^\W\d][^:：]{0,38}?)\s?[:：]\s*(\S.*)")
 
@@ -319,7 +322,7 @@ def looks_like_field(text: str) -> bool:
     if not pair:
         return False
     label, value = pair
-    if label.strip().casefold() in CREDIT_LABELS:
+    if label.strip().casefold() in CREDIT_LABELS or value[:1] == "@" or "://" in value or value.startswith("www."):
         return True
     if value.upper() in ("N/A", "-", "–", "—", "?"):
         return True
@@ -378,6 +381,24 @@ def permalink_mark(text: str) -> str:
 SECOND_SENTENCE = re.compile(r"[^\W\d_]{3,}\.\s+[(\[]?[^\W\d_]")
 FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|tiff?|bmp|mp4|mov|webm|mp3|pdf|docx?|xlsx?|zip)$", re.IGNORECASE)
 BODY_BYLINE = re.compile(r"(?:by|von|par|por|door)\s+[^\W\d_][\w.’'-]*\s+[^\W\d_]", re.IGNORECASE)
+
+
+DIALOGUE = re.compile(r"[“\"„«»‹›].*[?!…,.][”\"“«»‹›]$")
+NUMBER_ONLY = re.compile(r"[\d.,:/%$€£¥+\-–]+(?:\s+[^\W\d_]+){0,2}")
+NAVIGATION = frozenset({
+    "read more", "learn more", "continue reading", "continue reading the main story", "next", "previous",
+    "more", "show more", "see more", "load more", "view more", "click here", "subscribe", "share", "reply",
+    "back to top", "top", "menu", "skip to content", "advertisement", "weiterlesen", "mehr lesen", "lire la suite",
+    "en savoir plus", "leer más", "ver más", "leia mais", "saiba mais", "czytaj więcej", "czytaj dalej",
+    "читать далее", "подробнее", "続きを読む", "もっと見る", "阅读更多", "查看更多", "閱讀更多", "广告", "広告"})
+
+
+def looks_like_ui_text(text: str) -> bool:
+    """`Read more`, `Next`, `続きを読む`, `133 more replies`, `312`, `“Is he coming?”`: the
+    text of a page's buttons and counters, or a line of dialogue in quotes, never a heading."""
+    if text.casefold().rstrip(" .…»›>→") in NAVIGATION or NUMBER_ONLY.fullmatch(text):
+        return True
+    return DIALOGUE.match(text) is not None
 
 
 def looks_like_caption(text: str) -> bool:
