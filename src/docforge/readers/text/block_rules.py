@@ -2,15 +2,27 @@
 that applies reads one block and says where the next one starts.
 
 In order: fenced code; setext and `#` headings (authoritative); rules; pipe tables
-(header row + separator; ragged rows padded with a diagnostic; `\\|` is a literal pipe);
-the entries after a References-like heading (References, Sources, Bibliography, Notes,
-Further reading, Works cited, 参考文献, 参考资料 ...) as a References block, URLs and DOIs
-into Reference.url; numbered section headings (`2.1 Data` -> level 2; a lone
-`1. Introduction` followed by body text, or `3.` right after numbered sections 1 and 2);
-lists nested by indentation with wrapped continuation lines (a change of bullet character
-starts a new list); quotes; a References-like heading line; bare-line headings (see
-predicates.looks_like_heading; two heading-like lines in a row are both headings, a
-section and its first subsection); paragraphs.
+(header row + separator; ragged rows padded with a diagnostic; `\\|` is a literal pipe),
+and `| a | b |` rows without a separator as a table without header (web-extraction tools
+write headerless tables so); the entries after a References-like heading (References,
+Sources, Bibliography, Notes, Further reading, Works cited, 参考文献, 参考资料 ...) as a
+References block, URLs and DOIs into Reference.url; numbered section headings (`2.1 Data`
+-> level 2; a lone `1. Introduction` or `1. Name the problem.` followed by body text, or
+`3.` right after numbered sections 1 and 2); a lone typed `•`/`*` line between paragraphs
+as a paragraph; lists nested by indentation with wrapped continuation lines (a change of
+bullet character starts a new list; an indented capitalised line after an item is a new
+block unless the text is hard-wrapped); quotes; a References-like heading line; then the
+short lines that look like headings but are paragraphs (code, sentence fragments, asides,
+captions, button text, datelines, scores, fields, credits, lines without the page's
+permalink sign, repeated labels and their values, indented labels, runs of five or more);
+ALL-CAPS lists, colon labels over running text and `Title | 14 Photos` as headings;
+bare-line headings (see predicates.looks_like_heading; two heading-like lines in a row
+are both headings, a section and its first subsection); paragraphs.
+
+Web-extracted feeds (trafilatura's txt) write every <p> on a line of its own, so short
+paragraphs look like bare headings; the rules between references_heading and
+bare_line_heading name the shapes such lines have. Each emits the paragraph under its
+own name, so `inspect --explain` says why a heading-like line is not a heading.
 
 Paragraphs: in blank-separated text a run of lines is one paragraph (a short heading atop
 a longer line is split off); in hard-wrapped text without blank lines a line continues

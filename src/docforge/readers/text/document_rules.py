@@ -7,7 +7,10 @@ Example` under it (`Von`, `Par`, `Por`, `Di`, `Door`, `Автор:`, `作者：`
 and a line between title and byline the subtitle (dek), both of which every writer shows
 under the title (HTML, EPUB, DOCX and PDF body text; pandoc JSON metadata); a last line of short phrases separated by `,` `;` `、` `，` (or labelled `Keywords:`) is
 the keyword line; then the body's layout is measured (blank-line separated? hard-wrapped,
-and at which width?). Each rule is a small named function, documented by the input it
+and at which width? whitespace lines scattered through one-paragraph-per-line text do not
+make it blank-separated), and survey_lines notes what the block rules compare a line with
+(repeated short lines, label indentations, runs of heading-like lines, the list style,
+the permalink sign of the page's headings). Each rule is a small named function, documented by the input it
 matches, run once in the order of DOCUMENT_RULES; each narrows the body
 (`state.start`/`state.end`) past what it took.
 

@@ -1,6 +1,8 @@
 """Small tests on the text of one line, and the measures they use: is this line
-heading-like, a keyword list, a list of names, a References title; how wide is it; does
-the next line continue it. Pure functions of strings and Lines, shared by every stage.
+heading-like, a keyword list, a list of names, a References title; is it a line of code,
+a date, a score, a field, a caption, a credit, button text, a permalink-marked heading;
+how wide is it; does the next line continue it. Pure functions of strings and Lines,
+shared by every stage.
 
 Must never look at more than the lines it is given (no parse state), never depend on
 English capitalisation alone (CJK lines are measured in characters), and stay linear in
