@@ -132,7 +132,7 @@ def test_there_is_a_fixture_for_every_feature():
               "lists-indented-heading-after-list", "byline-von-dek", "headings-photo-credits",
               "headings-permalink-style", "headings-pipe-title", "headings-cjk-enumeration",
               "headings-repeated-label-values", "headings-captions", "headings-short-line-runs",
-              "headings-ui-text"}
+              "headings-ui-text", "lists-lone-numbered-paragraph"}
     assert wanted <= names, wanted - names
 
 

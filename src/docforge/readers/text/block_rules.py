@@ -335,6 +335,23 @@ def _next_section(state: ParseState, pos: int) -> bool:
             and int(line.marker) == state.section_number + 1 and _lone_numbered_heading(state, pos))
 
 
+def lone_numbered_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`2. Check the lock before you sleep, because …` alone between paragraphs (no item
+    before or after it, body text after it) and too long for a numbered heading: a
+    paragraph that starts with its number, as listicles and web-extraction tools write
+    numbered points (they write real lists with `- `); the number stays in its text."""
+    line = state.lines[pos]
+    if line.kind != "ordered" or line.indent > 0 or not line.marker.isdigit():
+        return None
+    nxt = state.following(pos)
+    prev = state.lines[pos - 1] if pos - 1 >= state.start else None
+    if nxt is None or nxt.kind != "text" or nxt.indent > line.indent or (
+            prev is not None and prev.kind in LIST_KINDS + ("blank",)):
+        return None
+    state.emit(Paragraph(parse_inlines(collapse(line.raw))), "paragraph", "lone_numbered_paragraph", line, line)
+    return pos + 1
+
+
 TYPED_GLYPHS = frozenset("•*·・–")
 SENTENCE_WORDS = 15
 
@@ -839,6 +856,7 @@ BLOCK_RULES: tuple[BlockRule, ...] = (
     references_list,
     numbered_section_heading,
     numbered_title_heading,
+    lone_numbered_paragraph,
     typed_glyph_paragraph,
     list_block,
     quote_block,
