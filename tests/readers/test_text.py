@@ -8,7 +8,8 @@ The outline format, one line per block:
     TITLE t / SUBTITLE s / AUTHORS a ; b / DATE d / KEYWORDS k1 ; k2
     H<level> text            P text            QUOTE / CODE lang / RULE
     UL | OL start=N, then "  - item" lines, nested lists indented two more spaces
-    TABLE <cols>x<rows> aligns=..., then "  | cell | cell |" per row (header first)
+    TABLE <cols>x<rows> aligns=..., then "  | cell | cell |" per row (header first);
+    TABLE <cols>x<rows> no header aligns=... for a table without a header row
     REFS <n>, then "  [label] text <url>" per entry
     DIAG line N: message     (the reader's diagnostics, last)
 Citation markers show as [@ref-N].
@@ -89,8 +90,11 @@ def _block_outline(block, indent: str) -> list[str]:
                 out.extend(sub_lines)
         return out
     if kind is Table:
-        out = [f"{indent}TABLE {len(block.header)}x{1 + len(block.rows)} aligns={','.join(block.aligns)}"]
-        for row in (block.header,) + block.rows:
+        if not block.header:  # a table whose feed gave no header row
+            out = [f"{indent}TABLE {len(block.aligns)}x{len(block.rows)} no header aligns={','.join(block.aligns)}"]
+        else:
+            out = [f"{indent}TABLE {len(block.header)}x{1 + len(block.rows)} aligns={','.join(block.aligns)}"]
+        for row in ((block.header,) if block.header else ()) + block.rows:
             out.append(indent + "  | " + " | ".join(inline_text(c.inlines) for c in row) + " |")
         return out
     if kind is References:
@@ -118,7 +122,17 @@ def test_there_is_a_fixture_for_every_feature():
               "lists-bullets", "lists-ordered-kinds", "lists-nested-continuation", "tables",
               "tables-edge-cases", "references-variants", "references-brackets-cjk",
               "references-final-resources", "keywords-separators", "cjk-article",
-              "forced-paragraph", "code-and-quotes"}
+              "forced-paragraph", "code-and-quotes",
+              # web-extracted feeds (issue 19)
+              "tables-without-separator", "layout-stray-blank-lines", "keywords-subject-index",
+              "keywords-credit-line-is-body", "headings-code-lines", "headings-sentence-fragments",
+              "headings-asides", "headings-datelines", "headings-scores", "headings-fields",
+              "headings-repeated-labels", "headings-indented-labels", "headings-caps-list",
+              "headings-colon-labels", "headings-numbered-titles", "lists-typed-glyph-paragraphs",
+              "lists-indented-heading-after-list", "byline-von-dek", "headings-photo-credits",
+              "headings-permalink-style", "headings-pipe-title", "headings-cjk-enumeration",
+              "headings-repeated-label-values", "headings-captions", "headings-short-line-runs",
+              "headings-ui-text", "lists-lone-numbered-paragraph"}
     assert wanted <= names, wanted - names
 
 
@@ -450,6 +464,10 @@ def test_a_year_at_the_start_of_a_line_is_not_a_list_item():
     ("Tags: Community Radio", ("Community Radio",)),
     ("人工智能、芯片、政策", ("人工智能", "芯片", "政策")),
     ("谢谢阅读", None),
+    ("Photos: Jane Example ; Li Wei, Ana Lima, Tom Sample", None),
+    ("Honorable mentions: First Film, Second Film, Third Film, Fourth Film", None),
+    ("Rivers, Floods (Natural Disasters), Department of Water Management (Example), Bridges, Rain",
+     ("Rivers", "Floods (Natural Disasters)", "Department of Water Management (Example)", "Bridges", "Rain")),
 ])
 def test_a_short_last_line_is_keywords_only_with_evidence(last, keywords):
     """A sign-off or a place line at the end stays in the body; tags, a label or several
@@ -460,3 +478,38 @@ def test_a_short_last_line_is_keywords_only_with_evidence(last, keywords):
         assert doc.meta.keywords == () and plain_text(doc.blocks[-1]) == last
     else:
         assert doc.meta.keywords == keywords and len(doc.blocks) == 1
+
+
+@pytest.mark.parametrize("byline, authors", [
+    ("By Maria E. Costa and Li Wei", ("Maria E. Costa", "Li Wei")),
+    ("Von Hans Beispiel und Erika Muster", ("Hans Beispiel", "Erika Muster")),
+    ("Par Jean Exemple et Marie Modèle", ("Jean Exemple", "Marie Modèle")),
+    ("Por Juan Ejemplo y Ana Modelo", ("Juan Ejemplo", "Ana Modelo")),
+    ("Di Mario Esempio", ("Mario Esempio",)),
+    ("Door Jan de Voorbeeld en Piet Model", ("Jan de Voorbeeld", "Piet Model")),
+    ("Автор: Иван Примеров", ("Иван Примеров",)),
+    ("作者：张示例", ("张示例",)),
+    ("By 2030, cities will look different", ()),
+])
+def test_bylines_in_every_language_are_read_under_the_title(byline, authors):
+    doc = reader.read(f"Title\n{byline}\nA first paragraph of the article, long enough to be body text.\n", None)[0]
+    assert doc.meta.authors == authors
+    # a line that is not a byline stays in the body
+    assert len(doc.blocks) == (1 if authors else 2)
+
+
+def test_the_byline_and_dek_reach_the_body_text_of_docx_pdf_and_epub(tmp_path):
+    """A byline and dek read into metadata are still shown where readers of each format
+    look: in the document body under the title, not only in the file's properties."""
+    import zipfile
+    from pypdf import PdfReader
+    source = FIXTURES / "byline-von-dek.txt"
+    docforge.convert(str(source), to=["docx", "pdf", "epub"], output=str(tmp_path))
+    docx_text = zipfile.ZipFile(tmp_path / "byline-von-dek.docx").read("word/document.xml").decode("utf-8")
+    epub = zipfile.ZipFile(tmp_path / "byline-von-dek.epub")
+    epub_text = " ".join(epub.read(n).decode("utf-8") for n in epub.namelist()
+                         if n.endswith(".xhtml") and not n.endswith("nav.xhtml"))
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(tmp_path / "byline-von-dek.pdf").pages)
+    for text in (docx_text, epub_text, pdf_text):
+        assert "Hans Beispiel" in text and "Erika Muster" in text
+        assert "Wie eine Stadt ihren alten Hafen neu erfindet" in text

@@ -2,7 +2,9 @@
 
 A feed is an article with its markup stripped: a title line, bare-line headings, one
 paragraph per line (or blank-line separated, or hard-wrapped), `- * •` bullets,
-`1.` items, pipe tables, a References section and a trailing keyword line. The reader
+`1.` items, pipe tables (with or without a header separator), a References section and
+a trailing keyword line; or the txt output of a web-extraction tool (trafilatura), one
+block per line, where short paragraphs (fields, captions, credits, code) look like headings. The reader
 recovers that structure in four stages, each an ordered tuple of small named rules (the
 markdown-it-py `rules_block` / mistune style), each rule documented by the input it
 matches; `explain()` reports, per block, the name of the rule that decided it.

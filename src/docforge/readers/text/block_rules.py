@@ -2,15 +2,27 @@
 that applies reads one block and says where the next one starts.
 
 In order: fenced code; setext and `#` headings (authoritative); rules; pipe tables
-(header row + separator; ragged rows padded with a diagnostic; `\\|` is a literal pipe);
-the entries after a References-like heading (References, Sources, Bibliography, Notes,
-Further reading, Works cited, 参考文献, 参考资料 ...) as a References block, URLs and DOIs
-into Reference.url; numbered section headings (`2.1 Data` -> level 2; a lone
-`1. Introduction` followed by body text, or `3.` right after numbered sections 1 and 2);
-lists nested by indentation with wrapped continuation lines (a change of bullet character
-starts a new list); quotes; a References-like heading line; bare-line headings (see
-predicates.looks_like_heading; two heading-like lines in a row are both headings, a
-section and its first subsection); paragraphs.
+(header row + separator; ragged rows padded with a diagnostic; `\\|` is a literal pipe),
+and `| a | b |` rows without a separator as a table without header (web-extraction tools
+write headerless tables so); the entries after a References-like heading (References,
+Sources, Bibliography, Notes, Further reading, Works cited, 参考文献, 参考资料 ...) as a
+References block, URLs and DOIs into Reference.url; numbered section headings (`2.1 Data`
+-> level 2; a lone `1. Introduction` or `1. Name the problem.` followed by body text, or
+`3.` right after numbered sections 1 and 2); a lone typed `•`/`*` line between paragraphs
+as a paragraph; lists nested by indentation with wrapped continuation lines (a change of
+bullet character starts a new list; an indented capitalised line after an item is a new
+block unless the text is hard-wrapped); quotes; a References-like heading line; then the
+short lines that look like headings but are paragraphs (code, sentence fragments, asides,
+captions, button text, datelines, scores, fields, credits, lines without the page's
+permalink sign, repeated labels and their values, indented labels, runs of five or more);
+ALL-CAPS lists, colon labels over running text and `Title | 14 Photos` as headings;
+bare-line headings (see predicates.looks_like_heading; two heading-like lines in a row
+are both headings, a section and its first subsection); paragraphs.
+
+Web-extracted feeds (trafilatura's txt) write every <p> on a line of its own, so short
+paragraphs look like bare headings; the rules between references_heading and
+bare_line_heading name the shapes such lines have. Each emits the paragraph under its
+own name, so `inspect --explain` says why a heading-like line is not a heading.
 
 Paragraphs: in blank-separated text a run of lines is one paragraph (a short heading atop
 a longer line is split off); in hard-wrapped text without blank lines a line continues
@@ -35,8 +47,11 @@ from ...records import replace
 from .inline import parse_inlines, urls_in
 from .line_rules import UNESCAPED_PIPE
 from .lines import Line
-from .predicates import (MAX_HEADING_CHARS, collapse, is_reference_heading, join_wrapped, looks_like_exclamation_heading,
-                         looks_like_heading, wraps_into)
+from .predicates import (MAX_HEADING_CHARS, all_caps, collapse, core_end, is_reference_heading, join_wrapped,
+                         label_and_value, looks_like_attribution, looks_like_caption, looks_like_ui_text, looks_like_code, looks_like_dateline, looks_like_photo_credit,
+                         permalink_mark,
+                         looks_like_exclamation_heading, looks_like_field, looks_like_heading, looks_like_score,
+                         FRAGMENT_START, starts_with_function_word, wrapped_whole, wraps_into)
 from .state import ParseState
 
 
@@ -110,27 +125,79 @@ def pipe_table(state: ParseState, pos: int) -> Optional[int]:
     aligns = [align_of(spec) for spec in split_row(state.lines[pos + 1].raw)]
     end = pos + 2
     while end < state.end and state.lines[end].kind not in ("blank", "fence_open") and (
-            UNESCAPED_PIPE.search(state.lines[end].raw)):
+            UNESCAPED_PIPE.search(state.lines[end].raw)) and not _heads_a_table(state, end):
         if state.lines[end].kind != "table_sep":
             rows.append(split_row(state.lines[end].raw))
             numbers.append(state.lines[end].number)
         end += 1
+    width = _square(state, rows, numbers, header=True)
+    aligns = (aligns + ["default"] * width)[:width]
+    cells = [tuple(Cell(parse_inlines(c)) for c in row) for row in rows]
+    state.emit(Table(cells[0], tuple(cells[1:]), tuple(aligns)), "table", "pipe_table", line,
+               state.lines[end - 1], f"{width} columns x {len(rows)} rows")
+    return end
+
+
+def _heads_a_table(state: ParseState, pos: int) -> bool:
+    """Whether the line at `pos` is the header row of a table of its own (a separator
+    follows it): two tables on consecutive lines are two tables."""
+    return pos + 1 < state.end and state.lines[pos + 1].kind == "table_sep" and state.lines[pos].kind != "table_sep"
+
+
+def _square(state: ParseState, rows: list[list[str]], numbers: list[int], header: bool) -> int:
+    """Pad short rows to the widest one, with a diagnostic per padded row; the width."""
     width = max(len(r) for r in rows)
-    header_width = len(rows[0])
+    header_width = len(rows[0]) if header else 0
     for k, (row, number) in enumerate(zip(rows, numbers)):
         if len(row) < width:
-            if k == 0:
+            if header and k == 0:
                 state.warn(f"table header has {len(row)} cells, widest row has {width}; padded", number)
             elif width == header_width:
                 state.warn(f"table row has {len(row)} cells, header has {header_width}; padded", number)
             else:
                 state.warn(f"table row has {len(row)} cells, widest row has {width}; padded", number)
             row.extend([""] * (width - len(row)))
-    aligns = (aligns + ["default"] * width)[:width]
-    cells = [tuple(Cell(parse_inlines(c)) for c in row) for row in rows]
-    state.emit(Table(cells[0], tuple(cells[1:]), tuple(aligns)), "table", "pipe_table", line,
-               state.lines[end - 1], f"{width} columns x {len(rows)} rows")
-    return end
+    return width
+
+
+def is_pipe_row(line: Line) -> bool:
+    """`| a | b |` (leading indentation allowed): a line that opens and closes with a pipe."""
+    text = line.raw.strip()
+    return (line.kind == "table_row" and len(text) >= 2 and text[0] == "|" and text[-1] == "|"
+            and not text.endswith("\\|"))
+
+
+def pipe_rows_table(state: ParseState, pos: int) -> Optional[int]:
+    """Rows written `| a | b |` with no separator line under a header, as web-extraction
+    tools write tables whose page gave no header row: a table without a header, one row
+    per line, however many cells (a one-cell `| Source: Example |` layout table too).
+    Rows may be indented, and blank or whitespace-only lines between rows do not end
+    the table; a row with a separator under it starts a table of its own."""
+    line = state.lines[pos]
+    if not is_pipe_row(line) or _heads_a_table(state, pos):
+        return None
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    end = last = pos
+    while end < state.end:
+        ln = state.lines[end]
+        if ln.kind == "blank":
+            nxt = state.next_nonblank[end]
+            if nxt < state.end and is_pipe_row(state.lines[nxt]) and not _heads_a_table(state, nxt):
+                end = nxt
+                continue
+            break
+        if not is_pipe_row(ln) or (rows and _heads_a_table(state, end)):
+            break
+        rows.append(split_row(ln.raw))
+        numbers.append(ln.number)
+        last = end
+        end += 1
+    width = _square(state, rows, numbers, header=False)
+    cells = tuple(tuple(Cell(parse_inlines(c)) for c in row) for row in rows)
+    state.emit(Table((), cells, ("default",) * width), "table", "pipe_rows_table", line,
+               state.lines[last], f"{width} columns x {len(rows)} rows, no header")
+    return last + 1
 
 
 def split_row(raw: str) -> list[str]:
@@ -238,11 +305,74 @@ def _lone_numbered_heading(state: ParseState, pos: int) -> bool:
     return looks_like_heading(line.text)
 
 
+NUMBERED_TITLE_WORDS = 12
+
+
+def numbered_title_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`1. Normalize challenges.` or `3. Jane Example, Minister of Roads, Example Land` at
+    the margin, followed by body text and not by more items: a numbered heading whose
+    title ends in a full stop or names a person and their office (two commas), which a
+    heading-like line may not, rather than a one-item list."""
+    line = state.lines[pos]
+    if line.kind != "ordered" or line.indent > 0 or not line.marker.isdigit():
+        return None
+    nxt = state.following(pos)
+    if nxt is None or nxt.kind not in ("text", "section_number", "table_row") or nxt.indent > line.indent:
+        return None
+    text = line.text
+    if len(text.split()) > NUMBERED_TITLE_WORDS or not (text[-1:] in (".", "!") or text.count(",") == 2):
+        return None
+    if not looks_like_heading(text.rstrip(".!").replace(",", "", 1)):
+        return None
+    _heading(state, 1, collapse(line.raw), "numbered_title_heading", line, line, numbered=True)
+    return pos + 1
+
+
 def _next_section(state: ParseState, pos: int) -> bool:
     """Inside a list, `3. Results` right after numbered sections 1 and 2 is the next section."""
     line = state.lines[pos]
     return (state.section_number > 0 and line.kind == "ordered" and line.marker.isdigit()
             and int(line.marker) == state.section_number + 1 and _lone_numbered_heading(state, pos))
+
+
+def lone_numbered_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`2. Check the lock before you sleep, because …` alone between paragraphs (no item
+    before or after it, body text after it) and too long for a numbered heading: a
+    paragraph that starts with its number, as listicles and web-extraction tools write
+    numbered points (they write real lists with `- `); the number stays in its text."""
+    line = state.lines[pos]
+    if line.kind != "ordered" or line.indent > 0 or not line.marker.isdigit():
+        return None
+    nxt = state.following(pos)
+    prev = state.lines[pos - 1] if pos - 1 >= state.start else None
+    if nxt is None or nxt.kind != "text" or nxt.indent > line.indent or (
+            prev is not None and prev.kind in LIST_KINDS + ("blank",)):
+        return None
+    state.emit(Paragraph(parse_inlines(collapse(line.raw))), "paragraph", "lone_numbered_paragraph", line, line)
+    return pos + 1
+
+
+TYPED_GLYPHS = frozenset("•*·・–")
+SENTENCE_WORDS = 15
+
+
+def typed_glyph_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`• Just landed in Lisbon. What a view!` alone between paragraphs: a line that starts
+    with a typed glyph (`•`, `・`, `*`, `·`, `–`, not `-`), with no item before or after
+    it, is a paragraph (a tweet, a quoted line) when the document writes its lists with
+    `-` or the line is a long sentence; the glyph stays in its text."""
+    line = state.lines[pos]
+    if line.kind != "bullet" or line.marker not in TYPED_GLYPHS or line.indent > 0:
+        return None
+    nxt = state.following(pos)
+    prev = state.lines[pos - 1] if pos - 1 >= state.start else None
+    if any(n is not None and n.kind in LIST_KINDS for n in (prev, nxt)):
+        return None
+    long_sentence = len(line.text.split()) >= SENTENCE_WORDS and core_end(line.text) in ".!?。！？"
+    if not (state.dash_items or long_sentence):
+        return None
+    state.emit(Paragraph(parse_inlines(collapse(line.raw))), "paragraph", "typed_glyph_paragraph", line, line)
+    return pos + 1
 
 
 def list_block(state: ParseState, pos: int) -> Optional[int]:
@@ -287,7 +417,7 @@ def _collect_items(state: ParseState, pos: int, kinds: tuple, same_kind: bool):
             end += 1
             continue
         if items and ln.kind not in ("fence_open", "table_sep") and ln.indent > items[-1][0] and (
-                ln.kind not in kinds):
+                ln.kind not in kinds) and _continues_item(state, ln):
             items[-1][2].append(collapse(ln.raw))
             end += 1
             continue
@@ -298,6 +428,14 @@ def _collect_items(state: ParseState, pos: int, kinds: tuple, same_kind: bool):
             continue
         break
     return items, end
+
+
+def _continues_item(state: ParseState, line: Line) -> bool:
+    """An indented line under an item continues it, unless the text is not hard-wrapped
+    and the line starts with a capital: web pages indent their headings and paragraphs
+    at random, so there an indented `Where to find us` after the last item is the next
+    block, while `  with a continuation line` (lower case, a digit, a bracket) goes on."""
+    return state.layout.hard_wrapped or line.kind != "text" or not line.text[:1].isupper()
 
 
 def build_list(items: list) -> BulletList | OrderedList:
@@ -390,6 +528,243 @@ def references_heading(state: ParseState, pos: int) -> Optional[int]:
     return pos + 1
 
 
+def _heading_candidate(state: ParseState, pos: int) -> Optional[Line]:
+    """The line at `pos` when a bare-line rule could make it a heading: a text line that
+    looks like one (or like an exclamation heading) with something after it."""
+    if state.candidate[0] == pos:  # a dozen rules ask in turn about the same line
+        return state.candidate[1]
+    line = state.lines[pos]
+    found = line if line.kind == "text" and state.following(pos) is not None and (
+        looks_like_heading(line.text) or looks_like_exclamation_heading(line.text)) else None
+    state.candidate = (pos, found)
+    return found
+
+
+def code_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`} finally {`, `int flags){`, `// next constructor`, `x = f(y)`: a short line of
+    source code that the feed kept as text (see predicates.looks_like_code) is a
+    paragraph, not a heading."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_code(line.text):
+        return None
+    return _paragraph(state, pos, "code_line_paragraph")
+
+
+FRAGMENT_WORDS = 9  # a line this long that runs on in lower case was cut mid-sentence
+
+
+def sentence_fragment_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """A line that is part of a sentence cut by a line break (`<br>` on the page): it
+    starts with a word that only continues a sentence (`and add`, `to the constructor`),
+    or the next line goes on in lower case after a long line or with such a word. A
+    heading starts a block and its body starts a sentence; a short heading over a body
+    that starts with a lower-case name (`drat is a package...`) stays a heading."""
+    line = _heading_candidate(state, pos)
+    if line is None:
+        return None
+    nxt = state.following(pos)
+    runs_on = nxt.kind == "text" and nxt.text[:1].islower() and (
+        len(line.text.split()) >= FRAGMENT_WORDS or starts_with_function_word(nxt.text))
+    if not (starts_with_function_word(line.text) or runs_on):
+        return None
+    return _paragraph(state, pos, "sentence_fragment_paragraph")
+
+
+def aside_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`[figure 3: the setup]`, `(see my previous post)`, `© Example Magazine`, `— Jane
+    Example (@jane)`: a line wholly in brackets, a copyright or the attribution under a
+    quote is a paragraph, not a heading."""
+    line = _heading_candidate(state, pos)
+    if line is None or not (wrapped_whole(line.text) or looks_like_attribution(line.text)):
+        return None
+    return _paragraph(state, pos, "aside_line_paragraph")
+
+
+def caption_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`A shelter under the post office. (Example Archive)`, `harbour-view.jpg`, `By Jane
+    Example last updated`: two sentences, a file name or a byline inside the body (see
+    predicates.looks_like_caption) make a caption or credit, a paragraph."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_caption(line.text):
+        return None
+    return _paragraph(state, pos, "caption_line_paragraph")
+
+
+def ui_text_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`Read more`, `Next`, `312`, `133 more replies`, `“Is he coming?”`: the text of a
+    page's buttons and counters, or a line of dialogue (see predicates.looks_like_ui_text),
+    is a paragraph, not a heading."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_ui_text(line.text):
+        return None
+    return _paragraph(state, pos, "ui_text_paragraph")
+
+
+def short_line_run_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """Five or more distinct heading-like lines in a row (the lines of a song or a poem, a
+    menu, a list of labels) are paragraphs: a heading introduces body text, and only one
+    of such a run could. Up to four in a row stay a section and its subsections."""
+    line = _heading_candidate(state, pos)
+    if line is None or pos not in state.short_runs:
+        return None
+    return _paragraph(state, pos, "short_line_run_paragraph")
+
+
+def dateline_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`December 9, 2016`, `Updated 17.12.2019, 10:30`, `2019年12月17日更新`: a date with
+    at most three words around it is the time stamp of a page or post, a paragraph."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_dateline(line.text):
+        return None
+    return _paragraph(state, pos, "dateline_paragraph")
+
+
+def score_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`FC Example 3-1 Other FC`, `1-1`, `(65') Player Name`: a result or a match minute is
+    a line of data, a paragraph, not a heading."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_score(line.text):
+        return None
+    return _paragraph(state, pos, "score_line_paragraph")
+
+
+def field_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`Pages: 400`, `Photos: Jane Example`, `Nick's guess: N/A` (see
+    predicates.looks_like_field), or any `Label: value` line next to another one (a run
+    of fields is a record, `Director: A` over `Country: B`): paragraphs, not headings."""
+    line = _heading_candidate(state, pos)
+    if line is None:
+        return None
+    if not looks_like_field(line.text):
+        pair = label_and_value(line.text)
+        if pair is None or pair[0][-1:].isdigit():  # `Stage 3: Focus` numbers a section
+            return None
+        nxt = state.following(pos)
+        prev = state.lines[pos - 1] if pos - 1 >= state.start else None
+        if not any(n is not None and n.kind == "text" and len(n.text) <= MAX_FIELD_CHARS
+                   and label_and_value(n.text) is not None for n in (prev, nxt)):
+            return None
+    return _paragraph(state, pos, "field_line_paragraph")
+
+
+MAX_FIELD_CHARS = 80
+REPEATED_LINE = 4  # the same short line this often is a form label, not a section
+
+
+def photo_credit_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`Jane Example for The Example Times`, `Jane Example/Example Agency`, `Photo by …`:
+    the credit under a picture (see predicates.looks_like_photo_credit), a paragraph."""
+    line = _heading_candidate(state, pos)
+    if line is None or not looks_like_photo_credit(line.text):
+        return None
+    return _paragraph(state, pos, "photo_credit_paragraph")
+
+
+def repeated_label_value_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """The line right under a label the document repeats (`【誤】` then `smoothie`): the
+    value of that record, a paragraph however short it is."""
+    line = _heading_candidate(state, pos)
+    if line is None or pos - 1 < state.start:
+        return None
+    prev = state.lines[pos - 1]
+    if prev.kind != "text" or state.line_counts.get(prev.text, 0) < REPEATED_LINE:
+        return None
+    return _paragraph(state, pos, "repeated_label_value_paragraph")
+
+
+def permalink_style_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """On a page whose headings carry a permalink sign (`Setting up¶`, `Usage #`, at least
+    three of them), a heading-like line without the sign is a paragraph: the page's own
+    heading style says which lines are headings."""
+    line = _heading_candidate(state, pos)
+    if line is None or not state.heading_mark or permalink_mark(line.text) == state.heading_mark:
+        return None
+    return _paragraph(state, pos, "permalink_style_paragraph")
+
+
+def repeated_line_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """`【誤】`, `Answer`, `Reply` written four times or more in the document: a label
+    repeated through a list of records, not a heading (sections do not repeat so)."""
+    line = _heading_candidate(state, pos)
+    if line is None or state.line_counts.get(line.text, 0) < REPEATED_LINE:
+        return None
+    return _paragraph(state, pos, "repeated_line_paragraph")
+
+
+def indented_label_paragraph(state: ParseState, pos: int) -> Optional[int]:
+    """A short line at an indentation that several lines of the document have but its
+    paragraphs (long lines) seldom use, in text that is not hard-wrapped: the page set
+    such lines apart as labels or captions (web pages indent `<div>` text so), while its
+    headings sit where its paragraphs do."""
+    line = _heading_candidate(state, pos)
+    if line is None or state.layout.hard_wrapped or line.indent not in state.label_indents:
+        return None
+    return _paragraph(state, pos, "indented_label_paragraph")
+
+
+CAPS_LIST_WORDS = 8
+
+
+def caps_list_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`GADGETS, TOYS, AND MEDIA`: a short ALL-CAPS line naming several things, followed by
+    text, is a heading although it has more commas than a heading-like line may."""
+    line = state.lines[pos]
+    if line.kind != "text" or "," not in line.text or len(line.text) > MAX_HEADING_CHARS or (
+            not all_caps(line.text)) or len(line.text.split()) > CAPS_LIST_WORDS:
+        return None
+    nxt = state.following(pos)
+    if nxt is None or looks_like_heading(line.text) or not looks_like_heading(line.text.replace(",", "")):
+        return None
+    return _standalone_heading(state, pos, line, nxt, "caps_list_heading")
+
+
+COLON_LABEL_WORDS = 4
+LEAD_IN_WORDS = frozenset({"let's", "let’s", "here", "here's", "here’s", "then", "first", "now", "so", "see", "note",
+                           "example", "also", "finally", "next", "below", "above", "this", "that", "these",
+                           "those", "it", "we", "you", "i", "they", "he", "she", "there", "last", "more"})
+BODY_CHARS = 60
+
+
+def colon_label_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`Background:`, `What we like:`, `Methods:` over a paragraph of running text: a label
+    of at most four words ending in a colon heads what follows. A lead-in sentence (`Then
+    edit the file:`, `Here's how:`, `Possible values are:`) does not, nor a label over a
+    list."""
+    line = state.lines[pos]
+    if line.kind != "text" or line.text[-1:] not in (":", "：") or len(line.text.split()) > COLON_LABEL_WORDS:
+        return None
+    label = line.text[:-1].rstrip()
+    first = label.split(" ", 1)[0].lower()
+    if not label[:1].isupper() or first.strip(",") in LEAD_IN_WORDS | FRAGMENT_START or "," in label or (
+            not looks_like_heading(label)):
+        return None
+    nxt = state.following(pos)
+    # over a list, a label (`Upcoming:`, `Roman numerals:`) introduces the items, as a
+    # paragraph does; over running text it is the heading of a labelled section
+    if nxt is None or nxt.kind != "text" or len(nxt.text) < BODY_CHARS:
+        return None
+    _heading(state, 1, line.text, "colon_label_heading", line, line)
+    return pos + 1
+
+
+def pipe_title_heading(state: ParseState, pos: int) -> Optional[int]:
+    """`Gallery: Harbour Views | 14 Photos` alone between text lines: a title with one
+    ` | ` separator, as pages write it, is a heading-like line, not a table row."""
+    line = state.lines[pos]
+    text = collapse(line.raw)
+    if line.kind != "table_row" or text.count("|") != 1 or " | " not in text or text[:1] == "|" or text[-1:] == "|" \
+            or ";" in text:
+        return None
+    nxt = state.following(pos)
+    prev = state.lines[pos - 1] if pos - 1 >= state.start else None
+    if nxt is None or nxt.kind not in ("text", "hash_heading") or prev is not None and prev.kind == "table_row":
+        return None
+    if not looks_like_heading(text.replace(" | ", " ")) or looks_like_field(text):
+        return None
+    _heading(state, 1, text, "pipe_title_heading", line, line)
+    return pos + 1
+
+
 def bare_line_heading(state: ParseState, pos: int) -> Optional[int]:
     """`Why it matters` alone on a line, with something after it: a short text line that
     looks like a heading (see looks_like_heading)."""
@@ -432,6 +807,11 @@ def _standalone_heading(state: ParseState, pos: int, line: Line, nxt: Line, rule
 def text_paragraph(state: ParseState, pos: int) -> Optional[int]:
     """Anything else is a paragraph: one line, or in blank-separated or hard-wrapped text
     the run of text lines up to a blank line, a list, a table or a heading, unwrapped."""
+    return _paragraph(state, pos, "text_paragraph")
+
+
+def _paragraph(state: ParseState, pos: int, rule: str) -> int:
+    """The paragraph starting at `pos` (see text_paragraph), decided by the rule named `rule`."""
     line = state.lines[pos]
     parts = [line.text if line.kind not in ("table_row", "table_sep", "code", "fence_open", "fence_close",
                                             "underline", "rule") else collapse(line.raw)]
@@ -449,7 +829,7 @@ def text_paragraph(state: ParseState, pos: int) -> Optional[int]:
             parts.append(ln.text if ln.kind != "table_row" else collapse(ln.raw))
             end += 1
     last = state.lines[end - 1]
-    state.emit(Paragraph(parse_inlines(join_wrapped(parts))), "paragraph", "text_paragraph", line, last)
+    state.emit(Paragraph(parse_inlines(join_wrapped(parts))), "paragraph", rule, line, last)
     return end
 
 
@@ -472,12 +852,33 @@ BLOCK_RULES: tuple[BlockRule, ...] = (
     hash_heading,
     thematic_break,
     pipe_table,
+    pipe_rows_table,
     references_list,
     numbered_section_heading,
+    numbered_title_heading,
+    lone_numbered_paragraph,
+    typed_glyph_paragraph,
     list_block,
     quote_block,
     escaped_paragraph,
     references_heading,
+    code_line_paragraph,
+    sentence_fragment_paragraph,
+    aside_line_paragraph,
+    caption_line_paragraph,
+    ui_text_paragraph,
+    short_line_run_paragraph,
+    dateline_paragraph,
+    score_line_paragraph,
+    field_line_paragraph,
+    photo_credit_paragraph,
+    permalink_style_paragraph,
+    repeated_line_paragraph,
+    repeated_label_value_paragraph,
+    indented_label_paragraph,
+    caps_list_heading,
+    colon_label_heading,
+    pipe_title_heading,
     bare_line_heading,
     exclamation_heading,
     text_paragraph,

@@ -3,10 +3,14 @@ the metadata and measure the layout, before any block is read.
 
 Header fields at the top (`Title:`, `Author:`, `Date:`, `Keywords:`/`Tags:`, or a `---`
 front-matter block) become metadata; otherwise the first line is the title; `By Jane
-Example` under it is the byline and a line between title and byline the subtitle (dek);
-a last line of short phrases separated by `,` `;` `、` `，` (or labelled `Keywords:`) is
+Example` under it (`Von`, `Par`, `Por`, `Di`, `Door`, `Автор:`, `作者：` ...) is the byline
+and a line between title and byline the subtitle (dek), both of which every writer shows
+under the title (HTML, EPUB, DOCX and PDF body text; pandoc JSON metadata); a last line of short phrases separated by `,` `;` `、` `，` (or labelled `Keywords:`) is
 the keyword line; then the body's layout is measured (blank-line separated? hard-wrapped,
-and at which width?). Each rule is a small named function, documented by the input it
+and at which width? whitespace lines scattered through one-paragraph-per-line text do not
+make it blank-separated), and survey_lines notes what the block rules compare a line with
+(repeated short lines, label indentations, runs of heading-like lines, the list style,
+the permalink sign of the page's headings). Each rule is a small named function, documented by the input it
 matches, run once in the order of DOCUMENT_RULES; each narrows the body
 (`state.start`/`state.end`) past what it took.
 
@@ -21,13 +25,20 @@ from typing import Callable
 
 from ..language import detect, diagnostic
 from .predicates import (KEYWORD_LABEL, KEYWORD_SEPARATORS, collapse, columns, core_end, looks_like_keywords,
-                         looks_like_names, reaches)
+                         looks_like_heading, looks_like_names, permalink_mark, reaches, short_line_runs)
 from .state import ParseState
+
+SENTENCE_FINAL = frozenset(".!?。！？")
 
 FIELD = re.compile(r"(title|subtitle|author|authors|by|date|published|keywords|tags|lang|language"
                    r"|关键词|关键字|關鍵詞|關鍵字|キーワード|ключевые слова)\s*[:：]\s*(.*)", re.IGNORECASE)
 YAML_LINE = re.compile(r"\s*(?:[A-Za-z_][\w-]*\s*:(?:\s.*)?|- \S.*)$")
-BYLINE = re.compile(r"(?:by|von|par|por|作者[:：]?|文[:：]|автор[:：]?)\s+(\S.{0,100}?)", re.IGNORECASE)
+# `By Jane Example`, `Von …`, `Par …`, `Por …`, `Di …`, `Door …`, `Автор: …`, `作者：…` (a
+# label ending in a colon needs no space after it, as CJK text writes it)
+BYLINE = re.compile(r"(?:(?:by|von|par|por|di|door|przez)\s*[:：]?\s+|(?:author|autor|auteur|автор)\s*[:：]?\s+"
+                    r"|(?:作者|文|著者|记者|記者|撰文)\s*[:：]\s*)(\S.{0,100}?)", re.IGNORECASE)
+# what joins two names in a byline, in the languages above (lower case only: `Maria E. Costa`)
+NAME_JOINERS = re.compile(r",|;|&|、|，|\s(?:and|und|et|y|e|i|en|и|oraz)\s|\s?(?:和|与|與)\s?")
 
 
 def front_matter_block(state: ParseState) -> None:
@@ -122,8 +133,10 @@ def first_line_title(state: ParseState) -> None:
 
 
 def byline_and_dek(state: ParseState) -> None:
-    """Under the title, `By Jane Example` is the byline; one short line between the title
-    and a byline is the subtitle (dek). Nothing else is touched."""
+    """Under the title, `By Jane Example` (`Von Hans Beispiel und Erika Muster`, `Par …`,
+    `Por …`, `Di …`, `Door …`, `Автор: …`, `作者：…`) is the byline, its names split at
+    the language's `and`; one short line between the title and a byline is the subtitle
+    (dek). Nothing else is touched."""
     lines = state.lines
     first = state.next_nonblank[state.start] if state.start < len(state.next_nonblank) else state.end
     if first >= state.end:
@@ -140,7 +153,7 @@ def byline_and_dek(state: ParseState) -> None:
                 return
             state.meta["subtitle"] = lines[dek].text
             state.note("meta:subtitle", "byline_and_dek", lines[dek].number, lines[dek].text)
-        names = [a.strip() for a in re.split(r",|\band\b|&|、", m.group(1)) if a.strip()]
+        names = [a.strip() for a in NAME_JOINERS.split(m.group(1)) if a.strip()]
         state.meta["authors"] += names
         state.note("meta:author", "byline_and_dek", lines[by].number, m.group(1))
         state.start = by + 1
@@ -202,6 +215,66 @@ def measure_layout(state: ParseState) -> None:
         state.layout.width = wrapped[max(0, len(wrapped) - 1 - max(2, len(wrapped) // 30))]
 
 
+LONG_LINE = 100  # columns: longer than any wrap width measure_layout accepts
+
+
+def stray_blank_lines(state: ParseState) -> None:
+    """Blank (often whitespace-only) lines scattered through text that is one paragraph
+    per line, as web-extraction tools write it, do not make it blank-line separated:
+    when long lines (over 100 columns, so not wrapped) that end a sentence are followed
+    directly by more text at least a third as often as blank lines separate blocks, each
+    line stays a block of its own instead of being joined with its neighbours."""
+    if not state.layout.blank_separated:
+        return
+    body = state.lines[state.start:state.end]
+    gaps = sum(1 for a, b in zip(body, body[1:]) if a.kind == "blank" and b.kind != "blank")
+    run_on = sum(1 for a, b in zip(body, body[1:]) if a.kind == "text" and b.kind == "text"
+                 and columns(a.raw.rstrip()) > LONG_LINE and core_end(a.text) in SENTENCE_FINAL)
+    if run_on * 3 >= gaps:
+        state.layout.blank_separated = False
+
+
+SHORT_LINE = 60
+SHORT_RUN = 5
+REPEATED = 4  # as block_rules.REPEATED_LINE
+MARKED_HEADINGS = 3
+LABEL_RUN = 3
+
+
+def survey_lines(state: ParseState) -> None:
+    """What later rules compare a line with: how often each short text line occurs in the
+    body, the runs of three or more heading-like lines in a row, the permalink sign its
+    headings carry (`¶`, ` #`, three times or more), the indentations that set labels apart (several short lines have them, few
+    paragraphs), and whether the body
+    writes list items with `- ` (its list style)."""
+    counts: dict = {}
+    marks: dict = {}
+    at_indent: dict = {}  # indent -> [text lines, long ones]
+    for ln in state.lines[state.start:state.end]:
+        if ln.kind == "text":
+            mark = permalink_mark(ln.text)
+            if mark:
+                marks[mark] = marks.get(mark, 0) + 1
+            if len(ln.text) <= SHORT_LINE:
+                counts[ln.text] = counts.get(ln.text, 0) + 1
+            tally = at_indent.setdefault(ln.indent, [0, 0])
+            tally[0] += 1
+            tally[1] += columns(ln.raw.strip()) > LONG_LINE
+        elif ln.kind == "bullet" and ln.marker == "-":
+            state.dash_items = True
+    # a run is of distinct lines: a label the body repeats (`Answer`) is a record's field and
+    # breaks it, so the record titles between such labels are not taken for a run
+    body = state.lines[state.start:state.end]
+    flags = [ln.kind == "text" and counts.get(ln.text, 0) < REPEATED and looks_like_heading(ln.text) for ln in body]
+    state.short_runs = {state.start + k for k in short_line_runs(flags, SHORT_RUN)}
+    state.line_counts = counts
+    state.heading_mark = max((m for m, n in marks.items() if n >= MARKED_HEADINGS), key=marks.get, default="")
+    # an indentation that several lines have but few long (paragraph) lines sets labels
+    # apart; one that paragraphs use too, or a single line has, means nothing
+    state.label_indents = {indent for indent, (lines, long) in at_indent.items()
+                           if indent and lines >= LABEL_RUN and long * 3 < lines}
+
+
 def detect_language(state: ParseState) -> None:
     """Without a `Language:` field, the language told from the title and the first body
     lines (readers/language.py; a bounded sample, so linear); unsure gives a diagnostic
@@ -239,5 +312,7 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     byline_and_dek,
     trailing_keyword_line,
     measure_layout,
+    stray_blank_lines,
+    survey_lines,
     detect_language,
 )

@@ -46,7 +46,8 @@ class ParseState:
     """Everything one parse builds. Rules read `lines` and append through `emit`."""
     __slots__ = ("lines", "start", "end", "next_nonblank", "layout", "meta", "blocks",
                  "decisions", "meta_decisions", "diagnostics", "references_state", "heading_kinds",
-                 "reference_count", "reference_labels", "section_number", "deepest_list")
+                 "reference_count", "reference_labels", "section_number", "deepest_list",
+                 "line_counts", "label_indents", "dash_items", "heading_mark", "candidate", "short_runs")
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
@@ -65,6 +66,12 @@ class ParseState:
         self.reference_labels: set = set()
         self.section_number = 0            # the top number of the last numbered heading ("2" of 2.1)
         self.deepest_list = 0              # items in the longest list: a bound on its nesting depth
+        self.line_counts: dict = {}        # short text line -> how often the body has it
+        self.label_indents: set = set()    # indentations at which the body sets labels apart
+        self.dash_items = False            # whether the body writes list items with `- `
+        self.heading_mark = ""             # the permalink sign the page puts after its headings
+        self.candidate: tuple = (-1, None)  # (position, its line if it may be a bare heading)
+        self.short_runs: set = set()       # positions in runs of 3+ heading-like lines
 
     def emit(self, block, kind: str, rule: str, first: Line, last: Line, preview: str = "") -> None:
         """Append `block`, decided by the rule named `rule` from lines `first`..`last`."""
