@@ -1,0 +1,74 @@
+"""The accessibility checkers the tests run, installed by `make test` (tools/node, from
+npm) on Debian's chromium: Ace by DAISY on EPUBs, axe-core on HTML pages.
+
+Both return only what they found, keyed by file ({} means no violation), so a test
+asserts `== {}` and its failure message lists every rule and where it failed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+NODE_DIR = Path(__file__).resolve().parents[1] / "tools" / "node"
+ACE = NODE_DIR / "node_modules" / ".bin" / "ace-cli"
+AXE_SCRIPT = NODE_DIR / "axe-check.mjs"
+WIDTHS = (1280, 375)  # desktop and phone: wide tables scroll only on the phone
+
+
+def _browser_env() -> dict[str, str]:
+    chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
+    assert chromium, "chromium missing: run `make system-deps`"
+    assert shutil.which("node"), "node missing: run `make system-deps`"
+    assert ACE.exists() and (NODE_DIR / "node_modules" / "axe-core").is_dir(), \
+        "Ace and axe-core missing: run `make node-deps` (make test does)"
+    return dict(os.environ, PUPPETEER_EXECUTABLE_PATH=chromium, PUPPETEER_SKIP_DOWNLOAD="1")
+
+
+def ace_check(paths) -> dict[str, list[str]]:
+    """Ace on every EPUB (two at a time: each starts its own browser); returns
+    {path: ["impact rule: description (file)", ...]} for every book with a violation."""
+    env = _browser_env()
+
+    def check(path):
+        with tempfile.TemporaryDirectory(prefix="ace-") as report_dir:
+            proc = subprocess.run([str(ACE), "-f", "-s", "-o", report_dir, str(path)], env=env,
+                                  capture_output=True, text=True, timeout=600)
+            report = Path(report_dir) / "report.json"
+            if not report.exists():
+                return str(path), [f"Ace failed (exit {proc.returncode}): {(proc.stderr or proc.stdout)[-500:]}"]
+            data = json.loads(report.read_text(encoding="utf-8"))
+        found = []
+        for subject in data.get("assertions", []):
+            where = subject.get("earl:testSubject", {}).get("url", "")
+            for assertion in subject.get("assertions", []):
+                test, result = assertion["earl:test"], assertion["earl:result"]
+                if result.get("earl:outcome") == "fail":
+                    found.append(f"{test.get('earl:impact')} {test.get('dct:title')}: "
+                                 f"{result.get('dct:description', '')[:200]} ({where})")
+        return str(path), found
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return {path: found for path, found in pool.map(check, paths) if found}
+
+
+def axe_check(paths, widths=WIDTHS) -> dict[str, list[str]]:
+    """axe-core on every HTML page at every width, in one browser; returns
+    {"path@width": ["impact rule: help [targets]", ...]} for every page with a violation."""
+    paths = [str(p) for p in paths]
+    if not paths:
+        return {}
+    proc = subprocess.run(["node", str(AXE_SCRIPT), ",".join(map(str, widths)), *paths],
+                          env=_browser_env(), capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, f"axe-check failed (exit {proc.returncode}): {proc.stderr[-1000:]}"
+    return {page: [f"{v['impact']} {v['id']}: {v['help']} {v['targets']}" for v in violations]
+            for page, violations in json.loads(proc.stdout).items()}
+
+
+def listing(found: dict[str, list[str]]) -> str:
+    """What a checker found, one file and its violations a paragraph, for a failure message."""
+    return "\n\n".join(f"{where}:\n  " + "\n  ".join(items) for where, items in sorted(found.items()))
