@@ -89,7 +89,7 @@ def test_layout_metadata_and_zip_are_as_readers_expect():
     assert '<meta property="dcterms:modified">2026-11-28T00:00:00Z</meta>' in opf  # the document's date
     assert 'epub:type="landmarks"' in nav and 'href="text/section-001.xhtml#lists"' in nav
     assert '<li id="ref-1" value="1">' in refs
-    assert '<a class="citation" href="section-003.xhtml#ref-1">[1]</a>' in intro  # across files
+    assert '<a class="citation" role="doc-biblioref" href="section-003.xhtml#ref-1">[1]</a>' in intro  # across files
     assert "theme" not in opf
 
 

@@ -114,13 +114,22 @@ class BodyRenderer(TreeRenderer):
         out: list[str] = []
         open_levels: list[int] = []
         dispatch = self.dispatch
-        for block in blocks:
+        blocks = tuple(blocks)
+        for index, block in enumerate(blocks):
             if sections and type(block) is Heading:
                 while open_levels and open_levels[-1] >= block.level:
                     open_levels.pop()
                     out.append("</section>")
-                out.append(f'<section class="level{block.level}">')
+                # the section a References list opens is the bibliography (a landmark)
+                role = (' role="doc-bibliography"' if index + 1 < len(blocks)
+                        and type(blocks[index + 1]) is References else "")
+                out.append(f'<section class="level{block.level}"{role}>')
                 open_levels.append(block.level)
+            elif type(block) is References and not (index and type(blocks[index - 1]) is Heading and sections):
+                out.append(f'<section class="bibliography" role="doc-bibliography" '
+                           f'aria-label="{self.text(self.context.style.text.references_title)}">\n'
+                           f"{dispatch[References](self, block)}\n</section>")
+                continue
             markup = dispatch[type(block)](self, block)
             if markup:  # a block left out (raw markup for another format) leaves no blank line
                 out.append(markup)
@@ -168,7 +177,12 @@ class BodyRenderer(TreeRenderer):
                              for i, c in enumerate(row)) + "</tr>"
             for row in node.rows)
         tbody = f"<tbody>\n{body}\n</tbody>\n" if node.rows else ""
-        return (f'<div class="table-wrap"><table{id_attr}>\n{self._caption(node)}'
+        # the wrapper scrolls a table wider than the screen: a keyboard must reach it
+        # (focusable) and a screen reader must be told what it holds (a labelled region)
+        label = self.text(" ".join((caption_lead(node) + plain_text(Paragraph(node.caption), notes=False)).split())
+                          or self.context.style.table.caption_prefix)
+        return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">'
+                f"<table{id_attr}>\n{self._caption(node)}"
                 f"<thead><tr>{head}</tr></thead>\n{tbody}</table></div>")
 
     def _caption(self, node: Table | Figure, tag: str = "caption", label_class: str = "table-label") -> str:
@@ -200,6 +214,8 @@ class BodyRenderer(TreeRenderer):
         if url:
             shown = self.text(url)
             body += f' <a class="reference-url" href="{shown}">{shown}</a>'
+        # no doc-biblioentry: DPUB-ARIA 1.1 deprecates it (axe and Ace flag it); an item of
+        # the list inside the doc-bibliography section is an entry
         return f"<li{id_attr}{value}>{body}</li>"
 
     def block_references(self, node: References) -> str:
@@ -313,7 +329,7 @@ class BodyRenderer(TreeRenderer):
         href = None if self.link_depth else self.href_for(node.ref_id)
         if href is None:
             return f'<span class="citation">[{label}]</span>'
-        return f'<a class="citation" href="{self.text(href)}">[{label}]</a>'
+        return f'<a class="citation" role="doc-biblioref" href="{self.text(href)}">[{label}]</a>'
 
     def inline_line_break(self, node: LineBreak) -> str:
         return self.br

@@ -34,7 +34,8 @@ class HtmlWriter:
 
     @staticmethod
     def page(body: BodyRenderer, markup: str) -> str:
-        """`markup` inside the standalone page: lang, head metadata, the theme's CSS."""
+        """`markup` inside the standalone page: lang, head metadata, the theme's CSS; the
+        article is the page's <main> landmark, so assistive technology can jump to it."""
         context = body.context
         meta, text = context.doc.meta, body.text
         head = ['<meta charset="utf-8">',
@@ -52,4 +53,4 @@ class HtmlWriter:
         head.append(f"<style>\n{theme_css(context.style, paper=context.paper)}</style>")
         head_html = "\n".join(head)
         return (f'<!DOCTYPE html>\n<html lang="{text(context.language)}">\n<head>\n{head_html}\n</head>\n'
-                f"<body>\n<article>\n{markup}\n</article>\n</body>\n</html>\n")
+                f"<body>\n<main>\n<article>\n{markup}\n</article>\n</main>\n</body>\n</html>\n")
