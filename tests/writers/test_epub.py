@@ -427,3 +427,76 @@ def test_raw_tags_split_across_inlines_as_pandoc_reads_them_are_paired():
     # the HTML page passes each tag on as it is, as pandoc does
     assert "<p>Press <kbd>K</kbd>, <a id=\"target\"><em>anchored</em></a>, </b>stray close" in docforge.write(
         doc, "html").decode()
+
+
+# ------------------------------------------------------------------ accessibility metadata (issue 15)
+# Ace itself runs in test_accessibility.py; these pin what the package declares and when.
+
+def opf_of(data: bytes) -> str:
+    return members(data)["EPUB/content.opf"].decode()
+
+
+def a11y_properties(opf: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for prop, value in re.findall(r'<meta property="((?:schema|dcterms|a11y):[A-Za-z]+)">([^<]*)</meta>', opf):
+        found.setdefault(prop, []).append(value)
+    return found
+
+
+def test_a_text_book_declares_textual_access_its_features_and_conformance():
+    opf = opf_of(docforge.write(docforge.read(SEED), "epub"))
+    assert re.search(r'<package [^>]*xml:lang="en"', opf)
+    found = a11y_properties(opf)
+    assert found["schema:accessMode"] == ["textual"] and found["schema:accessModeSufficient"] == ["textual"]
+    assert {"structuralNavigation", "tableOfContents", "readingOrder"} <= set(found["schema:accessibilityFeature"])
+    assert "alternativeText" not in found["schema:accessibilityFeature"]  # no images
+    assert "MathML" not in found["schema:accessibilityFeature"]
+    assert found["schema:accessibilityHazard"] == ["none"]
+    summary = found["schema:accessibilitySummary"][0]
+    assert "11 headings" in summary and "1 data table" in summary and "8 references" in summary
+    assert found["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+    assert "a11y:certifiedBy" not in found
+
+
+def test_images_with_alt_text_and_math_are_declared_as_such():
+    doc = pandoc_document()
+    found = a11y_properties(opf_of(pandoc_epub(doc)))
+    assert found["schema:accessMode"] == ["textual", "visual"]
+    assert found["schema:accessModeSufficient"] == ["textual", "textual,visual"]
+    assert {"alternativeText", "MathML"} <= set(found["schema:accessibilityFeature"])
+
+
+def test_an_image_without_alt_text_withdraws_the_conformance_claim_and_says_why():
+    doc = Document(Meta(title="Pictures"), (Paragraph((Image((), "chart.png"),)),))
+    diagnostics: list = []
+    found = a11y_properties(opf_of(pandoc_epub(doc, diagnostics)))
+    assert "dcterms:conformsTo" not in found
+    assert "alternativeText" not in found["schema:accessibilityFeature"]
+    assert found["schema:accessModeSufficient"] == ["textual,visual"]  # text alone is not enough
+    assert "1 image has no alternative text" in found["schema:accessibilitySummary"][0]
+    why = [d for d in diagnostics if "conformance" in d.message]
+    assert len(why) == 1 and why[0].severity == "info" and "1 image has no alternative text" in why[0].message
+
+
+def test_metadata_gives_summary_certifier_publisher_rights_description_and_isbn():
+    extra = (("accessibility-summary", "Checked  by hand."), ("certified-by", "Example Certifier"),
+             ("description", "What the book is about."), ("isbn", "978-3-16-148410-0"),
+             ("publisher", "Example Press"), ("rights", "CC BY 4.0"))
+    doc = Document(Meta(title="Given", subtitle="A subtitle", extra=extra), (Paragraph((Text("Body."),)),))
+    opf = opf_of(epub_of(doc))
+    found = a11y_properties(opf)
+    assert found["schema:accessibilitySummary"] == ["Checked by hand."]
+    assert found["a11y:certifiedBy"] == ["Example Certifier"]
+    assert "<dc:publisher>Example Press</dc:publisher>" in opf and "<dc:rights>CC BY 4.0</dc:rights>" in opf
+    assert "<dc:description>What the book is about.</dc:description>" in opf  # rather than the subtitle
+    assert '<dc:identifier id="id">urn:isbn:978-3-16-148410-0</dc:identifier>' in opf
+    plain = opf_of(epub_of(Document(Meta(title="Plain", subtitle="A subtitle"))))
+    assert "<dc:publisher>" not in plain and "<dc:rights>" not in plain
+    assert "<dc:description>A subtitle</dc:description>" in plain
+
+
+def test_the_package_language_is_the_document_s():
+    doc = docforge.read(next(p for p in SAMPLES if p.stem.startswith("zh-")))
+    opf = opf_of(docforge.write(doc, "epub"))
+    language = re.search(r"<dc:language>([^<]+)</dc:language>", opf).group(1)
+    assert re.search(rf'<package [^>]*xml:lang="{language}"', opf)

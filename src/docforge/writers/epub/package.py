@@ -1,7 +1,7 @@
 """The EPUB package, built with ebooklib: metadata, manifest, spine, navigation document
 (table of contents and landmarks), NCX and the zip.
 
-ebooklib does the packaging; four of its behaviours are replaced here, each for a
+ebooklib does the packaging; five of its behaviours are replaced here, each for a
 measured or a correctness reason, and only here:
 
 - Pages: `EpubHtml.get_content` re-parses a page with lxml's HTML parser and pretty-prints
@@ -20,6 +20,8 @@ measured or a correctness reason, and only here:
   landmarks list; `PackageWriter._get_nav` names it "toc" and hides the landmarks
   (`hidden`, as EPUB 3 intends for a list meant for reading systems), so a reader that
   shows the contents page shows the contents, not a "Landmarks" list under it.
+- The package element: ebooklib gives it no xml:lang; `PackageWriter._write_opf_metadata`
+  sets the document's language on it, which its metadata text inherits (Ace's epub-lang).
 - The zip: `EpubWriter.write` opens a zipfile.ZipFile, which stamps every member with the
   current time; `PackageWriter.write` writes the same members in the same order
   (`mimetype` first and stored) through zipfiles.FixedTimeZip, so the same document gives
@@ -29,6 +31,11 @@ Images (and the cover) are package files under images/, named by their content's
 the same bytes are one file however often they are used; the cover's item has the
 cover-image property, its page comes first in the spine and an EPUB 2 `cover` meta names
 it. Content files holding MathML carry the mathml property.
+
+Metadata: title, creators, date, subjects (the keywords), dc:description (`description`
+metadata, else the subtitle), dc:publisher and dc:rights only when the metadata gives
+them (-M publisher=..., rights=...), the identifier (`identifier`, else `isbn` as
+urn:isbn, else derived), and the accessibility metadata of accessibility.py.
 
 Metadata goes to ebooklib (and lxml) unescaped but without the characters XML cannot hold:
 lxml refuses those, and ebooklib would then silently leave the field out. This module must
@@ -53,9 +60,11 @@ from ..html import theme_css
 from ..xmltext import xml_safe
 from ..zipfiles import FixedTimeZip
 from ..resources import Resource
+from .accessibility import CONFORMS_TO, describe
 from .pages import CSS_PATH, IMAGES_DIR, BookPages, Page
 
 _XHTML, _OPS = "http://www.w3.org/1999/xhtml", "http://www.idpf.org/2007/ops"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 OPTIONS = {
     "play_order": {"enabled": True, "start_from": 1},  # EPUB 2 reading systems want playOrder
@@ -83,6 +92,12 @@ class PackageWriter(epub.EpubWriter):
     def __init__(self, out: BinaryIO, book: epub.EpubBook, context: RenderContext) -> None:
         super().__init__(out, book, {**OPTIONS, "mtime": context.timestamp})
         self.date_time = context.timestamp.timetuple()[:6]
+        self.language = context.language
+
+    def _write_opf_metadata(self, root) -> None:
+        # the package's language, for the metadata's text (ebooklib writes none)
+        root.set(_XML_LANG, xml_safe(self.language))
+        super()._write_opf_metadata(root)
 
     def _get_ncx(self) -> bytes:
         toc = self.book.toc
@@ -126,12 +141,16 @@ def _toc_entries(toc: list, numbers: Iterator[int]) -> list:
 
 
 def stable_identifier(meta: Meta, pages: Iterable[bytes]) -> str:
-    """The book id: meta's `identifier` if given, else a urn:uuid derived from the metadata
-    and the rendered pages, so the same document gives the same id (and a changed one a
-    new id) without serialising the whole tree a second time."""
-    for key, value in meta.extra:
-        if key == "identifier" and value.strip():
-            return value.strip()
+    """The book id: meta's `identifier` if given, else its `isbn` as a urn:isbn, else a
+    urn:uuid derived from the metadata and the rendered pages, so the same document gives
+    the same id (and a changed one a new id) without serialising the whole tree a second
+    time."""
+    extra = dict(meta.extra)
+    if extra.get("identifier", "").strip():
+        return extra["identifier"].strip()
+    isbn = "".join(extra.get("isbn", "").split()).removeprefix("urn:isbn:")
+    if isbn:
+        return f"urn:isbn:{isbn}"
     digest = hashlib.sha256(repr(meta).encode("utf-8", "surrogatepass"))
     for page in pages:
         digest.update(page)
@@ -153,9 +172,42 @@ def _metadata(book: epub.EpubBook, context: RenderContext, pages: BookPages) -> 
     for keyword in meta.keywords:
         if xml_safe(keyword).strip():
             book.add_metadata("DC", "subject", xml_safe(keyword))
-    if xml_safe(meta.subtitle).strip():
-        book.add_metadata("DC", "description", xml_safe(meta.subtitle))
-    book.add_metadata("DC", "publisher", "docforge")
+    extra = {key: " ".join(xml_safe(value).split()) for key, value in meta.extra}
+    description = extra.get("description") or " ".join(xml_safe(meta.subtitle).split())
+    if description:
+        book.add_metadata("DC", "description", description)
+    for key in ("publisher", "rights"):  # no publisher unless one is given: docforge is the generator
+        if extra.get(key):
+            book.add_metadata("DC", key, extra[key])
+    _accessibility_metadata(book, context, pages)
+
+
+def _accessibility_metadata(book: epub.EpubBook, context: RenderContext, pages: BookPages) -> None:
+    """schema.org accessibility metadata (accessibility.py says what it is derived from),
+    and the conformance claim only when the book meets it (else one info diagnostic why not)."""
+    found = describe(context, pages)
+
+    def meta(prop: str, value: str) -> None:
+        book.add_metadata(None, "meta", xml_safe(value), {"property": prop})
+
+    for mode in found.modes:
+        meta("schema:accessMode", mode)
+    for modes in found.sufficient:
+        meta("schema:accessModeSufficient", modes)
+    for feature in found.features:
+        meta("schema:accessibilityFeature", feature)
+    for hazard in found.hazards:
+        meta("schema:accessibilityHazard", hazard)
+    meta("schema:accessibilitySummary", found.summary)
+    if found.conforms:
+        meta("dcterms:conformsTo", CONFORMS_TO)
+    else:
+        context.diagnostics.add(f"the EPUB claims no {CONFORMS_TO} conformance: "
+                                + "; ".join(found.shortfalls), "info")
+    if found.certified_by:
+        meta("a11y:certifiedBy", found.certified_by)
+        if found.credential:
+            meta("a11y:certifierCredential", found.credential)
 
 
 def build_book(context: RenderContext, pages: BookPages) -> epub.EpubBook:
