@@ -438,15 +438,21 @@ def test_the_references_section_is_the_bibliography_and_citations_point_into_it(
             '<ol class="references">') in html_of(headless)
 
 
-@pytest.mark.parametrize("align, hyphenate, expected", [
-    ("justify", True, "text-align: justify"), ("justify", False, "text-align: start"),
-    ("left", True, "text-align: start")])
-def test_text_is_justified_only_where_it_is_hyphenated(align, hyphenate, expected):
+@pytest.mark.parametrize("align, hyphenate, justified", [
+    ("justify", True, True), ("justify", False, False), ("left", True, False)])
+def test_text_is_justified_only_where_it_is_hyphenated_and_wide(align, hyphenate, justified):
     from docforge.writers.html import theme_css
-    css = theme_css(load_style(None, {"text": {"align": align, "hyphenate": hyphenate}}))
-    body = next(line for line in css.splitlines() if line.startswith("body {"))
-    assert expected in body and f"hyphens: {'auto' if hyphenate else 'manual'}" in body
-    assert ".subtitle {" in css and "text-align: start" in css[css.index(".subtitle {"):].split("}")[0]
+    style = load_style(None, {"text": {"align": align, "hyphenate": hyphenate}})
+    page, epub = theme_css(style), theme_css(style, for_epub=True)
+    body = next(line for line in page.splitlines() if line.startswith("body {"))
+    assert "text-align: start" in body and f"hyphens: {'auto' if hyphenate else 'manual'}" in body
+    # on a page: ragged on a phone, justified past 36em and in print; in an EPUB: justified
+    assert ("@media screen and (min-width: 36em) { body { text-align: justify; } }" in page) == justified
+    assert ("text-align: justify" in page[page.index("@media print"):]) == justified
+    epub_body = next(line for line in epub.splitlines() if line.startswith("body {"))
+    assert ("text-align: justify" in epub_body) == justified
+    for css in (page, epub):
+        assert "text-align: start" in css[css.index(".subtitle {"):].split("}")[0]
 
 
 def test_no_section_heading_is_larger_than_the_title_in_the_epub_stylesheet():

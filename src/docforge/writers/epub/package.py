@@ -214,8 +214,9 @@ def build_book(context: RenderContext, pages: BookPages) -> epub.EpubBook:
     """The ebooklib book of `pages`: metadata, the theme's stylesheet, the content
     documents, the navigation document and NCX, spine and guide.
 
-    The navigation document is a spine item, linear only when a table of contents was
-    asked for (landmarks may only point at spine items)."""
+    The navigation document is a spine item (landmarks may only point at spine items):
+    before the article when a table of contents was asked for, else after it and not
+    linear."""
     book = epub.EpubBook()
     _metadata(book, context, pages)
     css = book.add_item(epub.EpubItem(uid="css", file_name=CSS_PATH, media_type="text/css",
@@ -232,7 +233,9 @@ def build_book(context: RenderContext, pages: BookPages) -> epub.EpubBook:
     nav = book.add_item(epub.EpubNav(title=toc_title))
     nav.add_item(css)
     book.toc = _toc_entries(pages.toc(context.outline(context.toc_depth)), itertools.count(1))
-    book.spine = [*cover, documents[0], (nav, "yes" if context.toc else "no"), *documents[1:]]
+    # asked for, the contents come before the article; else the nav is off the reading order
+    book.spine = ([*cover, nav, *documents] if context.toc
+                  else [*cover, *documents, (nav, "no")])
     book.guide = ([{"type": "cover", "title": "Cover", "href": cover[0].file_name}] if cover else []) + [
         {"type": "toc", "title": toc_title, "href": nav.file_name},
         {"type": "text", "title": "Start", "href": pages.first_body.file_name}]

@@ -21,7 +21,12 @@ def theme_css(style: Style, for_epub: bool = False, paper: str | None = None) ->
         f"h{lvl + shift} {{ font-size: {sizes[lvl] / f.size:.3g}em; }}" for lvl in range(7 - shift))
     # justified text without hyphenation opens rivers of space between words (WCAG 1.4.8):
     # a theme that justifies without hyphenating is set ragged
-    justify = "justify" if style.text.align == "justify" and style.text.hyphenate else "start"
+    justified = style.text.align == "justify" and style.text.hyphenate
+    # A page is justified only past a phone's width: in a column of a few words a browser
+    # without a hyphenation dictionary for the language (Chromium on Linux) leaves holes
+    justify = "justify" if justified and for_epub else "start"
+    wide_justify = ("\n@media screen and (min-width: 36em) { body { text-align: justify; } }"
+                    if justified and not for_epub else "")
     hyphens = "auto" if style.text.hyphenate else "manual"
     width = "" if for_epub else "max-width: 42em; margin: 0 auto; padding: 2em 1.25em 4em;"
     zebra = (f"tbody tr:nth-child(even) td {{ background: {t.zebra_fill}; }}" if t.zebra else "")
@@ -31,7 +36,7 @@ def theme_css(style: Style, for_epub: bool = False, paper: str | None = None) ->
     print_css = epub_css if for_epub else f"""
 @page {{ size: {page_w:g}mm {page_h:g}mm; margin: {style.page.margin_top:g}mm {style.page.margin_right:g}mm {style.page.margin_bottom:g}mm {style.page.margin_left:g}mm; }}
 @media print {{
-  body {{ max-width: none; padding: 0; font-size: {css_length_pt(f.size)}; }}
+  body {{ max-width: none; padding: 0; font-size: {css_length_pt(f.size)};{" text-align: justify;" if justified else ""} }}
   a {{ color: inherit; text-decoration: none; }}
   .references a[href^="http"]::after {{ content: " <" attr(href) ">"; font-size: 0.85em; word-break: break-all; }}
   h1, h2, h3, h4, h5, h6 {{ break-after: avoid; page-break-after: avoid; }}
@@ -94,5 +99,5 @@ sup, sub {{ line-height: 0; }}
 .footnotes {{ margin-top: 2.5em; font-size: 0.9em; }}
 .footnotes hr {{ margin: 0 0 1em; width: 30%; }}
 a.footnote-back {{ text-decoration: underline dotted; }}
-aside.footnote {{ margin: 0.5em 0; }}{print_css}
+aside.footnote {{ margin: 0.5em 0; }}{wide_justify}{print_css}
 """
