@@ -464,3 +464,11 @@ def test_no_section_heading_is_larger_than_the_title_in_the_epub_stylesheet():
         sizes = [float(re.search(rf"^h{level} {{ font-size: ([\d.]+)em", css, re.M).group(1))
                  for level in range(first, 7)]
         assert sizes and max(sizes) < title, (for_epub, sizes, title)
+
+
+def test_a_link_without_text_shows_where_it_goes():
+    doc = Document(Meta(title="T"), (Paragraph((Link((), "https://example.org/x"), Text(" and "),
+                                                Link((Text("named"),), "https://example.org/y"))),))
+    html = html_of(doc)
+    assert '<a href="https://example.org/x"><span class="link-url">https://example.org/x</span></a>' in html
+    assert '<a href="https://example.org/y">named</a>' in html

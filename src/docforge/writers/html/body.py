@@ -322,6 +322,8 @@ class BodyRenderer(TreeRenderer):
             url = self.href_for(url[1:])  # None: the anchor is not in this output
         if url is None or self.link_depth:
             return f'<span class="link">{inner}</span>'
+        if not plain_text(node).strip():  # a link nothing names cannot be chosen by ear: show where it goes
+            inner += f'<span class="link-url">{self.text(node.url.strip())}</span>'
         return f'<a href="{self.text(url)}">{inner}</a>'
 
     def inline_citation_ref(self, node: CitationRef) -> str:
