@@ -20,14 +20,16 @@ SEED = DATA / "seed-china-ai.txt"
 def outputs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("a11y")
     written: dict[str, list] = {"epub": [], "html": []}
-    pandoc_options = WriteOptions(resource_path=(str(IMAGES),))
+    # the pandoc nodes also take the other paths: a cover, a table of contents, the handout theme
+    pandoc_options = WriteOptions(resource_path=(str(IMAGES),), toc=True,
+                                  epub_cover_image=str(IMAGES / "photo.jpg"))
     for fmt in written:
         for path in [SEED, *SAMPLES]:
             target = folder / f"{path.stem}.{fmt}"
             docforge.write(docforge.read(path), fmt, target)
             written[fmt].append(target)
         target = folder / f"pandoc-nodes.{fmt}"
-        docforge.write(pandoc_document(), fmt, target, options=pandoc_options)
+        docforge.write(pandoc_document(), fmt, target, style="handout", options=pandoc_options)
         written[fmt].append(target)
     return written
 

@@ -27,8 +27,22 @@ def hostile() -> Document:
                                 Link((Text("nowhere"),), "#missing-anchor"))),))
 
 
+def long_article() -> Document:
+    """Three top-level sections of 60,000 characters: split into two files (pages.SPLIT_AT),
+    with citations and a note crossing the split."""
+    from docforge.model import CitationRef, Heading, Note, Reference, References
+    words = Text("word " * 12_000)
+    blocks = []
+    for n in range(3):
+        blocks += [Heading(1, (Text(f"Part {n}"),)),
+                   Paragraph((words, CitationRef("ref-1"), Note((Paragraph((Text(f"note {n}"),)),)))),]
+    blocks += [Heading(1, (Text("References"),)), References((Reference("ref-1", "1", (Text("A work."),)),))]
+    return Document(Meta(title="Long"), tuple(blocks))
+
+
 DOCUMENTS = {
     "rich": rich_document(),
+    "long": long_article(),
     "no-headings": Document(Meta(title="Plain"), (Paragraph((Text("Just text."),)),)),
     "title-only": Document(Meta(title="Only a title")),
     "hostile": hostile(),
@@ -509,6 +523,13 @@ def test_the_package_language_is_the_document_s():
 
 
 # ------------------------------------------------------------------ one file per article (issue 15)
+
+def test_the_long_article_is_two_files_whose_links_resolve():
+    files = xhtml_files(epub_of(long_article()))
+    assert sorted(files) == ["article-001.xhtml", "article-002.xhtml"]
+    assert 'href="article-002.xhtml#ref-1"' in files["article-001.xhtml"]
+    assert_links_resolve(files)
+
 
 def test_a_short_article_is_one_file_opening_with_its_title_and_ending_with_its_keywords():
     data = epub_of(rich_document())
