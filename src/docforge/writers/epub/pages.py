@@ -203,7 +203,7 @@ class BookPages:
         return self.pages[0]
 
     def toc(self, entries: tuple[OutlineEntry, ...]) -> list:
-        """(text, href relative to EPUB/, children) for the title page and every heading
+        """(text, href relative to EPUB/, children) for the title (the first file) and every heading
         whose file is known, nested as the outline is."""
         def convert(items) -> list:
             result = []

@@ -21,6 +21,12 @@ image cannot be loaded) the alt text, with the context's warning. Math as MathML
 (in XHTML only when rawxhtml.py accepts it; a tag pandoc split from its closing tag is
 paired within its run of inlines), other formats left out. What was left out is
 counted and reported once per writer by `report()`.
+
+Accessibility markup (axe-core and Ace check it, tests/writers/test_accessibility.py): a
+table sits in a focusable region named by its label and caption, as it may scroll; the
+section a References list opens is `doc-bibliography` (a list without a heading gets a
+named section of its own) and citations are `doc-biblioref` (entries carry no role:
+DPUB-ARIA 1.1 deprecates doc-biblioentry); a link with no text shows its URL.
 """
 from __future__ import annotations
 
