@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 
-.PHONY: demo test test-render bench fuzz system-deps clean
+.PHONY: demo test test-render bench fuzz system-deps node-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,17 +27,27 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 system-deps:
 	@sh tools/system-deps.sh
 
+# The accessibility checkers (tests/a11y_checkers.py), from npm at the versions
+# tools/node/package-lock.json pins: Ace by DAISY on EPUBs, axe-core through puppeteer-core
+# on HTML. Both drive Debian's chromium (system-deps), so no browser is downloaded.
+NODE_DEPS := tools/node/node_modules/.installed
+$(NODE_DEPS): tools/node/package.json tools/node/package-lock.json
+	cd tools/node && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: system-deps $(NODE_DEPS)
+
 demo: $(VENV)/.installed
 	$(VENV)/bin/docforge convert samples/ --to all -o out/
 	@echo "demo: outputs are in out/"
 
-test: system-deps $(VENV)/.installed-test
+test: node-deps $(VENV)/.installed-test
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test-render: system-deps $(VENV)/.installed-test
+test-render: node-deps $(VENV)/.installed-test
 	$(PY) -m pytest -q -p no:cacheprovider -m render
 
-fuzz: $(VENV)/.installed-test
+fuzz: node-deps $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -p no:cacheprovider -k "property or fuzz or collected"
 
 $(VENV)/.installed-bench: pyproject.toml | $(PY)

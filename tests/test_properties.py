@@ -3,7 +3,9 @@
 Documents come from tests/strategies.py: control characters, lone surrogates, 10,000-
 character words, 1- and 200-column ragged tables, deep nesting, hostile URLs. HTML and
 EPUB files are collected and validated in one Nu checker / epubcheck run at the end
-(a Java start per example would be too slow for CI); `make fuzz` runs a longer profile.
+(a Java start per example would be too slow for CI), and by the accessibility checkers
+(axe-core on every page at desktop and phone width, Ace on every book); `make fuzz`
+runs a longer profile.
 Every output is also read back (HTML and EPUB text, the JSON reader, python-docx, pypdf)
 and must hold every word of the document, with a generous hang guard per example.
 """
@@ -122,6 +124,20 @@ def test_collected_epubs_pass_epubcheck():
     from conftest import epubcheck_all
     assert COLLECTED["epub"], "the EPUB property test must run first"
     assert epubcheck_all(COLLECTED["epub"]) == {}
+
+
+def test_collected_html_passes_axe_at_desktop_and_phone_width():
+    from a11y_checkers import AUTHOR_STRUCTURE, axe_check, listing
+    assert COLLECTED["html"], "the HTML property test must run first"
+    found = axe_check(COLLECTED["html"], ignore=AUTHOR_STRUCTURE)
+    assert found == {}, listing(found)
+
+
+def test_collected_epubs_pass_ace():
+    from a11y_checkers import AUTHOR_STRUCTURE, ace_check, listing
+    assert COLLECTED["epub"], "the EPUB property test must run first"
+    found = ace_check(COLLECTED["epub"], ignore=AUTHOR_STRUCTURE)
+    assert found == {}, listing(found)
 
 
 # ---------------------------------------------------------------- no lost word

@@ -2,7 +2,8 @@
 # Install the system tools docforge's tests need, only those that are missing.
 # Java runs the Nu HTML checker and epubcheck; LibreOffice renders DOCX; fonts give the
 # PDF writer embeddable Latin and CJK TrueType fonts; poppler gives pdftotext; Chromium and
-# chromedriver drive the editor's page of `docforge serve`.
+# chromedriver drive the editor's page of `docforge serve`; Node.js runs the accessibility
+# checkers (Ace, axe-core) on that chromium.
 set -e
 missing=""
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
@@ -11,6 +12,9 @@ command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 # the editor page's browser test (tests/server/test_editor_page.py): headless Chromium and its driver
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
+# Ace by DAISY and axe-core (tools/node, installed by `make node-deps`) run on Node.js
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
 fc-list 2>/dev/null | grep -qi "DejaVuSerif" || missing="$missing fonts-dejavu-core fonts-dejavu-extra"
 # reportlab embeds TrueType outlines only; Noto CJK ships CFF outlines, Droid Sans Fallback is TrueType

@@ -27,8 +27,22 @@ def hostile() -> Document:
                                 Link((Text("nowhere"),), "#missing-anchor"))),))
 
 
+def long_article() -> Document:
+    """Three top-level sections of 60,000 characters: split into two files (pages.SPLIT_AT),
+    with citations and a note crossing the split."""
+    from docforge.model import CitationRef, Heading, Note, Reference, References
+    words = Text("word " * 12_000)
+    blocks = []
+    for n in range(3):
+        blocks += [Heading(1, (Text(f"Part {n}"),)),
+                   Paragraph((words, CitationRef("ref-1"), Note((Paragraph((Text(f"note {n}"),)),)))),]
+    blocks += [Heading(1, (Text("References"),)), References((Reference("ref-1", "1", (Text("A work."),)),))]
+    return Document(Meta(title="Long"), tuple(blocks))
+
+
 DOCUMENTS = {
     "rich": rich_document(),
+    "long": long_article(),
     "no-headings": Document(Meta(title="Plain"), (Paragraph((Text("Just text."),)),)),
     "title-only": Document(Meta(title="Only a title")),
     "hostile": hostile(),
@@ -77,19 +91,17 @@ def test_layout_metadata_and_zip_are_as_readers_expect():
         assert z.read("mimetype") == b"application/epub+zip"
         names = z.namelist()
         assert "EPUB/nav.xhtml" in names and "EPUB/toc.ncx" in names
-        assert [n for n in names if n.startswith("EPUB/text/section-")] == [
-            "EPUB/text/section-001.xhtml", "EPUB/text/section-002.xhtml", "EPUB/text/section-003.xhtml"]
+        assert [n for n in names if n.startswith("EPUB/text/")] == ["EPUB/text/article.xhtml"]  # short: one file
         opf = z.read("EPUB/content.opf").decode()
         nav = z.read("EPUB/nav.xhtml").decode()
-        refs = z.read("EPUB/text/section-003.xhtml").decode()
-        intro = z.read("EPUB/text/section-001.xhtml").decode()
+        article = z.read("EPUB/text/article.xhtml").decode()
     assert "<dc:title>The Rich Sample: Every Node &lt;Type&gt; &amp; More</dc:title>" in opf
     assert "<dc:language>en</dc:language>" in opf and "urn:uuid:" in opf
     assert opf.count("<dc:subject>") == 3 and "<dc:creator" in opf
     assert '<meta property="dcterms:modified">2026-11-28T00:00:00Z</meta>' in opf  # the document's date
-    assert 'epub:type="landmarks"' in nav and 'href="text/section-001.xhtml#lists"' in nav
-    assert '<li id="ref-1" value="1">' in refs
-    assert '<a class="citation" href="section-003.xhtml#ref-1">[1]</a>' in intro  # across files
+    assert 'epub:type="landmarks"' in nav and 'href="text/article.xhtml#lists"' in nav
+    assert '<li id="ref-1" value="1">' in article
+    assert '<a class="citation" role="doc-biblioref" href="#ref-1">[1]</a>' in article  # within the file
     assert "theme" not in opf
 
 
@@ -185,7 +197,7 @@ def test_ncx_and_nav_list_the_same_entries_in_play_order():
     ids = re.findall(r'<navPoint id="([^"]+)"', ncx)
     assert len(set(ids)) == len(ids)
     assert re.search(r"<navPoint[^>]*>\s*<navLabel>\s*<text>Introduction</text>\s*</navLabel>\s*"
-                     r'<content src="text/section-001.xhtml#introduction"/>\s*<navPoint', ncx)
+                     r'<content src="text/article.xhtml#introduction"/>\s*<navPoint', ncx)
 
 
 # ------------------------------------------------------------------ the pandoc bridge's nodes
@@ -194,6 +206,14 @@ def pandoc_epub(doc=None, diagnostics=None, **options) -> bytes:
     """The EPUB of `doc` (default: ir_examples.pandoc_document), images from IMAGES."""
     return docforge.write(doc or pandoc_document(), "epub", diagnostics=diagnostics,
                           options=WriteOptions(resource_path=(str(IMAGES),), **options))
+
+
+@pytest.fixture
+def one_file_per_section(monkeypatch):
+    """Every top-level section in a file of its own (the split a long article gets), for
+    the tests of what crosses files: note asides, links, per-file properties."""
+    from docforge.writers.epub import pages
+    monkeypatch.setattr(pages, "SPLIT_AT", 1)
 
 
 def members(data: bytes) -> dict[str, bytes]:
@@ -223,9 +243,9 @@ def assert_links_resolve(files: dict[str, str]) -> None:
             assert not fragment or fragment in ids[target], (name, href)
 
 
-def test_notes_are_asides_in_the_file_of_their_marker():
+def test_notes_are_asides_in_the_file_of_their_marker(one_file_per_section):
     files = xhtml_files(pandoc_epub())
-    first = files["section-001.xhtml"]
+    first = files["article-001.xhtml"]
     assert ('<a href="#fn-1" class="footnote-ref" id="fnref-1" epub:type="noteref" role="doc-noteref">'
             "<sup>1</sup></a>") in first
     assert ('<aside epub:type="footnote" role="doc-footnote" id="fn-1" class="footnote">\n<p>'
@@ -233,20 +253,20 @@ def test_notes_are_asides_in_the_file_of_their_marker():
     assert ('id="fn-2" class="footnote">\n<p><a href="#fnref-2" class="footnote-back" role="doc-backlink">2.</a> '
             "Second note, first paragraph.</p>\n<p>Second note, second paragraph.</p>\n</aside>") in first
     assert first.index("</aside>") > first.index("Display math")  # after the file's content
-    assert not any("footnote" in markup for name, markup in files.items() if name != "section-001.xhtml")
+    assert not any("footnote" in markup for name, markup in files.items() if name != "article-001.xhtml")
     assert_links_resolve(files)
 
 
-def test_notes_anywhere_stay_in_their_markers_file_and_every_link_resolves():
+def test_notes_anywhere_stay_in_their_markers_file_and_every_link_resolves(one_file_per_section):
     from test_html import notes_everywhere
     files = xhtml_files(pandoc_epub(notes_everywhere()))
-    first, second = files["section-001.xhtml"], files["section-002.xhtml"]
+    first, second = files["article-001.xhtml"], files["article-002.xhtml"]
     assert sorted(re.findall(r'<aside [^>]* id="fn-(\d+)"', first), key=int) == [str(n) for n in range(1, 12)]
     assert re.findall(r'<aside [^>]* id="fn-(\d+)"', second) == ["12"]
     assert_links_resolve(files)
 
 
-def test_images_are_package_files_added_once_with_their_media_type():
+def test_images_are_package_files_added_once_with_their_media_type(one_file_per_section):
     data = pandoc_epub()
     files = members(data)
     images = sorted(name for name in files if name.startswith("EPUB/images/"))
@@ -260,7 +280,7 @@ def test_images_are_package_files_added_once_with_their_media_type():
         media = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}[href.rsplit(".", 1)[1]]
         assert re.search(rf'<item href="{href}" id="[\w-]+" media-type="{re.escape(media)}"/>', opf), href
     chart = by_bytes[(IMAGES / "chart.png").read_bytes()].removeprefix("EPUB/")
-    figures = xhtml_files(data)["section-002.xhtml"]
+    figures = xhtml_files(data)["article-002.xhtml"]
     assert figures.count(f'src="../{chart}"') == 2  # both figures use the one file
     assert (f'<figure id="figure-1">\n<img src="../{chart}" alt="A bar chart of sales" title="Sales" '
             'width="240" height="120"/>\n<figcaption><span class="figure-label">Figure 1:</span> '
@@ -272,22 +292,22 @@ def test_a_remote_image_is_its_alt_text_and_said_so():
     doc = Document(Meta(title="t"), (Paragraph((Image((Text("far away"),), "https://example.org/x.png"),)),))
     diagnostics: list = []
     files = xhtml_files(pandoc_epub(doc, diagnostics))
-    assert '<span class="image-alt">far away</span>' in files["front.xhtml"] and "example.org" not in files["front.xhtml"]
+    assert '<span class="image-alt">far away</span>' in files["article.xhtml"] and "example.org" not in files["article.xhtml"]
     assert [str(d) for d in diagnostics] == [
         "<output>: image 'https://example.org/x.png' is remote and docforge does not fetch URLs; an EPUB "
         "shows no remote image (it would need the remote-resources property), so its alt text is shown instead"]
 
 
-def test_files_with_mathml_say_so_in_the_manifest():
+def test_files_with_mathml_say_so_in_the_manifest(one_file_per_section):
     opf = members(pandoc_epub())["EPUB/content.opf"].decode()
-    assert re.findall(r'<item href="text/([^"]+)"[^>]* properties="mathml"/>', opf) == ["section-001.xhtml"]
-    first = xhtml_files(pandoc_epub())["section-001.xhtml"]
+    assert re.findall(r'<item href="text/([^"]+)"[^>]* properties="mathml"/>', opf) == ["article-001.xhtml"]
+    first = xhtml_files(pandoc_epub())["article-001.xhtml"]
     assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><semantics>' in first
 
 
-def test_the_other_nodes_in_xhtml():
+def test_the_other_nodes_in_xhtml(one_file_per_section):
     files = xhtml_files(pandoc_epub())
-    first, others = files["section-001.xhtml"], files["section-003.xhtml"]
+    first, others = files["article-001.xhtml"], files["article-003.xhtml"]
     assert '<span lang="fr" xml:lang="fr">bonjour tout le monde</span>' in first
     assert '<div id="german" class="note" lang="de" xml:lang="de">' in others
     assert "<dl>\n<dt>Term one</dt>\n<dd>Definition of term one.</dd>" in others
@@ -310,7 +330,7 @@ def test_raw_html_only_when_it_is_xhtml_an_epub_holds():
         RawBlock("html", '<p onclick="alert(1)">handler</p>'),
     ))
     diagnostics: list = []
-    page = xhtml_files(pandoc_epub(doc, diagnostics))["section-001.xhtml"]
+    page = xhtml_files(pandoc_epub(doc, diagnostics))["article.xhtml"]
     assert "<kbd>Ctrl</kbd><br/>a\u00a0b</p>" in page
     assert '<div class="ok"><p>fine</p></div>' in page
     for gone in ("unclosed", "a block in a paragraph", "script", "img", "javascript", "duplicate id", "handler", "TeX"):
@@ -321,7 +341,7 @@ def test_raw_html_only_when_it_is_xhtml_an_epub_holds():
     assert "<output>: 1 raw tex inline was left out: an EPUB cannot hold it" in messages
 
 
-def test_links_to_divs_and_spans_in_other_files_resolve():
+def test_links_to_divs_and_spans_in_other_files_resolve(one_file_per_section):
     from docforge.model import Div, Heading, Span
     doc = Document(Meta(title="t"), (
         Heading(1, (Text("One"),)),
@@ -330,8 +350,8 @@ def test_links_to_divs_and_spans_in_other_files_resolve():
         Div((Paragraph((Span((Text("spanned"),), id="a-span"),)),), id="later-div"),
     ))
     files = xhtml_files(pandoc_epub(doc))
-    assert '<a href="section-002.xhtml#later-div">to the div</a>' in files["section-001.xhtml"]
-    assert '<a href="section-002.xhtml#a-span">to the span</a>' in files["section-001.xhtml"]
+    assert '<a href="article-002.xhtml#later-div">to the div</a>' in files["article-001.xhtml"]
+    assert '<a href="article-002.xhtml#a-span">to the span</a>' in files["article-001.xhtml"]
     assert_links_resolve(files)
 
 
@@ -358,7 +378,7 @@ def test_the_cover_is_a_cover_image_item_and_the_first_page():
     assert f'<meta name="cover" content="{cover.group(2)}"' in opf
     assert opf.count("image/jpeg") == 1  # the photo in the text is the same file
     spine = re.findall(r'<itemref idref="([^"]+)"', opf)
-    assert spine[:2] == ["cover", "title"]
+    assert spine[:2] == ["cover", "article"]
     page = files["EPUB/text/cover.xhtml"].decode()
     assert f'<img src="../{cover.group(1)}" alt="Cover: Every Pandoc Node" role="doc-cover"/>' in page
     assert 'epub:type="cover"' in files["EPUB/nav.xhtml"].decode()  # a landmark
@@ -420,10 +440,126 @@ def test_raw_tags_split_across_inlines_as_pandoc_reads_them_are_paired():
         Paragraph((html("</span>"), Text("."))),
     ))
     diagnostics: list = []
-    page = xhtml_files(pandoc_epub(doc, diagnostics))["front.xhtml"]
+    page = xhtml_files(pandoc_epub(doc, diagnostics))["article.xhtml"]
     assert '<p>Press <kbd>K</kbd>, <a id="target"><em>anchored</em></a>, stray close, never closed</p>' in page
     assert "<p>closed in the next paragraph</p>\n<p>.</p>" in page
     assert any(str(d).startswith("<output>: 4 raw html blocks and inlines were left out") for d in diagnostics), diagnostics
     # the HTML page passes each tag on as it is, as pandoc does
     assert "<p>Press <kbd>K</kbd>, <a id=\"target\"><em>anchored</em></a>, </b>stray close" in docforge.write(
         doc, "html").decode()
+
+
+# ------------------------------------------------------------------ accessibility metadata (issue 15)
+# Ace itself runs in test_accessibility.py; these pin what the package declares and when.
+
+def opf_of(data: bytes) -> str:
+    return members(data)["EPUB/content.opf"].decode()
+
+
+def a11y_properties(opf: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for prop, value in re.findall(r'<meta property="((?:schema|dcterms|a11y):[A-Za-z]+)">([^<]*)</meta>', opf):
+        found.setdefault(prop, []).append(value)
+    return found
+
+
+def test_a_text_book_declares_textual_access_its_features_and_conformance():
+    opf = opf_of(docforge.write(docforge.read(SEED), "epub"))
+    assert re.search(r'<package [^>]*xml:lang="en"', opf)
+    found = a11y_properties(opf)
+    assert found["schema:accessMode"] == ["textual"] and found["schema:accessModeSufficient"] == ["textual"]
+    assert {"structuralNavigation", "tableOfContents", "readingOrder"} <= set(found["schema:accessibilityFeature"])
+    assert "alternativeText" not in found["schema:accessibilityFeature"]  # no images
+    assert "MathML" not in found["schema:accessibilityFeature"]
+    assert found["schema:accessibilityHazard"] == ["none"]
+    summary = found["schema:accessibilitySummary"][0]
+    assert "11 headings" in summary and "1 data table" in summary and "8 references" in summary
+    assert found["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+    assert "a11y:certifiedBy" not in found
+
+
+def test_images_with_alt_text_and_math_are_declared_as_such():
+    doc = pandoc_document()
+    found = a11y_properties(opf_of(pandoc_epub(doc)))
+    assert found["schema:accessMode"] == ["textual", "visual"]
+    assert found["schema:accessModeSufficient"] == ["textual", "textual,visual"]
+    assert {"alternativeText", "MathML"} <= set(found["schema:accessibilityFeature"])
+
+
+def test_an_image_without_alt_text_withdraws_the_conformance_claim_and_says_why():
+    doc = Document(Meta(title="Pictures"), (Paragraph((Image((), "chart.png"),)),))
+    diagnostics: list = []
+    found = a11y_properties(opf_of(pandoc_epub(doc, diagnostics)))
+    assert "dcterms:conformsTo" not in found
+    assert "alternativeText" not in found["schema:accessibilityFeature"]
+    assert found["schema:accessModeSufficient"] == ["textual,visual"]  # text alone is not enough
+    assert "1 image has no alternative text" in found["schema:accessibilitySummary"][0]
+    why = [d for d in diagnostics if "conformance" in d.message]
+    assert len(why) == 1 and why[0].severity == "info" and "1 image has no alternative text" in why[0].message
+
+
+def test_metadata_gives_summary_certifier_publisher_rights_description_and_isbn():
+    extra = (("accessibility-summary", "Checked  by hand."), ("certified-by", "Example Certifier"),
+             ("description", "What the book is about."), ("isbn", "978-3-16-148410-0"),
+             ("publisher", "Example Press"), ("rights", "CC BY 4.0"))
+    doc = Document(Meta(title="Given", subtitle="A subtitle", extra=extra), (Paragraph((Text("Body."),)),))
+    opf = opf_of(epub_of(doc))
+    found = a11y_properties(opf)
+    assert found["schema:accessibilitySummary"] == ["Checked by hand."]
+    assert found["a11y:certifiedBy"] == ["Example Certifier"]
+    assert "<dc:publisher>Example Press</dc:publisher>" in opf and "<dc:rights>CC BY 4.0</dc:rights>" in opf
+    assert "<dc:description>What the book is about.</dc:description>" in opf  # rather than the subtitle
+    assert '<dc:identifier id="id">urn:isbn:978-3-16-148410-0</dc:identifier>' in opf
+    plain = opf_of(epub_of(Document(Meta(title="Plain", subtitle="A subtitle"))))
+    assert "<dc:publisher>" not in plain and "<dc:rights>" not in plain
+    assert "<dc:description>A subtitle</dc:description>" in plain
+
+
+def test_the_package_language_is_the_document_s():
+    doc = docforge.read(next(p for p in SAMPLES if p.stem.startswith("zh-")))
+    opf = opf_of(docforge.write(doc, "epub"))
+    language = re.search(r"<dc:language>([^<]+)</dc:language>", opf).group(1)
+    assert re.search(rf'<package [^>]*xml:lang="{language}"', opf)
+
+
+# ------------------------------------------------------------------ one file per article (issue 15)
+
+def test_the_long_article_is_two_files_whose_links_resolve():
+    files = xhtml_files(epub_of(long_article()))
+    assert sorted(files) == ["article-001.xhtml", "article-002.xhtml"]
+    assert 'href="article-002.xhtml#ref-1"' in files["article-001.xhtml"]
+    assert_links_resolve(files)
+
+
+def test_a_short_article_is_one_file_opening_with_its_title_and_ending_with_its_keywords():
+    data = epub_of(rich_document())
+    files = xhtml_files(data)
+    assert sorted(files) == ["article.xhtml"]
+    article = files["article.xhtml"]
+    body = article[article.index("<article>"):]
+    assert body.index('<h1 class="title">') < body.index('<h1 id="introduction">') < body.index('class="keywords"')
+    assert "<title>The Rich Sample: Every Node &lt;Type&gt; &amp; More</title>" in article
+    spine = re.findall(r'<itemref idref="([^"]+)"( linear="no")?', opf_of(data))
+    assert spine == [("article", ""), ("nav", ' linear="no"')]  # no toc asked: contents off the reading order
+    with_toc = re.findall(r'<itemref idref="([^"]+)"', opf_of(epub_of(rich_document(), toc=True)))
+    assert with_toc == ["nav", "article"]  # asked for: the contents before the article
+
+
+def test_a_long_article_is_split_after_the_top_level_section_that_passes_the_limit():
+    from docforge.model import Heading
+    from docforge.writers.epub.pages import SPLIT_AT
+    words = "word " * (SPLIT_AT // 5 // 2 + 1)  # two such sections pass the limit
+    blocks = [Paragraph((Text("Before the first heading."),))]
+    for n in range(5):
+        blocks += [Heading(1, (Text(f"Part {n}"),)), Paragraph((Text(words),)),
+                   Heading(2, (Text(f"Sub {n}"),)), Paragraph((Text("short"),))]
+    data = epub_of(Document(Meta(title="Long"), tuple(blocks)))
+    files = xhtml_files(data)
+    assert sorted(files) == ["article-001.xhtml", "article-002.xhtml", "article-003.xhtml"]
+    assert [re.findall(r'<h1 id="[^"]+">([^<]+)</h1>', files[name]) for name in sorted(files)] == [
+        ["Part 0", "Part 1"], ["Part 2", "Part 3"], ["Part 4"]]  # split only at top-level headings
+    assert "Before the first heading." in files["article-001.xhtml"] and "Sub 1" in files["article-001.xhtml"]
+    titles = [re.search(r"<title>([^<]+)</title>", files[name]).group(1) for name in sorted(files)]
+    assert titles == ["Long", "Part 2 \u2013 Long", "Part 4 \u2013 Long"]
+    assert all(len(markup.encode()) < 300_000 for markup in files.values())
+    assert_links_resolve(files)

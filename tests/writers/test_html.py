@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 
 import docforge
-from docforge.model import Document, Image, Link, Meta, Paragraph, Text
+from docforge.model import Cell, Document, Image, Link, Meta, Paragraph, Reference, References, Table, Text
 from docforge.options import WriteOptions
 from docforge.style import load_style
 from docforge.transforms import prepare
@@ -39,7 +39,7 @@ def test_tables_are_accessible_and_numbered():
 def test_references_have_ids_and_citations_link_to_them():
     html = html_of(rich_document())
     assert '<li id="ref-1" value="1">' in html
-    assert '<a class="citation" href="#ref-1">[1]</a>' in html
+    assert '<a class="citation" role="doc-biblioref" href="#ref-1">[1]</a>' in html
     assert '<footer class="keywords">' in html
 
 
@@ -149,7 +149,7 @@ def test_the_page_shows_what_the_context_decided():
     out = io.BytesIO()
     assert writer.write(context, out) == []
     html = out.getvalue().decode()
-    assert '<a class="citation" href="#ref-1">[Smith 2020]</a>' in html
+    assert '<a class="citation" role="doc-biblioref" href="#ref-1">[Smith 2020]</a>' in html
     assert '<p class="byline">The Editors · <time datetime="2026-11-28">2026-11-28</time></p>' in html
     assert html.startswith('<!DOCTYPE html>\n<html lang="fr">') and '<nav class="toc"' in html
 
@@ -406,3 +406,69 @@ def test_html_with_math_and_raw_html_imports_no_heavy_library():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "['latex2mathml']"
+
+
+# ------------------------------------------------------------------ accessibility (issue 15)
+# axe-core itself runs in test_accessibility.py; these pin the markup it relies on.
+
+def test_the_article_is_the_page_s_one_main_landmark():
+    html = html_of(rich_document())
+    assert html.count("<main>") == 1 and "<main>\n<article>" in html and "</article>\n</main>" in html
+    assert "<main>" not in html_of(rich_document(), fragment=True)  # a fragment goes inside someone's page
+
+
+def test_a_table_scrolls_in_a_focusable_region_named_by_its_caption():
+    html = html_of(rich_document())
+    assert ('<div class="table-wrap" role="region" tabindex="0" aria-label="Table 1: Comparison">'
+            '<table id="table-1">') in html
+    bare = Document(Meta(title="T"), (Table((Cell((Text("a"),)),), ((Cell((Text("b"),)),),)),))
+    assert 'role="region" tabindex="0" aria-label="Table 1"' in html_of(bare)
+
+
+def test_the_references_section_is_the_bibliography_and_citations_point_into_it():
+    html = html_of(rich_document())
+    section = html[html.index('role="doc-bibliography"'):]
+    assert html.count('role="doc-bibliography"') == 1
+    assert html[:html.index('role="doc-bibliography"')].endswith('<section class="level1" ')
+    assert section.index('<h2 id="references">') < section.index('<li id="ref-1" value="1">')
+    assert html.count('role="doc-biblioref"') == html.count('class="citation" ') >= 1
+    # no heading before the list: the list gets a named section of its own
+    headless = Document(Meta(title="T"), (References((Reference("ref-1", "1", (Text("A work."),)),)),))
+    assert ('<section class="bibliography" role="doc-bibliography" aria-label="References">\n'
+            '<ol class="references">') in html_of(headless)
+
+
+@pytest.mark.parametrize("align, hyphenate, justified", [
+    ("justify", True, True), ("justify", False, False), ("left", True, False)])
+def test_text_is_justified_only_where_it_is_hyphenated_and_wide(align, hyphenate, justified):
+    from docforge.writers.html import theme_css
+    style = load_style(None, {"text": {"align": align, "hyphenate": hyphenate}})
+    page, epub = theme_css(style), theme_css(style, for_epub=True)
+    body = next(line for line in page.splitlines() if line.startswith("body {"))
+    assert "text-align: start" in body and f"hyphens: {'auto' if hyphenate else 'manual'}" in body
+    # on a page: ragged on a phone, justified past 36em and in print; in an EPUB: justified
+    assert ("@media screen and (min-width: 36em) { body { text-align: justify; } }" in page) == justified
+    assert ("text-align: justify" in page[page.index("@media print"):]) == justified
+    epub_body = next(line for line in epub.splitlines() if line.startswith("body {"))
+    assert ("text-align: justify" in epub_body) == justified
+    for css in (page, epub):
+        assert "text-align: start" in css[css.index(".subtitle {"):].split("}")[0]
+
+
+def test_no_section_heading_is_larger_than_the_title_in_the_epub_stylesheet():
+    from docforge.writers.html import theme_css
+    style = load_style(None)
+    for for_epub, first in ((True, 1), (False, 2)):
+        css = theme_css(style, for_epub=for_epub)
+        title = float(re.search(r"h1\.title \{ font-size: ([\d.]+)em", css).group(1))
+        sizes = [float(re.search(rf"^h{level} {{ font-size: ([\d.]+)em", css, re.M).group(1))
+                 for level in range(first, 7)]
+        assert sizes and max(sizes) < title, (for_epub, sizes, title)
+
+
+def test_a_link_without_text_shows_where_it_goes():
+    doc = Document(Meta(title="T"), (Paragraph((Link((), "https://example.org/x"), Text(" and "),
+                                                Link((Text("named"),), "https://example.org/y"))),))
+    html = html_of(doc)
+    assert '<a href="https://example.org/x"><span class="link-url">https://example.org/x</span></a>' in html
+    assert '<a href="https://example.org/y">named</a>' in html

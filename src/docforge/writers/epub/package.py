@@ -34,6 +34,11 @@ the same bytes are one file however often they are used; the cover's item has th
 cover-image property, its page comes first in the spine and an EPUB 2 `cover` meta names
 it. Content files holding MathML carry the mathml property.
 
+Metadata: title, creators, date, subjects (the keywords), dc:description (`description`
+metadata, else the subtitle), dc:publisher and dc:rights only when the metadata gives
+them (-M publisher=..., rights=...), the identifier (`identifier`, else `isbn` as
+urn:isbn, else derived), and the accessibility metadata of accessibility.py.
+
 Metadata goes to ebooklib (and lxml) unescaped but without the characters XML cannot hold:
 lxml refuses those, and ebooklib would then silently leave the field out. This module must
 never render document content.
@@ -57,6 +62,7 @@ from ..html import theme_css
 from ..xmltext import xml_safe
 from ..zipfiles import FixedTimeZip
 from ..resources import Resource
+from .accessibility import CONFORMS_TO, describe
 from .pages import CSS_PATH, IMAGES_DIR, BookPages, Page
 
 _XHTML, _OPS = "http://www.w3.org/1999/xhtml", "http://www.idpf.org/2007/ops"
@@ -99,7 +105,8 @@ class PackageWriter(epub.EpubWriter):
 
     def _write_opf_file(self, root) -> None:
         """The package element carries the book's language (xml:lang) and, for a
-        right-to-left one, dir="rtl"."""
+        right-to-left one, dir="rtl"; the metadata's text inherits the language (Ace's
+        epub-lang)."""
         root.set(f"{{{_XML}}}lang", self.book.language)
         if self.book.direction == "rtl":
             root.set("dir", "rtl")
@@ -139,12 +146,16 @@ def _toc_entries(toc: list, numbers: Iterator[int]) -> list:
 
 
 def stable_identifier(meta: Meta, pages: Iterable[bytes]) -> str:
-    """The book id: meta's `identifier` if given, else a urn:uuid derived from the metadata
-    and the rendered pages, so the same document gives the same id (and a changed one a
-    new id) without serialising the whole tree a second time."""
-    for key, value in meta.extra:
-        if key == "identifier" and value.strip():
-            return value.strip()
+    """The book id: meta's `identifier` if given, else its `isbn` as a urn:isbn, else a
+    urn:uuid derived from the metadata and the rendered pages, so the same document gives
+    the same id (and a changed one a new id) without serialising the whole tree a second
+    time."""
+    extra = dict(meta.extra)
+    if extra.get("identifier", "").strip():
+        return extra["identifier"].strip()
+    isbn = "".join(extra.get("isbn", "").split()).removeprefix("urn:isbn:")
+    if isbn:
+        return f"urn:isbn:{isbn}"
     digest = hashlib.sha256(repr(meta).encode("utf-8", "surrogatepass"))
     for page in pages:
         digest.update(page)
@@ -168,17 +179,51 @@ def _metadata(book: epub.EpubBook, context: RenderContext, pages: BookPages) -> 
     for keyword in meta.keywords:
         if xml_safe(keyword).strip():
             book.add_metadata("DC", "subject", xml_safe(keyword))
-    if xml_safe(meta.subtitle).strip():
-        book.add_metadata("DC", "description", xml_safe(meta.subtitle))
-    book.add_metadata("DC", "publisher", "docforge")
+    extra = {key: " ".join(xml_safe(value).split()) for key, value in meta.extra}
+    description = extra.get("description") or " ".join(xml_safe(meta.subtitle).split())
+    if description:
+        book.add_metadata("DC", "description", description)
+    for key in ("publisher", "rights"):  # no publisher unless one is given: docforge is the generator
+        if extra.get(key):
+            book.add_metadata("DC", key, extra[key])
+    _accessibility_metadata(book, context, pages)
+
+
+def _accessibility_metadata(book: epub.EpubBook, context: RenderContext, pages: BookPages) -> None:
+    """schema.org accessibility metadata (accessibility.py says what it is derived from),
+    and the conformance claim only when the book meets it (else one info diagnostic why not)."""
+    found = describe(context, pages)
+
+    def meta(prop: str, value: str) -> None:
+        book.add_metadata(None, "meta", xml_safe(value), {"property": prop})
+
+    for mode in found.modes:
+        meta("schema:accessMode", mode)
+    for modes in found.sufficient:
+        meta("schema:accessModeSufficient", modes)
+    for feature in found.features:
+        meta("schema:accessibilityFeature", feature)
+    for hazard in found.hazards:
+        meta("schema:accessibilityHazard", hazard)
+    meta("schema:accessibilitySummary", found.summary)
+    if found.conforms:
+        meta("dcterms:conformsTo", CONFORMS_TO)
+    else:
+        context.diagnostics.add(f"the EPUB claims no {CONFORMS_TO} conformance: "
+                                + "; ".join(found.shortfalls), "info")
+    if found.certified_by:
+        meta("a11y:certifiedBy", found.certified_by)
+        if found.credential:
+            meta("a11y:certifierCredential", found.credential)
 
 
 def build_book(context: RenderContext, pages: BookPages) -> epub.EpubBook:
     """The ebooklib book of `pages`: metadata, the theme's stylesheet, the content
     documents, the navigation document and NCX, spine and guide.
 
-    The navigation document is a spine item, linear only when a table of contents was
-    asked for (landmarks may only point at spine items)."""
+    The navigation document is a spine item (landmarks may only point at spine items):
+    before the article when a table of contents was asked for, else after it and not
+    linear."""
     book = epub.EpubBook()
     _metadata(book, context, pages)
     css = book.add_item(epub.EpubItem(uid="css", file_name=CSS_PATH, media_type="text/css",
@@ -195,7 +240,9 @@ def build_book(context: RenderContext, pages: BookPages) -> epub.EpubBook:
     nav = book.add_item(epub.EpubNav(title=toc_title, direction="rtl" if context.direction == "rtl" else None))
     nav.add_item(css)
     book.toc = _toc_entries(pages.toc(context.outline(context.toc_depth)), itertools.count(1))
-    book.spine = [*cover, documents[0], (nav, "yes" if context.toc else "no"), *documents[1:]]
+    # asked for, the contents come before the article; else the nav is off the reading order
+    book.spine = ([*cover, nav, *documents] if context.toc
+                  else [*cover, *documents, (nav, "no")])
     book.guide = ([{"type": "cover", "title": "Cover", "href": cover[0].file_name}] if cover else []) + [
         {"type": "toc", "title": toc_title, "href": nav.file_name},
         {"type": "text", "title": "Start", "href": pages.first_body.file_name}]

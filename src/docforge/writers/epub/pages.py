@@ -1,17 +1,19 @@
 """The book's XHTML files: which blocks go in which file, their markup, and the images
 they embed.
 
-A cover page when there is a cover image, a title page, then whatever precedes the first
-top-level heading, then one file per top-level heading. The markup is the HTML writer's
-BodyRenderer in its XHTML flavour, so an EPUB and the HTML page of one document look like
-siblings; links to anchors in other files become "file.xhtml#id". A footnote's aside goes
-at the end of the file that holds its marker (notes inside notes too), so its link is
-always within the file and note ids ("fn-N", from the document-wide numbers) are unique
-across the book. Images become package files (one per distinct content, named by
-Resource.name); a remote image cannot be shown (an EPUB would need the remote-resources
-property) and its alt text is. Also the table of contents as (text, href, children), for
-the navigation document and the NCX. This module must never package anything (that is
-package.py) nor import ebooklib.
+A cover page when there is a cover image, then the article: one file opening with the
+title block, split at top-level headings only when it is long (`SPLIT_AT`, see
+`article_parts`), so that a short section does not start a new screen. Page titles are
+the book's title (later files: their first heading and the title). The markup is the
+HTML writer's BodyRenderer in its XHTML flavour, so an EPUB and the HTML page of one
+document look like siblings; links to anchors in other files become "file.xhtml#id". A
+footnote's aside goes at the end of the file that holds its marker (notes inside notes
+too), so its link is always within the file and note ids ("fn-N", from the
+document-wide numbers) are unique across the book. Images become package files (one per
+distinct content, named by Resource.name); a remote image cannot be shown (an EPUB would
+need the remote-resources property) and its alt text is. Also the table of contents as
+(text, href, children), for the navigation document and the NCX. This module must never
+package anything (that is package.py) nor import ebooklib.
 """
 from __future__ import annotations
 
@@ -29,6 +31,10 @@ from ..xmltext import escape, xml_safe
 CSS_PATH = "style/docforge.css"
 IMAGES_DIR = "images"
 COVER_METADATA = "cover-image"  # pandoc's metadata key for the cover
+# An article is one file (a short section does not start a new screen) until its text
+# passes this many characters: about 120-250 KB of XHTML, below the 300 KB past which
+# older reading systems (Adobe RMSDK) refuse or crawl
+SPLIT_AT = 100_000
 
 
 class Page:
@@ -57,6 +63,21 @@ def split_sections(blocks: tuple) -> list[tuple]:
             groups.append([])
         groups[-1].append(block)
     return [tuple(g) for g in groups if g]
+
+
+def article_parts(blocks: tuple) -> list[tuple]:
+    """The article's blocks as the files that hold them: one file, unless the text passes
+    SPLIT_AT characters; then a file ends after the first top-level section that takes it
+    past SPLIT_AT (a long article without top-level sections stays one file)."""
+    parts: list[list] = [[]]
+    size = 0
+    for group in split_sections(blocks):
+        if size >= SPLIT_AT:
+            parts.append([])
+            size = 0
+        parts[-1].extend(group)
+        size += sum(len(plain_text(block)) for block in group)
+    return [tuple(part) for part in parts if part]
 
 
 def _escaped(text: str) -> str:
@@ -105,22 +126,21 @@ def load_cover(context: RenderContext) -> Resource | None:
 
 
 class BookPages:
-    """The rendered files of one book. `pages[0]` is the title page; `cover` the cover page
-    (None without a cover image, `cover_image` its image); `file_of` maps every anchor id
-    (headings, tables, figures, references, divs and spans) to the file that holds it;
-    `images` the embedded images by file name."""
+    """The rendered files of one book. `pages` the content documents in reading order
+    (the first opens with the title block); `cover` the cover page (None without a cover
+    image, `cover_image` its image); `file_of` maps every anchor id (headings, tables,
+    figures, references, divs and spans) to the file that holds it; `images` the embedded
+    images by file name."""
 
     def __init__(self, context: RenderContext, cover_image: Resource | None = None) -> None:
         doc = context.doc
-        groups = split_sections(doc.blocks)
-        has_front = bool(groups) and type(groups[0][0]) is not Heading
-        chunks: list[tuple[str, tuple]] = []
+        parts = article_parts(doc.blocks)
+        names = (["text/article.xhtml"] if len(parts) <= 1
+                 else [f"text/article-{n:03d}.xhtml" for n in range(1, len(parts) + 1)])
         self.file_of: dict[str, str] = {}
         self.images: dict[str, Resource] = {}
-        for index, blocks in enumerate(groups):
-            name = ("text/front.xhtml" if index == 0 and has_front
-                    else f"text/section-{index + (0 if has_front else 1):03d}.xhtml")
-            chunks.append((name, blocks))
+        self._rendering = ""  # the file being rendered: links within it are "#id"
+        for name, blocks in zip(names, parts):
             for block in blocks:
                 for node in walk(block, inlines=True):
                     if type(node) in _ANCHORED and node.id:
@@ -138,25 +158,31 @@ class BookPages:
             cover_body = (f'<div class="cover"><img src="{self.embed(cover_image)}" alt="{alt}" '
                           'role="doc-cover"/></div>')
             self.cover = xhtml_page("cover", "text/cover.xhtml", self.title, language, cover_body, "cover")
-        title_body = self.body.title_block() or f'<h1 class="title">{self.body.text(doc.meta.title or "Untitled")}</h1>'
-        if not groups:
-            title_body += "\n" + self.body.keywords_block()
-        self.pages = [xhtml_page("title", "text/title.xhtml", self.title, language, title_body, "frontmatter")]
-        for name, blocks in chunks:
-            heading = next((b for b in blocks if type(b) is Heading), None)
-            page_title = xml_safe(" ".join(plain_text(heading).split())) if heading else self.title
+        self.pages = []
+        for index, (name, blocks) in enumerate(zip(names, parts or [()])):
+            self._rendering = name
+            markup = []
+            if index == 0:
+                markup.append(self.body.title_block()
+                              or f'<h1 class="title">{self.body.text(doc.meta.title or "Untitled")}</h1>')
             self.body.uses_mathml = False
-            markup = self.body.blocks(blocks)
-            notes = self.body.footnote_asides()
-            if notes:
-                markup += "\n" + notes
-            if name == chunks[-1][0]:
-                markup += "\n" + self.body.keywords_block()
+            markup.append(self.body.blocks(blocks))
+            markup.append(self.body.footnote_asides())
+            if index == len(names) - 1:
+                markup.append(self.body.keywords_block())
             properties = ("mathml",) if self.body.uses_mathml else ()
             self.pages.append(xhtml_page(name.split("/")[-1].removesuffix(".xhtml"), name,
-                                         page_title or self.title, language, markup, "bodymatter",
+                                         self._page_title(index, blocks), language,
+                                         "\n".join(part for part in markup if part), "bodymatter",
                                          properties))
         self.body.report()
+
+    def _page_title(self, index: int, blocks: tuple) -> str:
+        """The book's title for its first file; "heading – title" for the others, so a
+        reading system's list of files says where each one is."""
+        heading = next((b for b in blocks if type(b) is Heading), None) if index else None
+        text = xml_safe(" ".join(plain_text(heading, notes=False).split())) if heading else ""
+        return f"{text} \u2013 {self.title}" if text else self.title
 
     def embed(self, resource: Resource) -> str:
         """The src of an image in a content file: a package file, added once per content."""
@@ -164,20 +190,22 @@ class BookPages:
         return f"../{IMAGES_DIR}/{resource.name}"
 
     def href(self, anchor_id: str) -> str | None:
-        """A link from one content file to `anchor_id` (they all sit in text/), None when
-        no file holds it."""
+        """A link from the file being rendered to `anchor_id`: "#id" within it, else
+        "file.xhtml#id" (they all sit in text/); None when no file holds it."""
         target = self.file_of.get(anchor_id)
         if target is None:
             return None
+        if target == self._rendering:
+            return f"#{anchor_id}"
         return f"{target.split('/')[-1]}#{anchor_id}"
 
     @property
     def first_body(self) -> Page:
-        """Where reading starts: the first file after the title page (the title page if none)."""
-        return self.pages[1] if len(self.pages) > 1 else self.pages[0]
+        """Where reading starts: the first file of the article."""
+        return self.pages[0]
 
     def toc(self, entries: tuple[OutlineEntry, ...]) -> list:
-        """(text, href relative to EPUB/, children) for the title page and every heading
+        """(text, href relative to EPUB/, children) for the title (the first file) and every heading
         whose file is known, nested as the outline is."""
         def convert(items) -> list:
             result = []

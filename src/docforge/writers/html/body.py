@@ -21,6 +21,12 @@ image cannot be loaded) the alt text, with the context's warning. Math as MathML
 (in XHTML only when rawxhtml.py accepts it; a tag pandoc split from its closing tag is
 paired within its run of inlines), other formats left out. What was left out is
 counted and reported once per writer by `report()`.
+
+Accessibility markup (axe-core and Ace check it, tests/writers/test_accessibility.py): a
+table sits in a focusable region named by its label and caption, as it may scroll; the
+section a References list opens is `doc-bibliography` (a list without a heading gets a
+named section of its own) and citations are `doc-biblioref` (entries carry no role:
+DPUB-ARIA 1.1 deprecates doc-biblioentry); a link with no text shows its URL.
 """
 from __future__ import annotations
 
@@ -114,13 +120,22 @@ class BodyRenderer(TreeRenderer):
         out: list[str] = []
         open_levels: list[int] = []
         dispatch = self.dispatch
-        for block in blocks:
+        blocks = tuple(blocks)
+        for index, block in enumerate(blocks):
             if sections and type(block) is Heading:
                 while open_levels and open_levels[-1] >= block.level:
                     open_levels.pop()
                     out.append("</section>")
-                out.append(f'<section class="level{block.level}">')
+                # the section a References list opens is the bibliography (a landmark)
+                role = (' role="doc-bibliography"' if index + 1 < len(blocks)
+                        and type(blocks[index + 1]) is References else "")
+                out.append(f'<section class="level{block.level}"{role}>')
                 open_levels.append(block.level)
+            elif type(block) is References and not (index and type(blocks[index - 1]) is Heading and sections):
+                out.append(f'<section class="bibliography" role="doc-bibliography" '
+                           f'aria-label="{self.text(self.context.labels.references)}">\n'
+                           f"{dispatch[References](self, block)}\n</section>")
+                continue
             markup = dispatch[type(block)](self, block)
             if markup:  # a block left out (raw markup for another format) leaves no blank line
                 out.append(markup)
@@ -168,7 +183,15 @@ class BodyRenderer(TreeRenderer):
                              for i, c in enumerate(row)) + "</tr>"
             for row in node.rows)
         tbody = f"<tbody>\n{body}\n</tbody>\n" if node.rows else ""
-        return (f'<div class="table-wrap"><table{id_attr}>\n{self._caption(node)}'
+        # the wrapper scrolls a table wider than the screen: a keyboard must reach it
+        # (focusable) and a screen reader must be told what it holds (a labelled region)
+        # (named by its label when it has no caption: the region needs a name even where
+        # no bare label is shown)
+        label = self.text(" ".join((caption_lead(node, self.context.labels)
+                                    + plain_text(Paragraph(node.caption), notes=False)).split())
+                          or node.label or self.context.labels.table.replace("{n}", "").strip())
+        return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">'
+                f"<table{id_attr}>\n{self._caption(node)}"
                 f"<thead><tr>{head}</tr></thead>\n{tbody}</table></div>")
 
     def _caption(self, node: Table | Figure, tag: str = "caption", label_class: str = "table-label") -> str:
@@ -201,6 +224,8 @@ class BodyRenderer(TreeRenderer):
         if url:
             shown = self.text(url)
             body += f' <a class="reference-url" href="{shown}">{shown}</a>'
+        # no doc-biblioentry: DPUB-ARIA 1.1 deprecates it (axe and Ace flag it); an item of
+        # the list inside the doc-bibliography section is an entry
         return f"<li{id_attr}{value}>{body}</li>"
 
     def block_references(self, node: References) -> str:
@@ -307,6 +332,8 @@ class BodyRenderer(TreeRenderer):
             url = self.href_for(url[1:])  # None: the anchor is not in this output
         if url is None or self.link_depth:
             return f'<span class="link">{inner}</span>'
+        if not plain_text(node).strip():  # a link nothing names cannot be chosen by ear: show where it goes
+            inner += f'<span class="link-url">{self.text(node.url.strip())}</span>'
         return f'<a href="{self.text(url)}">{inner}</a>'
 
     def inline_citation_ref(self, node: CitationRef) -> str:
@@ -314,7 +341,7 @@ class BodyRenderer(TreeRenderer):
         href = None if self.link_depth else self.href_for(node.ref_id)
         if href is None:
             return f'<span class="citation">[{label}]</span>'
-        return f'<a class="citation" href="{self.text(href)}">[{label}]</a>'
+        return f'<a class="citation" role="doc-biblioref" href="{self.text(href)}">[{label}]</a>'
 
     def inline_line_break(self, node: LineBreak) -> str:
         return self.br

@@ -16,9 +16,20 @@ def theme_css(style: Style, for_epub: bool = False, paper: str | None = None) ->
     """The theme as CSS: shared by the HTML page and the EPUB stylesheet."""
     f, c, s, t = style.fonts, style.colors, style.spacing, style.table
     sizes = list(f.heading_sizes) + [f.size] * (6 - len(f.heading_sizes))
+    # the HTML page shows the title as h1 and section level N as hN+1; an EPUB file shows
+    # section level N as hN, with the title h1.title: in both every level gets its theme
+    # size, so no section heading is set larger than the title
+    shift = 1 if for_epub else 2
     heading_rules = "\n".join(
-        f"h{lvl + 2} {{ font-size: {sizes[lvl] / f.size:.3g}em; }}" for lvl in range(5))
-    justify = "justify" if style.text.align == "justify" else "start"
+        f"h{lvl + shift} {{ font-size: {sizes[lvl] / f.size:.3g}em; }}" for lvl in range(7 - shift))
+    # justified text without hyphenation opens rivers of space between words (WCAG 1.4.8):
+    # a theme that justifies without hyphenating is set ragged
+    justified = style.text.align == "justify" and style.text.hyphenate
+    # A page is justified only past a phone's width: in a column of a few words a browser
+    # without a hyphenation dictionary for the language (Chromium on Linux) leaves holes
+    justify = "justify" if justified and for_epub else "start"
+    wide_justify = ("\n@media screen and (min-width: 36em) { body { text-align: justify; } }"
+                    if justified and not for_epub else "")
     hyphens = "auto" if style.text.hyphenate else "manual"
     width = "" if for_epub else "max-width: 42em; margin: 0 auto; padding: 2em 1.25em 4em;"
     zebra = (f"tbody tr:nth-child(even) td {{ background: {t.zebra_fill}; }}" if t.zebra else "")
@@ -28,7 +39,7 @@ def theme_css(style: Style, for_epub: bool = False, paper: str | None = None) ->
     print_css = epub_css if for_epub else f"""
 @page {{ size: {page_w:g}mm {page_h:g}mm; margin: {style.page.margin_top:g}mm {style.page.margin_right:g}mm {style.page.margin_bottom:g}mm {style.page.margin_left:g}mm; }}
 @media print {{
-  body {{ max-width: none; padding: 0; font-size: {css_length_pt(f.size)}; }}
+  body {{ max-width: none; padding: 0; font-size: {css_length_pt(f.size)};{" text-align: justify;" if justified else ""} }}
   a {{ color: inherit; text-decoration: none; }}
   .references a[href^="http"]::after {{ content: " <" attr(href) ">"; font-size: 0.85em; word-break: break-all; }}
   h1, h2, h3, h4, h5, h6 {{ break-after: avoid; page-break-after: avoid; }}
@@ -38,6 +49,8 @@ def theme_css(style: Style, for_epub: bool = False, paper: str | None = None) ->
   .table-wrap {{ overflow: visible; }}
   p {{ orphans: 2; widows: 2; }}
 }}"""
+    # citations and note back-links are told from the text by a dotted underline, not by
+    # colour alone (WCAG 1.4.1, axe's link-in-text-block)
     return f"""html {{ color: {c.text}; background: {c.background}; }}
 body {{ font-family: {f.css_body}; font-size: {f.size / 11 * 100:.4g}%; line-height: {f.line_height:g}; {width} text-align: {justify}; hyphens: {hyphens}; -webkit-hyphens: {hyphens}; overflow-wrap: break-word; }}
 h1, h2, h3, h4, h5, h6 {{ font-family: {f.css_heading}; color: {c.heading}; line-height: 1.25; margin: {css_length_pt(s.heading_before)} 0 {css_length_pt(s.heading_after)}; text-align: start; hyphens: manual; }}
@@ -45,10 +58,10 @@ h1.title {{ font-size: {f.title_size / f.size:.3g}em; margin-top: 0; }}
 {heading_rules}
 p {{ margin: 0 0 {css_length_pt(s.paragraph)}; text-indent: {css_length_pt(s.first_line_indent)}; }}
 .title-block {{ margin-bottom: 2em; border-bottom: 1px solid {c.rule}; padding-bottom: 1em; }}
-.subtitle {{ font-size: 1.2em; color: {c.muted}; margin-top: -0.25em; }}
-.byline {{ color: {c.muted}; font-size: 0.95em; }}
+.subtitle {{ font-size: 1.2em; color: {c.muted}; margin-top: -0.25em; text-align: start; hyphens: manual; }}
+.byline {{ color: {c.muted}; font-size: 0.95em; text-align: start; }}
 a {{ color: {c.link}; }}
-a.citation {{ text-decoration: none; font-size: 0.9em; }}
+a.citation {{ text-decoration: underline dotted; font-size: 0.9em; }}
 ul, ol {{ padding-left: {css_length_pt(s.list_indent)}; margin: 0 0 {css_length_pt(s.paragraph)}; }}
 li {{ margin: 0.2em 0; }}
 li > ul, li > ol {{ margin-bottom: 0; }}
@@ -94,6 +107,6 @@ a.footnote-ref {{ text-decoration: none; }}
 sup, sub {{ line-height: 0; }}
 .footnotes {{ margin-top: 2.5em; font-size: 0.9em; }}
 .footnotes hr {{ margin: 0 0 1em; width: 30%; }}
-a.footnote-back {{ text-decoration: none; }}
-aside.footnote {{ margin: 0.5em 0; }}{print_css}
+a.footnote-back {{ text-decoration: underline dotted; }}
+aside.footnote {{ margin: 0.5em 0; }}{wide_justify}{print_css}
 """

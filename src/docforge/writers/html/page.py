@@ -35,7 +35,8 @@ class HtmlWriter:
     @staticmethod
     def page(body: BodyRenderer, markup: str) -> str:
         """`markup` inside the standalone page: lang (and dir="rtl" for a right-to-left
-        language), head metadata, the theme's CSS."""
+        language), head metadata, the theme's CSS; the article is the page's <main>
+        landmark, so assistive technology can jump to it."""
         context = body.context
         meta, text = context.doc.meta, body.text
         head = ['<meta charset="utf-8">',
@@ -54,4 +55,4 @@ class HtmlWriter:
         head_html = "\n".join(head)
         direction = ' dir="rtl"' if context.direction == "rtl" else ""
         return (f'<!DOCTYPE html>\n<html lang="{text(context.language)}"{direction}>\n<head>\n{head_html}\n</head>\n'
-                f"<body>\n<article>\n{markup}\n</article>\n</body>\n</html>\n")
+                f"<body>\n<main>\n<article>\n{markup}\n</article>\n</main>\n</body>\n</html>\n")
