@@ -47,6 +47,7 @@ from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_ur
 from ..xmltext import escape, strip_illegal, xml_safe
 from .fonts import Family, FontSet
 from .images import ImageLineParagraph, PdfImage, PdfImages, data_uris_readable, fitted
+from .linebreak import TypesetParagraph
 from .notes import NoteEntry, NoteParagraph, NoteRegistry
 from .styles import (cjk_style, continued_styles, definition_styles, line_styles, list_item_style,
                      long_heading_style, note_styles, quote_style, toc_level_styles)
@@ -338,6 +339,8 @@ class PdfRenderer(TreeRenderer):
             self._image_alts = []
             if factory is Paragraph:
                 factory = ImageLineParagraph
+        if factory is Paragraph:
+            factory = TypesetParagraph  # lines chosen per paragraph when justified or hyphenated
         paragraph = factory(markup, style)
         if alts:
             paragraph._df_image_alts = tuple(alts)

@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from ...style import Style
 from .fonts import FontSet
+from .linebreak import hyphenator
 
 MAX_INDENT_LEVELS = 6      # deeper lists and quotes stop indenting: the text must fit the page
 HYPHENATION = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "it": "it_IT",
@@ -30,7 +31,9 @@ def paragraph_styles(style: Style, fonts: FontSet, language: str) -> dict[str, P
     """The base styles by role: "body", "h1".."h6", "title", "cell", "reference" …"""
     f, c, s = style.fonts, style.colors, style.spacing
     align = TA_JUSTIFY if style.text.align == "justify" else TA_LEFT
-    hyphen = HYPHENATION.get(language.split("-")[0], "") if style.text.hyphenate else ""
+    # a Hyphenator, not pyphen's language name: reportlab's own breaker then keeps the
+    # rules too (no break inside a word with a hyphen, 2 letters before and 3 after)
+    hyphen = (hyphenator(HYPHENATION.get(language.split("-")[0], "")) if style.text.hyphenate else None) or ""
     body = ParagraphStyle(
         "Body", fontName=fonts.body.names["regular"], fontSize=f.size, leading=f.size * f.line_height,
         textColor=colors.HexColor(c.text), alignment=align, spaceAfter=s.paragraph,
