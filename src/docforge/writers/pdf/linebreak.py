@@ -90,6 +90,19 @@ def _letters(text: str) -> int:
     return sum(1 for ch in text if ch.isalpha())
 
 
+def _joint_breaks(before: str, after: str) -> bool:
+    """Whether a line may end after `before` (which ends in a hyphen or dash) and go on
+    with `after`: after a dash always, after a hyphen when the parts on either side have
+    MIN_BEFORE and MIN_AFTER letters."""
+    if not before or not after or not after[0].isalnum():
+        return False
+    if before[-1] in DASHES:
+        return True
+    part_before = re.split(f"[{HYPHENS}{DASHES}]", before[:-1])[-1]
+    part_after = re.split(f"[{HYPHENS}{DASHES}]", after)[0]
+    return _letters(part_before) >= MIN_BEFORE and _letters(part_after) >= MIN_AFTER
+
+
 def _word_breaks(word: str, dictionary: pyphen.Pyphen | None) -> tuple[tuple[int, bool, bool], ...]:
     if "\xad" in word or len(word) < MIN_BEFORE + MIN_AFTER:
         return ()
@@ -98,19 +111,17 @@ def _word_breaks(word: str, dictionary: pyphen.Pyphen | None) -> tuple[tuple[int
     start = len(lead)
     if any(ch in HYPHENS or ch in DASHES for ch in core):
         # a compound breaks only after its own hyphens (and dashes), never inside its parts
-        found = []
-        for index, ch in enumerate(core):
-            if ch in HYPHENS or ch in DASHES:
-                before, after = core[:index], core[index + 1:]
-                if ch in DASHES or (_letters(before.split(ch)[-1] if ch in before else before) >= MIN_BEFORE
-                                    and _letters(after) >= MIN_AFTER and after[:1].isalnum()):
-                    if after and before:
-                        found.append((start + index + 1, False, ch in HYPHENS))
-        return tuple(found)
+        return tuple((start + index + 1, False, ch in HYPHENS) for index, ch in enumerate(core)
+                     if (ch in HYPHENS or ch in DASHES) and _joint_breaks(core[:index + 1], core[index + 1:]))
     if dictionary is None or not core.isalpha() or core.isupper() or len(core) < MIN_BEFORE + MIN_AFTER:
         return ()
     return tuple((start + index, True, True) for index in dictionary.positions(core)
                  if index >= MIN_BEFORE and len(core) - index >= MIN_AFTER)
+
+
+def _ends_in_hyphen(word) -> bool:
+    text = word[-1][1]
+    return bool(text) and text[-1] in HYPHENS + DASHES
 
 
 class _Candidate:
@@ -165,8 +176,10 @@ def _candidates(words: list, hyphenator: Hyphenator | None, hyphenate: bool) -> 
         if single is not None:
             frag, text = single
             gaps += text.count("\xa0")  # reportlab stretches no-break spaces too
+            # the rest of a compound cut at its hyphen is not hyphenated: it is part of that compound
+            joined = index and not isinstance(words[index - 1], _HSFrag) and _ends_in_hyphen(words[index - 1])
             if hyphenator is not None and len(text) >= MIN_BEFORE + MIN_AFTER:
-                for split, added, flagged in hyphenator.breaks(text, hyphenate):
+                for split, added, flagged in hyphenator.breaks(text, hyphenate and not joined):
                     head_width = stringWidth(text[:split], frag.fontName, frag.fontSize)
                     hyphen = stringWidth("-", frag.fontName, frag.fontSize) if added else 0.0
                     penalty = HYPHEN_PENALTY if flagged else 0
@@ -175,6 +188,15 @@ def _candidates(words: list, hyphenator: Hyphenator | None, hyphenate: bool) -> 
         else:
             gaps += sum(text.count("\xa0") for _f, text in word[1:] if text)
         width += word[0]
+        if index < last and not isinstance(word, _HSFrag):
+            # a compound cut at its hyphen on an earlier page or width: its parts are two
+            # words with nothing between them, and the line may end between them again
+            following = _single_text(words[index + 1])
+            if single is not None and following is not None and single[1][-1] in HYPHENS + DASHES \
+                    and _joint_breaks(single[1], following[1]):
+                flagged = single[1][-1] in HYPHENS
+                found.append(_Candidate(width, gaps, width, gaps, 0.0, flagged, HYPHEN_PENALTY if flagged else 0,
+                                        False, index, None, False))
         if index < last and isinstance(word, _HSFrag):
             tail = word[-1][0]
             key = (tail.fontName, tail.fontSize)
@@ -322,7 +344,7 @@ class TypesetParagraph(Paragraph):
         pieces: list = []
         lines = []
         last_class = len(widths) - 1
-        word_index, offset = 0, 0  # where the next line starts: a word, and a character in it
+        word_index, offset, cut_by_hyphenation = 0, 0, False  # where the next line starts
         self._width_max = 0
         for number, node in enumerate(chain):
             candidate = node.candidate
@@ -331,22 +353,28 @@ class TypesetParagraph(Paragraph):
             for index in range(word_index, stop + 1):
                 word = words[index]
                 begin = offset if index == word_index else 0
-                if index == stop and candidate.split is not None:
-                    frag, text = word[1]
-                    head = text[begin:candidate.split] + ("-" if candidate.added else "")
-                    kind = _SplitFragHY if candidate.added else _SplitFragH
-                    pieces.append(kind([stringWidth(head, frag.fontName, frag.fontSize), (frag, head)]))
-                elif begin:
-                    frag, text = word[1]
-                    tail = text[begin:]
-                    kind = _SplitFragHS if isinstance(word, _HSFrag) else _SplitFrag
-                    pieces.append(kind([stringWidth(tail, frag.fontName, frag.fontSize), (frag, tail)]))
-                else:
+                end = candidate.split if index == stop and candidate.split is not None else None
+                if begin == 0 and end is None:
                     pieces.append(word)
+                    continue
+                frag, text = word[1]
+                piece = text[begin:end]
+                if end is not None and candidate.added:
+                    piece += "-"
+                    kind = _SplitFragHY  # reportlab rejoins these, dropping the hyphen it added
+                elif end is not None:
+                    # cut at its own hyphen: two words with nothing between (reportlab's
+                    # rejoining would drop that hyphen)
+                    kind = list
+                elif cut_by_hyphenation:
+                    kind = _SplitFragHS if isinstance(word, _HSFrag) else _SplitFrag
+                else:
+                    kind = _HSFrag if isinstance(word, _HSFrag) else list
+                pieces.append(kind([stringWidth(piece, frag.fontName, frag.fontSize), (frag, piece)]))
             if candidate.split is not None:
-                word_index, offset = stop, candidate.split
+                word_index, offset, cut_by_hyphenation = stop, candidate.split, candidate.added
             else:
-                word_index, offset = stop + 1, 0
+                word_index, offset, cut_by_hyphenation = stop + 1, 0, False
             line_width = widths[number if number < last_class else last_class]
             line = _frag_line(pieces, start_piece, line_width)
             line._df_flagged = candidate.flagged
@@ -374,7 +402,9 @@ def _worst_ratio(end: _Node) -> float:
 
 
 def _frag_line(pieces: list, start: int, max_width: float) -> FragLine:
-    """One line of frag words pieces[start:], assembled as reportlab's breakLines does."""
+    """One line of frag words pieces[start:], assembled as reportlab's breakLines does
+    (but its wordCount is the spaces + 1: reportlab counts a word cut at its hyphen as two
+    words with a space between them, which would leave the line short of the margin)."""
     words: list = []
     current = 0.0
     space = 0.0
@@ -393,8 +423,8 @@ def _frag_line(pieces: list, start: int, max_width: float) -> FragLine:
         if width > 0:
             current += space + width
         text = word[1][1]
-        if text:
-            count += 1
+        if space and words:
+            count += 1  # a space between this word and the one before: what justification stretches
         for f in [frag] + [part[0] for part in word[2:]]:
             ascent, descent = getAscentDescent(f.fontName, f.fontSize)
             max_size, max_ascent, min_descent = max(max_size, f.fontSize), max(max_ascent, ascent), min(min_descent, descent)
@@ -424,9 +454,7 @@ def _frag_line(pieces: list, start: int, max_width: float) -> FragLine:
                 g = part_frag.clone()
                 g.text = part_text
                 words.append(g)
-            if not text and any(t for _f, t in extra_parts):
-                count += 1
-    return FragLine(extraSpace=max_width - current, wordCount=count, lineBreak=line_break, words=words,
+    return FragLine(extraSpace=max_width - current, wordCount=count + 1, lineBreak=line_break, words=words,
                     fontSize=max_size, ascent=max_ascent, descent=min_descent, maxWidth=max_width, sFW=start)
 
 
