@@ -200,3 +200,35 @@ def test_a_paragraph_split_over_pages_keeps_its_lines_and_no_widow_or_orphan_is_
     bottom.wrap(width, 10_000)
     assert len(bottom.blPara.lines) == 2 and len(top.blPara.lines) == total - 2
     assert TypesetParagraph(markup, style).split(width, leading * 1 + 1) == []
+
+
+# ---------------------------------------------------------------- the page itself
+
+@pytest.mark.parametrize("order", [("pdf", "html", "docx"), ("html", "pdf", "docx")])
+def test_margins_the_page_cannot_hold_are_one_line_before_the_pdf_and_the_other_formats_are_written(
+        tmp_path, order):
+    import subprocess
+    import sys
+    theme = tmp_path / "huge.toml"
+    theme.write_text('extends = "handout"\n[page]\nsize = "A5"\nmargin_left = 80\nmargin_right = 80\n',
+                     encoding="utf-8")
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "docforge", "convert", str(SEED), "--to", ",".join(order),
+                          "--style", str(theme), "-o", str(out), "-q"], capture_output=True, text=True)
+    assert run.returncode == 5  # a theme error
+    message = run.stderr.strip()
+    assert "\n" not in message and "Traceback" not in message
+    assert "margin_left 80 mm + margin_right 80 mm" in message and "A5" in message and "148 mm" in message
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".html"]  # no PDF, nothing half written
+
+
+def test_too_little_height_is_named_too_and_the_library_raises_after_writing_the_rest(tmp_path):
+    from docforge.errors import StyleError
+    theme = tmp_path / "tall.toml"
+    theme.write_text('[page]\nmargin_top = 100\nmargin_bottom = 100\n', encoding="utf-8")
+    with pytest.raises(StyleError, match=r"margin_top 100 mm \+ margin_bottom 100 mm leave 10 mm of the A5 page's 210 mm height"):
+        docforge.convert(SEED, to=["pdf", "html"], style=str(theme), output=tmp_path / "o",
+                         options=WriteOptions(paper="A5"))
+    assert [p.suffix for p in (tmp_path / "o").iterdir()] == [".html"]
+    # the same theme on a page that has room is fine
+    assert docforge.write(docforge.read(SEED), "pdf", style=str(theme), options=WriteOptions(paper="Legal"))[:5] == b"%PDF-"
