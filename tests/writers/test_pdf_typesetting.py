@@ -232,3 +232,145 @@ def test_too_little_height_is_named_too_and_the_library_raises_after_writing_the
     assert [p.suffix for p in (tmp_path / "o").iterdir()] == [".html"]
     # the same theme on a page that has room is fine
     assert docforge.write(docforge.read(SEED), "pdf", style=str(theme), options=WriteOptions(paper="Legal"))[:5] == b"%PDF-"
+
+
+# ---------------------------------------------------------------- tables, headings, lists
+
+def filler(words: int) -> Paragraph:
+    return Paragraph((Text(" ".join(["shaded streets stay cooler at night"] * (words // 6))),))
+
+
+def table(rows: int, caption: str = "Measurements") -> Table:
+    header = tuple(Cell((Text(h),)) for h in ("Station", "Reading", "Remark"))
+    body = tuple((Cell((Text(f"station {i}"),)), Cell((Text(str(i * 3)),)), Cell((Text(f"remark on row {i}"),)))
+                 for i in range(rows))
+    return Table(header, body, caption=(Text(caption),))
+
+
+def page_texts(data: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+def test_a_long_table_starts_where_it_is_and_splits_with_its_header_instead_of_leaving_a_page_empty():
+    doc = Document(Meta(title="Tables"), (filler(120), table(60)))
+    pages = page_texts(handout_pdf(doc))
+    assert len(pages) >= 2
+    assert "Station Reading Remark" in pages[0] and "station 0 " in pages[0]  # started on page 1
+    assert pages[1].count("Station Reading Remark") == 1 and "station 59" in pages[-1]  # header repeated
+    first_rows = [int(m) for m in re.findall(r"station (\d+)", pages[0])]
+    assert len(first_rows) >= 20  # page 1 holds a good part of it, not one line
+
+
+def test_a_table_that_fits_a_page_moves_whole_only_when_little_room_is_left():
+    short = table(20)
+    # almost a page of text first: the table does not fit below it and moves whole to page 2
+    near_full = handout_pdf(Document(Meta(title="Tables"), (filler(700), short)))
+    pages = page_texts(near_full)
+    assert "Station" not in pages[0] and "station 0 " in pages[1] and "station 19" in pages[1]
+    # half a page of text: the table starts below it and continues on page 2, header repeated
+    half = handout_pdf(Document(Meta(title="Tables"), (filler(420), table(45))))
+    pages = page_texts(half)
+    assert "station 0 " in pages[0] and "Station Reading Remark" in pages[1]
+
+
+def test_header_words_fit_their_columns_whole():
+    """Narrow numeric columns under long header words: each header word is set whole
+    (reportlab cut "Population" into "Populati" and "on" before)."""
+    heads = ("Region", "Population", "Average", "Households", "Municipality", "Percentage", "Temperature")
+    header = tuple(Cell((Text(h),)) for h in heads)
+    rows = tuple(tuple(Cell((Text(str(i + c)),)) for c in range(len(heads))) for i in range(6))
+    doc = Document(Meta(title="Narrow"), (Table(header, rows),))
+    for paper in ("A4", "Letter"):
+        data = handout_pdf(doc, paper=paper)
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            words = {w["text"] for w in pdf.pages[0].extract_words()}
+        assert set(heads) <= words, (paper, set(heads) - words)
+
+
+def test_header_words_too_wide_for_any_layout_are_hyphenated_not_cut():
+    from docforge.writers.pdf.tables import fit_header_words
+    assert fit_header_words([50.0, 200.0, 250.0], [80.0, 60.0, 60.0], 500.0) == (
+        [80.0, pytest.approx(200 - 30 * 140 / 330), pytest.approx(250 - 30 * 190 / 330)], True)
+    assert fit_header_words([100.0, 100.0], [150.0, 90.0], 200.0)[1] is False
+    from docforge.writers.pdf.tables import column_parts
+    # columns that need more than the frame side by side go into another part of the table
+    assert column_parts(8, 300.0) == [(0, 8)]
+    assert column_parts(8, 300.0, [50.0] * 8) == [(0, 6), (6, 8)]
+    assert column_parts(3, 300.0, [400.0, 10.0, 10.0]) == [(0, 1), (1, 3)]
+    heads = ("Characteristically", "Telecommunications", "Responsibilities", "Internationalization",
+             "Unquestionably")
+    header = tuple(Cell((Text(h),)) for h in heads)
+    rows = tuple(tuple(Cell((Text(str(i)),)) for _ in heads) for i in range(3))
+    data = handout_pdf(Document(Meta(title="Wide"), (Table(header, rows),)), paper="A5")
+    lines = text_lines(data, HANDOUT.fonts.size * HANDOUT.table.font_scale)
+    columns = defaultdict(list)  # cells are left-aligned: a column's pieces share their left edge
+    for _, line in lines:
+        for word in line:
+            if not word["text"].isdigit():
+                columns[round(word["x0"])].append(word["text"])
+    hyphenated = 0
+    assert len(columns) == len(heads)
+    for head, pieces in zip(heads, (columns[x] for x in sorted(columns))):
+        # the pieces make the word again, each ending at a hyphenation point with its hyphen
+        assert "".join(p[:-1] if p.endswith("-") else p for p in pieces) == head
+        points = {index for index, _, _ in Hyphenator("en_US").breaks(head)}
+        at = 0
+        for piece in pieces[:-1]:
+            assert piece.endswith("-"), (head, pieces)
+            at += len(piece) - 1
+            assert at in points, (head, pieces)
+            hyphenated += 1
+    assert hyphenated >= len(heads)
+
+
+def headings_last_on_pages(data: bytes, heading_sizes: set[float]) -> list[str]:
+    """The headings that are the last line of text on a page (running header and footer aside)."""
+    found = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            words = [w for w in page.extract_words(extra_attrs=["size"]) if w["size"] > 9]
+            if not words:
+                continue
+            bottom = max(w["bottom"] for w in words)
+            last = [w for w in words if abs(w["bottom"] - bottom) < 2]
+            if any(round(w["size"], 1) in heading_sizes for w in last):
+                found.append(" ".join(w["text"] for w in last))
+    return found
+
+
+def test_a_heading_is_never_the_last_line_of_a_page():
+    """Sections of every length followed by paragraphs, sub-headings, lists and tables:
+    wherever the page ends, a heading goes over with what follows it."""
+    rng = random.Random(11)
+    blocks = []
+    for number in range(60):
+        blocks.append(Heading(1, (Text(f"Section {number}"),)))
+        kind = rng.choice(("paragraph", "subheading", "list", "table"))
+        if kind == "subheading":
+            blocks.append(Heading(2, (Text(f"Part {number}"),)))
+        if kind == "list":
+            blocks.append(BulletList(tuple(ListItem((Paragraph((Text(f"item {i}"),)),)) for i in range(4))))
+        elif kind == "table":
+            blocks.append(table(rng.randint(3, 40), caption=f"Table of section {number}"))
+        blocks.append(filler(rng.randint(12, 160)))
+    doc = Document(Meta(title="Sections"), tuple(blocks))
+    sizes = {HANDOUT.fonts.heading_sizes[0], HANDOUT.fonts.heading_sizes[1]}
+    data = handout_pdf(doc)
+    assert len(page_texts(data)) > 10
+    assert headings_last_on_pages(data, sizes) == []
+
+
+def test_a_list_is_set_off_from_the_paragraph_after_it():
+    items = BulletList(tuple(ListItem((Paragraph((Text(f"item number {i}"),)),)) for i in range(3)))
+    doc = Document(Meta(title="Lists"), (Paragraph((Text("Before the list."),)), items,
+                                         Paragraph((Text("After the list."),)), Paragraph((Text("And after that."),))))
+    lines = text_lines(handout_pdf(doc), HANDOUT.fonts.size)
+    tops = {" ".join(w["text"] for w in line): (line[0]["top"], line[0]["bottom"]) for _, line in lines}
+    item_gap = tops["• item number 1"][0] - tops["• item number 0"][1] if "• item number 1" in tops else \
+        tops["item number 1"][0] - tops["item number 0"][1]
+    last_item = tops.get("• item number 2", tops.get("item number 2"))
+    after_list = tops["After the list."][0] - last_item[1]
+    between_paragraphs = tops["And after that."][0] - tops["After the list."][1]
+    assert after_list >= between_paragraphs  # at least a paragraph's space (it was an item's)
+    assert after_list > item_gap + HANDOUT.spacing.paragraph * 0.9

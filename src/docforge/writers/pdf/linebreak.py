@@ -14,7 +14,8 @@ badness (how far its spaces must stretch) squared plus penalties for hyphens and
 hyphenated line ends in a row, and the cheapest sequence of lines wins. Its rules:
 - an inter-word space of a justified line never grows beyond (1 + MAX_SPACE_STRETCH)
   times the natural space of the paragraph's font (twice it): a line that no choice of
-  breaks can fill within that limit is set ragged (left-aligned) instead of stretched;
+  breaks can fill within that limit has its spaces stretched to the limit and ends short
+  of the margin (rare: a long unbreakable word after a full line);
 - at most MAX_HYPHEN_RUN hyphenated line ends in a row (across a page break too);
 - hyphenation is tried only when the paragraph cannot be set well without it (a first
   pass without hyphenation points, like TeX's pretolerance).
@@ -237,7 +238,8 @@ def _best_lines(candidates: list[_Candidate], widths: list[float], stretch: floa
                 badness = 100.0 * min(ratio, 1e3) ** 3
                 if ratio > 1.0:
                     ragged = True
-                    badness += LOOSE_DEMERITS if justified else 0.0
+                    if justified:  # the shorter such a line ends, the worse: that outweighs a hyphen
+                        badness += LOOSE_DEMERITS * (1.0 + ratio)
             run = node.run + 1 if candidate.flagged else 0
             if run > MAX_HYPHEN_RUN:
                 continue
@@ -330,9 +332,9 @@ class TypesetParagraph(Paragraph):
                     end = better
         if end is None:
             return None
-        return self._lines(words, end, widths, justified)
+        return self._lines(words, end, widths, justified, stretch)
 
-    def _lines(self, words: list, end: _Node, widths: list[float], justified: bool) -> ParaLines:
+    def _lines(self, words: list, end: _Node, widths: list[float], justified: bool, stretch: float) -> ParaLines:
         """The chosen lines as reportlab's ParaLines (kind 1) over the frag words, split
         words cut into head and tail the way reportlab's own hyphenation cuts them."""
         chain = []
@@ -379,7 +381,10 @@ class TypesetParagraph(Paragraph):
             line = _frag_line(pieces, start_piece, line_width)
             line._df_flagged = candidate.flagged
             if node.ragged and justified and not candidate.forced:
-                line.lineBreak = True  # set ragged: its spaces would stretch past the limit
+                # its spaces stretch as far as the limit and no further: the line ends short
+                spaces = line.wordCount - 1 + sum(w.text.count("\xa0") for w in line.words
+                                                  if not hasattr(w, "cbDefn"))
+                line.extraSpace = min(line.extraSpace, spaces * stretch)
             if line_width - line.extraSpace > self._width_max:
                 self._width_max = line_width - line.extraSpace
             lines.append(line)

@@ -51,7 +51,7 @@ from .linebreak import TypesetParagraph
 from .notes import NoteEntry, NoteParagraph, NoteRegistry
 from .styles import (cjk_style, continued_styles, definition_styles, line_styles, list_item_style,
                      long_heading_style, note_styles, quote_style, toc_level_styles)
-from .tables import table_flowables
+from .tables import TableStart, table_flowables
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 BULLETS = "•◦▪"             # by nesting depth, repeating
@@ -183,7 +183,7 @@ class PdfRenderer(TreeRenderer):
         if not story:
             story.append(Spacer(1, 1))
         self.report()
-        return story
+        return keep_headings(story)
 
     def report(self) -> None:
         """One diagnostic each for what the PDF shows differently: math, raw markup, image titles."""
@@ -602,6 +602,11 @@ class PdfRenderer(TreeRenderer):
                         story.append(Paragraph(NBSP, item_style, bulletText=marker))
                     story.extend(self.dispatch[kind](self, block, depth + 1))
                 first = False
+        if depth == 0 and story and isinstance(story[-1], Paragraph):
+            # a list is set off from what follows by a paragraph's space on top of an item's
+            last = story[-1]
+            last.style = ParagraphStyle(f"{last.style.name}-end", parent=last.style,
+                                        spaceAfter=last.style.spaceAfter + self.theme.spacing.paragraph)
         return story
 
     def block_bullet_list(self, node: BulletList, depth: int) -> list:
@@ -729,6 +734,46 @@ class PdfRenderer(TreeRenderer):
     def block_raw_block(self, node: RawBlock, depth: int) -> list:
         self._raw(node.format)
         return []
+
+
+def _kept(flowable) -> bool:
+    """Whether `flowable` keeps with the next one (headings, definition terms)."""
+    return not isinstance(flowable, CondPageBreak) and bool(flowable.getKeepWithNext())
+
+
+def keep_headings(story: list) -> list:
+    """`story` with what reportlab's keepWithNext cannot keep a heading with: a heading
+    (or a run of them) right before a table joins the table's TableStart, which is moved
+    before it, so heading, caption, header and first rows start on one page; before a
+    figure (a KeepTogether, which reportlab never nests in the KeepTogether keepWithNext
+    makes) it joins the figure's KeepTogether; before another heading the second
+    heading's CondPageBreak goes (it would stand between them, and reportlab keeps nothing
+    across one). A heading is never left alone at a page's foot."""
+    out: list = []
+    for flowable in story:
+        if out and _kept(out[-1]) and (isinstance(flowable, (TableStart, KeepTogether))
+                                       or type(flowable) is CondPageBreak):
+            if type(flowable) is CondPageBreak:
+                continue
+            start = len(out)
+            while start and (_kept(out[start - 1]) or (type(out[start - 1]) is CondPageBreak and start > 1
+                                                       and _kept(out[start - 2]))):
+                start -= 1
+            while start and type(out[start - 1]) is CondPageBreak:
+                start -= 1  # the first heading's own break goes before the group too
+            run = out[start:]
+            del out[start:]
+            kept = [f for f in run if type(f) is not CondPageBreak]
+            if isinstance(flowable, TableStart):
+                flowable.lead[:0] = kept
+                out.append(flowable)
+                out.extend(run)
+            else:
+                out.extend(f for f in run if type(f) is CondPageBreak)
+                out.append(KeepTogether(kept + list(flowable._content)))
+            continue
+        out.append(flowable)
+    return out
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？]\s+")
