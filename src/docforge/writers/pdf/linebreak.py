@@ -221,40 +221,49 @@ def _best_lines(candidates: list[_Candidate], widths: list[float], stretch: floa
     for position, candidate in enumerate(candidates):
         best: dict[tuple[int, int], _Node] = {}
         keep = []
+        c_width, c_gaps, c_hyphen = candidate.width + candidate.hyphen, candidate.gaps, candidate.hyphen
+        forced, flagged, penalty = candidate.forced, candidate.flagged, candidate.penalty
+        at_end = position == final
         for node in active:
-            line_width = widths[node.line if node.line < last_class else last_class]
+            line = node.line
+            line_width = widths[line] if line < last_class else widths[last_class]
             start = node.candidate
-            natural = candidate.width - start.next_width + candidate.hyphen
+            natural = c_width - start.next_width
             if natural > line_width + 1e-6:
                 continue  # too long from here, and longer for every later candidate
             keep.append(node)
             ragged = False
-            if candidate.forced:
-                ratio, badness = 0.0, 0.0  # the paragraph's last line and lines ended by <br/> are not stretched
+            if forced:
+                ratio = badness = 0.0  # the paragraph's last line and lines ended by <br/> are not stretched
             else:
-                gaps = candidate.gaps - start.next_gaps
+                gaps = c_gaps - start.next_gaps
                 extra = line_width - natural
                 ratio = extra / (gaps * stretch) if gaps else (0.0 if extra < 1e-6 else 1e3)
-                badness = 100.0 * min(ratio, 1e3) ** 3
+                if ratio > 1e3:
+                    ratio = 1e3
+                badness = 100.0 * ratio * ratio * ratio
                 if ratio > 1.0:
                     ragged = True
                     if justified:  # the shorter such a line ends, the worse: that outweighs a hyphen
                         badness += LOOSE_DEMERITS * (1.0 + ratio)
-            run = node.run + 1 if candidate.flagged else 0
+            run = node.run + 1 if flagged else 0
             if run > MAX_HYPHEN_RUN:
                 continue
-            demerits = (LINE_PENALTY + min(badness, 1e4)) ** 2 + candidate.penalty ** 2
             if badness > 1e4:
-                demerits += badness
-            if candidate.flagged and node.run:
+                demerits = (LINE_PENALTY + 1e4) ** 2 + badness
+            else:
+                demerits = (LINE_PENALTY + badness) ** 2
+            if penalty:
+                demerits += penalty * penalty
+            if flagged and node.run:
                 demerits += DOUBLE_HYPHEN_DEMERITS
-            if position == final and node.candidate.flagged:
+            if at_end and start.flagged:
                 demerits += FINAL_HYPHEN_DEMERITS
             total = node.demerits + demerits
-            key = (run, min(node.line + 1, last_class))
+            key = (run, line + 1 if line < last_class else last_class)
             known = best.get(key)
             if known is None or total < known.demerits:
-                best[key] = _Node(candidate, node.line + 1, run, total, node, ragged, ratio)
+                best[key] = _Node(candidate, line + 1, run, total, node, ragged, ratio)
         if candidate.forced:
             if not best:
                 return None
@@ -276,9 +285,15 @@ class TypesetParagraph(Paragraph):
         if fixed is not None and fixed[0] == (tuple(width) if isinstance(width, (list, tuple)) else (width,)):
             self._width_max = fixed[2]
             return fixed[1]
+        key = tuple(width) if isinstance(width, (list, tuple)) else (width,)
+        cached = getattr(self, "_df_cached", None)
+        if cached is not None and cached[0] == key and cached[1] is self.frags:
+            self._width_max = cached[3]
+            return cached[2]  # wrapped again at the same width (a KeepTogether, then the frame)
         lines = self._typeset(width)
         if lines is None:
             return super().breakLines(width)
+        self._df_cached = (key, self.frags, lines, self._width_max)
         return lines
 
     def split(self, availWidth, availHeight):
@@ -296,6 +311,16 @@ class TypesetParagraph(Paragraph):
                     break
                 run += 1
             rest._df_run_before = run
+            if getattr(self.blPara, "_df_typeset", False):
+                # the rest keeps its lines too: the best lines from a break on are the
+                # rest of the best lines through it, and re-breaking on every page would
+                # cost each page all the lines after it
+                later = self._wrapWidths[-1]
+                base = self.blPara.lines[count].sFW
+                lines = [line.clone(sFW=line.sFW - base) for line in self.blPara.lines[count:]]
+                rest_lines = ParaLines(kind=1, lines=lines, _df_typeset=True)
+                rest._df_fixed = ((later, later), rest_lines,
+                                  max(line.maxWidth - line.extraSpace for line in lines))
         return parts
 
     def _typeset(self, width) -> ParaLines | None:
@@ -391,7 +416,7 @@ class TypesetParagraph(Paragraph):
         self.frags = pieces
         self._splitLongWordCount = 0
         self._hyphenations = sum(1 for line in lines if line._df_flagged)
-        return ParaLines(kind=1, lines=lines)
+        return ParaLines(kind=1, lines=lines, _df_typeset=True)
 
 
 def _worst_ratio(end: _Node) -> float:
@@ -417,7 +442,7 @@ def _frag_line(pieces: list, start: int, max_width: float) -> FragLine:
     line_break = False
     max_size = max_ascent = 0.0
     min_descent = 0.0
-    g = None
+    g = g_source = measured = None
     for word in pieces[start:]:
         frag = word[1][0]
         if frag._fkind == _FK_BREAK:
@@ -430,21 +455,28 @@ def _frag_line(pieces: list, start: int, max_width: float) -> FragLine:
         text = word[1][1]
         if space and words:
             count += 1  # a space between this word and the one before: what justification stretches
-        for f in [frag] + [part[0] for part in word[2:]]:
-            ascent, descent = getAscentDescent(f.fontName, f.fontSize)
-            max_size, max_ascent, min_descent = max(max_size, f.fontSize), max(max_ascent, ascent), min(min_descent, descent)
+        for f in [frag] + [part[0] for part in word[2:]] if len(word) > 2 else (frag,):
+            if f is not measured:
+                measured = f
+                ascent, descent = _ascent_descent(f.fontName, f.fontSize)
+                if f.fontSize > max_size:
+                    max_size = f.fontSize
+                if ascent > max_ascent:
+                    max_ascent = ascent
+                if descent < min_descent:
+                    min_descent = descent
         if not words:
-            g = frag.clone()
+            g, g_source = frag.clone(), frag
             g.text = text
             words.append(g)
-        elif not sameFrag(g, frag):
+        elif frag is not g_source and not sameFrag(g, frag):
             if space:
                 for previous in reversed(words):
                     if previous._fkind == 0:  # text
                         if not previous.text.endswith(" "):
                             previous.text += " "
                         break
-            g = frag.clone()
+            g, g_source = frag.clone(), frag
             g.text = text
             words.append(g)
         elif space:
@@ -456,11 +488,21 @@ def _frag_line(pieces: list, start: int, max_width: float) -> FragLine:
         extra_parts = word[2:]
         if extra_parts:
             for part_frag, part_text in extra_parts:
-                g = part_frag.clone()
+                g, g_source = part_frag.clone(), part_frag
                 g.text = part_text
                 words.append(g)
     return FragLine(extraSpace=max_width - current, wordCount=count + 1, lineBreak=line_break, words=words,
                     fontSize=max_size, ascent=max_ascent, descent=min_descent, maxWidth=max_width, sFW=start)
+
+
+_ASCENTS: dict = {}
+
+
+def _ascent_descent(font: str, size: float) -> tuple[float, float]:
+    found = _ASCENTS.get((font, size))
+    if found is None:
+        found = _ASCENTS[(font, size)] = getAscentDescent(font, size)
+    return found
 
 
 _HYPHENATORS: dict[str, Hyphenator] = {}
