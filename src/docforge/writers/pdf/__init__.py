@@ -2,7 +2,7 @@
 
 The package: fonts.py finds and registers the fonts (with per-character fallback),
 styles.py makes the paragraph styles from the theme, render.py (PdfRenderer) turns the
-IR into flowables, tables.py lays tables out, images.py loads and sizes images, notes.py
+IR into flowables, linebreak.py chooses the lines of justified and hyphenated paragraphs, tables.py lays tables out, images.py loads and sizes images, notes.py
 keeps the footnotes for the Notes section, page.py draws the page furniture and builds
 the file. `PdfWriter` only wires them together for one RenderContext and returns what
 was noticed; `unwritable` says before anything is written when the theme's margins leave

@@ -7,8 +7,12 @@ quotes), inlines `inline_<name>(node, family, in_link)` returning reportlab para
 markup in which every piece of input text is escaped (xmltext's "markup" flavour), so
 nothing in the input is ever interpreted by reportlab; each run of characters the
 paragraph's font family lacks switches to a fallback font (fonts.py). Headings keep with
-the next block and carry their outline entry (headings down to the context's toc_depth);
-lists hang their markers; references carry the anchors citations link to.
+the next block and carry their outline entry (headings down to the context's toc_depth),
+and `keep_headings` makes sure of it where reportlab's keepWithNext cannot (before a
+table, a figure, another heading); lists hang their markers and end with a paragraph's
+space; references carry the anchors citations link to. Text paragraphs are
+linebreak.TypesetParagraphs: justified or hyphenated ones are broken into lines for the
+whole paragraph at once, by the rules in linebreak.py.
 
 The pandoc nodes: a footnote is a linked superscript marker, and its text an end-note in
 a "Notes" section placed before the References (notes.py: reportlab has no page-foot

@@ -5,8 +5,10 @@ block, captions, cells, list items, references, quotes, code, keywords, TOC, and
 pandoc nodes: figure captions, display math, definition terms, line-block lines, notes);
 the small functions below derive the variants a block needs (a list or quote level, a
 table column's alignment, CJK line breaking, the TOC's levels, a definition list's or line
-block's indent, the smaller styles of the Notes section). Styles never hold text: this
-module must never see the IR or a page.
+block's indent, the smaller styles of the Notes section, header cells that must be
+hyphenated). A hyphenating style's `hyphenationLang` is a linebreak.Hyphenator (its rules
+hold in reportlab's own breaker too), not pyphen's language name. Styles never hold text:
+this module must never see the IR or a page.
 """
 from __future__ import annotations
 
