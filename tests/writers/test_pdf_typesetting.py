@@ -374,3 +374,23 @@ def test_a_list_is_set_off_from_the_paragraph_after_it():
     between_paragraphs = tops["And after that."][0] - tops["After the list."][1]
     assert after_list >= between_paragraphs  # at least a paragraph's space (it was an item's)
     assert after_list > item_gap + HANDOUT.spacing.paragraph * 0.9
+
+
+def test_no_list_item_is_left_alone_at_a_page_foot_or_head():
+    """Lists of three or more items at every position on the page: the first item never
+    ends a page by itself, the last never starts one by itself."""
+    blocks = []
+    for number in range(40):
+        blocks.append(filler(20 + 7 * number % 90))
+        blocks.append(BulletList(tuple(ListItem((Paragraph((Text(f"list {number} item {i}"),)),))
+                                       for i in range(3 + number % 3))))
+    data = handout_pdf(Document(Meta(title="Items"), tuple(blocks)))
+    lines = text_lines(data, HANDOUT.fonts.size)
+    for (page, line), (next_page, following) in zip(lines, lines[1:]):
+        if page != next_page:
+            last = " ".join(w["text"] for w in line)
+            first = " ".join(w["text"] for w in following)
+            assert not last.endswith(" item 0"), last  # the first item alone at the foot
+            if "item" in first:
+                count = int(re.search(r"list (\d+)", first).group(1))
+                assert not first.endswith(f" item {2 + count % 3}"), first  # the last item alone at the head

@@ -585,9 +585,11 @@ class PdfRenderer(TreeRenderer):
         body = self.fonts.body
         item_style = list_item_style(self.styles["item"], depth, self.theme.spacing.list_indent, ordered,
                                      body.names["regular"])
+        starts = []
         for number, item in enumerate(node.items, node.start if ordered else 1):
             marker = f"{number}." if ordered else BULLETS[depth % 3]
             first = True
+            starts.append(len(story))
             for block in item.blocks or (IRParagraph(()),):
                 kind = type(block)
                 if kind is IRParagraph and _has_display_math(block.inlines):
@@ -606,6 +608,13 @@ class PdfRenderer(TreeRenderer):
                         story.append(Paragraph(NBSP, item_style, bulletText=marker))
                     story.extend(self.dispatch[kind](self, block, depth + 1))
                 first = False
+        starts.append(len(story))
+        if len(node.items) >= 3:
+            # no item alone at a page's foot or head: the first item keeps with the second,
+            # the one before the last with the last (items that are one paragraph each)
+            for index in (0, len(node.items) - 2):
+                if starts[index + 1] - starts[index] == 1 and isinstance(story[starts[index]], Paragraph):
+                    story[starts[index]].keepWithNext = 1
         if depth == 0 and story and isinstance(story[-1], Paragraph):
             # a list is set off from what follows by a paragraph's space on top of an item's
             last = story[-1]
