@@ -394,3 +394,23 @@ def test_no_list_item_is_left_alone_at_a_page_foot_or_head():
             if "item" in first:
                 count = int(re.search(r"list (\d+)", first).group(1))
                 assert not first.endswith(f" item {2 + count % 3}"), first  # the last item alone at the head
+
+
+def test_keep_headings_moves_table_starts_and_joins_figures_without_losing_a_flowable():
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph as RLParagraph
+    from docforge.writers.pdf.render import keep_headings
+    from docforge.writers.pdf.tables import TableStart
+    heading = ParagraphStyle("h", keepWithNext=1)
+    body = ParagraphStyle("b")
+    h1, h2, text = RLParagraph("One", heading), RLParagraph("Two", heading), RLParagraph("text", body)
+    start = TableStart([], table=None, frame_height=500)
+    story = [text, CondPageBreak(50), h1, CondPageBreak(40), h2, start, RLParagraph("caption", body)]
+    out = keep_headings(story)
+    assert out[0] is text and out[1] is start and start.lead == [h1, h2]
+    assert [type(f).__name__ for f in out[2:]] == ["CondPageBreak", "Paragraph", "Paragraph", "Paragraph"]
+    figure = KeepTogether([RLParagraph("image", body)])
+    figure._df_role = "Figure"
+    out = keep_headings([CondPageBreak(50), h1, figure])
+    assert type(out[0]) is CondPageBreak and isinstance(out[1], KeepTogether) and len(out) == 2
+    assert out[1]._content[0] is h1 and out[1]._df_role == "Figure"

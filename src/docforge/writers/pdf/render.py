@@ -783,7 +783,11 @@ def keep_headings(story: list) -> list:
                 out.extend(run)
             else:
                 out.extend(f for f in run if type(f) is CondPageBreak)
-                out.append(KeepTogether(kept + list(flowable._content)))
+                merged = KeepTogether(kept + list(flowable._content))
+                for name, value in vars(flowable).items():
+                    if name.startswith("_df_"):  # what the figure carries for tagging stays with it
+                        setattr(merged, name, value)
+                out.append(merged)
             continue
         out.append(flowable)
     return out
