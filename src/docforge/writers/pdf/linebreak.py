@@ -220,18 +220,21 @@ def _best_lines(candidates: list[_Candidate], widths: list[float], stretch: floa
     final = len(candidates) - 1
     for position, candidate in enumerate(candidates):
         best: dict[tuple[int, int], _Node] = {}
-        keep = []
+        # nodes are in the order of their candidates: those a line from here overflows
+        # come first, and stay overflowed, so they are dropped from the front
+        dead = 0
         c_width, c_gaps, c_hyphen = candidate.width + candidate.hyphen, candidate.gaps, candidate.hyphen
         forced, flagged, penalty = candidate.forced, candidate.flagged, candidate.penalty
         at_end = position == final
-        for node in active:
+        for index, node in enumerate(active):
             line = node.line
             line_width = widths[line] if line < last_class else widths[last_class]
             start = node.candidate
             natural = c_width - start.next_width
             if natural > line_width + 1e-6:
+                if dead == index:
+                    dead += 1
                 continue  # too long from here, and longer for every later candidate
-            keep.append(node)
             ragged = False
             if forced:
                 ratio = badness = 0.0  # the paragraph's last line and lines ended by <br/> are not stretched
@@ -271,7 +274,9 @@ def _best_lines(candidates: list[_Candidate], widths: list[float], stretch: floa
                 return min(best.values(), key=lambda n: n.demerits)
             active = list(best.values())  # every line breaks here
         else:
-            active = keep + list(best.values())
+            if dead:
+                del active[:dead]
+            active.extend(best.values())
             if not active:
                 return None
     return None
