@@ -1,9 +1,9 @@
 """Where the lines of a justified or hyphenated PDF paragraph end, and where a word may be hyphenated.
 
 `Hyphenator` says where a word may break: a word that already has a hyphen only right
-after that hyphen, any other word where pyphen's patterns allow, with at least
-MIN_BEFORE letters before the break and MIN_AFTER after it (all-capital words, numbers and
-words with other signs never). reportlab calls it as a paragraph style's
+after that hyphen, any other word of MIN_HYPHENATED letters or more where pyphen's
+patterns allow, with at least MIN_BEFORE letters before the break and MIN_AFTER after it
+(all-capital words, numbers and words with other signs never). reportlab calls it as a paragraph style's
 `hyphenationLang`, so its own greedy breaker (left-aligned text, paragraphs with inline
 images) keeps the same rules.
 
@@ -41,6 +41,7 @@ from reportlab.platypus.paragraph import (_FK_BREAK, FragLine, ParaLines, _getFr
 
 MIN_BEFORE = 2            # letters before a hyphenation break
 MIN_AFTER = 3             # letters after it
+MIN_HYPHENATED = 7        # shorter words are not hyphenated (a broken short word reads badly)
 MAX_HYPHEN_RUN = 2        # hyphenated line ends in a row
 MAX_SPACE_STRETCH = 1.0   # a justified space grows by at most this times its natural width
 PRETOLERANCE = 0.6        # a paragraph whose spaces stretch no more than this without hyphens is not hyphenated
@@ -114,7 +115,7 @@ def _word_breaks(word: str, dictionary: pyphen.Pyphen | None) -> tuple[tuple[int
         # a compound breaks only after its own hyphens (and dashes), never inside its parts
         return tuple((start + index + 1, False, ch in HYPHENS) for index, ch in enumerate(core)
                      if (ch in HYPHENS or ch in DASHES) and _joint_breaks(core[:index + 1], core[index + 1:]))
-    if dictionary is None or not core.isalpha() or core.isupper() or len(core) < MIN_BEFORE + MIN_AFTER:
+    if dictionary is None or not core.isalpha() or core.isupper() or len(core) < MIN_HYPHENATED:
         return ()
     return tuple((start + index, True, True) for index in dictionary.positions(core)
                  if index >= MIN_BEFORE and len(core) - index >= MIN_AFTER)
