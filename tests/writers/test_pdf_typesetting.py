@@ -414,3 +414,20 @@ def test_keep_headings_moves_table_starts_and_joins_figures_without_losing_a_flo
     out = keep_headings([CondPageBreak(50), h1, figure])
     assert type(out[0]) is CondPageBreak and isinstance(out[1], KeepTogether) and len(out) == 2
     assert out[1]._content[0] is h1 and out[1]._df_role == "Figure"
+
+
+def test_no_reference_is_left_alone_at_a_page_foot_or_head():
+    from docforge.model import Reference, References
+    blocks = []
+    for number in range(30):
+        blocks.append(filler(30 + 11 * number % 100))
+        blocks.append(References(tuple(Reference(f"ref-{number}-{i}", str(i + 1), (Text(f"source {number} entry {i}"),))
+                                       for i in range(3 + number % 2))))
+    lines = text_lines(handout_pdf(Document(Meta(title="Refs"), tuple(blocks))), HANDOUT.fonts.size * 0.95)
+    for (page, line), (next_page, following) in zip(lines, lines[1:]):
+        if page != next_page:
+            last, first = " ".join(w["text"] for w in line), " ".join(w["text"] for w in following)
+            assert not last.endswith(" entry 0"), last
+            match = re.search(r"source (\d+) entry (\d+)$", first)
+            if match:
+                assert int(match.group(2)) != 2 + int(match.group(1)) % 2, first

@@ -673,7 +673,12 @@ class PdfRenderer(TreeRenderer):
         return p
 
     def block_references(self, node: References, depth: int) -> list:
-        return [self._reference(entry) for entry in node.entries]
+        """The entries; like list items, the first keeps with the second and the one
+        before the last with the last (no entry alone at a page's foot or head)."""
+        story = [self._reference(entry) for entry in node.entries]
+        if len(story) >= 3:
+            story[0].keepWithNext = story[-2].keepWithNext = 1
+        return story
 
     def block_figure(self, node: Figure, depth: int) -> list:
         """The content (an image alone in its paragraph drawn as a centred block), then
