@@ -20,7 +20,11 @@ import time
 from pathlib import Path
 
 DOCFORGE = [sys.executable, "-m", "docforge"]
-FORMATS = ("html", "docx", "pdf", "epub", "json")
+FORMATS = ("html", "docx", "pdf", "pdf handout", "epub", "json")
+# "pdf handout": the PDF in the handout theme, justified and hyphenated, whose lines the
+# whole-paragraph breaker (writers/pdf/linebreak.py) chooses
+FORMAT_ARGS = {"pdf handout": ["--to", "pdf", "--style", "handout"]}
+PAGED = ("pdf", "pdf handout")  # measured at the smaller PDF sizes
 TIME_LIMIT = 15.0   # 10x input -> at most 15x time
 MEMORY_LIMIT = 10.0  # peak RSS above start-up at most 10x the input
 SENTENCE = "The quick survey of urban heat found that shaded streets stay cooler at night. "
@@ -81,22 +85,28 @@ def run(cmd: list[str]) -> tuple[float, int]:
 
 def convert(src: Path, fmt: str, out: Path, source_format: str | None = None) -> tuple[float, int]:
     extra = ["--from", source_format] if source_format else []
-    return run(DOCFORGE + ["convert", str(src), *extra, "--to", fmt, "-o", str(out), "-q"])
+    to = FORMAT_ARGS.get(fmt, ["--to", fmt])
+    return run(DOCFORGE + ["convert", str(src), *extra, *to, "-o", str(out), "-q"])
 
 
-def measure_growth(work: Path, small: int, pdf_small: int, reps: int = 1, shapes=tuple(SHAPES)) -> dict:
+def output_name(work: Path, stem: str, fmt: str) -> Path:
+    return work / f"{stem}.{fmt.split()[0]}" if " " not in fmt else work / f"{stem}-{fmt.replace(' ', '-')}.pdf"
+
+
+def measure_growth(work: Path, small: int, pdf_small: int, reps: int = 1, shapes=tuple(SHAPES),
+                   formats=FORMATS) -> dict:
     """Every shape x format at `small` and 10 * `small` bytes (PDF at `pdf_small`): the best
     of `reps` runs each (the least disturbed by other processes), time ratio and memory."""
     work.mkdir(parents=True, exist_ok=True)
     base = work / "growth-tiny.txt"
     base.write_text(long_paragraph(200), encoding="utf-8")
-    baseline = {fmt: min(convert(base, fmt, work / f"growth-tiny.{fmt}") for _ in range(reps + 1))
-                for fmt in FORMATS}
+    baseline = {fmt: min(convert(base, fmt, output_name(work, "growth-tiny", fmt)) for _ in range(reps + 1))
+                for fmt in set(formats) | {"json"}}
     rows = []
     for shape in shapes:
         make = SHAPES[shape]
-        for fmt in FORMATS + ("json reader",):
-            size1 = pdf_small if fmt == "pdf" else small
+        for fmt in tuple(formats) + ("json reader",):
+            size1 = pdf_small if fmt in PAGED else small
             point = []
             for size in (size1, size1 * 10):
                 src = work / f"growth-{shape.replace(' ', '-')}-{size}.txt"
@@ -109,7 +119,7 @@ def measure_growth(work: Path, small: int, pdf_small: int, reps: int = 1, shapes
                     point.append((json_src.stat().st_size, min(runs)[0], max(r for _, r in runs),
                                   baseline["json"]))
                 else:
-                    runs = [convert(src, fmt, work / f"growth-out.{fmt}") for _ in range(reps)]
+                    runs = [convert(src, fmt, output_name(work, "growth-out", fmt)) for _ in range(reps)]
                     point.append((src.stat().st_size, min(runs)[0], max(r for _, r in runs), baseline[fmt]))
             (b1, t1, m1, (t0, m0)), (b10, t10, m10, _) = point
             ratio = max(t10 - t0, 1e-3) / max(t1 - t0, 1e-3)

@@ -31,5 +31,5 @@ def test_benchmark_script_runs_every_case_and_writes_json(tmp_path):
     assert "pandoc's own parse (-t json) is" in proc.stdout
     growth = results["growth"]["rows"]
     assert {(r["shape"], r["format"]) for r in growth} == {  # --smoke: one shape, every format
-        ("many headings", fmt) for fmt in ("html", "docx", "pdf", "epub", "json", "json reader")}
+        ("many headings", fmt) for fmt in ("html", "docx", "pdf", "pdf handout", "epub", "json", "json reader")}
     assert all(r["time_ratio"] > 0 and r["peak_rss_kib"][1] > 0 for r in growth)

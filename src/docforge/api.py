@@ -186,12 +186,21 @@ def _context(doc: Document, style: Style, options: WriteOptions | None) -> Rende
         return RenderContext(prepare(doc, style), style, options)
 
 
-def _preflight(context: RenderContext, names: Sequence[str]) -> None:
-    """Each requested writer's own checks (Writer.preflight), all before anything is written."""
+def _preflight(context: RenderContext, names: Sequence[str]) -> dict[str, DocforgeError]:
+    """Each requested writer's own checks, all before anything is written: `preflight`
+    raises what stops the whole conversion; `unwritable` returns what stops only its own
+    format (a page the theme's margins leave no room on), by format name."""
+    skipped: dict[str, DocforgeError] = {}
     for name in names:
-        check = getattr(formats.get_writer(formats.normalize("writer", name)), "preflight", None)
+        writer = formats.get_writer(formats.normalize("writer", name))
+        check = getattr(writer, "preflight", None)
         if check is not None:
             check(context)
+        unwritable = getattr(writer, "unwritable", None)
+        problem = unwritable(context) if unwritable is not None else None
+        if problem is not None:
+            skipped[name] = problem
+    return skipped
 
 
 def _write(context: RenderContext, format: str, target, diagnostics: list[Diagnostic] | None) -> bytes | None:
@@ -439,8 +448,10 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
     if not base_options.resource_path:
         base_options = replace(base_options, resource_path=default_resource_path(src))
     context = _context(doc, the_style, base_options)
-    _preflight(context, names)
+    skipped = _preflight(context, names)
     for fmt, target in zip(names, targets):
+        if fmt in skipped:
+            continue  # the other formats are still written; its error is raised below
         each = context.for_writer(replace(base_options, source_name=str(target)))
         if target == "-":
             data = _write(each, fmt, None, result.diagnostics)
@@ -455,6 +466,8 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
             produced_by.record(fmt, target)
         result.outputs.append(Path(target))
     result.seconds = time.perf_counter() - started
+    if skipped:
+        raise next(iter(skipped.values()))
     return result
 
 
@@ -504,7 +517,9 @@ def render(doc: Document, names: Sequence[str], *, style: Style | str | os.PathL
     `target_names` name each output in diagnostics."""
     base_options = options or WriteOptions()
     context = _context(doc, _resolve_style(style), base_options)
-    _preflight(context, names)
+    skipped = _preflight(context, names)
+    if skipped:
+        raise next(iter(skipped.values()))
     labels = target_names or names
     return [_write(context.for_writer(replace(base_options, source_name=str(label))), fmt, None, diagnostics)
             or b"" for fmt, label in zip(names, labels)]

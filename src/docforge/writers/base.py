@@ -171,7 +171,9 @@ class Writer(Protocol):
     A writer may also give `preflight(context)`: it raises the user's error (a bad option
     value, an unusable file) before any format of the conversion is written, so that one
     writer's problem never leaves the others half done; api calls it for every requested
-    format first."""
+    format first. `unwritable(context)` returns (not raises) an error that rules out only
+    that writer's format (a theme's margins leave no room on its page): api writes the
+    other formats, then raises it."""
     renderer: type[TreeRenderer]
 
     def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]: ...

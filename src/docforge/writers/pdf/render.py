@@ -7,8 +7,12 @@ quotes), inlines `inline_<name>(node, family, in_link)` returning reportlab para
 markup in which every piece of input text is escaped (xmltext's "markup" flavour), so
 nothing in the input is ever interpreted by reportlab; each run of characters the
 paragraph's font family lacks switches to a fallback font (fonts.py). Headings keep with
-the next block and carry their outline entry (headings down to the context's toc_depth);
-lists hang their markers; references carry the anchors citations link to.
+the next block and carry their outline entry (headings down to the context's toc_depth),
+and `keep_headings` makes sure of it where reportlab's keepWithNext cannot (before a
+table, a figure, another heading); lists hang their markers and end with a paragraph's
+space; references carry the anchors citations link to. Text paragraphs are
+linebreak.TypesetParagraphs: justified or hyphenated ones are broken into lines for the
+whole paragraph at once, by the rules in linebreak.py.
 
 The pandoc nodes: a footnote is a linked superscript marker, and its text an end-note in
 a "Notes" section placed before the References (notes.py: reportlab has no page-foot
@@ -47,10 +51,11 @@ from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_ur
 from ..xmltext import escape, strip_illegal, xml_safe
 from .fonts import Family, FontSet
 from .images import ImageLineParagraph, PdfImage, PdfImages, data_uris_readable, fitted
+from .linebreak import TypesetParagraph
 from .notes import NoteEntry, NoteParagraph, NoteRegistry
 from .styles import (cjk_style, continued_styles, definition_styles, line_styles, list_item_style,
                      long_heading_style, note_styles, quote_style, toc_level_styles)
-from .tables import table_flowables
+from .tables import TableStart, table_flowables
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 BULLETS = "•◦▪"             # by nesting depth, repeating
@@ -182,7 +187,7 @@ class PdfRenderer(TreeRenderer):
         if not story:
             story.append(Spacer(1, 1))
         self.report()
-        return story
+        return keep_headings(story)
 
     def report(self) -> None:
         """One diagnostic each for what the PDF shows differently: math, raw markup, image titles."""
@@ -338,6 +343,8 @@ class PdfRenderer(TreeRenderer):
             self._image_alts = []
             if factory is Paragraph:
                 factory = ImageLineParagraph
+        if factory is Paragraph:
+            factory = TypesetParagraph  # lines chosen per paragraph when justified or hyphenated
         paragraph = factory(markup, style)
         if alts:
             paragraph._df_image_alts = tuple(alts)
@@ -578,9 +585,11 @@ class PdfRenderer(TreeRenderer):
         body = self.fonts.body
         item_style = list_item_style(self.styles["item"], depth, self.theme.spacing.list_indent, ordered,
                                      body.names["regular"])
+        starts = []
         for number, item in enumerate(node.items, node.start if ordered else 1):
             marker = f"{number}." if ordered else BULLETS[depth % 3]
             first = True
+            starts.append(len(story))
             for block in item.blocks or (IRParagraph(()),):
                 kind = type(block)
                 if kind is IRParagraph and _has_display_math(block.inlines):
@@ -599,6 +608,18 @@ class PdfRenderer(TreeRenderer):
                         story.append(Paragraph(NBSP, item_style, bulletText=marker))
                     story.extend(self.dispatch[kind](self, block, depth + 1))
                 first = False
+        starts.append(len(story))
+        if len(node.items) >= 3:
+            # no item alone at a page's foot or head: the first item keeps with the second,
+            # the one before the last with the last (items that are one paragraph each)
+            for index in (0, len(node.items) - 2):
+                if starts[index + 1] - starts[index] == 1 and isinstance(story[starts[index]], Paragraph):
+                    story[starts[index]].keepWithNext = 1
+        if depth == 0 and story and isinstance(story[-1], Paragraph):
+            # a list is set off from what follows by a paragraph's space on top of an item's
+            last = story[-1]
+            last.style = ParagraphStyle(f"{last.style.name}-end", parent=last.style,
+                                        spaceAfter=last.style.spaceAfter + self.theme.spacing.paragraph)
         return story
 
     def block_bullet_list(self, node: BulletList, depth: int) -> list:
@@ -652,7 +673,12 @@ class PdfRenderer(TreeRenderer):
         return p
 
     def block_references(self, node: References, depth: int) -> list:
-        return [self._reference(entry) for entry in node.entries]
+        """The entries; like list items, the first keeps with the second and the one
+        before the last with the last (no entry alone at a page's foot or head)."""
+        story = [self._reference(entry) for entry in node.entries]
+        if len(story) >= 3:
+            story[0].keepWithNext = story[-2].keepWithNext = 1
+        return story
 
     def block_figure(self, node: Figure, depth: int) -> list:
         """The content (an image alone in its paragraph drawn as a centred block), then
@@ -726,6 +752,50 @@ class PdfRenderer(TreeRenderer):
     def block_raw_block(self, node: RawBlock, depth: int) -> list:
         self._raw(node.format)
         return []
+
+
+def _kept(flowable) -> bool:
+    """Whether `flowable` keeps with the next one (headings, definition terms)."""
+    return not isinstance(flowable, CondPageBreak) and bool(flowable.getKeepWithNext())
+
+
+def keep_headings(story: list) -> list:
+    """`story` with what reportlab's keepWithNext cannot keep a heading with: a heading
+    (or a run of them) right before a table joins the table's TableStart, which is moved
+    before it, so heading, caption, header and first rows start on one page; before a
+    figure (a KeepTogether, which reportlab never nests in the KeepTogether keepWithNext
+    makes) it joins the figure's KeepTogether; before another heading the second
+    heading's CondPageBreak goes (it would stand between them, and reportlab keeps nothing
+    across one). A heading is never left alone at a page's foot."""
+    out: list = []
+    for flowable in story:
+        if out and _kept(out[-1]) and (isinstance(flowable, (TableStart, KeepTogether))
+                                       or type(flowable) is CondPageBreak):
+            if type(flowable) is CondPageBreak:
+                continue
+            start = len(out)
+            while start and (_kept(out[start - 1]) or (type(out[start - 1]) is CondPageBreak and start > 1
+                                                       and _kept(out[start - 2]))):
+                start -= 1
+            while start and type(out[start - 1]) is CondPageBreak:
+                start -= 1  # the first heading's own break goes before the group too
+            run = out[start:]
+            del out[start:]
+            kept = [f for f in run if type(f) is not CondPageBreak]
+            if isinstance(flowable, TableStart):
+                flowable.lead[:0] = kept
+                out.append(flowable)
+                out.extend(run)
+            else:
+                out.extend(f for f in run if type(f) is CondPageBreak)
+                merged = KeepTogether(kept + list(flowable._content))
+                for name, value in vars(flowable).items():
+                    if name.startswith("_df_"):  # what the figure carries for tagging stays with it
+                        setattr(merged, name, value)
+                out.append(merged)
+            continue
+        out.append(flowable)
+    return out
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？]\s+")

@@ -5,8 +5,10 @@ block, captions, cells, list items, references, quotes, code, keywords, TOC, and
 pandoc nodes: figure captions, display math, definition terms, line-block lines, notes);
 the small functions below derive the variants a block needs (a list or quote level, a
 table column's alignment, CJK line breaking, the TOC's levels, a definition list's or line
-block's indent, the smaller styles of the Notes section). Styles never hold text: this
-module must never see the IR or a page.
+block's indent, the smaller styles of the Notes section, header cells that must be
+hyphenated). A hyphenating style's `hyphenationLang` is a linebreak.Hyphenator (its rules
+hold in reportlab's own breaker too), not pyphen's language name. Styles never hold text:
+this module must never see the IR or a page.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from ...style import Style
 from .fonts import FontSet
+from .linebreak import hyphenator
 
 MAX_INDENT_LEVELS = 6      # deeper lists and quotes stop indenting: the text must fit the page
 HYPHENATION = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "it": "it_IT",
@@ -30,7 +33,9 @@ def paragraph_styles(style: Style, fonts: FontSet, language: str) -> dict[str, P
     """The base styles by role: "body", "h1".."h6", "title", "cell", "reference" …"""
     f, c, s = style.fonts, style.colors, style.spacing
     align = TA_JUSTIFY if style.text.align == "justify" else TA_LEFT
-    hyphen = HYPHENATION.get(language.split("-")[0], "") if style.text.hyphenate else ""
+    # a Hyphenator, not pyphen's language name: reportlab's own breaker then keeps the
+    # rules too (no break inside a word with a hyphen, 2 letters before and 3 after)
+    hyphen = (language_hyphenator(language) if style.text.hyphenate else None) or ""
     body = ParagraphStyle(
         "Body", fontName=fonts.body.names["regular"], fontSize=f.size, leading=f.size * f.line_height,
         textColor=colors.HexColor(c.text), alignment=align, spaceAfter=s.paragraph,
@@ -56,7 +61,7 @@ def paragraph_styles(style: Style, fonts: FontSet, language: str) -> dict[str, P
     styles["caption"] = ParagraphStyle("Caption", parent=body, fontName=heading_font,
                                        fontSize=f.size * 0.92, leading=f.size * 1.2,
                                        textColor=colors.HexColor(c.heading), alignment=TA_LEFT,
-                                       keepWithNext=1, spaceBefore=s.paragraph, spaceAfter=3,
+                                       keepWithNext=0, spaceBefore=s.paragraph, spaceAfter=3,
                                        firstLineIndent=0)
     cell_size = f.size * style.table.font_scale
     styles["cell"] = ParagraphStyle("Cell", parent=body, fontSize=cell_size, leading=cell_size * 1.25,
@@ -169,6 +174,18 @@ def long_heading_style(heading: ParagraphStyle) -> ParagraphStyle:
 def cjk_style(base: ParagraphStyle) -> ParagraphStyle:
     """`base` breaking lines between any two ideographs, for text that is mostly CJK."""
     return ParagraphStyle(base.name + "CJK", parent=base, wordWrap="CJK")
+
+
+def language_hyphenator(language: str):
+    """The Hyphenator of a document language ("en-GB" -> en_US's patterns), or None."""
+    return hyphenator(HYPHENATION.get(language.split("-")[0], ""))
+
+
+def hyphenated_style(base: ParagraphStyle, language: str) -> ParagraphStyle:
+    """`base` hyphenating its words in `language` (whatever the theme says): for header
+    cells too narrow for their longest words, which would otherwise be cut without a hyphen."""
+    found = language_hyphenator(language)
+    return ParagraphStyle(f"{base.name}-hyphenated", parent=base, hyphenationLang=found or "")
 
 
 def cell_style(base: ParagraphStyle, align: str) -> ParagraphStyle:

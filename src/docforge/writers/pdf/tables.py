@@ -1,9 +1,15 @@
 """How an IR table becomes flowables on the page.
 
-Columns are sized by content (writers/layout.py, shared with DOCX); a table wider than
+Columns are sized by content (writers/layout.py, shared with DOCX), then widened where a
+header word would not fit whole (measured in the header's font; when the words of all
+headers together are wider than the frame, header cells are hyphenated instead of cut
+mid-word); a table wider than
 the frame allows (MIN_COLUMN_PT per column) is split into parts of adjacent columns, each
 with the caption and "(columns a–b of n)"; parts split across pages by row, repeating
-the header row. A part of more than GROUP_ROWS rows is a RowGroups flowable: measured
+the header row. A TableStart before each part decides whether it starts on this page
+(with the headings above it, its caption, header and first rows) or on the next: a table
+is moved whole only when it fits a page and moving it leaves at most a third of this one
+empty. A part of more than GROUP_ROWS rows is a RowGroups flowable: measured
 once, then a reportlab table per page of just the rows that page holds (same widths,
 header repeated, stripes continued), since reportlab's own split re-measures every
 remaining row on every page (quadratic). A table with a row taller than a page
@@ -22,14 +28,15 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Spacer, Table as RLTable, TableStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table as RLTable, TableStyle
 from reportlab.platypus.flowables import AnchorFlowable
 
 from ...model import Cell, Table, plain_text
 from ..layout import column_widths
 from ..semantics import caption_lead
 from ..xmltext import escape
-from .styles import cell_style
+from .styles import cell_style, hyphenated_style, language_hyphenator
 
 if TYPE_CHECKING:
     from .render import PdfRenderer
@@ -48,16 +55,35 @@ GROUP_ROWS = 64
 _DESTINATION = re.compile(r'<a name="[^"]*"/>')  # input text cannot produce it: its < and " are escaped
 
 
-def column_parts(columns: int, frame_width: float) -> list[tuple[int, int]]:
-    """The (first, past-last) column of each part a table of `columns` columns is split into."""
+def column_parts(columns: int, frame_width: float, needs: list[float] | None = None) -> list[tuple[int, int]]:
+    """The (first, past-last) column of each part a table of `columns` columns is split
+    into: at most a frame's width of MIN_COLUMN_PT columns, and with `needs` (the least
+    width of each column) no more columns than their needs allow side by side."""
     per_part = max(1, int(frame_width // MIN_COLUMN_PT))
-    return [(lo, min(columns, lo + per_part)) for lo in range(0, columns, per_part)]
+    if needs is None:
+        return [(lo, min(columns, lo + per_part)) for lo in range(0, columns, per_part)]
+    parts, lo, used = [], 0, 0.0
+    for column in range(columns):
+        need = max(needs[column], MIN_COLUMN_PT)
+        if column > lo and (column - lo >= per_part or used + need > frame_width):
+            parts.append((lo, column))
+            lo, used = column, 0.0
+        used += need
+    parts.append((lo, columns))
+    return parts
+
+
+def header_needs(renderer: PdfRenderer, node: Table) -> list[float]:
+    """The least width of each column: its header's widest hyphenated piece, and padding."""
+    hyphenator = language_hyphenator(renderer.context.language)
+    style = renderer.styles["cell_head"]
+    return [_widest_piece(plain_text(cell), style, hyphenator) + CELL_PADDING + 0.5 for cell in node.header]
 
 
 def table_flowables(renderer: PdfRenderer, node: Table) -> list:
     """The caption and the table of each part, then the paragraph space after the table."""
     width = max(1, len(node.header))
-    parts = column_parts(width, renderer.frame_width)
+    parts = column_parts(width, renderer.frame_width, header_needs(renderer, node) if node.header else None)
     heading = renderer.fonts.heading
     story: list = []
     caption = renderer.markup(caption_lead(node, renderer.context.labels), heading) + renderer.inlines(node.caption, heading)
@@ -66,14 +92,47 @@ def table_flowables(renderer: PdfRenderer, node: Table) -> list:
         if len(parts) > 1:
             markup += escape(f" (columns {lo + 1}–{hi} of {width})", "markup")[0]
         anchor = renderer.anchor(node.id) if part_index == 0 else ""
+        caption_flowables = []
         if node.caption:
-            story.append(renderer.paragraph(anchor + markup, renderer.styles["caption"], "", cjk=False))
+            caption_flowables.append(renderer.paragraph(anchor + markup, renderer.styles["caption"], "", cjk=False))
         elif part_index == 0 and node.id:
-            story.append(AnchorFlowable(node.id))  # no caption, no bare label: the id marks the top
+            caption_flowables.append(AnchorFlowable(node.id))  # no caption, no bare label: the id marks the top
         part = _part(renderer, node, lo, hi)
-        story.extend(part if isinstance(part, list) else [part])
+        if isinstance(part, list):
+            story.extend(caption_flowables + part)
+        else:
+            story.extend([TableStart(caption_flowables, part, renderer.frame_height)] + caption_flowables + [part])
     story.append(Spacer(1, renderer.theme.spacing.paragraph))
     return story
+
+
+def _widest_piece(text: str, style, hyphenator) -> float:
+    """The width of the widest word of `text` in `style`'s font, or with a hyphenator, of
+    the widest piece between two of its hyphenation points (with its hyphen)."""
+    widest = 0.0
+    font, size = style.fontName, style.fontSize
+    hyphen = stringWidth("-", font, size)
+    for word in text.split():
+        cuts = [(0, False)] + [(i, added) for i, added, _ in hyphenator.breaks(word)] if hyphenator else [(0, False)]
+        cuts.append((len(word), False))
+        for (start, _), (end, added) in zip(cuts, cuts[1:]):
+            widest = max(widest, stringWidth(word[start:end], font, size) + (hyphen if added else 0.0))
+    return widest
+
+
+def fit_header_words(widths: list[float], needs: list[float], total: float) -> tuple[list[float], bool]:
+    """`widths` with every column at least as wide as its widest header word (`needs`),
+    the room taken from the columns wider than theirs in proportion to what they have
+    to spare; and whether that was possible (when not, the header words are hyphenated)."""
+    if sum(needs) > total + 1e-6:
+        return widths, False
+    raised = [max(w, n) for w, n in zip(widths, needs)]
+    deficit = sum(raised) - total
+    if deficit <= 1e-9:
+        return raised, True
+    spare = [r - n for r, n in zip(raised, needs)]
+    room = sum(spare)
+    return [r - deficit * s / room for r, s in zip(raised, spare)], True
 
 
 def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | RowGroups | list:
@@ -86,6 +145,21 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
     texts = [[plain_text(cells[c]) if c < len(cells) else "" for cells in rows] for c in range(lo, hi)]
     size = styles["cell"].fontSize
     widths = column_widths(texts, renderer.frame_width, char_width=size * 0.55, padding=CELL_PADDING)
+    head_style = styles["cell_head"]
+    needs = [_widest_piece(column[0], head_style, None) + CELL_PADDING + 0.5 for column in texts]
+    widths, header_fits = fit_header_words(widths, needs, renderer.frame_width)
+    if not header_fits:
+        # the words cannot all be whole: columns as wide as their widest hyphenated piece,
+        # and the header cells hyphenated
+        hyphenator = language_hyphenator(renderer.context.language)
+        whole = needs
+        needs = [_widest_piece(column[0], head_style, hyphenator) + CELL_PADDING + 0.5 for column in texts]
+        for column in sorted(range(len(needs)), key=lambda c: whole[c]):
+            # the shortest header words are still kept whole, as many as there is room for
+            if sum(needs) - needs[column] + whole[column] <= renderer.frame_width:
+                needs[column] = whole[column]
+        widths, _ = fit_header_words(widths, needs, renderer.frame_width)
+        head_style = hyphenated_style(head_style, renderer.context.language)
     state = renderer.checkpoint()
     cell_styles: dict = {}
     data = []
@@ -99,7 +173,7 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
                 key = (r == 0, align)
                 style = cell_styles.get(key)
                 if style is None:
-                    style = cell_styles[key] = cell_style(styles["cell_head" if r == 0 else "cell"], align)
+                    style = cell_styles[key] = cell_style(head_style if r == 0 else styles["cell"], align)
                 renderer.image_width = max(1.0, widths[c - lo] - CELL_PADDING)
                 row.append(renderer.paragraph(renderer.inlines(cell.inlines, body), style, plain_text(cell)))
             data.append(row)
@@ -134,6 +208,53 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
     if len(data) - 1 > GROUP_ROWS:
         return RowGroups(data, table._rowHeights, table._width, make)
     return table
+
+
+FIRST_ROWS = 2          # a table starts on a page only with its header and this many rows
+PUSH_ROOM = 1 / 3       # a table that fits a page is moved whole only from this much room or less
+
+
+class TableStart(CondPageBreak):
+    """Decides, where a table is about to start, whether it starts here or on the next
+    page: it moves on when there is not room for what leads into it (the headings above,
+    render.keep_headings moves it before them, and the caption), its header and
+    FIRST_ROWS rows; or when the whole table fits a page and moving it leaves no more than
+    PUSH_ROOM of this page empty. Otherwise the table starts here and splits across pages
+    by row, its header repeated: a table is never pushed whole off a page it would leave
+    more than a third empty. (A CondPageBreak, so reportlab never puts it in a KeepTogether.)"""
+
+    def __init__(self, lead: list, table, frame_height: float):
+        super().__init__(0)
+        self.lead, self.table, self.frame_height = list(lead), table, frame_height
+
+    def __repr__(self):
+        return f"TableStart({len(self.lead)} lead-ins)"
+
+    def _heights(self, width: float) -> tuple[float, float]:
+        """(what must fit to start here, the whole block)."""
+        lead = 0.0
+        for flowable in self.lead:
+            lead += flowable.wrap(width, self.frame_height)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        table = self.table
+        if isinstance(table, RowGroups):
+            rows, whole = table.sums, table.height
+            first = rows[min(len(rows) - 1, 1 + FIRST_ROWS)]
+        else:
+            table.wrap(width, self.frame_height)
+            heights = table._rowHeights
+            first, whole = sum(heights[:1 + FIRST_ROWS]), table._height
+        return lead + first, lead + whole
+
+    def wrap(self, availWidth, availHeight):
+        start, whole = self._heights(availWidth)
+        if whole <= availHeight:
+            move = False
+        elif availHeight < start:
+            move = True
+        else:
+            move = whole <= self.frame_height and availHeight <= self.frame_height * PUSH_ROOM
+        self.height = availHeight + 1 if move else 0  # CondPageBreak breaks when its height does not fit
+        return super().wrap(availWidth, availHeight)
 
 
 class RowGroups(Flowable):
