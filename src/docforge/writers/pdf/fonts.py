@@ -4,11 +4,14 @@ A theme names font families; they are looked up as files in the theme's folder, 
 through fontconfig (`fc-match`), and registered with reportlab as embedded TrueType
 fonts (regular, bold, italic, bold italic). Text is split into runs so that each
 character is drawn by the first font that has a glyph for it: the main family, then the
-theme's fallbacks (a CJK TrueType font where one exists), then reportlab's built-in CID
-font STSong-Light for Han text (not embedded: reported as a diagnostic). A character no
-font can show is reported, never drawn as a box. Only TrueType outlines can be embedded
-by reportlab, so CFF-flavoured OpenType files are skipped. `report` turns what a FontSet
-noticed into diagnostics. This module never builds paragraphs or touches a page.
+theme's fallbacks in order (the default theme's: Noto for Hebrew, Arabic, Devanagari and
+Thai, Nanum for Korean, DejaVu Sans, Droid Sans Fallback for Han, Symbola for emoji), each
+loaded only when a character first needs it, then reportlab's built-in CID font
+STSong-Light for Han text (not embedded: reported as a diagnostic). A character no font
+can show is reported, never drawn as a box. Only TrueType outlines can be embedded by
+reportlab, so CFF-flavoured OpenType files are skipped; CJK fonts are never harfbuzz-shaped
+(scripts.py shapes the scripts that need it). `report` turns what a FontSet noticed into
+diagnostics. This module never builds paragraphs or touches a page.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 VARIANTS = {"regular": "", "bold": ":bold", "italic": ":italic", "bolditalic": ":bold:italic"}
 CID_FALLBACK = "STSong-Light"
+_HAN_PROBE = 0x4E00  # 一: a font that has it is a CJK font
 _HAN = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x3000, 0x303F))
 
 
@@ -83,6 +87,10 @@ def _load(path: str, name: str) -> TTFont | None:
         font = TTFont(name, path)
     except (TTFError, OSError, ValueError):
         return None  # CFF outlines, broken file: not embeddable
+    if _HAN_PROBE in font.face.charToGlyph:
+        # harfbuzz-shaped runs in the big CJK fonts come out as empty boxes, and Han and
+        # Hangul need no shaping: their runs stay one glyph per character
+        font.shapable = False
     pdfmetrics.registerFont(font)
     return font
 
@@ -146,15 +154,31 @@ class FontSet:
     theme_dir: str | None = None
     missing: set[str] = field(default_factory=set)
     used_cid: bool = False
+    unshaped: bool = False  # complex-script text set without shaping (no uharfbuzz)
     substituted: list[tuple[str, str]] = field(default_factory=list)  # (theme family, used instead)
-    _fallbacks: list[Family] | None = None
+    _fallbacks: list[Family | None] = field(default_factory=list)
 
     @property
     def fallbacks(self) -> list[Family]:
-        if self._fallbacks is None:
-            found = (register_family(name, self.theme_dir) for name in self.fallback_names)
-            self._fallbacks = [f for f in found if f] + [cid_family()]
-        return self._fallbacks
+        """Every fallback family (all loaded), then the CID font."""
+        return [f for f in map(self._fallback, range(len(self.fallback_names))) if f] + [cid_family()]
+
+    def _fallback(self, index: int) -> Family | None:
+        """The index-th fallback family, loaded on first use: a character is looked up in
+        one font after another, so a Devanagari word never loads the Korean and emoji fonts."""
+        while len(self._fallbacks) <= index:
+            self._fallbacks.append(register_family(self.fallback_names[len(self._fallbacks)], self.theme_dir))
+        return self._fallbacks[index]
+
+    def fallback_for(self, ch: str) -> Family | None:
+        """The first fallback family that has a glyph for `ch`, or None."""
+        code = ord(ch)
+        for index in range(len(self.fallback_names)):
+            family = self._fallback(index)
+            if family is not None and code in family.cmap:
+                return family
+        cid = cid_family()
+        return cid if code in cid.cmap else None
 
     def runs(self, text: str, main: Family) -> list[tuple[Family | None, str]]:
         """Split `text` into (family, chunk) runs: the main family where it has the glyph,
@@ -168,7 +192,7 @@ class FontSet:
             if ch.isspace() or main.covers(ch):
                 family: Family | None = main
             else:
-                family = next((f for f in self.fallbacks if f.covers(ch)), None)
+                family = self.fallback_for(ch)
                 if family is None:
                     self.missing.add(ch)
                 elif not family.embedded:
@@ -223,6 +247,9 @@ def report(fonts: FontSet, diagnostics) -> None:
     for wanted, used in fonts.substituted:
         diagnostics.add(f"theme font {wanted!r} is not installed (or not TrueType); "
                         f"using {used!r}: install it or name another in the theme's [fonts]")
+    if fonts.unshaped:
+        diagnostics.add("Arabic, Hebrew, Indic or Thai text is set without shaping (letters "
+                        "unjoined, right-to-left words unreversed): pip install uharfbuzz")
     if fonts.used_cid:
         diagnostics.add("no embeddable CJK TrueType font found; Han text uses the "
                         "non-embedded STSong-Light, so the PDF depends on the reader's "

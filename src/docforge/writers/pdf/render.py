@@ -45,6 +45,7 @@ from ...transforms import OutlineEntry
 from ..base import RenderContext, TreeRenderer
 from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
 from ..xmltext import escape, strip_illegal, xml_safe
+from . import scripts
 from .fonts import Family, FontSet
 from .images import ImageLineParagraph, PdfImage, PdfImages, data_uris_readable, fitted
 from .notes import NoteEntry, NoteParagraph, NoteRegistry
@@ -338,6 +339,7 @@ class PdfRenderer(TreeRenderer):
             self._image_alts = []
             if factory is Paragraph:
                 factory = ImageLineParagraph
+        style, factory = scripts.layout(plain, style, factory, self.context.language, self.fonts)
         paragraph = factory(markup, style)
         if alts:
             paragraph._df_image_alts = tuple(alts)

@@ -1,0 +1,220 @@
+"""Scripts that are more than one glyph per character: shaping and right-to-left lines.
+
+reportlab draws one glyph per character, left to right. Devanagari, Thai, Arabic, Hebrew
+and their neighbours need more: `layout` gives a paragraph whose text holds such a script
+a style with reportlab's harfbuzz shaping on (uharfbuzz: conjuncts, vowel signs, Arabic
+joining forms, each RTL word's glyphs in visual order); shaping stays off elsewhere, so
+Latin text costs nothing more. reportlab 5's own bidi needs rlbidi, which is not on PyPI,
+so right-to-left paragraphs are drawn by a paragraph subclass (`_RightToLeft`) that
+reorders the words of each already-broken line into visual order at draw time (lines are
+broken in logical order; split and re-wrap never see the reordered words) and sets the
+paragraph right-aligned (justified lines stay justified, their last line goes right).
+A paragraph is right-to-left when most of its letters are Hebrew/Arabic-script, or the
+document's language or its div's (`_df_lang`) is a right-to-left language and it holds
+some right-to-left text. Word order follows the Unicode bidi algorithm for a right-to-left
+paragraph without explicit embeddings: runs of left-to-right words (and the spaces and
+punctuation between them) keep their order, numbers are runs of their own, everything
+else is reversed. This module never chooses fonts (fonts.py) and never builds markup.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from itertools import groupby
+
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr, makeShapedFragWord, uharfbuzz
+from reportlab.platypus import paragraph as _rl_paragraph
+
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug",
+                           "ur", "yi"})
+# Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and their presentation forms
+_RTL_CHARS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+_RTL = re.compile(f"[{_RTL_CHARS}]")
+# scripts whose glyphs depend on their neighbours: the RTL ones, Indic, Thai, Lao, Tibetan,
+# Myanmar, Khmer, Sinhala
+_NEEDS_SHAPING = re.compile(f"[{_RTL_CHARS}\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]")
+_TOKEN = re.compile(r"\s+|\S+")
+SHAPING_AVAILABLE = uharfbuzz is not None
+
+RTL_WORD, LTR_WORD, NUMBER, NEUTRAL = "R", "L", "N", "-"
+
+
+_shape_one_font = _rl_paragraph.shapeFragWord
+
+
+def _piece_width(frag, text) -> float:
+    if hasattr(frag, "cbDefn"):
+        return getattr(frag.cbDefn, "width", 0) or 0
+    return stringWidth(text, frag.fontName, frag.fontSize)
+
+
+def shape_per_font(word, *args, **kwargs):
+    """reportlab's shapeFragWord, one font at a time. reportlab shapes a whole word (the
+    text between two spaces) with its first fragment's font and reads the glyph ids in
+    each fragment's own font: "שלום," with the comma from the body font came out as wrong
+    glyphs or an AttributeError. A word in one font goes to reportlab unchanged."""
+    pieces = word[1:]
+    if len({getattr(frag, "fontName", None) for frag, _ in pieces}) <= 1 or isinstance(word, ShapedFragWord):
+        return _shape_one_font(word, *args, **kwargs)
+    total, out, shaped = 0.0, [], False
+    for _, group in groupby(pieces, key=lambda piece: getattr(piece[0], "fontName", None)):
+        group = list(group)
+        part = _shape_one_font(word.__class__([sum(_piece_width(f, t) for f, t in group)] + group),
+                               *args, **kwargs)
+        shaped = shaped or isinstance(part, ShapedFragWord)
+        total += part[0]
+        out.extend(part[1:])
+    return makeShapedFragWord(word)([total] + out) if shaped else word
+
+
+if SHAPING_AVAILABLE:
+    _rl_paragraph.shapeFragWord = shape_per_font  # the one name reportlab's line breaker calls
+
+
+def is_rtl_language(language: str | None) -> bool:
+    return bool(language) and language.replace("_", "-").split("-")[0].lower() in RTL_LANGUAGES
+
+
+def mostly_rtl(plain: str) -> bool:
+    """Whether most letters of `plain` are in a right-to-left script."""
+    rtl = len(_RTL.findall(plain))
+    return rtl > 0 and rtl * 2 > sum(1 for ch in plain if ch.isalpha())
+
+
+def layout(plain: str, style: ParagraphStyle, factory, language: str, fonts) -> tuple:
+    """The style and paragraph class for a paragraph of text `plain` in a document of
+    `language`: shaping on where the script needs it, the right-to-left class where the
+    paragraph may be right-to-left. Latin text comes back unchanged after two regex scans."""
+    if _NEEDS_SHAPING.search(plain):
+        if SHAPING_AVAILABLE:
+            style = shaped_style(style)
+        else:
+            fonts.unshaped = True
+        if _RTL.search(plain):
+            return style, right_to_left(factory, mostly_rtl(plain), is_rtl_language(language))
+    return style, factory
+
+
+@functools.lru_cache(maxsize=256)
+def shaped_style(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
+
+
+@functools.lru_cache(maxsize=256)
+def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
+    """`style` set right to left: reportlab then draws bullets on the right and a justified
+    paragraph's last line flush right; left alignment becomes right alignment."""
+    alignment = TA_RIGHT if style.alignment == TA_LEFT else style.alignment
+    return ParagraphStyle(f"{style.name}-rtl", parent=style, wordWrap="RTL", alignment=alignment)
+
+
+class _RightToLeft:
+    """Mixed before a reportlab Paragraph class: draws its lines right to left when the
+    paragraph is right-to-left (`_df_mostly_rtl`, the document's language, `_df_lang`)."""
+    _df_mostly_rtl = False
+    _df_rtl_document = False
+
+    def is_rtl(self) -> bool:
+        lang = getattr(self, "_df_lang", None)
+        return self._df_mostly_rtl or (is_rtl_language(lang) if lang else self._df_rtl_document)
+
+    def drawPara(self, debug=0):
+        if not self.is_rtl():
+            return super().drawPara(debug)
+        laid, style = self.blPara, self.style
+        self.blPara, self.style = visual_lines(laid), rtl_style(style)
+        try:
+            return super().drawPara(debug)
+        finally:
+            self.blPara, self.style = laid, style
+
+    def split(self, availWidth, availHeight):
+        pieces = super().split(availWidth, availHeight)
+        lang = getattr(self, "_df_lang", None)
+        if lang:  # a div's language, set on the whole paragraph, holds for its pieces
+            for piece in pieces:
+                if getattr(piece, "_df_lang", None) is None:
+                    piece._df_lang = lang
+        return pieces
+
+
+@functools.lru_cache(maxsize=64)
+def right_to_left(factory, mostly: bool, rtl_document: bool):
+    """`factory` (a Paragraph class) with `_RightToLeft` mixed in; one class per combination,
+    so pieces made by split (`self.__class__`) stay right-to-left."""
+    return type(f"RightToLeft{factory.__name__}", (_RightToLeft, factory),
+                {"_df_mostly_rtl": mostly, "_df_rtl_document": rtl_document})
+
+
+def word_class(text: str) -> str:
+    if _RTL.search(text):
+        return RTL_WORD
+    if any(ch.isalpha() for ch in text):
+        return LTR_WORD
+    if any(ch.isdigit() for ch in text):
+        return NUMBER
+    return NEUTRAL
+
+
+def visual_order(tokens: list, classes: list[str]) -> list:
+    """`tokens` (logical order) in left-to-right visual order for a right-to-left line:
+    each run of LTR words with what lies between them keeps its order, all else reverses."""
+    segments: list[list] = []
+    run: list | None = None
+    between: list = []
+    for token, cls in zip(tokens, classes):
+        if cls == LTR_WORD:
+            if run is None:
+                run = [token]
+            else:
+                run.extend(between)
+                run.append(token)
+            between = []
+        elif cls == NEUTRAL and run is not None:
+            between.append(token)
+        else:
+            if run is not None:
+                segments.append(run)
+                segments.extend([t] for t in between)
+                run, between = None, []
+            segments.append([token])
+    if run is not None:
+        segments.append(run)
+        segments.extend([t] for t in between)
+    return [token for segment in reversed(segments) for token in segment]
+
+
+def _visual_word(text: str) -> str:
+    """An RTL word's characters in visual order: harfbuzz has already ordered a shaped
+    word's glyphs (ShapedStr); an unshaped word is reversed here."""
+    return text if isinstance(text, ShapedStr) or word_class(text) != RTL_WORD else text[::-1]
+
+
+def visual_lines(blPara):
+    """A copy of reportlab's broken lines with each line's words in visual order."""
+    if blPara.kind == 0:  # one font, unshaped: lines are (extra space, [words])
+        lines = []
+        for extra, words in blPara.lines:
+            visual = visual_order(list(words), [word_class(w) for w in words])
+            lines.append((extra, [_visual_word(w) for w in visual]))
+        return blPara.clone(lines=lines)
+    lines = []
+    for line in blPara.lines:
+        tokens, classes = [], []
+        for frag in line.words:
+            text = getattr(frag, "text", "")
+            if hasattr(frag, "cbDefn") or not text:
+                tokens.append(frag)
+                classes.append(NEUTRAL)
+                continue
+            for match in _TOKEN.finditer(text):
+                piece = text[match.start():match.end()]
+                tokens.append(frag.clone(text=_visual_word(piece)))
+                classes.append(word_class(piece))
+        # reportlab reverses a right-to-left line's fragments itself (kind 1 only)
+        lines.append(line.clone(words=visual_order(tokens, classes)[::-1]))
+    return blPara.clone(lines=lines)
