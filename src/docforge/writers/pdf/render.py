@@ -273,12 +273,13 @@ class PdfRenderer(TreeRenderer):
         meta, styles, heading = self.context.doc.meta, self.styles, self.fonts.heading
         story: list = []
         if meta.title:
-            story.append(Paragraph(self.markup(meta.title, heading), styles["title"]))
+            story.append(self.paragraph(self.markup(meta.title, heading), styles["title"], meta.title, cjk=False))
         if meta.subtitle:
-            story.append(Paragraph(self.markup(meta.subtitle, heading), styles["subtitle"]))
+            story.append(self.paragraph(self.markup(meta.subtitle, heading), styles["subtitle"], meta.subtitle,
+                                        cjk=False))
         if self.context.byline:
-            story.append(Paragraph(self.markup(BYLINE_SEPARATOR.join(self.context.byline), self.fonts.body),
-                                   styles["byline"]))
+            byline = BYLINE_SEPARATOR.join(self.context.byline)
+            story.append(self.paragraph(self.markup(byline, self.fonts.body), styles["byline"], byline, cjk=False))
         if story:
             story.append(HRFlowable(width="100%", thickness=0.6, color=colors.HexColor(self.theme.colors.rule),
                                     spaceBefore=4, spaceAfter=14))

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from itertools import groupby
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase import ttfonts as _rl_ttfonts
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr, makeShapedFragWord, uharfbuzz
 from reportlab.platypus import paragraph as _rl_paragraph
 
@@ -44,6 +46,9 @@ RTL_WORD, LTR_WORD, NUMBER, NEUTRAL = "R", "L", "N", "-"
 
 
 _shape_one_font = _rl_paragraph.shapeFragWord
+# OpenType's default-on ligatures and kerning; reportlab also turns on discretionary
+# ligatures (dlig), which drew "יי" as the single character "ײ" (and so extracted it)
+TEXT_FEATURES = {"kern": True, "liga": True}
 
 
 def _piece_width(frag, text) -> float:
@@ -52,25 +57,87 @@ def _piece_width(frag, text) -> float:
     return stringWidth(text, frag.fontName, frag.fontSize)
 
 
-def shape_per_font(word, *args, **kwargs):
+def shape_per_font(word, features=None, **kwargs):
     """reportlab's shapeFragWord, one font at a time. reportlab shapes a whole word (the
     text between two spaces) with its first fragment's font and reads the glyph ids in
     each fragment's own font: "שלום," with the comma from the body font came out as wrong
     glyphs or an AttributeError. A word in one font goes to reportlab unchanged."""
-    pieces = word[1:]
-    if len({getattr(frag, "fontName", None) for frag, _ in pieces}) <= 1 or isinstance(word, ShapedFragWord):
-        return _shape_one_font(word, *args, **kwargs)
+    features = TEXT_FEATURES if features is None else features
+    if isinstance(word, ShapedFragWord):
+        return word
+    groups = [list(group) for _, group in groupby(word[1:], key=lambda piece: getattr(piece[0], "fontName", None))]
+    if len(groups) <= 1:
+        return _shaped(word, features, **kwargs)
     total, out, shaped = 0.0, [], False
-    for _, group in groupby(pieces, key=lambda piece: getattr(piece[0], "fontName", None)):
-        group = list(group)
-        part = _shape_one_font(word.__class__([sum(_piece_width(f, t) for f, t in group)] + group),
-                               *args, **kwargs)
+    for group in groups:
+        part = _shaped(word.__class__([sum(_piece_width(f, t) for f, t in group)] + group), features, **kwargs)
         shaped = shaped or isinstance(part, ShapedFragWord)
         total += part[0]
         out.extend(part[1:])
     return makeShapedFragWord(word)([total] + out) if shaped else word
 
 
+# face name -> {private-use code reportlab gave a glyph with no character of its own (a
+# Devanagari conjunct, a Thai vowel variant): the text it stands for}
+PRIVATE_TEXT: dict[str, dict[int, str]] = {}
+_PRIVATE_USE = range(0xE000, 0xF900)
+
+
+def _shaped(word, features, **kwargs):
+    result = _shape_one_font(word, features, **kwargs)
+    if result is not word:
+        _remember_private_glyphs(word, result)
+    return result
+
+
+def _remember_private_glyphs(word, result) -> None:
+    """Note what text each private-use glyph of a shaped word stands for, so that the
+    font's ToUnicode map gives it back (text extraction, search, screen readers): the
+    characters of its cluster that no other glyph of the cluster shows."""
+    text = "".join(t for f, t in word[1:] if not hasattr(f, "cbDefn"))
+    glyphs = [(frag, ch, data) for frag, shaped in result[1:]
+              for ch, data in zip(shaped, getattr(shaped, "__shapeData__", ()) or ())]
+    if not any(ord(ch) in _PRIVATE_USE and ch not in text for _, ch, _ in glyphs):
+        return
+    starts = sorted({data.cluster for _, _, data in glyphs})
+    ends = dict(zip(starts, starts[1:] + [len(text)]))
+    by_cluster: dict[int, list] = {}
+    for frag, ch, data in glyphs:
+        by_cluster.setdefault(data.cluster, []).append((frag, ch))
+    for cluster, members in by_cluster.items():
+        left = list(text[cluster:ends[cluster]])
+        private = []
+        for frag, ch in members:
+            if ord(ch) in _PRIVATE_USE and ch not in text:
+                private.append((frag, ch))
+            elif ch in left:
+                left.remove(ch)
+        # the cluster's text goes to its first private glyph; any others stand for nothing
+        for index, (frag, ch) in enumerate(private):
+            face = getFont(frag.fontName).face
+            name = b"".join((face.name, face.subfontNameX)).decode("pdfdoc")
+            PRIVATE_TEXT.setdefault(name, {}).setdefault(ord(ch), "".join(left) if index == 0 else "")
+
+
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+def to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab's ToUnicode CMap for a font subset, with two fixes: characters beyond
+    U+FFFF (emoji) as UTF-16 surrogate pairs (reportlab wrote five hex digits, read back as
+    U+1F60 "ὠ" for U+1F600), and private-use glyphs as the text they stand for."""
+    private = PRIVATE_TEXT.get(fontname.split("+", 1)[-1], {})
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", "%d beginbfchar" % len(subset)]
+        + ["<%02X> <%s>" % (index, _utf16_hex(private.get(code, chr(code)))) for index, code in enumerate(subset)]
+        + ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+_rl_ttfonts.makeToUnicodeCMap = to_unicode_cmap  # the one name TTFont.addObjects calls
 if SHAPING_AVAILABLE:
     _rl_paragraph.shapeFragWord = shape_per_font  # the one name reportlab's line breaker calls
 
@@ -194,6 +261,30 @@ def _visual_word(text: str) -> str:
     return text if isinstance(text, ShapedStr) or word_class(text) != RTL_WORD else text[::-1]
 
 
+def _is_neutral(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "PSZ"
+
+
+def _pieces(text: str):
+    """`text` as spaces and words, a left-to-right word's leading and trailing punctuation
+    apart ("software," is "software" and ","): between a Latin word and Hebrew a comma
+    belongs to the right-to-left text around it. A right-to-left word stays whole: its
+    shaped glyphs are already in visual order, punctuation included."""
+    for match in _TOKEN.finditer(text):
+        piece = text[match.start():match.end()]
+        if piece.isspace() or word_class(piece) == RTL_WORD:
+            yield piece
+            continue
+        start, end = 0, len(piece)
+        while start < end and _is_neutral(piece[start]):
+            start += 1
+        while end > start and _is_neutral(piece[end - 1]):
+            end -= 1
+        for part in (piece[:start], piece[start:end], piece[end:]):
+            if part:
+                yield part
+
+
 def visual_lines(blPara):
     """A copy of reportlab's broken lines with each line's words in visual order."""
     if blPara.kind == 0:  # one font, unshaped: lines are (extra space, [words])
@@ -211,8 +302,7 @@ def visual_lines(blPara):
                 tokens.append(frag)
                 classes.append(NEUTRAL)
                 continue
-            for match in _TOKEN.finditer(text):
-                piece = text[match.start():match.end()]
+            for piece in _pieces(text):
                 tokens.append(frag.clone(text=_visual_word(piece)))
                 classes.append(word_class(piece))
         # reportlab reverses a right-to-left line's fragments itself (kind 1 only)
