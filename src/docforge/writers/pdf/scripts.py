@@ -229,11 +229,17 @@ def word_class(text: str) -> str:
 
 def visual_order(tokens: list, classes: list[str]) -> list:
     """`tokens` (logical order) in left-to-right visual order for a right-to-left line:
-    each run of LTR words with what lies between them keeps its order, all else reverses."""
+    each run of LTR words (numbers after Latin text included) with what lies between them
+    keeps its order, all else reverses."""
     segments: list[list] = []
     run: list | None = None
     between: list = []
+    strong = RTL_WORD  # the line's base direction, until a word says otherwise
     for token, cls in zip(tokens, classes):
+        if cls in (RTL_WORD, LTR_WORD):
+            strong = cls
+        elif cls == NUMBER and strong == LTR_WORD:
+            cls = LTR_WORD  # "Release 2 of": a number after Latin text is part of it (UBA W7)
         if cls == LTR_WORD:
             if run is None:
                 run = [token]
