@@ -88,7 +88,7 @@ def test_without_noto_serif_the_handout_falls_back_to_dejavu_and_says_so(monkeyp
 SCRIPTS = {
     "devanagari": ("नमस्ते भारत, यह हमारा देश है। क्षत्र", "NotoSerifDevanagari"),
     "thai": ("สวัสดีชาวโลก นี่คือประโยคภาษาไทย", "NotoSerifThai"),
-    "korean": ("안녕하세요 세계, 한국어 문장입니다.", "NanumMyeongjo"),
+    "korean": ("안녕하세요 세계, 한국어 문장입니다. 가나다", "NanumMyeongjo"),
     "emoji": ("Emoji 😀 👍 🎉 ❤ end", "Symbola"),
 }
 
@@ -111,6 +111,13 @@ def test_a_paragraph_in_another_script_comes_back_in_a_font_that_has_its_glyphs(
         if len(ch["text"]) == 1 and not ch["text"].isspace():  # one glyph, one character
             face = ch["fontname"].split("+")[-1]
             assert ord(ch["text"]) in cmaps[face], (ch["text"], face)  # a real glyph, never .notdef
+
+
+def test_a_korean_word_is_set_in_one_font():
+    """가 is the one syllable Droid Sans Fallback's cmap seems to have (reportlab reads
+    its Hangul range as the two ends): it must not be set apart from the rest of its word."""
+    chars = chars_of(pdf_of("가나다 한국어가"))
+    assert {c["fontname"].split("+")[-1] for c in chars if "\uac00" <= c["text"] <= "\ud7a3"} == {"NanumMyeongjo"}
 
 
 def test_devanagari_is_shaped_into_conjuncts():

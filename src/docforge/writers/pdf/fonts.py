@@ -28,6 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 VARIANTS = {"regular": "", "bold": ":bold", "italic": ":italic", "bolditalic": ":bold:italic"}
 CID_FALLBACK = "STSong-Light"
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3  # the Hangul syllables block
 _HAN_PROBE = 0x4E00  # 一: a font that has it is a CJK font
 _HAN = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x3000, 0x303F))
 
@@ -127,7 +128,12 @@ def register_family(family: str, theme_dir: str | None = None) -> Family | None:
         for italic in (0, 1):
             variant = {(0, 0): "regular", (1, 0): "bold", (0, 1): "italic", (1, 1): "bolditalic"}[(bold, italic)]
             addMapping(key, bold, italic, names[variant])
-    return Family(key, names, frozenset(base.face.charToGlyph.keys()))
+    cmap = frozenset(base.face.charToGlyph.keys())
+    if _HANGUL_FIRST in cmap and _HANGUL_FIRST + 1 not in cmap:
+        # Droid Sans Fallback: reportlab reads its Hangul range as the range's two ends only;
+        # "가" alone in it would set that syllable apart from the rest of the Korean word
+        cmap = frozenset(c for c in cmap if not _HANGUL_FIRST <= c <= _HANGUL_LAST)
+    return Family(key, names, cmap)
 
 
 @functools.lru_cache(maxsize=1)
