@@ -187,6 +187,18 @@ def test_direction_follows_the_document_language_and_a_divs_language():
         assert today < hebrew < release
 
 
+def test_a_hebrew_phrase_in_an_english_paragraph_reads_right_to_left():
+    """Left to right around it, but the phrase's own words go right to left: the first
+    Hebrew word right of the second."""
+    import pdfplumber
+    data = pdf_of("He said שלום עולם 2024 to everyone.", language="en")
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        words = pdf.pages[0].extract_words()
+    x = {w["text"]: w["x0"] for w in words}
+    first, second = "שלום"[::-1], "עולם"[::-1]  # pdfplumber reads each word left to right
+    assert x["said"] < x["2024"] < x[second] < x[first] < x["to"]
+
+
 def test_scripts_pdf_is_the_same_bytes_every_time():
     texts = [SCRIPTS[name][0] for name in SCRIPTS] + [HEBREW, "مرحبا بالعالم"]
     assert pdf_of(*texts, style="handout") == pdf_of(*texts, style="handout")
@@ -201,6 +213,10 @@ def test_visual_order_reverses_rtl_words_and_keeps_latin_runs_and_numbers_apart(
     assert classes[2] == scripts.LTR_WORD and classes[9] == scripts.NUMBER and classes[0] == scripts.RTL_WORD
     # numbers after Hebrew are runs of their own; after a Latin word ("v 2") part of its run
     assert "".join(scripts.visual_order(tokens, classes)) == "v 2 ב 3 2024 ג ,open source א"
+    # in a left-to-right line only the Hebrew run turns round, numbers after Hebrew with it
+    tokens = ["a", " ", "א", " ", "ב", " ", "1", " ", "b"]
+    classes = [scripts.word_class(t) if not t.isspace() else scripts.NEUTRAL for t in tokens]
+    assert "".join(scripts.visual_order(tokens, classes, rtl=False)) == "a 1 ב א b"
 
 
 def test_only_text_in_a_complex_script_is_shaped_or_made_right_to_left():

@@ -180,8 +180,10 @@ def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
 
 
 class _RightToLeft:
-    """Mixed before a reportlab Paragraph class: draws its lines right to left when the
-    paragraph is right-to-left (`_df_mostly_rtl`, the document's language, `_df_lang`)."""
+    """Mixed before a reportlab Paragraph class whose text has Hebrew or Arabic in it:
+    draws its lines right to left when the paragraph is right-to-left (`_df_mostly_rtl`,
+    the document's language, `_df_lang`), else left to right with each run of
+    right-to-left words in visual order."""
     _df_mostly_rtl = False
     _df_rtl_document = False
 
@@ -190,10 +192,9 @@ class _RightToLeft:
         return self._df_mostly_rtl or (is_rtl_language(lang) if lang else self._df_rtl_document)
 
     def drawPara(self, debug=0):
-        if not self.is_rtl():
-            return super().drawPara(debug)
+        rtl = self.is_rtl()
         laid, style = self.blPara, self.style
-        self.blPara, self.style = visual_lines(laid), rtl_style(style)
+        self.blPara, self.style = visual_lines(laid, rtl), rtl_style(style) if rtl else style
         try:
             return super().drawPara(debug)
         finally:
@@ -227,20 +228,23 @@ def word_class(text: str) -> str:
     return NEUTRAL
 
 
-def visual_order(tokens: list, classes: list[str]) -> list:
-    """`tokens` (logical order) in left-to-right visual order for a right-to-left line:
-    each run of LTR words (numbers after Latin text included) with what lies between them
-    keeps its order, all else reverses."""
+def visual_order(tokens: list, classes: list[str], rtl: bool = True) -> list:
+    """`tokens` (logical order) in left-to-right visual order for a line whose base
+    direction is right to left (`rtl`) or left to right. Words of the other direction
+    form runs, with the spaces and punctuation between them and the numbers after them
+    (UBA W7 and N1: "Release 2 of"); in a right-to-left line everything but those runs is
+    reversed, in a left-to-right one only the right-to-left runs are."""
+    embedded = LTR_WORD if rtl else RTL_WORD
     segments: list[list] = []
     run: list | None = None
     between: list = []
-    strong = RTL_WORD  # the line's base direction, until a word says otherwise
+    strong = RTL_WORD if rtl else LTR_WORD  # the base direction, until a word says otherwise
     for token, cls in zip(tokens, classes):
         if cls in (RTL_WORD, LTR_WORD):
             strong = cls
-        elif cls == NUMBER and strong == LTR_WORD:
-            cls = LTR_WORD  # "Release 2 of": a number after Latin text is part of it (UBA W7)
-        if cls == LTR_WORD:
+        elif cls == NUMBER and strong == embedded:
+            cls = embedded
+        if cls == embedded:
             if run is None:
                 run = [token]
             else:
@@ -258,7 +262,9 @@ def visual_order(tokens: list, classes: list[str]) -> list:
     if run is not None:
         segments.append(run)
         segments.extend([t] for t in between)
-    return [token for segment in reversed(segments) for token in segment]
+    if rtl:
+        return [token for segment in reversed(segments) for token in segment]
+    return [token for segment in segments for token in reversed(segment)]  # a lone token is itself
 
 
 def _visual_word(text: str) -> str:
@@ -291,12 +297,13 @@ def _pieces(text: str):
                 yield part
 
 
-def visual_lines(blPara):
-    """A copy of reportlab's broken lines with each line's words in visual order."""
+def visual_lines(blPara, rtl: bool = True):
+    """A copy of reportlab's broken lines with each line's words in visual order, for a
+    right-to-left paragraph or (`rtl` false) a left-to-right one with Hebrew or Arabic in it."""
     if blPara.kind == 0:  # one font, unshaped: lines are (extra space, [words])
         lines = []
         for extra, words in blPara.lines:
-            visual = visual_order(list(words), [word_class(w) for w in words])
+            visual = visual_order(list(words), [word_class(w) for w in words], rtl)
             lines.append((extra, [_visual_word(w) for w in visual]))
         return blPara.clone(lines=lines)
     lines = []
@@ -311,6 +318,7 @@ def visual_lines(blPara):
             for piece in _pieces(text):
                 tokens.append(frag.clone(text=_visual_word(piece)))
                 classes.append(word_class(piece))
+        visual = visual_order(tokens, classes, rtl)
         # reportlab reverses a right-to-left line's fragments itself (kind 1 only)
-        lines.append(line.clone(words=visual_order(tokens, classes)[::-1]))
+        lines.append(line.clone(words=visual[::-1] if rtl else visual))
     return blPara.clone(lines=lines)
