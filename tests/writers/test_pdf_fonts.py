@@ -199,6 +199,17 @@ def test_a_hebrew_phrase_in_an_english_paragraph_reads_right_to_left():
     assert x["said"] < x["2024"] < x[second] < x[first] < x["to"]
 
 
+def test_a_hebrew_title_is_right_to_left_in_the_title_block_and_the_running_header():
+    title = "כותרת בעברית"
+    doc = Document(Meta(title=title), tuple(Paragraph((Text("Filler paragraph number %d." % i),))
+                                            for i in range(80)))
+    data = docforge.write(doc, "pdf")
+    for page in (0, 1):  # the title block on page 1, the running header on page 2
+        chars = sorted((c for c in chars_of(data, page) if "\u0590" <= c["text"] <= "\u05ff"),
+                       key=lambda c: c["x0"])
+        assert squash(visual_text(chars)) == squash(title)[::-1], page
+
+
 def test_scripts_pdf_is_the_same_bytes_every_time():
     texts = [SCRIPTS[name][0] for name in SCRIPTS] + [HEBREW, "مرحبا بالعالم"]
     assert pdf_of(*texts, style="handout") == pdf_of(*texts, style="handout")

@@ -24,6 +24,7 @@ import unicodedata
 
 from itertools import groupby
 
+from reportlab.lib.abag import ABag
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import ttfonts as _rl_ttfonts
@@ -322,3 +323,32 @@ def visual_lines(blPara, rtl: bool = True):
         # reportlab reverses a right-to-left line's fragments itself (kind 1 only)
         lines.append(line.clone(words=visual[::-1] if rtl else visual))
     return blPara.clone(lines=lines)
+
+
+def visual_runs(runs: list, font_size: float) -> list:
+    """(family, text) runs of one line drawn straight on the canvas (the running header),
+    in visual order: right-to-left words shaped (or reversed without a shaper), the line
+    right to left when most of it is. Runs without Hebrew or Arabic come back as they are."""
+    if not any(family is not None and _RTL.search(chunk) for family, chunk in runs):
+        return runs
+    rtl = mostly_rtl("".join(chunk for _, chunk in runs))
+    tokens, classes = [], []
+    for family, chunk in runs:
+        if family is None:
+            continue
+        for piece in _pieces(chunk):
+            cls = word_class(piece)
+            if cls == RTL_WORD:
+                piece = _shaped_word(piece, family.names["regular"], font_size)
+            tokens.append((family, piece))
+            classes.append(cls)
+    return visual_order(tokens, classes, rtl)
+
+
+def _shaped_word(word: str, font_name: str, font_size: float) -> str:
+    if SHAPING_AVAILABLE and getattr(getFont(font_name), "shapable", False):
+        shaped = shape_per_font([stringWidth(word, font_name, font_size),
+                                 (ABag(fontName=font_name, fontSize=font_size), word)])
+        if isinstance(shaped, ShapedFragWord) and len(shaped) == 2:
+            return shaped[1][1]
+    return word[::-1]
