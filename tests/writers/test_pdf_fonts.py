@@ -8,7 +8,8 @@ import re
 import pytest
 
 import docforge
-from docforge.model import Div, Document, Meta, Paragraph, Text
+from docforge.model import BulletList, Div, Document, Heading, ListItem, Meta, Note, Paragraph, Text
+from docforge.options import WriteOptions
 from docforge.writers.pdf import fonts, scripts
 from conftest import SAMPLES
 
@@ -210,6 +211,33 @@ def test_a_hebrew_title_is_right_to_left_in_the_title_block_and_the_running_head
         assert squash(visual_text(chars)) == squash(title)[::-1], page
 
 
+def test_hebrew_list_items_notes_and_contents_entries_read_right_to_left():
+    """A list item's bullet on the right of its text; a note (its paragraph made by the
+    notes' own factory) and a contents entry in visual order."""
+    import pdfplumber
+    item = "פריט ברשימה"
+    note = "הערה בעברית"
+    heading = "פרק ראשון"
+    doc = Document(Meta(title="Lists", language="he"), (
+        Heading(1, (Text(heading),), id="h"),
+        BulletList((ListItem((Paragraph((Text(item),)),)),)),
+        Paragraph((Text("טקסט"), Note((Paragraph((Text(note),)),)))),
+    ))
+    data = docforge.write(doc, "pdf", options=WriteOptions(toc=True))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars]
+    lines: dict[float, list[dict]] = {}
+    for ch in chars:
+        lines.setdefault(round(ch["top"]), []).append(ch)
+    texts = {top: squash(visual_text(sorted(line, key=lambda c: c["x0"]))) for top, line in lines.items()}
+    for wanted in (item, note, heading):
+        assert any(squash(wanted)[::-1] in text for text in texts.values()), (wanted, texts)
+    item_top = next(top for top, text in texts.items() if squash(item)[::-1] in text)
+    bullet = next(c for c in chars if c["text"] == "•")
+    assert abs(bullet["top"] - item_top) < 5
+    assert bullet["x0"] > max(c["x1"] for c in lines[item_top] if c["text"] != "•")
+
+
 def test_scripts_pdf_is_the_same_bytes_every_time():
     texts = [SCRIPTS[name][0] for name in SCRIPTS] + [HEBREW, "مرحبا بالعالم"]
     assert pdf_of(*texts, style="handout") == pdf_of(*texts, style="handout")
@@ -241,5 +269,6 @@ def test_only_text_in_a_complex_script_is_shaped_or_made_right_to_left():
     shaped, factory = scripts.layout("नमस्ते", style, RLParagraph, "en", Noted())
     assert shaped.shaping == 1 and factory is RLParagraph
     _, hebrew = scripts.layout("שלום", style, RLParagraph, "en", Noted())
-    assert issubclass(hebrew, RLParagraph) and hebrew is not RLParagraph
+    made = hebrew("שלום", style)
+    assert isinstance(made, RLParagraph) and type(made) is not RLParagraph and made.is_rtl()
     assert scripts.mostly_rtl("שלום עולם and") and not scripts.mostly_rtl("a long English text with שלום")

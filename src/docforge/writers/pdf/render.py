@@ -34,7 +34,6 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Preformatted, Spacer, XPreformatted
 from reportlab.platypus.flowables import AnchorFlowable, HRFlowable
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, Div, Emph, Figure,
                       Heading, Image, LineBlock, LineBreak, Link, Math, Note, OrderedList,
@@ -287,7 +286,7 @@ class PdfRenderer(TreeRenderer):
 
     def table_of_contents(self) -> list:
         """The TOC's title and the TOC, which reportlab fills from page.DocTemplate's entries."""
-        toc = TableOfContents()
+        toc = scripts.DirectedTableOfContents()
         toc.levelStyles = toc_level_styles(self.styles["body"], self.context.toc_depth)
         toc.dotsMinLevel = 0
         title = Paragraph(self.markup(self.theme.toc.title, self.fonts.heading), self.styles["toc_title"])

@@ -30,7 +30,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import ttfonts as _rl_ttfonts
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr, makeShapedFragWord, uharfbuzz
+from reportlab.platypus import Paragraph, Table
 from reportlab.platypus import paragraph as _rl_paragraph
+from reportlab.platypus.tableofcontents import TableOfContents
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug",
                            "ur", "yi"})
@@ -58,20 +60,32 @@ def _piece_width(frag, text) -> float:
     return stringWidth(text, frag.fontName, frag.fontSize)
 
 
+def _shaping_group(piece):
+    """Pieces of a word shaped together: a run in one font; an anchor or other special
+    fragment (cbDefn) on its own, never shaped."""
+    frag = piece[0]
+    return ("special", id(piece)) if hasattr(frag, "cbDefn") else getattr(frag, "fontName", None)
+
+
 def shape_per_font(word, features=None, **kwargs):
     """reportlab's shapeFragWord, one font at a time. reportlab shapes a whole word (the
     text between two spaces) with its first fragment's font and reads the glyph ids in
     each fragment's own font: "שלום," with the comma from the body font came out as wrong
-    glyphs or an AttributeError. A word in one font goes to reportlab unchanged."""
+    glyphs or an AttributeError; and it puts an anchor (`<a name>`, a note's back link)
+    back into a shaped word as a bare list, which its line breaker cannot unpack (an
+    IndexError or ValueError). So each font's run is shaped alone and anchors are left
+    out of shaping; a word in one font without anchors goes to reportlab unchanged."""
     features = TEXT_FEATURES if features is None else features
     if isinstance(word, ShapedFragWord):
         return word
-    groups = [list(group) for _, group in groupby(word[1:], key=lambda piece: getattr(piece[0], "fontName", None))]
-    if len(groups) <= 1:
+    groups = [list(group) for _, group in groupby(word[1:], key=_shaping_group)]
+    if len(groups) <= 1 and not (groups and hasattr(groups[0][0][0], "cbDefn")):
         return _shaped(word, features, **kwargs)
     total, out, shaped = 0.0, [], False
     for group in groups:
-        part = _shaped(word.__class__([sum(_piece_width(f, t) for f, t in group)] + group), features, **kwargs)
+        part = word.__class__([sum(_piece_width(f, t) for f, t in group)] + group)
+        if not hasattr(group[0][0], "cbDefn"):
+            part = _shaped(part, features, **kwargs)
         shaped = shaped or isinstance(part, ShapedFragWord)
         total += part[0]
         out.extend(part[1:])
@@ -163,8 +177,18 @@ def layout(plain: str, style: ParagraphStyle, factory, language: str, fonts) -> 
         else:
             fonts.unshaped = True
         if _RTL.search(plain):
-            return style, right_to_left(factory, mostly_rtl(plain), is_rtl_language(language))
+            return style, _directed(factory, mostly_rtl(plain), is_rtl_language(language))
     return style, factory
+
+
+def _directed(factory, mostly: bool, rtl_document: bool):
+    """`factory` (a Paragraph class, or a function making one: the notes') making
+    paragraphs of the matching `right_to_left` class."""
+    def make(*args, **kwargs):
+        paragraph = factory(*args, **kwargs)
+        paragraph.__class__ = right_to_left(type(paragraph), mostly, rtl_document)
+        return paragraph
+    return make
 
 
 @functools.lru_cache(maxsize=256)
@@ -175,9 +199,12 @@ def shaped_style(style: ParagraphStyle) -> ParagraphStyle:
 @functools.lru_cache(maxsize=256)
 def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
     """`style` set right to left: reportlab then draws bullets on the right and a justified
-    paragraph's last line flush right; left alignment becomes right alignment."""
+    paragraph's last line flush right; left alignment becomes right alignment, and the
+    indents change sides (a list item's hanging indent is on the right). Used only to
+    draw: the lines were broken with `style`, and the two indents add up the same."""
     alignment = TA_RIGHT if style.alignment == TA_LEFT else style.alignment
-    return ParagraphStyle(f"{style.name}-rtl", parent=style, wordWrap="RTL", alignment=alignment)
+    return ParagraphStyle(f"{style.name}-rtl", parent=style, wordWrap="RTL", alignment=alignment,
+                          leftIndent=style.rightIndent, rightIndent=style.leftIndent)
 
 
 class _RightToLeft:
@@ -352,3 +379,31 @@ def _shaped_word(word: str, font_name: str, font_size: float) -> str:
         if isinstance(shaped, ShapedFragWord) and len(shaped) == 2:
             return shaped[1][1]
     return word[::-1]
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+class DirectedTableOfContents(TableOfContents):
+    """reportlab's table of contents with Hebrew and Arabic entries shaped and their words
+    in visual order. reportlab makes the entries' paragraphs inside wrap(), so those that
+    need it are made again and the table re-wrapped. Entries stay left to right (text,
+    dots, page number on the right): reportlab's dots run from the entry's end rightwards."""
+
+    def wrap(self, availWidth, availHeight):
+        size = super().wrap(availWidth, availHeight)
+        rows, remade = [], False
+        for row in self._table._cellvalues:
+            cell = []
+            for flowable in row[0]:  # reportlab keeps each cell as a tuple of flowables
+                text = getattr(flowable, "text", None) if isinstance(flowable, Paragraph) else None
+                if text and _RTL.search(_TAG.sub("", text)):
+                    style = shaped_style(flowable.style) if SHAPING_AVAILABLE else flowable.style
+                    flowable, remade = _directed(Paragraph, False, False)(text, style), True
+                cell.append(flowable)
+            rows.append([cell])
+        if remade:
+            self._table = Table(rows, colWidths=(availWidth,), style=self.tableStyle)
+            self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
+            size = (self.width, self.height)
+        return size
