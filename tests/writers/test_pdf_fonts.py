@@ -238,6 +238,19 @@ def test_hebrew_list_items_notes_and_contents_entries_read_right_to_left():
     assert bullet["x0"] > max(c["x1"] for c in lines[item_top] if c["text"] != "•")
 
 
+def test_without_a_shaper_hebrew_is_still_in_visual_order_and_the_missing_shaper_is_named(monkeypatch):
+    monkeypatch.setattr(scripts, "SHAPING_AVAILABLE", False)
+    diagnostics: list = []
+    chars = chars_of(pdf_of(HEBREW, diagnostics=diagnostics))
+    hebrew = sorted((c for c in chars if "\u0590" <= c["text"] <= "\u05ff"), key=lambda c: c["x0"])
+    assert squash(visual_text(hebrew)) == squash(HEBREW)[::-1]
+    assert any("without shaping" in str(d) and "uharfbuzz" in str(d) for d in diagnostics)
+    quiet: list = []
+    monkeypatch.setattr(scripts, "SHAPING_AVAILABLE", True)
+    pdf_of(HEBREW, diagnostics=quiet)
+    assert not any("uharfbuzz" in str(d) for d in quiet)
+
+
 def test_scripts_pdf_is_the_same_bytes_every_time():
     texts = [SCRIPTS[name][0] for name in SCRIPTS] + [HEBREW, "مرحبا بالعالم"]
     assert pdf_of(*texts, style="handout") == pdf_of(*texts, style="handout")
