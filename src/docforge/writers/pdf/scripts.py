@@ -1,20 +1,30 @@
 """Scripts that are more than one glyph per character: shaping and right-to-left lines.
 
 reportlab draws one glyph per character, left to right. Devanagari, Thai, Arabic, Hebrew
-and their neighbours need more: `layout` gives a paragraph whose text holds such a script
-a style with reportlab's harfbuzz shaping on (uharfbuzz: conjuncts, vowel signs, Arabic
-joining forms, each RTL word's glyphs in visual order); shaping stays off elsewhere, so
-Latin text costs nothing more. reportlab 5's own bidi needs rlbidi, which is not on PyPI,
-so right-to-left paragraphs are drawn by a paragraph subclass (`_RightToLeft`) that
-reorders the words of each already-broken line into visual order at draw time (lines are
-broken in logical order; split and re-wrap never see the reordered words) and sets the
-paragraph right-aligned (justified lines stay justified, their last line goes right).
-A paragraph is right-to-left when most of its letters are Hebrew/Arabic-script, or the
-document's language or its div's (`_df_lang`) is a right-to-left language and it holds
-some right-to-left text. Word order follows the Unicode bidi algorithm for a right-to-left
-paragraph without explicit embeddings: runs of left-to-right words (and the spaces and
-punctuation between them) keep their order, numbers are runs of their own, everything
-else is reversed. This module never chooses fonts (fonts.py) and never builds markup.
+and their neighbours need more: `layout` (render.py's one call per paragraph) gives a
+paragraph whose text holds such a script a style with reportlab's harfbuzz shaping on
+(uharfbuzz: conjuncts, vowel signs, Arabic joining forms, each RTL word's glyphs in visual
+order); shaping stays off elsewhere, so Latin text costs nothing more. reportlab 5's own
+bidi needs rlbidi, which is not on PyPI, so a paragraph with Hebrew or Arabic in it gets a
+paragraph class (`_RightToLeft`) that reorders the words of each already-broken line into
+visual order at draw time (lines are broken in logical order; split and re-wrap never see
+the reordered words). A paragraph is right-to-left when most of its letters are
+Hebrew/Arabic-script, or its div's language (`_df_lang`), else the document's, is a
+right-to-left one: then it is right-aligned (justified lines stay justified, the last goes
+right), its indents and bullet change sides. Word order follows the Unicode bidi algorithm
+without explicit embeddings: in a right-to-left line, runs of left-to-right words (with
+the spaces and punctuation between them and the numbers after them) keep their order and
+all else is reversed; in a left-to-right line only runs of right-to-left words are.
+`visual_runs` does the same for the running header (page.py), `DirectedTableOfContents`
+for the contents' entries.
+
+Two reportlab functions are replaced, at import, by the one module-level name each is
+called through: paragraph.shapeFragWord (`shape_per_font`: reportlab shaped a word with
+its first font's glyph ids and broke on anchors inside shaped words) and
+ttfonts.makeToUnicodeCMap (`to_unicode_cmap`: emoji beyond U+FFFF as surrogate pairs, and
+the glyphs shaping makes with no character of their own mapped to the text they stand
+for, so text extraction gives the text back). This module never chooses fonts (fonts.py)
+and never builds markup.
 """
 from __future__ import annotations
 
