@@ -157,6 +157,18 @@ def test_a_long_hebrew_paragraph_breaks_in_logical_order_and_keeps_latin_words_l
     assert last.index(".") < last.index("open")  # the full stop ends the paragraph on the left
 
 
+def test_a_first_line_indent_is_on_the_right_of_a_hebrew_paragraph(tmp_path):
+    theme = tmp_path / "indent.toml"
+    theme.write_text('extends = "handout"\n[spacing]\nfirst_line_indent = 30.0\n')
+    text = " ".join(["אחת", "שתיים", "שלוש", "ארבע", "חמש"] * 12)
+    lines = body_lines(chars_of(pdf_of(text, style=str(theme))), "אחשת")
+    rights = [max(c["x1"] for c in line) for line in lines]
+    lefts = [min(c["x0"] for c in line) for line in lines]
+    assert len(lines) >= 3
+    assert abs(rights[1] - rights[2]) < 1 and rights[0] < rights[1] - 25  # indented on the right
+    assert abs(lefts[0] - lefts[1]) < 1  # and justified flush on the left
+
+
 def test_arabic_is_shaped_into_joining_forms_and_right_aligned():
     data = pdf_of("مرحبا بالعالم", "Latin")
     chars = chars_of(data)

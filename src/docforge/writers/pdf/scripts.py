@@ -210,11 +210,12 @@ def shaped_style(style: ParagraphStyle) -> ParagraphStyle:
 def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
     """`style` set right to left: reportlab then draws bullets on the right and a justified
     paragraph's last line flush right; left alignment becomes right alignment, and the
-    indents change sides (a list item's hanging indent is on the right). Used only to
-    draw: the lines were broken with `style`, and the two indents add up the same."""
+    indents change sides (a list item's hanging indent is on the right; the first line,
+    broken that much shorter, drawn from the left edge so its indent is on the right).
+    Used only to draw: the lines were broken with `style`, and the widths stay the same."""
     alignment = TA_RIGHT if style.alignment == TA_LEFT else style.alignment
     return ParagraphStyle(f"{style.name}-rtl", parent=style, wordWrap="RTL", alignment=alignment,
-                          leftIndent=style.rightIndent, rightIndent=style.leftIndent)
+                          leftIndent=style.rightIndent, rightIndent=style.leftIndent, firstLineIndent=0)
 
 
 class _RightToLeft:
