@@ -136,7 +136,7 @@ def test_a_hebrew_paragraph_is_in_visual_order_and_right_aligned():
     data = pdf_of(HEBREW, "Left aligned Latin text.")
     chars = chars_of(data)
     hebrew = [c for c in chars if "Hebrew" in c["fontname"]]
-    line = sorted(hebrew + [c for c in chars if c["text"] == " " and abs(c["top"] - hebrew[0]["top"]) < 2],
+    line = sorted((c for c in chars if c["size"] < 14 and abs(c["top"] - hebrew[0]["top"]) < 2),
                   key=lambda c: c["x0"])
     assert visual_text(line).strip() == HEBREW[::-1]  # left to right on the page: the last letter first
     latin = [c for c in chars if c["text"] == "L" and c["size"] < 14][0]

@@ -163,6 +163,7 @@ class FontSet:
     unshaped: bool = False  # complex-script text set without shaping (no uharfbuzz)
     substituted: list[tuple[str, str]] = field(default_factory=list)  # (theme family, used instead)
     _fallbacks: list[Family | None] = field(default_factory=list)
+    _found: dict = field(default_factory=dict)  # character -> its fallback family (or None)
 
     @property
     def fallbacks(self) -> list[Family]:
@@ -178,6 +179,12 @@ class FontSet:
 
     def fallback_for(self, ch: str) -> Family | None:
         """The first fallback family that has a glyph for `ch`, or None."""
+        if ch in self._found:
+            return self._found[ch]
+        self._found[ch] = found = self._first_fallback(ch)
+        return found
+
+    def _first_fallback(self, ch: str) -> Family | None:
         code = ord(ch)
         for index in range(len(self.fallback_names)):
             family = self._fallback(index)
@@ -195,8 +202,13 @@ class FontSet:
         current: Family | None = main
         chunk: list[str] = []
         for ch in text:
-            if ch.isspace() or main.covers(ch):
-                family: Family | None = main
+            if ch.isspace():
+                # a space stays in the run it is in (where that font has one): a Hebrew or
+                # Thai paragraph is one run, not a font switch per word, which made its
+                # markup, parse and shaping several times slower
+                family: Family | None = current if current is not None and current.covers(ch) else main
+            elif main.covers(ch):
+                family = main
             else:
                 family = self.fallback_for(ch)
                 if family is None:

@@ -347,20 +347,40 @@ def visual_lines(blPara, rtl: bool = True):
         return blPara.clone(lines=lines)
     lines = []
     for line in blPara.lines:
-        tokens, classes = [], []
+        tokens, classes = [], []  # tokens: (the fragment it comes from, its text or None)
         for frag in line.words:
             text = getattr(frag, "text", "")
             if hasattr(frag, "cbDefn") or not text:
-                tokens.append(frag)
+                tokens.append((frag, None))
                 classes.append(NEUTRAL)
                 continue
             for piece in _pieces(text):
-                tokens.append(frag.clone(text=_visual_word(piece)))
+                tokens.append((frag, _visual_word(piece)))
                 classes.append(word_class(piece))
-        visual = visual_order(tokens, classes, rtl)
+        visual = _rejoined(visual_order(tokens, classes, rtl))
         # reportlab reverses a right-to-left line's fragments itself (kind 1 only)
         lines.append(line.clone(words=visual[::-1] if rtl else visual))
     return blPara.clone(lines=lines)
+
+
+def _rejoined(tokens: list) -> list:
+    """Fragments for visual-order tokens, neighbours from the same fragment joined again:
+    drawing costs per fragment, and most of a line keeps its words' fragment."""
+    out, source, texts = [], None, []
+    for frag, text in tokens + [(None, None)]:
+        if text is not None and frag is source:
+            texts.append(text)
+            continue
+        if texts:
+            joined = texts[0]
+            for more in texts[1:]:
+                joined = joined + more  # ShapedStr + ShapedStr keeps the glyph data
+            out.append(source.clone(text=joined))
+        source, texts = frag, ([text] if text is not None else [])
+        if frag is not None and text is None:
+            out.append(frag)
+            source = None
+    return out
 
 
 def visual_runs(runs: list, font_size: float) -> list:
