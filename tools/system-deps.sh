@@ -1,9 +1,9 @@
 #!/bin/sh
 # Install the system tools docforge's tests need, only those that are missing.
 # Java runs the Nu HTML checker and epubcheck; LibreOffice renders DOCX; fonts give the
-# PDF writer embeddable Latin and CJK TrueType fonts; poppler gives pdftotext; Chromium and
-# chromedriver drive the editor's page of `docforge serve`; Node.js runs the accessibility
-# checkers (Ace, axe-core) on that chromium.
+# PDF writer embeddable TrueType fonts (Latin, CJK, Korean, Indic, Thai, Hebrew, Arabic,
+# emoji); poppler gives pdftotext; Chromium and chromedriver drive the editor's page of
+# `docforge serve`; Node.js runs the accessibility checkers (Ace, axe-core) on that chromium.
 set -e
 missing=""
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
@@ -19,6 +19,12 @@ command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
 fc-list 2>/dev/null | grep -qi "DejaVuSerif" || missing="$missing fonts-dejavu-core fonts-dejavu-extra"
 # reportlab embeds TrueType outlines only; Noto CJK ships CFF outlines, Droid Sans Fallback is TrueType
 fc-list 2>/dev/null | grep -qi "DroidSansFallback" || missing="$missing fonts-droid-fallback"
+# the handout's body serif (Noto Serif) and the PDF fallbacks for Hebrew, Arabic, Devanagari
+# and Thai; Korean in TrueType (Droid's Hangul is not in the cmap reportlab reads); emoji as
+# outlines (Noto Color Emoji is bitmaps, which reportlab cannot embed)
+fc-list 2>/dev/null | grep -qi "NotoSerif-Regular" || missing="$missing fonts-noto-core"
+fc-list 2>/dev/null | grep -qi "NanumMyeongjo" || missing="$missing fonts-nanum"
+fc-list 2>/dev/null | grep -qi "Symbola" || missing="$missing fonts-symbola"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "system-deps: installing$missing"

@@ -4,11 +4,14 @@ A theme names font families; they are looked up as files in the theme's folder, 
 through fontconfig (`fc-match`), and registered with reportlab as embedded TrueType
 fonts (regular, bold, italic, bold italic). Text is split into runs so that each
 character is drawn by the first font that has a glyph for it: the main family, then the
-theme's fallbacks (a CJK TrueType font where one exists), then reportlab's built-in CID
-font STSong-Light for Han text (not embedded: reported as a diagnostic). A character no
-font can show is reported, never drawn as a box. Only TrueType outlines can be embedded
-by reportlab, so CFF-flavoured OpenType files are skipped. `report` turns what a FontSet
-noticed into diagnostics. This module never builds paragraphs or touches a page.
+theme's fallbacks in order (the default theme's: Noto for Hebrew, Arabic, Devanagari and
+Thai, Nanum for Korean, DejaVu Sans, Droid Sans Fallback for Han, Symbola for emoji), each
+loaded only when a character first needs it, then reportlab's built-in CID font
+STSong-Light for Han text (not embedded: reported as a diagnostic). A character no font
+can show is reported, never drawn as a box. Only TrueType outlines can be embedded by
+reportlab, so CFF-flavoured OpenType files are skipped; CJK fonts are never harfbuzz-shaped
+(scripts.py shapes the scripts that need it). `report` turns what a FontSet noticed into
+diagnostics. This module never builds paragraphs or touches a page.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 VARIANTS = {"regular": "", "bold": ":bold", "italic": ":italic", "bolditalic": ":bold:italic"}
 CID_FALLBACK = "STSong-Light"
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3  # the Hangul syllables block
+_HAN_PROBE = 0x4E00  # 一: a font that has it is a CJK font
 _HAN = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x3000, 0x303F))
 
 
@@ -83,6 +88,10 @@ def _load(path: str, name: str) -> TTFont | None:
         font = TTFont(name, path)
     except (TTFError, OSError, ValueError):
         return None  # CFF outlines, broken file: not embeddable
+    if _HAN_PROBE in font.face.charToGlyph:
+        # harfbuzz-shaped runs in the big CJK fonts come out as empty boxes, and Han and
+        # Hangul need no shaping: their runs stay one glyph per character
+        font.shapable = False
     pdfmetrics.registerFont(font)
     return font
 
@@ -119,7 +128,12 @@ def register_family(family: str, theme_dir: str | None = None) -> Family | None:
         for italic in (0, 1):
             variant = {(0, 0): "regular", (1, 0): "bold", (0, 1): "italic", (1, 1): "bolditalic"}[(bold, italic)]
             addMapping(key, bold, italic, names[variant])
-    return Family(key, names, frozenset(base.face.charToGlyph.keys()))
+    cmap = frozenset(base.face.charToGlyph.keys())
+    if _HANGUL_FIRST in cmap and _HANGUL_FIRST + 1 not in cmap:
+        # Droid Sans Fallback: reportlab reads its Hangul range as the range's two ends only;
+        # "가" alone in it would set that syllable apart from the rest of the Korean word
+        cmap = frozenset(c for c in cmap if not _HANGUL_FIRST <= c <= _HANGUL_LAST)
+    return Family(key, names, cmap)
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,15 +160,38 @@ class FontSet:
     theme_dir: str | None = None
     missing: set[str] = field(default_factory=set)
     used_cid: bool = False
+    unshaped: bool = False  # complex-script text set without shaping (no uharfbuzz)
     substituted: list[tuple[str, str]] = field(default_factory=list)  # (theme family, used instead)
-    _fallbacks: list[Family] | None = None
+    _fallbacks: list[Family | None] = field(default_factory=list)
+    _found: dict = field(default_factory=dict)  # character -> its fallback family (or None)
 
     @property
     def fallbacks(self) -> list[Family]:
-        if self._fallbacks is None:
-            found = (register_family(name, self.theme_dir) for name in self.fallback_names)
-            self._fallbacks = [f for f in found if f] + [cid_family()]
-        return self._fallbacks
+        """Every fallback family (all loaded), then the CID font."""
+        return [f for f in map(self._fallback, range(len(self.fallback_names))) if f] + [cid_family()]
+
+    def _fallback(self, index: int) -> Family | None:
+        """The index-th fallback family, loaded on first use: a character is looked up in
+        one font after another, so a Devanagari word never loads the Korean and emoji fonts."""
+        while len(self._fallbacks) <= index:
+            self._fallbacks.append(register_family(self.fallback_names[len(self._fallbacks)], self.theme_dir))
+        return self._fallbacks[index]
+
+    def fallback_for(self, ch: str) -> Family | None:
+        """The first fallback family that has a glyph for `ch`, or None."""
+        if ch in self._found:
+            return self._found[ch]
+        self._found[ch] = found = self._first_fallback(ch)
+        return found
+
+    def _first_fallback(self, ch: str) -> Family | None:
+        code = ord(ch)
+        for index in range(len(self.fallback_names)):
+            family = self._fallback(index)
+            if family is not None and code in family.cmap:
+                return family
+        cid = cid_family()
+        return cid if code in cid.cmap else None
 
     def runs(self, text: str, main: Family) -> list[tuple[Family | None, str]]:
         """Split `text` into (family, chunk) runs: the main family where it has the glyph,
@@ -165,10 +202,15 @@ class FontSet:
         current: Family | None = main
         chunk: list[str] = []
         for ch in text:
-            if ch.isspace() or main.covers(ch):
-                family: Family | None = main
+            if ch.isspace():
+                # a space stays in the run it is in (where that font has one): a Hebrew or
+                # Thai paragraph is one run, not a font switch per word, which made its
+                # markup, parse and shaping several times slower
+                family: Family | None = current if current is not None and current.covers(ch) else main
+            elif main.covers(ch):
+                family = main
             else:
-                family = next((f for f in self.fallbacks if f.covers(ch)), None)
+                family = self.fallback_for(ch)
                 if family is None:
                     self.missing.add(ch)
                 elif not family.embedded:
@@ -223,6 +265,9 @@ def report(fonts: FontSet, diagnostics) -> None:
     for wanted, used in fonts.substituted:
         diagnostics.add(f"theme font {wanted!r} is not installed (or not TrueType); "
                         f"using {used!r}: install it or name another in the theme's [fonts]")
+    if fonts.unshaped:
+        diagnostics.add("Arabic, Hebrew, Indic or Thai text is set without shaping (letters "
+                        "unjoined, right-to-left words unreversed): pip install uharfbuzz")
     if fonts.used_cid:
         diagnostics.add("no embeddable CJK TrueType font found; Han text uses the "
                         "non-embedded STSong-Light, so the PDF depends on the reader's "

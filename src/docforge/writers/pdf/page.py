@@ -28,6 +28,7 @@ from ...style import PAGE_SIZES_MM, Style
 from ..base import RenderContext
 from ..xmltext import xml_safe
 from .fonts import FontSet
+from .scripts import visual_runs
 
 HEADER_FONT_SIZE = 8.5
 HEADER_TITLE_CHARS = 110   # a longer title is cut: the header is one line
@@ -113,7 +114,8 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | N
             if margins.running_header and title:
                 y = height - margins.margin_top * mm + 10
                 x = left
-                for family, chunk in fonts.runs(title[:HEADER_TITLE_CHARS], fonts.heading):
+                for family, chunk in visual_runs(fonts.runs(title[:HEADER_TITLE_CHARS], fonts.heading),
+                                                 HEADER_FONT_SIZE):
                     if family is None:
                         continue
                     name = family.names["regular"]

@@ -38,7 +38,6 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Preformatted, Spacer, XPreformatted
 from reportlab.platypus.flowables import AnchorFlowable, HRFlowable
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, Div, Emph, Figure,
                       Heading, Image, LineBlock, LineBreak, Link, Math, Note, OrderedList,
@@ -49,6 +48,7 @@ from ...transforms import OutlineEntry
 from ..base import RenderContext, TreeRenderer
 from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
 from ..xmltext import escape, strip_illegal, xml_safe
+from . import scripts
 from .fonts import Family, FontSet
 from .images import ImageLineParagraph, PdfImage, PdfImages, data_uris_readable, fitted
 from .linebreak import TypesetParagraph
@@ -277,12 +277,13 @@ class PdfRenderer(TreeRenderer):
         meta, styles, heading = self.context.doc.meta, self.styles, self.fonts.heading
         story: list = []
         if meta.title:
-            story.append(Paragraph(self.markup(meta.title, heading), styles["title"]))
+            story.append(self.paragraph(self.markup(meta.title, heading), styles["title"], meta.title, cjk=False))
         if meta.subtitle:
-            story.append(Paragraph(self.markup(meta.subtitle, heading), styles["subtitle"]))
+            story.append(self.paragraph(self.markup(meta.subtitle, heading), styles["subtitle"], meta.subtitle,
+                                        cjk=False))
         if self.context.byline:
-            story.append(Paragraph(self.markup(BYLINE_SEPARATOR.join(self.context.byline), self.fonts.body),
-                                   styles["byline"]))
+            byline = BYLINE_SEPARATOR.join(self.context.byline)
+            story.append(self.paragraph(self.markup(byline, self.fonts.body), styles["byline"], byline, cjk=False))
         if story:
             story.append(HRFlowable(width="100%", thickness=0.6, color=colors.HexColor(self.theme.colors.rule),
                                     spaceBefore=4, spaceAfter=14))
@@ -290,7 +291,7 @@ class PdfRenderer(TreeRenderer):
 
     def table_of_contents(self) -> list:
         """The TOC's title and the TOC, which reportlab fills from page.DocTemplate's entries."""
-        toc = TableOfContents()
+        toc = scripts.DirectedTableOfContents()
         toc.levelStyles = toc_level_styles(self.styles["body"], self.context.toc_depth)
         toc.dotsMinLevel = 0
         title = Paragraph(self.markup(self.context.labels.contents, self.fonts.heading), self.styles["toc_title"])
@@ -345,6 +346,7 @@ class PdfRenderer(TreeRenderer):
                 factory = ImageLineParagraph
         if factory is Paragraph:
             factory = TypesetParagraph  # lines chosen per paragraph when justified or hyphenated
+        style, factory = scripts.layout(plain, style, factory, self.context.language, self.fonts)
         paragraph = factory(markup, style)
         if alts:
             paragraph._df_image_alts = tuple(alts)
