@@ -3,8 +3,8 @@
 The package: fonts.py finds and registers the fonts (with per-character fallback),
 styles.py makes the paragraph styles from the theme, render.py (PdfRenderer) turns the
 IR into flowables, tables.py lays tables out, images.py loads and sizes images, notes.py
-keeps the footnotes for the Notes section, page.py draws the page furniture and builds
-the file. `PdfWriter` only wires them together for one RenderContext and returns what
+keeps the footnotes for the Notes section, tagging.py makes it a tagged PDF (PDF/UA-1
+structure), page.py draws the page furniture and builds the file. `PdfWriter` only wires them together for one RenderContext and returns what
 was noticed; `writer` is what formats.py names ("docforge.writers.pdf:writer"). The same
 input gives the same bytes. This writer never renumbers anything.
 """
@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from ...errors import Diagnostic
 from ..base import RenderContext
-from . import fonts, page
+from . import fonts, page, tagging
 from .render import PdfRenderer
 from .styles import paragraph_styles
 
@@ -27,7 +27,8 @@ class PdfWriter:
         layout = page.page_layout(context)
         renderer = self.renderer(context, fontset, paragraph_styles(context.style, fontset, context.language),
                                  layout.frame_width, layout.frame_height)
-        page.build(renderer.story(), out, context, fontset, layout)
+        story = renderer.story()
+        page.build(story, out, context, fontset, layout, tagging.destinations(context, renderer.notes))
         fonts.report(fontset, context.diagnostics)
         return context.diagnostics.result()
 

@@ -18,14 +18,14 @@ from typing import BinaryIO, NamedTuple
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from ...errors import ConversionError
 from ...style import PAGE_SIZES_MM, Style
 from ..base import RenderContext
 from ..xmltext import xml_safe
+from . import tagging
 from .fonts import FontSet
 
 HEADER_FONT_SIZE = 8.5
@@ -69,15 +69,18 @@ class DocTemplate(BaseDocTemplate):
         self.notify("TOCEntry", (level, markup, self.page, key))
 
 
-def numbered_canvas(title: str, fonts: FontSet, style: Style):
+def numbered_canvas(title: str, fonts: FontSet, style: Style, tags: tagging.Options | None = None):
     """A canvas class that knows the page count when it draws the running header and the
-    "Page X of Y" footer (pages are kept until save(), then decorated)."""
+    "Page X of Y" footer (pages are kept until save(), then decorated), and, given
+    `tags`, tags the content and marks the furniture as artifacts (tagging.py)."""
     header_font = fonts.heading.names["regular"]
     muted = colors.HexColor(style.colors.muted)
     rule = colors.HexColor(style.colors.rule)
     margins = style.page
 
-    class NumberedCanvas(rl_canvas.Canvas):
+    class NumberedCanvas(tagging.TaggingCanvas):
+        tag_options = tags
+
         def __init__(self, *args, **kwargs):
             # start every page in an embedded font: reportlab's default, Helvetica, is not
             kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.body.names["regular"]
@@ -98,17 +101,17 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style):
             self._doc.pageCounter = 1
             for number, state in enumerate(self._pages, 1):
                 self.__dict__.update(state)
-                if number > 1:
-                    self._decorate(number, total)
+                self._decorate(number, total)
                 super().showPage()
             super().save()
 
         def _decorate(self, number: int, total: int) -> None:
             width, height = self._pagesize
             left, right = margins.margin_left * mm, width - margins.margin_right * mm
+            self.begin_artifact()
             self.saveState()
             self.setFillColor(muted)
-            if margins.running_header and title:
+            if number > 1 and margins.running_header and title:  # page 1 holds the title block
                 y = height - margins.margin_top * mm + 10
                 x = left
                 for family, chunk in fonts.runs(title[:HEADER_TITLE_CHARS], fonts.heading):
@@ -125,13 +128,16 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style):
                 self.setFont(header_font, HEADER_FONT_SIZE)
                 self.drawCentredString(width / 2, margins.margin_bottom * mm / 2, f"Page {number} of {total}")
             self.restoreState()
+            self.end_artifact()
 
     return NumberedCanvas
 
 
-def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, page: Page) -> None:
+def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, page: Page,
+          destinations: dict | None = None) -> None:
     """Lay `story` out on pages into `out`: two or more passes when a table of contents
-    needs the page numbers. The same input gives the same bytes."""
+    needs the page numbers. Tagged (tagging.py) unless the benchmark's switch is set;
+    `destinations` names what each internal link leads to. The same input gives the same bytes."""
     meta, style, options = context.doc.meta, context.style, context.options
     title = " ".join(xml_safe(meta.title).split())
     template = DocTemplate(out, pagesize=page.size, leftMargin=style.page.margin_left * mm,
@@ -140,10 +146,13 @@ def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, pa
                            author="; ".join(xml_safe(a) for a in meta.authors),
                            subject=xml_safe(meta.subtitle), keywords=[xml_safe(k) for k in meta.keywords],
                            creator="docforge", lang=context.language)
-    frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height,
+    frame = tagging.TaggingFrame(template.leftMargin, template.bottomMargin, template.width, template.height,
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    canvasmaker = numbered_canvas(title, fonts, style)
+    tags = tagging.Options(context.language, title or options.source_name or "Untitled",
+                           tuple(" ".join(xml_safe(a).split()) for a in meta.authors),
+                           destinations or {}) if tagging.enabled() else None
+    canvasmaker = numbered_canvas(title, fonts, style, tags)
     previous_invariant, previous_epoch = rl_config.invariant, os.environ.get("SOURCE_DATE_EPOCH")
     rl_config.invariant = 1  # fixed dates and ids: byte-identical output
     # reportlab reads SOURCE_DATE_EPOCH itself (and fails on a malformed one): give it the

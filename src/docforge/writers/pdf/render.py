@@ -45,6 +45,7 @@ from ...transforms import OutlineEntry
 from ..base import RenderContext, TreeRenderer
 from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
 from ..xmltext import escape, strip_illegal, xml_safe
+from . import tagging
 from .fonts import Family, FontSet
 from .images import ImageLineParagraph, PdfImage, PdfImages, data_uris_readable, fitted
 from .notes import NoteEntry, NoteParagraph, NoteRegistry
@@ -218,8 +219,8 @@ class PdfRenderer(TreeRenderer):
         while section_id in self.anchors:
             section_id = "df-" + section_id
         style = self.styles[f"h{level}"]
-        heading = self.paragraph(self.anchor(section_id) + self.markup(NOTES_TITLE, self.fonts.heading),
-                                 style, NOTES_TITLE)
+        heading = tagging.role([self.paragraph(self.anchor(section_id) + self.markup(NOTES_TITLE, self.fonts.heading),
+                                               style, NOTES_TITLE)], f"H{level}")[0]
         if outline_level is not None:
             heading._df_outline = (outline_level, NOTES_TITLE, section_id,
                                    self.markup(NOTES_TITLE, self.fonts.body))
@@ -230,7 +231,7 @@ class PdfRenderer(TreeRenderer):
             index = 0
             while index < len(self.notes.entries):
                 entry = self.notes.entries[index]
-                rendered.append((_note_order(entry.label, index), self._note(entry)))
+                rendered.append((_note_order(entry.label, index), tagging.group(self._note(entry), "Note")))
                 index += 1
         finally:
             self.styles = saved
@@ -289,7 +290,7 @@ class PdfRenderer(TreeRenderer):
         toc.levelStyles = toc_level_styles(self.styles["body"], self.context.toc_depth)
         toc.dotsMinLevel = 0
         title = Paragraph(self.markup(self.theme.toc.title, self.fonts.heading), self.styles["toc_title"])
-        return [title, toc, Spacer(1, 12)]
+        return [title, tagging.role([toc], "TOC")[0], Spacer(1, 12)]
 
     # ------------------------------------------------------------- markup
     def markup(self, text: str, family: Family, counted: bool = True) -> str:
@@ -562,6 +563,7 @@ class PdfRenderer(TreeRenderer):
             toc_markup = self.markup(text, self.fonts.body, counted=False) or "Section"
             story[1]._df_outline = (self.outline_levels[node.id], xml_safe(text) or "Section",
                                     node.id, toc_markup)
+        tagging.role(story[1:], f"H{level}")  # a heading set in pieces is one heading
         return story
 
     def block_paragraph(self, node: IRParagraph, depth: int) -> list:
@@ -581,6 +583,7 @@ class PdfRenderer(TreeRenderer):
         for number, item in enumerate(node.items, node.start if ordered else 1):
             marker = f"{number}." if ordered else BULLETS[depth % 3]
             first = True
+            item_start = len(story)
             for block in item.blocks or (IRParagraph(()),):
                 kind = type(block)
                 if kind is IRParagraph and _has_display_math(block.inlines):
@@ -599,7 +602,9 @@ class PdfRenderer(TreeRenderer):
                         story.append(Paragraph(NBSP, item_style, bulletText=marker))
                     story.extend(self.dispatch[kind](self, block, depth + 1))
                 first = False
-        return story
+            # the marker is the item's Lbl (tagging splits it off), the rest its LBody
+            story[item_start:] = tagging.group(tagging.group(story[item_start:], "LBody"), "LI")
+        return tagging.group(story, "L")
 
     def block_bullet_list(self, node: BulletList, depth: int) -> list:
         return self._list(node, depth, ordered=False)
@@ -620,7 +625,7 @@ class PdfRenderer(TreeRenderer):
                 story.append(self.paragraph(self.inlines(block.inlines, self.fonts.body), style, plain_text(block)))
             else:
                 story.extend(self.dispatch[type(block)](self, block, depth + 1))
-        return story
+        return tagging.group(story, "BlockQuote")
 
     def block_code_block(self, node: CodeBlock, depth: int) -> list:
         text, dropped = strip_illegal(node.text)
@@ -630,12 +635,12 @@ class PdfRenderer(TreeRenderer):
         max_chars = max(20, int(self.frame_width / (style.fontSize * 0.6)) - 2)
         mono = self.fonts.mono
         if mono.cmap.issuperset(map(ord, text.replace("\n", ""))):
-            return [Preformatted(text or " ", style, maxLineLength=max_chars, newLineChars="")]
+            return tagging.role([Preformatted(text or " ", style, maxLineLength=max_chars, newLineChars="")], "Code")
         # Preformatted draws in one font: a character the mono font lacks became an empty
         # glyph, silently (found by the no-lost-word property: Georgian read back as NUL).
         # Such a block is cut into lines as Preformatted would and set with fallback runs.
         lines = [line[i:i + max_chars] for line in text.split("\n") for i in range(0, max(len(line), 1), max_chars)]
-        return [XPreformatted("\n".join(self.markup(line, mono) for line in lines), style)]
+        return tagging.role([XPreformatted("\n".join(self.markup(line, mono) for line in lines), style)], "Code")
 
     def block_thematic_break(self, node: ThematicBreak, depth: int) -> list:
         return [HRFlowable(width="100%", thickness=0.6, color=colors.HexColor(self.theme.colors.rule),
@@ -652,7 +657,8 @@ class PdfRenderer(TreeRenderer):
         return p
 
     def block_references(self, node: References, depth: int) -> list:
-        return [self._reference(entry) for entry in node.entries]
+        return tagging.group([tagging.group(tagging.group([self._reference(entry)], "LBody"), "LI")[0]
+                              for entry in node.entries], "L")
 
     def block_figure(self, node: Figure, depth: int) -> list:
         """The content (an image alone in its paragraph drawn as a centred block), then
@@ -672,8 +678,8 @@ class PdfRenderer(TreeRenderer):
             markup = self.markup(caption_lead(node), heading) + self.inlines(node.caption, heading)
             if content and isinstance(content[-1], Spacer):
                 content.pop()  # the caption's own space comes between image and caption
-            content.append(self.paragraph(markup, self.styles["figure_caption"],
-                                          plain_text(IRParagraph(node.caption))))
+            content.append(tagging.role([self.paragraph(markup, self.styles["figure_caption"],
+                                                        plain_text(IRParagraph(node.caption)))], "Caption")[0])
         return [KeepTogether(content)]
 
     def block_definition_list(self, node: DefinitionList, depth: int) -> list:

@@ -28,6 +28,7 @@ from ...model import Cell, Table, plain_text
 from ..layout import column_widths
 from ..semantics import caption_lead
 from ..xmltext import escape
+from . import tagging
 from .styles import cell_style
 
 if TYPE_CHECKING:
@@ -66,9 +67,10 @@ def table_flowables(renderer: PdfRenderer, node: Table) -> list:
             markup += escape(f" (columns {lo + 1}–{hi} of {width})", "markup")[0]
         anchor = renderer.anchor(node.id) if part_index == 0 else ""
         if node.label or node.caption:
-            story.append(renderer.paragraph(anchor + markup, renderer.styles["caption"], "", cjk=False))
+            story += tagging.role([renderer.paragraph(anchor + markup, renderer.styles["caption"], "", cjk=False)],
+                                  "Caption")
         part = _part(renderer, node, lo, hi)
-        story.extend(part if isinstance(part, list) else [part])
+        story.extend(part if isinstance(part, list) else tagging.role([part], "Table"))
     story.append(Spacer(1, renderer.theme.spacing.paragraph))
     return story
 
