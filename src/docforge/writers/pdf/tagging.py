@@ -29,10 +29,11 @@ drawing), never renders IR nodes, and does nothing at all on a canvas without a 
 from __future__ import annotations
 
 import os
+import weakref
 from typing import Iterable, NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
-from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFPage,
+from reportlab.pdfbase.pdfdoc import (PDFDictionary, PDFName, PDFObject, PDFObjectReference, PDFPage,
                                       PDFStream, PDFString)
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Frame, Image, KeepTogether, Paragraph, Preformatted
@@ -141,7 +142,9 @@ class Tagger:
         self.mcids: dict[int, list[Node]] = {}    # page index -> the node of each MCID
         self.annotations: list = []               # (annotation object, node, page index)
         self.stack: list = []                     # open sequences: [node or None, start index]
-        self.drawn: dict[int, object] = {}        # flowables drawn once (a repeat is an artifact)
+        # flowables drawn in this pass carry it (`_df_drawn`): a repeat is an artifact. Not a
+        # set of them: platypus lets go of each flowable once drawn, and so must this.
+        self.pass_token = object()
         self.registered: dict[int, object] = {}   # contents tables whose cells have their paths
         self.label_for: Node | None = None        # the LI whose bullet the next text is
         self.link_text = ""
@@ -223,8 +226,8 @@ class Tagger:
             self._close(canv)
         leaf = _leaf(flowable)
         node = None
-        if leaf is not None and id(flowable) not in self.drawn:
-            self.drawn[id(flowable)] = flowable
+        if leaf is not None and flowable.__dict__.get("_df_drawn") is not self.pass_token:
+            flowable._df_drawn = self.pass_token
             node = self.node(getattr(flowable, "_df_path", ()), leaf)
             lang = getattr(flowable, "_df_lang", None)
             if lang and "Lang" not in node.attrs:
@@ -254,38 +257,30 @@ class Tagger:
         """Write the structure tree, parent tree, XMP and the catalog and page entries."""
         doc = canv._doc
         pages = doc.Pages.pages
-        page_refs = [doc.Reference(page) for page in pages]
         for index, page in enumerate(pages):
             page.__NoDefault__ = PAGE_KEYS
             page.Tabs = PDFName("S")
             page.StructParents = index
+        page_names = [doc.Reference(page).name for page in pages]
         tree = doc.Reference(PDFDictionary({}))
-        nodes: list[Node] = []
-        stack = [self.root]
-        while stack:  # every node gets its object (and reference) before any refers to it
-            node = stack.pop()
-            node.ref = doc.Reference(PDFDictionary({}))
-            nodes.append(node)
-            stack.extend(reversed([k for k in node.kids if isinstance(k, Node)]))
         for index, (annotation, node, page) in enumerate(self.annotations):
             key = len(pages) + index
-            annotation_ref = doc.Reference(annotation)
             if isinstance(annotation, PDFDictionary):
                 annotation["StructParent"] = key
             else:
                 annotation.permitted = annotation.permitted + ("StructParent",)
                 annotation.otherkw["StructParent"] = key
-            node.kids.append(("annot", annotation_ref, page))
-        for node in nodes:
-            doc.idToObject[node.ref.name].dict.update(self._element(node, page_refs, tree))
-        nums: list = []
-        for index in range(len(pages)):
-            nums += [index, PDFArray([n.ref for n in self.mcids.get(index, ())])]
-        for index, (_, node, _) in enumerate(self.annotations):
-            nums += [len(pages) + index, node.ref]
-        parent_tree = doc.Reference(PDFDictionary({"Nums": PDFArray(nums)}))
+            node.kids.append(("annot", doc.Reference(annotation).name, page))
+        # Tens of thousands of elements: each is one object that writes itself from its
+        # Node when the file is formatted, not a tree of reportlab PDF objects.
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            node.ref = doc.Reference(_Element(node, page_names, tree.name)).name
+            stack.extend(k for k in node.kids if isinstance(k, Node))
+        parent_tree = doc.Reference(_Lazy(lambda number: self._parent_tree(number, len(pages))))
         doc.idToObject[tree.name].dict.update({
-            "Type": PDFName("StructTreeRoot"), "K": PDFArray([self.root.ref]),
+            "Type": PDFName("StructTreeRoot"), "K": PDFObjectReference(self.root.ref),
             "ParentTree": parent_tree, "ParentTreeNextKey": len(pages) + len(self.annotations)})
         catalog = doc.Catalog
         catalog.StructTreeRoot = tree
@@ -295,32 +290,14 @@ class Tagger:
         if self.options.language:
             catalog.Lang = PDFString(self.options.language)
 
-    def _element(self, node: Node, page_refs: list, tree) -> dict:
-        first_page = next((k[0] for k in node.kids if type(k) is tuple and k[0] != "annot"), None)
-        kids: list = []
-        for kid in node.kids:
-            if isinstance(kid, Node):
-                kids.append(kid.ref)
-            elif kid[0] == "annot":
-                kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": kid[1], "Pg": page_refs[kid[2]]}))
-            elif kid[0] == first_page:
-                kids.append(kid[1])
-            else:
-                kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page_refs[kid[0]], "MCID": kid[1]}))
-        entries = {"Type": PDFName("StructElem"), "S": PDFName(node.role),
-                   "P": node.parent.ref if node.parent is not None else tree,
-                   # one kid is written bare: shorter, and some checkers read nothing else
-                   "K": kids[0] if len(kids) == 1 else PDFArray(kids)}
-        if first_page is not None:
-            entries["Pg"] = page_refs[first_page]
-        for key, value in node.attrs.items():
-            if key.startswith("_"):
-                continue
-            if key == "A":
-                entries["A"] = PDFDictionary({k: PDFName(v) for k, v in value.items()})
-            else:
-                entries[key] = PDFString(value)
-        return {k: v for k, v in entries.items() if v is not None}
+    def _parent_tree(self, number, page_count: int) -> str:
+        parts = ["<< /Nums ["]
+        for index in range(page_count):
+            parts.append(f"{index} [{' '.join(number(n.ref) for n in self.mcids.get(index, ()))}]")
+        for index, (_, node, _) in enumerate(self.annotations):
+            parts.append(f"{page_count + index} {number(node.ref)}")
+        parts.append("] >>")
+        return "\n".join(parts)
 
     def _xmp(self) -> PDFStream:
         title = xml_escape(self.options.title)
@@ -342,6 +319,61 @@ class Tagger:
                          packet.encode("utf-8"), filters=[])
 
 
+class _Lazy(PDFObject):
+    """An object whose text is made when the file is formatted, from the object numbers
+    then known: `make(number)` gets a function from an object name to "n 0 R"."""
+
+    def __init__(self, make) -> None:
+        self.make = make
+
+    def format(self, document):
+        numbers = document.idToObjectNumberAndVersion
+
+        def number(name: str) -> str:
+            return "%d %d R" % numbers[name]
+        return self.make(number).encode("latin-1")
+
+
+class _Element(_Lazy):
+    """A structure element's dictionary, written from its Node."""
+
+    def __init__(self, node: Node, page_names: list[str], tree_name: str) -> None:
+        self.node, self.page_names, self.tree_name = node, page_names, tree_name
+
+    def format(self, document):
+        node, pages = self.node, self.page_names
+        numbers = document.idToObjectNumberAndVersion
+
+        def number(name: str) -> str:
+            return "%d %d R" % numbers[name]
+        first_page = next((k[0] for k in node.kids if type(k) is tuple and k[0] != "annot"), None)
+        kids: list[str] = []
+        for kid in node.kids:
+            if type(kid) is Node:
+                kids.append(number(kid.ref))
+            elif kid[0] == "annot":
+                kids.append(f"<< /Type /OBJR /Obj {number(kid[1])} /Pg {number(pages[kid[2]])} >>")
+            elif kid[0] == first_page:
+                kids.append(str(kid[1]))
+            else:
+                kids.append(f"<< /Type /MCR /Pg {number(pages[kid[0]])} /MCID {kid[1]} >>")
+        parent = number(node.parent.ref if node.parent is not None else self.tree_name)
+        # one kid is written bare: shorter, and some checkers read nothing else
+        entries = [f"/Type /StructElem /S /{node.role} /P {parent}",
+                   "/K " + (kids[0] if len(kids) == 1 else "[" + " ".join(kids) + "]")]
+        if first_page is not None:
+            entries.append(f"/Pg {number(pages[first_page])}")
+        out = ("<< " + " ".join(entries)).encode("latin-1")
+        for key, value in node.attrs.items():
+            if key.startswith("_"):
+                continue
+            if key == "A":
+                out += b" /A << " + " ".join(f"/{k} /{v}" for k, v in value.items()).encode("latin-1") + b" >>"
+            else:
+                out += f" /{key} ".encode("latin-1") + PDFString(value).format(document)
+        return out + b" >>"
+
+
 def _tagged_draw_on(flowable, original, canv, x, y, _sW=0):
     tagger = getattr(canv, "_df_tagger", None)
     if tagger is None:
@@ -354,13 +386,17 @@ def _tagged_draw_on(flowable, original, canv, x, y, _sW=0):
 
 
 def _wrap_draw(flowable) -> None:
-    """Bracket every later drawOn of this flowable (a table cell, drawn by its table)."""
+    """Bracket every later drawOn of this flowable (by its frame, or a cell by its table)."""
     if "drawOn" in flowable.__dict__:
         return
-    original = flowable.drawOn
+    original = type(flowable).drawOn
+    # a weak reference: a closure holding the flowable would make a cycle, which only the
+    # rare full collections free, and every drawn page of flowables would stay in memory
+    ref = weakref.ref(flowable)
 
     def draw_on(canv, x, y, _sW=0):
-        return _tagged_draw_on(flowable, original, canv, x, y, _sW)
+        itself = ref()
+        return _tagged_draw_on(itself, original.__get__(itself), canv, x, y, _sW)
 
     flowable.drawOn = draw_on
 
