@@ -272,3 +272,36 @@ def test_pdfua_checker_finds_nothing(built, name, tmp_path):
     assert [(f.rule_id, f.message) for f in report.findings] == []
     ran = [o for o in report.outcomes if not o.skipped_reason]
     assert len(ran) >= 10
+
+
+def test_a_span_in_another_language_is_marked_with_its_language():
+    from docforge.model import Span
+    words = " ".join(f"mot{i}" for i in range(700))  # long enough to run across a page
+    doc = prepare(Document(Meta(title="Langues", language="en"), (
+        Paragraph((Text("English, then "), Span((Text("bonjour tout le monde"),), lang="fr"),
+                   Text(" and a span in English "), Span((Text("same"),), lang="en"), Text("."))),
+        Paragraph((Text("start "), Span((Text(words),), lang="fr"), Text(" end"))),
+    )))
+    data = pdf_of(doc)
+    pdf = pikepdf.open(io.BytesIO(data))
+    spans, depth_at_text = [], []
+    for page in pdf.pages:
+        depth = 0
+        for operands, operator in pikepdf.parse_content_stream(page):
+            operator = str(operator)
+            if operator == "BDC" and str(operands[0]) == "/Span":
+                spans.append(str(operands[1].Lang))
+            if operator in ("BDC", "BMC"):
+                depth += 1
+            elif operator == "EMC":
+                depth -= 1
+        assert depth == 0
+    assert len(pdf.pages) >= 2
+    # the first paragraph's span, and the long one on each page the paragraph runs over
+    assert set(spans) == {"fr"} and len(spans) == 1 + len(pdf.pages)
+    import pdfplumber
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        french = "".join(c["text"] for page in plumber.pages for c in page.chars if c.get("tag") == "Span")
+        other = "".join(c["text"] for page in plumber.pages for c in page.chars if c.get("tag") != "Span")
+    assert squash(french) == "bonjourtoutlemonde" + "".join(f"mot{i}" for i in range(700))
+    assert "same" in other and "start" in other and "end" in other

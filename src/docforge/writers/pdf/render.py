@@ -475,7 +475,8 @@ class PdfRenderer(TreeRenderer):
         return "".join(parts)
 
     def inline_span(self, node: Span, family: Family, in_link: bool) -> str:
-        return self.inlines(node.inlines, family, in_link)
+        inner = self.inlines(node.inlines, family, in_link)
+        return tagging.language_span(node.lang, inner, self.context.language)
 
     def inline_math(self, node: Math, family: Family, in_link: bool) -> str:
         """TeX source in the mono face (display math met inside a line, a cell or a heading too)."""

@@ -29,6 +29,7 @@ drawing), never renders IR nodes, and does nothing at all on a canvas without a 
 from __future__ import annotations
 
 import os
+import re
 import weakref
 from typing import Iterable, NamedTuple
 from xml.sax.saxutils import escape as xml_escape
@@ -73,6 +74,45 @@ def destinations(context, notes) -> dict:
         if entry.back_id:
             named[entry.back_id] = f"Back to the text of note {entry.label}"
     return named
+
+
+LANGUAGE_CALLBACK = "df_lang"
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+
+
+def language_span(lang: str, inner: str, document_language: str) -> str:
+    """Paragraph markup for a run in another language than the document's: zero-width
+    callbacks around it, at which the canvas opens and closes a `/Span <</Lang (xx)>>`
+    sequence inside the text (a language tag that is not one is left out)."""
+    if not lang or lang.lower() == (document_language or "").lower() or not _LANGUAGE_TAG.fullmatch(lang):
+        return inner
+    return (f'<onDraw name="{LANGUAGE_CALLBACK}" label="+{lang}"/>{inner}'
+            f'<onDraw name="{LANGUAGE_CALLBACK}" label="-"/>')
+
+
+def _span_open(lang: str, doc) -> str:
+    return f"/Span <</Lang {PDFString(lang).format(doc).decode('latin-1')}>> BDC"
+
+
+def _language_callback(canv, kind, label) -> None:
+    """Open (label "+xx") or close ("-") a language span inside the text object being
+    drawn. A paragraph split inside a span continues it on its next part: drawText closes
+    what a part left open and the tagger opens it again at the start of the next part's
+    text, whose close then ends it (`Tagger.spans_carried`)."""
+    tagger = canv._df_tagger
+    if tagger is None or not label:
+        return
+    text = canv._curr_tx_info["tx"]
+    open_here = text.__dict__.setdefault("_df_spans", [])
+    if label.startswith("+"):
+        text._code.append(_span_open(label[1:], canv._doc))
+        open_here.append(label[1:])
+    elif open_here:
+        text._code.append("EMC")
+        open_here.pop()
+    elif tagger.spans_carried:
+        text._code.append("EMC")
+        tagger.spans_carried.pop()
 
 
 class Mark:
@@ -147,6 +187,7 @@ class Tagger:
         self.pass_token = object()
         self.registered: dict[int, object] = {}   # contents tables whose cells have their paths
         self.label_for: Node | None = None        # the LI whose bullet the next text is
+        self.spans_carried: list[str] = []        # language spans a paragraph's earlier part left open
         self.link_text = ""
 
     # ---------------------------------------------------------------- the tree
@@ -232,6 +273,7 @@ class Tagger:
             lang = getattr(flowable, "_df_lang", None)
             if lang and "Lang" not in node.attrs:
                 node.attrs["Lang"] = lang
+            self.spans_carried = list(node.attrs.get("_spans", ()))
             alts = flowable.__dict__.get("_df_image_alts")
             if alts:
                 node.attrs["_alts"] = list(alts)
@@ -245,6 +287,7 @@ class Tagger:
 
     def leave(self, canv, outer) -> None:
         self.label_for = None
+        self.spans_carried = []
         self._close(canv)
         if outer is not _NO_OUTER:
             self._open(canv, outer)
@@ -443,6 +486,7 @@ class TaggingCanvas(rl_canvas.Canvas):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._df_tagger = Tagger(self.tag_options) if self.tag_options is not None else None
+        self.setNamedCB(LANGUAGE_CALLBACK, _language_callback)  # called untagged too: it must exist
 
     def begin_artifact(self, kind: str = "Pagination") -> None:
         """Page furniture (running header, page number) is an artifact."""
@@ -458,6 +502,8 @@ class TaggingCanvas(rl_canvas.Canvas):
         li = tagger.label_for if tagger is not None else None
         node = tagger.current() if tagger is not None else None
         if li is None or node is None:
+            if node is not None:
+                self._close_spans(aTextObject, tagger, node)
             return super().drawText(aTextObject)
         # the first text a list item's paragraph draws is its bullet: the item's Lbl,
         # placed before the LBody the paragraph belongs to
@@ -470,6 +516,18 @@ class TaggingCanvas(rl_canvas.Canvas):
         super().drawText(aTextObject)
         tagger._close(self)
         tagger._open(self, node)
+
+    def _close_spans(self, text, tagger: Tagger, node: Node) -> None:
+        """Open at the text's start the spans an earlier part of its paragraph left open,
+        close at its end those still open, and keep them for the next part."""
+        carried = node.attrs.pop("_spans", None)
+        if carried:
+            text._code[1:1] = [_span_open(lang, self._doc) for lang in carried]  # after BT
+        still_open = tagger.spans_carried + text.__dict__.pop("_df_spans", [])
+        text._code.extend("EMC" for _ in still_open)
+        if still_open:
+            node.attrs["_spans"] = still_open
+        tagger.spans_carried = []
 
     def drawImage(self, image, *args, **kwargs):
         tagger = self._df_tagger
