@@ -1,10 +1,12 @@
 """The page furniture of a PDF and the build that places the story on pages.
 
 Everything drawn outside the text frame lives here, so that it is decided in one place
-(and, when the PDF is tagged, marked as artifacts in one place): the running header (the
-title, in the heading family with per-character fallback) and the "Page X of Y" footer,
-drawn on every page but the first, which holds the title block; the page counter advances
-with the pages kept back for it, so link destinations name the page they are on.
+and marked as an artifact (/Artifact /Pagination) in one place: the running header (the
+title, in the heading family with per-character fallback), drawn on every page but the
+first, which holds the title block, and the "Page X of Y" footer, on every page; the page
+counter advances with the pages kept back for it, so link destinations name the page they
+are on. The canvas and the frame are tagging.py's (the PDF is tagged unless the
+benchmark's DOCFORGE_PDF_UNTAGGED=1 is set).
 `DocTemplate` enters each heading the renderer gives an outline entry (those down to the
 toc depth) into the PDF outline and the table of contents as it is placed. `build` lays the
 story out reproducibly (reportlab's invariant mode, the conversion's timestamp). This

@@ -20,7 +20,9 @@ spaces kept as no-break spaces) and divs are their blocks; small caps are faked
 (lower-case letters upper-cased, smaller); math stays TeX source in the mono face
 (display math its own centred paragraph), reported once; raw markup is left out, counted
 per format in one warning. Alt text, titles and a div's language stay on the flowables
-(`alt`/`title`, `_df_image_alts`, `_df_lang`) for the tagging layer.
+(`alt`/`title`, `_df_image_alts`, `_df_lang`) for the tagging layer, and the blocks say
+what they are with tagging.role/group (H1–H6, L/LI/LBody, BlockQuote, Code, Note,
+Caption, TOC); a span in another language is marked with tagging.language_span.
 
 Labels, anchors, the byline and reference URLs come from the context and semantics.py:
 this module never renumbers or relabels anything, and never draws on a page (page.py).

@@ -11,7 +11,8 @@ remaining row on every page (quadratic). A table with a row taller than a page
 diagnostic (what rendering the cells recorded, footnotes above all, is rewound first:
 their markers were thrown away). A caption is rendered once; the parts after the first repeat it without its link
 destinations (a destination drawn twice is one too many). Inline images in a cell get the
-column's width as their room. The cells' text is rendered by the PdfRenderer given to
+column's width as their room. Captions and tables carry their tagging roles (Caption,
+Table: tagging.py makes the header row TH, the others TD). The cells' text is rendered by the PdfRenderer given to
 these functions: this module decides the layout, never the markup of a node.
 """
 from __future__ import annotations

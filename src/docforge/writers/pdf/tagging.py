@@ -20,7 +20,12 @@ table continued on the next page continues its element; a repeated table header 
 same cell drawn again) is an artifact. `TaggingCanvas` splits a list item's bullet into
 its Lbl, an inline image into a Figure with /Alt, makes each link annotation a Link
 element with an OBJR, and, at save(), writes the structure. The structure order is the
-order things are drawn, which for platypus is the document order.
+order things are drawn, which for platypus is the document order. A run in another
+language (`language_span`) is a `/Span <</Lang (xx)>>` sequence inside its paragraph's
+text, opened and closed by zero-width callbacks in the paragraph markup.
+
+Element dictionaries are formatted from their nodes when reportlab writes the file (a
+1 MB feed has some 25,000), and nothing here keeps a drawn flowable alive.
 
 It never changes what is drawn or where (only marked-content operators are added around
 drawing), never renders IR nodes, and does nothing at all on a canvas without a tagger
