@@ -75,7 +75,15 @@ def marked_content(element, page_of) -> list[tuple[int, int]]:
 
 
 def heading_levels(doc) -> list[int]:
-    levels = [max(1, min(n.level, 6)) for n in walk(doc, inlines=False) if isinstance(n, Heading)]
+    """The levels of the headings in document order, made consecutive as in the heading
+    tree (PDF/UA: no level skipped, the first an H1)."""
+    from docforge.transforms import outline
+    levels, stack = [], list(reversed(outline(doc, 6)))
+    while stack:
+        entry = stack.pop()
+        levels.append(entry.level)
+        stack.extend(reversed(entry.children))
+    assert len(levels) == sum(isinstance(n, Heading) for n in walk(doc, inlines=False))
     return levels
 
 
@@ -175,6 +183,11 @@ def test_figures_notes_links_and_the_contents(built):
     # the two block charts and the inline photo are drawn; the SVG and the missing file are alt text
     assert sorted(str(f.Alt) for f in figures) == ["A bar chart of sales", "Uncaptioned chart", "a green photo"]
     assert counts["Note"] == 2 and counts["Caption"] == 1
+    notes = [e for e in elements(pdf) if e.S == "/Note"]
+    ids = [bytes(n.ID) for n in notes]
+    assert len(set(ids)) == 2 and all(ids)  # PDF/UA 7.9: a Note has an ID, found in the IDTree
+    names = list(pdf.Root.StructTreeRoot.IDTree.Names)
+    assert {bytes(k): v.objgen for k, v in zip(names[0::2], names[1::2])} == {bytes(n.ID): n.objgen for n in notes}
     assert counts["TOC"] == 1 and counts["TOCI"] == 4 + 1  # the four headings and the Notes section
     links = sum(len(page.get("/Annots", [])) for page in pdf.pages)
     assert counts["Link"] == links > 0
@@ -272,6 +285,13 @@ def test_pdfua_checker_finds_nothing(built, name, tmp_path):
     assert [(f.rule_id, f.message) for f in report.findings] == []
     ran = [o for o in report.outcomes if not o.skipped_reason]
     assert len(ran) >= 10
+
+
+def test_heading_levels_are_never_skipped():
+    doc = prepare(Document(Meta(title="Levels"), (Heading(2, (Text("Starts at two"),)), Paragraph((Text("a"),)),
+                                                  Heading(4, (Text("Then four"),)), Heading(2, (Text("Two"),)))))
+    levels = [r for r in roles(pikepdf.open(io.BytesIO(pdf_of(doc)))) if re.fullmatch(r"H[1-6]", r)]
+    assert levels == ["H1", "H2", "H1"]
 
 
 def test_a_span_in_another_language_is_marked_with_its_language():

@@ -142,6 +142,8 @@ class PdfRenderer(TreeRenderer):
         self.diagnostics = context.diagnostics
         self.link_color = context.style.colors.link
         self.outline_levels = _outline_levels(context.outline(context.toc_depth))
+        # tagged headings H1..H6 by the heading tree's consecutive levels: PDF/UA lets no level be skipped
+        self.tag_levels = {id_: level + 1 for id_, level in _outline_levels(context.outline(6)).items()}
         self.images = PdfImages(context)
         self.notes = NoteRegistry(context.anchors)
         self.image_width: float | None = None  # the room an inline image has (a table column), else the frame
@@ -222,7 +224,8 @@ class PdfRenderer(TreeRenderer):
             section_id = "df-" + section_id
         style = self.styles[f"h{level}"]
         heading = tagging.role([self.paragraph(self.anchor(section_id) + self.markup(NOTES_TITLE, self.fonts.heading),
-                                               style, NOTES_TITLE)], f"H{level}")[0]
+                                               style, NOTES_TITLE)],
+                               f"H{self.tag_levels.get(references_heading.id, level) if references_heading else 1}")[0]
         if outline_level is not None:
             heading._df_outline = (outline_level, NOTES_TITLE, section_id,
                                    self.markup(NOTES_TITLE, self.fonts.body))
@@ -233,7 +236,8 @@ class PdfRenderer(TreeRenderer):
             index = 0
             while index < len(self.notes.entries):
                 entry = self.notes.entries[index]
-                rendered.append((_note_order(entry.label, index), tagging.group(self._note(entry), "Note")))
+                rendered.append((_note_order(entry.label, index),
+                                 tagging.group(self._note(entry), "Note", ID=entry.id)))
                 index += 1
         finally:
             self.styles = saved
@@ -566,7 +570,7 @@ class PdfRenderer(TreeRenderer):
             toc_markup = self.markup(text, self.fonts.body, counted=False) or "Section"
             story[1]._df_outline = (self.outline_levels[node.id], xml_safe(text) or "Section",
                                     node.id, toc_markup)
-        tagging.role(story[1:], f"H{level}")  # a heading set in pieces is one heading
+        tagging.role(story[1:], f"H{self.tag_levels.get(node.id, level)}")  # one, even in pieces
         return story
 
     def block_paragraph(self, node: IRParagraph, depth: int) -> list:

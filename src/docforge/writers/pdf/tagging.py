@@ -193,6 +193,7 @@ class Tagger:
         self.registered: dict[int, object] = {}   # contents tables whose cells have their paths
         self.label_for: Node | None = None        # the LI whose bullet the next text is
         self.spans_carried: list[str] = []        # language spans a paragraph's earlier part left open
+        self.with_id: list[Node] = []
         self.link_text = ""
 
     # ---------------------------------------------------------------- the tree
@@ -325,11 +326,17 @@ class Tagger:
         while stack:
             node = stack.pop()
             node.ref = doc.Reference(_Element(node, page_names, tree.name)).name
+            if "ID" in node.attrs:
+                self.with_id.append(node)
             stack.extend(k for k in node.kids if isinstance(k, Node))
         parent_tree = doc.Reference(_Lazy(lambda number: self._parent_tree(number, len(pages))))
         doc.idToObject[tree.name].dict.update({
             "Type": PDFName("StructTreeRoot"), "K": PDFObjectReference(self.root.ref),
             "ParentTree": parent_tree, "ParentTreeNextKey": len(pages) + len(self.annotations)})
+        if self.with_id:  # elements with an /ID (notes: PDF/UA wants one) are found through the IDTree
+            named = sorted((node.attrs["ID"], node.ref) for node in self.with_id)
+            doc.idToObject[tree.name].dict["IDTree"] = _Lazy(lambda number: "<< /Names [" + " ".join(
+                f"{PDFString(key).format(doc).decode('latin-1')} {number(ref)}" for key, ref in named) + "] >>")
         catalog = doc.Catalog
         catalog.StructTreeRoot = tree
         catalog.MarkInfo = PDFDictionary({"Marked": "true"})
