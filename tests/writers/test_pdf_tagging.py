@@ -287,6 +287,16 @@ def test_pdfua_checker_finds_nothing(built, name, tmp_path):
     assert len(ran) >= 10
 
 
+def test_an_untitled_document_is_named_by_its_source(tmp_path):
+    doc = prepare(Document(Meta(), (Paragraph((Text("No title here."),)),)))
+    data = docforge.write(doc, "pdf", options=WriteOptions(source_name="/some/where/report.txt"))
+    pdf = pikepdf.open(io.BytesIO(data))
+    assert pdf.open_metadata().get("dc:title") == str(pdf.docinfo.Title) == "report.txt"
+    from pdfua import validate
+    (tmp_path / "x.pdf").write_bytes(data)
+    assert [f.rule_id for f in validate(str(tmp_path / "x.pdf")).findings] == []
+
+
 def test_heading_levels_are_never_skipped():
     doc = prepare(Document(Meta(title="Levels"), (Heading(2, (Text("Starts at two"),)), Paragraph((Text("a"),)),
                                                   Heading(4, (Text("Then four"),)), Heading(2, (Text("Two"),)))))

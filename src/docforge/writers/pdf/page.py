@@ -142,16 +142,19 @@ def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, pa
     `destinations` names what each internal link leads to. The same input gives the same bytes."""
     meta, style, options = context.doc.meta, context.style, context.options
     title = " ".join(xml_safe(meta.title).split())
+    # an untitled document is named by its file in the viewer's title bar (DisplayDocTitle)
+    source = "" if options.source_name.startswith("<") else os.path.basename(options.source_name)  # not "<output>"
+    doc_title = title or source or "Untitled"
     template = DocTemplate(out, pagesize=page.size, leftMargin=style.page.margin_left * mm,
                            rightMargin=style.page.margin_right * mm, topMargin=style.page.margin_top * mm,
-                           bottomMargin=style.page.margin_bottom * mm, title=title,
+                           bottomMargin=style.page.margin_bottom * mm, title=doc_title,
                            author="; ".join(xml_safe(a) for a in meta.authors),
                            subject=xml_safe(meta.subtitle), keywords=[xml_safe(k) for k in meta.keywords],
                            creator="docforge", lang=context.language)
     frame = tagging.TaggingFrame(template.leftMargin, template.bottomMargin, template.width, template.height,
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    tags = tagging.Options(context.language, title or options.source_name or "Untitled",
+    tags = tagging.Options(context.language, doc_title,
                            tuple(" ".join(xml_safe(a).split()) for a in meta.authors),
                            destinations or {}) if tagging.enabled() else None
     canvasmaker = numbered_canvas(title, fonts, style, tags)
