@@ -298,6 +298,15 @@ class Tagger:
         if outer is not _NO_OUTER:
             self._open(canv, outer)
 
+    def _unmark(self, canv) -> None:
+        """End the open sequence as if it had never been opened (its BDC removed, its MCID
+        given back): what it holds so far is graphics state, which needs no marking."""
+        node, start = self.stack.pop()
+        del canv._code[start - 1]
+        if node is not None:
+            page, mcid = node.kids.pop()
+            self.mcids[page].pop()
+
     def current(self) -> Node | None:
         return self.stack[-1][0] if self.stack else None
 
@@ -520,7 +529,7 @@ class TaggingCanvas(rl_canvas.Canvas):
         # the first text a list item's paragraph draws is its bullet: the item's Lbl,
         # placed before the LBody the paragraph belongs to
         tagger.label_for = None
-        tagger._close(self)
+        tagger._unmark(self)  # only the paragraph's q/cm are in it yet: no MCID without text
         item = li.parent
         label = Node("Lbl", {}, item)
         item.kids.insert(item.kids.index(li), label)
