@@ -6,7 +6,8 @@ from the samples and the seed, and a batch of 500 article-sized feeds), then run
 case for docforge and pandoc (pypandoc_binary, `-f markdown`) alternately, several times,
 as whole processes. Reports the median wall time, pandoc time / docforge time, and the
 peak resident memory of each process (from wait4's rusage), as a table and as JSON
-(benchmarks/work/results.json). PDF is reported in pages per second.
+(benchmarks/work/results.json). PDF is reported in pages per second, and the cost of
+tagging it (PDF/UA structure) as tagged over untagged time, CPU, memory and size.
 
 Never used as a test: the machines are shared and noisy; the ratios are what matter.
 `docforge serve` is loaded over loopback (benchmarks/serve_load.py): p50/p99 latency of
@@ -72,10 +73,11 @@ def build_inputs(quick: bool, smoke: bool = False) -> dict[str, Path]:
     return inputs
 
 
-def run(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one process."""
+def run(cmd: list[str], stdout=subprocess.DEVNULL, env: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one process (`env`: variables added to ours)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE,
+                            env={**os.environ, **env} if env else None)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -207,11 +209,32 @@ def main() -> int:
 
     # PDF: pages per second, against pandoc's typst route (pandoc -t typst, then typst
     # compile through the `typst` Python package) when that is installed
-    pdf = out / "df-feed-1mb.pdf"
-    seconds, rss = run(DOCFORGE + ["convert", str(inputs["1mb"]), "--to", "pdf", "-o", str(pdf), "-q"])
+    # The cost of tagging (PDF/UA structure): the same conversion with tagging switched off
+    # (DOCFORGE_PDF_UNTAGGED=1, which exists for this measurement only), alternated with the
+    # tagged one; CPU time too, since wall time on a shared machine is mostly the neighbours'
+    pdf, untagged_pdf = out / "df-feed-1mb.pdf", out / "df-feed-1mb-untagged.pdf"
+    runs: dict[str, list] = {"tagged": [], "untagged": []}
+    for _ in range(max(1, min(reps, 3))):
+        for label, target, env in (("tagged", pdf, None), ("untagged", untagged_pdf, {"DOCFORGE_PDF_UNTAGGED": "1"})):
+            before = os.times()
+            wall, peak = run(DOCFORGE + ["convert", str(inputs["1mb"]), "--to", "pdf", "-o", str(target), "-q"],
+                             env=env)
+            after = os.times()
+            cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+            runs[label].append((wall, cpu, peak))
+    seconds = statistics.median(r[0] for r in runs["tagged"])
+    rss = max(r[2] for r in runs["tagged"])
     pages = pdf_pages(pdf)
+    untagged_seconds = statistics.median(r[0] for r in runs["untagged"])
     results["pdf"] = {"input": "feed-1mb", "seconds": seconds, "pages": pages,
-                      "pages_per_second": pages / seconds, "peak_rss_kib": rss}
+                      "pages_per_second": pages / seconds, "peak_rss_kib": rss,
+                      "untagged": {"seconds": untagged_seconds, "pages": pdf_pages(untagged_pdf),
+                                   "peak_rss_kib": max(r[2] for r in runs["untagged"]),
+                                   "bytes": untagged_pdf.stat().st_size},
+                      "bytes": pdf.stat().st_size,
+                      "tagging_cost_ratio": seconds / untagged_seconds,
+                      "tagging_cpu_ratio": statistics.median(r[1] for r in runs["tagged"])
+                      / max(1e-9, statistics.median(r[1] for r in runs["untagged"]))}
     if typst_available():
         typ, typst_pdf = out / "pd-feed-1mb.typ", out / "pd-feed-1mb.pdf"
         to_typst, rss_a = run([pandoc, "-f", "markdown", "-t", "typst", "-s", str(inputs["1mb"]), "-o", str(typ)])
@@ -273,6 +296,9 @@ def main() -> int:
           f"{md['docforge']['median_s']:.3f}s")
     p = results["pdf"]
     print(f"pdf feed-1mb: {p['pages']} pages in {p['seconds']:.2f}s = {p['pages_per_second']:.1f} pages/s")
+    u = p["untagged"]
+    print(f"pdf tagging cost: tagged/untagged wall {p['tagging_cost_ratio']:.2f}x, CPU {p['tagging_cpu_ratio']:.2f}x, "
+          f"memory {p['peak_rss_kib'] / u['peak_rss_kib']:.2f}x, size {p['bytes'] / u['bytes']:.2f}x")
     if "pandoc_typst" in p:
         t = p["pandoc_typst"]
         print(f"pdf feed-1mb, pandoc -t typst + typst: {t['pages']} pages in {t['seconds']:.2f}s = "
@@ -302,6 +328,8 @@ def main() -> int:
                                  for c in results["cases"]},
                       "markdown_pandoc_parse_share": round(md["pandoc_parse_share"], 2),
                       "pdf_pages_per_second": round(p["pages_per_second"], 1),
+                      "pdf_tagging_cost_ratio": round(p["tagging_cost_ratio"], 2),
+                      "pdf_tagging_cpu_ratio": round(p["tagging_cpu_ratio"], 2),
                       "batch_ratio": round(b["ratio"], 2),
                       "cluster_per_task_overhead_ms": round(c["per_task_overhead_ms"], 2)}))
     return 0

@@ -23,6 +23,10 @@ def test_benchmark_script_runs_every_case_and_writes_json(tmp_path):
             assert case[tool]["median_s"] > 0 and case[tool]["peak_rss_kib"] > 0
         assert case["ratio"] > 0
     assert results["pdf"]["pages"] > 0 and results["pdf"]["pages_per_second"] > 0
+    assert results["pdf"]["untagged"]["pages"] == results["pdf"]["pages"]  # the same layout
+    assert results["pdf"]["untagged"]["bytes"] < results["pdf"]["bytes"]   # without the structure
+    assert results["pdf"]["tagging_cost_ratio"] > 0 and results["pdf"]["tagging_cpu_ratio"] > 0
+    assert '"pdf_tagging_cost_ratio"' in proc.stdout
     assert results["batch"]["files"] == 6 and results["batch"]["ratio"] > 0
     assert (tmp_path / "out" / "batch-df" / "article-000.docx").is_file()
     assert results["cluster"]["files"] == 6 and results["cluster"]["cluster_local2_s"] > 0

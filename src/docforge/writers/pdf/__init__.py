@@ -2,11 +2,15 @@
 
 The package: fonts.py finds and registers the fonts (with per-character fallback),
 styles.py makes the paragraph styles from the theme, render.py (PdfRenderer) turns the
-IR into flowables, linebreak.py chooses the lines of justified and hyphenated paragraphs, tables.py lays tables out, images.py loads and sizes images, notes.py
-keeps the footnotes for the Notes section, page.py draws the page furniture and builds
-the file. `PdfWriter` only wires them together for one RenderContext and returns what
-was noticed; `unwritable` says before anything is written when the theme's margins leave
-no room for text on the page (then the other formats are written, and the PDF is not); `writer` is what formats.py names ("docforge.writers.pdf:writer"). The same
+IR into flowables, linebreak.py chooses the lines of justified and hyphenated paragraphs,
+scripts.py shapes complex scripts and sets right-to-left lines in visual order, tables.py
+lays tables out, images.py loads and sizes images, notes.py keeps the footnotes for the
+Notes section, tagging.py makes it a tagged PDF (PDF/UA-1 structure), page.py draws the
+page furniture and builds the file. `PdfWriter` only wires them together for one
+RenderContext and returns what was noticed; `unwritable` says before anything is written
+when the theme's margins leave no room for text on the page (then the other formats are
+written, and the PDF is not); `writer` is what formats.py names
+("docforge.writers.pdf:writer"). The same
 input gives the same bytes. This writer never renumbers anything.
 """
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import BinaryIO
 from ...errors import Diagnostic, StyleError
 from ...style import PAGE_SIZES_MM
 from ..base import RenderContext
-from . import fonts, page
+from . import fonts, page, tagging
 from .render import PdfRenderer
 from .styles import paragraph_styles
 
@@ -50,7 +54,8 @@ class PdfWriter:
         layout = page.page_layout(context)
         renderer = self.renderer(context, fontset, paragraph_styles(context.style, fontset, context.language),
                                  layout.frame_width, layout.frame_height)
-        page.build(renderer.story(), out, context, fontset, layout)
+        story = renderer.story()
+        page.build(story, out, context, fontset, layout, tagging.destinations(context, renderer.notes))
         fonts.report(fontset, context.diagnostics)
         return context.diagnostics.result()
 

@@ -1,10 +1,12 @@
 """The page furniture of a PDF and the build that places the story on pages.
 
 Everything drawn outside the text frame lives here, so that it is decided in one place
-(and, when the PDF is tagged, marked as artifacts in one place): the running header (the
-title, in the heading family with per-character fallback) and the "Page X of Y" footer,
-drawn on every page but the first, which holds the title block; the page counter advances
-with the pages kept back for it, so link destinations name the page they are on.
+and marked as an artifact (/Artifact /Pagination) in one place: the running header (the
+title, in the heading family with per-character fallback), drawn on every page but the
+first, which holds the title block, and the "Page X of Y" footer, on every page; the page
+counter advances with the pages kept back for it, so link destinations name the page they
+are on. The canvas and the frame are tagging.py's (the PDF is tagged unless the
+benchmark's DOCFORGE_PDF_UNTAGGED=1 is set).
 `DocTemplate` enters each heading the renderer gives an outline entry (those down to the
 toc depth) into the PDF outline and the table of contents as it is placed. `build` lays the
 story out reproducibly (reportlab's invariant mode, the conversion's timestamp). This
@@ -18,8 +20,7 @@ from typing import BinaryIO, NamedTuple
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from ...errors import ConversionError
@@ -27,6 +28,7 @@ from ...labels import Labels, labels_for
 from ...style import PAGE_SIZES_MM, Style
 from ..base import RenderContext
 from ..xmltext import xml_safe
+from . import tagging
 from .fonts import FontSet
 from .scripts import visual_runs
 
@@ -71,16 +73,20 @@ class DocTemplate(BaseDocTemplate):
         self.notify("TOCEntry", (level, markup, self.page, key))
 
 
-def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | None = None):
+def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | None = None,
+                    tags: tagging.Options | None = None):
     """A canvas class that knows the page count when it draws the running header and the
     "Page X of Y" footer in the document's language (`labels.page_of`; pages are kept
-    until save(), then decorated)."""
+    until save(), then decorated), and, given `tags`, tags the content and marks the
+    furniture as artifacts (tagging.py)."""
     labels = labels or labels_for("en", style)
     muted = colors.HexColor(style.colors.muted)
     rule = colors.HexColor(style.colors.rule)
     margins = style.page
 
-    class NumberedCanvas(rl_canvas.Canvas):
+    class NumberedCanvas(tagging.TaggingCanvas):
+        tag_options = tags
+
         def __init__(self, *args, **kwargs):
             # start every page in an embedded font: reportlab's default, Helvetica, is not
             kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.body.names["regular"]
@@ -101,17 +107,17 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | N
             self._doc.pageCounter = 1
             for number, state in enumerate(self._pages, 1):
                 self.__dict__.update(state)
-                if number > 1:
-                    self._decorate(number, total)
+                self._decorate(number, total)
                 super().showPage()
             super().save()
 
         def _decorate(self, number: int, total: int) -> None:
             width, height = self._pagesize
             left, right = margins.margin_left * mm, width - margins.margin_right * mm
+            self.begin_artifact()
             self.saveState()
             self.setFillColor(muted)
-            if margins.running_header and title:
+            if number > 1 and margins.running_header and title:  # page 1 holds the title block
                 y = height - margins.margin_top * mm + 10
                 x = left
                 for family, chunk in visual_runs(fonts.runs(title[:HEADER_TITLE_CHARS], fonts.heading),
@@ -135,25 +141,34 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | N
                     self.drawString(x, margins.margin_bottom * mm / 2, chunk)
                     x += self.stringWidth(chunk, name, HEADER_FONT_SIZE)
             self.restoreState()
+            self.end_artifact()
 
     return NumberedCanvas
 
 
-def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, page: Page) -> None:
+def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, page: Page,
+          destinations: dict | None = None) -> None:
     """Lay `story` out on pages into `out`: two or more passes when a table of contents
-    needs the page numbers. The same input gives the same bytes."""
+    needs the page numbers. Tagged (tagging.py) unless the benchmark's switch is set;
+    `destinations` names what each internal link leads to. The same input gives the same bytes."""
     meta, style, options = context.doc.meta, context.style, context.options
     title = " ".join(xml_safe(meta.title).split())
+    # an untitled document is named by its file in the viewer's title bar (DisplayDocTitle)
+    source = "" if options.source_name.startswith("<") else os.path.basename(options.source_name)  # not "<output>"
+    doc_title = title or source or "Untitled"
     template = DocTemplate(out, pagesize=page.size, leftMargin=style.page.margin_left * mm,
                            rightMargin=style.page.margin_right * mm, topMargin=style.page.margin_top * mm,
-                           bottomMargin=style.page.margin_bottom * mm, title=title,
+                           bottomMargin=style.page.margin_bottom * mm, title=doc_title,
                            author="; ".join(xml_safe(a) for a in meta.authors),
                            subject=xml_safe(meta.subtitle), keywords=[xml_safe(k) for k in meta.keywords],
                            creator="docforge", lang=context.language)
-    frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height,
+    frame = tagging.TaggingFrame(template.leftMargin, template.bottomMargin, template.width, template.height,
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    canvasmaker = numbered_canvas(title, fonts, style, context.labels)
+    tags = tagging.Options(context.language, doc_title,
+                           tuple(" ".join(xml_safe(a).split()) for a in meta.authors),
+                           destinations or {}) if tagging.enabled() else None
+    canvasmaker = numbered_canvas(title, fonts, style, context.labels, tags)
     previous_invariant, previous_epoch = rl_config.invariant, os.environ.get("SOURCE_DATE_EPOCH")
     rl_config.invariant = 1  # fixed dates and ids: byte-identical output
     # reportlab reads SOURCE_DATE_EPOCH itself (and fails on a malformed one): give it the

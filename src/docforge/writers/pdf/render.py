@@ -24,7 +24,9 @@ spaces kept as no-break spaces) and divs are their blocks; small caps are faked
 (lower-case letters upper-cased, smaller); math stays TeX source in the mono face
 (display math its own centred paragraph), reported once; raw markup is left out, counted
 per format in one warning. Alt text, titles and a div's language stay on the flowables
-(`alt`/`title`, `_df_image_alts`, `_df_lang`) for the tagging layer.
+(`alt`/`title`, `_df_image_alts`, `_df_lang`) for the tagging layer, and the blocks say
+what they are with tagging.role/group (H1–H6, L/LI/LBody, BlockQuote, Code, Note,
+Caption, TOC); a span in another language is marked with tagging.language_span.
 
 Labels, anchors, the byline and reference URLs come from the context and semantics.py:
 this module never renumbers or relabels anything, and never draws on a page (page.py).
@@ -48,7 +50,7 @@ from ...transforms import OutlineEntry
 from ..base import RenderContext, TreeRenderer
 from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
 from ..xmltext import escape, strip_illegal, xml_safe
-from . import scripts
+from . import scripts, tagging
 from .fonts import Family, FontSet
 from .images import ImageLineParagraph, PdfImage, PdfImages, data_uris_readable, fitted
 from .linebreak import TypesetParagraph
@@ -144,6 +146,8 @@ class PdfRenderer(TreeRenderer):
         self.diagnostics = context.diagnostics
         self.link_color = context.style.colors.link
         self.outline_levels = _outline_levels(context.outline(context.toc_depth))
+        # tagged headings H1..H6 by the heading tree's consecutive levels: PDF/UA lets no level be skipped
+        self.tag_levels = {id_: level + 1 for id_, level in _outline_levels(context.outline(6)).items()}
         self.images = PdfImages(context)
         self.notes = NoteRegistry(context.anchors)
         self.image_width: float | None = None  # the room an inline image has (a table column), else the frame
@@ -223,8 +227,9 @@ class PdfRenderer(TreeRenderer):
         while section_id in self.anchors:
             section_id = "df-" + section_id
         style, title = self.styles[f"h{level}"], self.context.labels.notes or NOTES_TITLE
-        heading = self.paragraph(self.anchor(section_id) + self.markup(title, self.fonts.heading),
-                                 style, title)
+        heading = tagging.role([self.paragraph(self.anchor(section_id) + self.markup(title, self.fonts.heading),
+                                               style, title)],
+                               f"H{self.tag_levels.get(references_heading.id, level) if references_heading else 1}")[0]
         if outline_level is not None:
             heading._df_outline = (outline_level, title, section_id,
                                    self.markup(title, self.fonts.body))
@@ -235,7 +240,8 @@ class PdfRenderer(TreeRenderer):
             index = 0
             while index < len(self.notes.entries):
                 entry = self.notes.entries[index]
-                rendered.append((_note_order(entry.label, index), self._note(entry)))
+                rendered.append((_note_order(entry.label, index),
+                                 tagging.group(self._note(entry), "Note", ID=entry.id)))
                 index += 1
         finally:
             self.styles = saved
@@ -295,7 +301,7 @@ class PdfRenderer(TreeRenderer):
         toc.levelStyles = toc_level_styles(self.styles["body"], self.context.toc_depth)
         toc.dotsMinLevel = 0
         title = Paragraph(self.markup(self.context.labels.contents, self.fonts.heading), self.styles["toc_title"])
-        return [title, toc, Spacer(1, 12)]
+        return [title, tagging.role([toc], "TOC")[0], Spacer(1, 12)]
 
     # ------------------------------------------------------------- markup
     def markup(self, text: str, family: Family, counted: bool = True) -> str:
@@ -483,7 +489,8 @@ class PdfRenderer(TreeRenderer):
         return "".join(parts)
 
     def inline_span(self, node: Span, family: Family, in_link: bool) -> str:
-        return self.inlines(node.inlines, family, in_link)
+        inner = self.inlines(node.inlines, family, in_link)
+        return tagging.language_span(node.lang, inner, self.context.language)
 
     def inline_math(self, node: Math, family: Family, in_link: bool) -> str:
         """TeX source in the mono face (display math met inside a line, a cell or a heading too)."""
@@ -571,6 +578,7 @@ class PdfRenderer(TreeRenderer):
             toc_markup = self.markup(text, self.fonts.body, counted=False) or "Section"
             story[1]._df_outline = (self.outline_levels[node.id], xml_safe(text) or "Section",
                                     node.id, toc_markup)
+        tagging.role(story[1:], f"H{self.tag_levels.get(node.id, level)}")  # one, even in pieces
         return story
 
     def block_paragraph(self, node: IRParagraph, depth: int) -> list:
@@ -610,6 +618,8 @@ class PdfRenderer(TreeRenderer):
                         story.append(Paragraph(NBSP, item_style, bulletText=marker))
                     story.extend(self.dispatch[kind](self, block, depth + 1))
                 first = False
+            # the marker is the item's Lbl (tagging splits it off), the rest its LBody
+            story[starts[-1]:] = tagging.group(tagging.group(story[starts[-1]:], "LBody"), "LI")
         starts.append(len(story))
         if len(node.items) >= 3:
             # no item alone at a page's foot or head: the first item keeps with the second,
@@ -622,7 +632,7 @@ class PdfRenderer(TreeRenderer):
             last = story[-1]
             last.style = ParagraphStyle(f"{last.style.name}-end", parent=last.style,
                                         spaceAfter=last.style.spaceAfter + self.theme.spacing.paragraph)
-        return story
+        return tagging.group(story, "L")
 
     def block_bullet_list(self, node: BulletList, depth: int) -> list:
         return self._list(node, depth, ordered=False)
@@ -643,7 +653,7 @@ class PdfRenderer(TreeRenderer):
                 story.append(self.paragraph(self.inlines(block.inlines, self.fonts.body), style, plain_text(block)))
             else:
                 story.extend(self.dispatch[type(block)](self, block, depth + 1))
-        return story
+        return tagging.group(story, "BlockQuote")
 
     def block_code_block(self, node: CodeBlock, depth: int) -> list:
         text, dropped = strip_illegal(node.text)
@@ -653,12 +663,12 @@ class PdfRenderer(TreeRenderer):
         max_chars = max(20, int(self.frame_width / (style.fontSize * 0.6)) - 2)
         mono = self.fonts.mono
         if mono.cmap.issuperset(map(ord, text.replace("\n", ""))):
-            return [Preformatted(text or " ", style, maxLineLength=max_chars, newLineChars="")]
+            return tagging.role([Preformatted(text or " ", style, maxLineLength=max_chars, newLineChars="")], "Code")
         # Preformatted draws in one font: a character the mono font lacks became an empty
         # glyph, silently (found by the no-lost-word property: Georgian read back as NUL).
         # Such a block is cut into lines as Preformatted would and set with fallback runs.
         lines = [line[i:i + max_chars] for line in text.split("\n") for i in range(0, max(len(line), 1), max_chars)]
-        return [XPreformatted("\n".join(self.markup(line, mono) for line in lines), style)]
+        return tagging.role([XPreformatted("\n".join(self.markup(line, mono) for line in lines), style)], "Code")
 
     def block_thematic_break(self, node: ThematicBreak, depth: int) -> list:
         return [HRFlowable(width="100%", thickness=0.6, color=colors.HexColor(self.theme.colors.rule),
@@ -680,7 +690,7 @@ class PdfRenderer(TreeRenderer):
         story = [self._reference(entry) for entry in node.entries]
         if len(story) >= 3:
             story[0].keepWithNext = story[-2].keepWithNext = 1
-        return story
+        return tagging.group([tagging.group(tagging.group([entry], "LBody"), "LI")[0] for entry in story], "L")
 
     def block_figure(self, node: Figure, depth: int) -> list:
         """The content (an image alone in its paragraph drawn as a centred block), then
@@ -700,8 +710,8 @@ class PdfRenderer(TreeRenderer):
             markup = self.markup(caption_lead(node, self.context.labels), heading) + self.inlines(node.caption, heading)
             if content and isinstance(content[-1], Spacer):
                 content.pop()  # the caption's own space comes between image and caption
-            content.append(self.paragraph(markup, self.styles["figure_caption"],
-                                          plain_text(IRParagraph(node.caption))))
+            content.append(tagging.role([self.paragraph(markup, self.styles["figure_caption"],
+                                                        plain_text(IRParagraph(node.caption)))], "Caption")[0])
         return [KeepTogether(content)]
 
     def block_definition_list(self, node: DefinitionList, depth: int) -> list:

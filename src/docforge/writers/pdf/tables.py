@@ -17,7 +17,8 @@ remaining row on every page (quadratic). A table with a row taller than a page
 diagnostic (what rendering the cells recorded, footnotes above all, is rewound first:
 their markers were thrown away). A caption is rendered once; the parts after the first repeat it without its link
 destinations (a destination drawn twice is one too many). Inline images in a cell get the
-column's width as their room. The cells' text is rendered by the PdfRenderer given to
+column's width as their room. Captions and tables carry their tagging roles (Caption,
+Table: tagging.py makes the header row TH, the others TD). The cells' text is rendered by the PdfRenderer given to
 these functions: this module decides the layout, never the markup of a node.
 """
 from __future__ import annotations
@@ -36,6 +37,7 @@ from ...model import Cell, Table, plain_text
 from ..layout import column_widths
 from ..semantics import caption_lead
 from ..xmltext import escape
+from . import tagging
 from .styles import cell_style, hyphenated_style, language_hyphenator
 
 if TYPE_CHECKING:
@@ -94,14 +96,16 @@ def table_flowables(renderer: PdfRenderer, node: Table) -> list:
         anchor = renderer.anchor(node.id) if part_index == 0 else ""
         caption_flowables = []
         if node.caption:
-            caption_flowables.append(renderer.paragraph(anchor + markup, renderer.styles["caption"], "", cjk=False))
+            caption_flowables += tagging.role([renderer.paragraph(anchor + markup, renderer.styles["caption"], "",
+                                                                  cjk=False)], "Caption")
         elif part_index == 0 and node.id:
             caption_flowables.append(AnchorFlowable(node.id))  # no caption, no bare label: the id marks the top
         part = _part(renderer, node, lo, hi)
         if isinstance(part, list):
             story.extend(caption_flowables + part)
         else:
-            story.extend([TableStart(caption_flowables, part, renderer.frame_height)] + caption_flowables + [part])
+            story.extend([TableStart(caption_flowables, part, renderer.frame_height)] + caption_flowables
+                         + tagging.role([part], "Table"))
     story.append(Spacer(1, renderer.theme.spacing.paragraph))
     return story
 

@@ -1,0 +1,604 @@
+"""Tagged PDF (PDF/UA-1 structure) on top of reportlab, which has no tagging API.
+
+Why: a PDF without a structure tree is read by screen readers and text extraction as one
+stream of glyphs, running headers and page numbers included. This module gives every
+piece of drawn content a place in a structure tree (or marks it as an artifact) while
+reportlab draws it, and writes the tree, the parent tree, /MarkInfo, the XMP packet
+(dc:title, dc:language, pdfuaid:part 1), /ViewerPreferences DisplayDocTitle, /Tabs /S
+and the annotations' /StructParent and /Contents when the file is saved.
+
+How: the renderer attaches what a flowable *is* to it, nothing else: `role(flowables,
+"H2")` gives flowables one element of their own (a heading set in pieces stays one H2),
+`group(flowables, "LI")` puts them inside a new element (lists, quotes, notes); a
+Paragraph without a role is a P, an image a Figure with its /Alt, any other flowable
+(rules, spacers, table grids and backgrounds) an artifact. `TaggingFrame` brackets each
+flowable the frame draws, and the cells of tables and of the table of contents, with
+`/Role <</MCID n>> BDC … EMC` (or `/Artifact BMC … EMC`), suspending the enclosing
+sequence while a nested one is open, so marked content is always properly nested and
+never crosses a page. Split parts inherit their parent's element, so a paragraph or a
+table continued on the next page continues its element; a repeated table header row (the
+same cell drawn again) is an artifact. `TaggingCanvas` splits a list item's bullet into
+its Lbl, an inline image into a Figure with /Alt, makes each link annotation a Link
+element with an OBJR, and, at save(), writes the structure. The structure order is the
+order things are drawn, which for platypus is the document order. A run in another
+language (`language_span`) is a `/Span <</Lang (xx)>>` sequence inside its paragraph's
+text, opened and closed by zero-width callbacks in the paragraph markup.
+
+Element dictionaries are formatted from their nodes when reportlab writes the file (a
+1 MB feed has some 25,000), and nothing here keeps a drawn flowable alive.
+
+It never changes what is drawn or where (only marked-content operators are added around
+drawing), never renders IR nodes, and does nothing at all on a canvas without a tagger
+(`DOCFORGE_PDF_UNTAGGED=1`, used only by the benchmark to measure what tagging costs).
+"""
+from __future__ import annotations
+
+import os
+import re
+import weakref
+from typing import Iterable, NamedTuple
+from xml.sax.saxutils import escape as xml_escape
+
+from reportlab.pdfbase.pdfdoc import (PDFDictionary, PDFName, PDFObject, PDFObjectReference, PDFPage,
+                                      PDFStream, PDFString)
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import Frame, Image, KeepTogether, Paragraph, Preformatted
+
+_NO_OUTER = object()
+UNTAGGED_ENV = "DOCFORGE_PDF_UNTAGGED"   # "1": no tagging (the benchmark's baseline only)
+CONTAINERS = frozenset({"Table", "TOC"})  # their own drawing is an artifact, their cells are tagged
+PAGE_KEYS = PDFPage.__NoDefault__ + ["Tabs", "StructParents"]
+
+
+def enabled() -> bool:
+    return os.environ.get(UNTAGGED_ENV, "") != "1"
+
+
+class Options(NamedTuple):
+    """What the tagger needs from the conversion: the document's language and title, and
+    the words each internal link destination stands for (a link's /Contents)."""
+    language: str
+    title: str
+    authors: tuple[str, ...]
+    destinations: dict
+
+
+def destinations(context, notes) -> dict:
+    """What each internal link destination is, in words: a link annotation's /Contents
+    (headings by their text, notes and references by their labels)."""
+    named: dict[str, str] = {}
+    stack = list(context.outline(6))
+    while stack:
+        entry = stack.pop()
+        named[entry.id] = f"Go to section {entry.text}"
+        stack.extend(entry.children)
+    for ref_id, label in context.reference_labels.items():
+        named[ref_id] = f"Go to reference {label}"
+    for entry in notes.entries:
+        named[entry.id] = f"Go to note {entry.label}"
+        if entry.back_id:
+            named[entry.back_id] = f"Back to the text of note {entry.label}"
+    return named
+
+
+LANGUAGE_CALLBACK = "df_lang"
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+
+
+def language_span(lang: str, inner: str, document_language: str) -> str:
+    """Paragraph markup for a run in another language than the document's: zero-width
+    callbacks around it, at which the canvas opens and closes a `/Span <</Lang (xx)>>`
+    sequence inside the text (a language tag that is not one is left out)."""
+    if not lang or lang.lower() == (document_language or "").lower() or not _LANGUAGE_TAG.fullmatch(lang):
+        return inner
+    return (f'<onDraw name="{LANGUAGE_CALLBACK}" label="+{lang}"/>{inner}'
+            f'<onDraw name="{LANGUAGE_CALLBACK}" label="-"/>')
+
+
+def _span_open(lang: str, doc) -> str:
+    return f"/Span <</Lang {PDFString(lang).format(doc).decode('latin-1')}>> BDC"
+
+
+def _language_callback(canv, kind, label) -> None:
+    """Open (label "+xx") or close ("-") a language span inside the text object being
+    drawn. A paragraph split inside a span continues it on its next part: drawText closes
+    what a part left open and the tagger opens it again at the start of the next part's
+    text, whose close then ends it (`Tagger.spans_carried`)."""
+    tagger = canv._df_tagger
+    if tagger is None or not label:
+        return
+    text = canv._curr_tx_info["tx"]
+    open_here = text.__dict__.setdefault("_df_spans", [])
+    if label.startswith("+"):
+        text._code.append(_span_open(label[1:], canv._doc))
+        open_here.append(label[1:])
+    elif open_here:
+        text._code.append("EMC")
+        open_here.pop()
+    elif tagger.spans_carried:
+        text._code.append("EMC")
+        tagger.spans_carried.pop()
+
+
+class Mark:
+    """One structure element-to-be, shared by every flowable (and split part) inside it."""
+    __slots__ = ("role", "attrs")
+
+    def __init__(self, role: str, attrs: dict | None = None) -> None:
+        self.role, self.attrs = role, attrs or {}
+
+
+def role(flowables: Iterable, name: str, **attrs) -> list:
+    """Give `flowables` one element of role `name` of their own (its attrs, e.g. Alt)."""
+    mark = Mark(name, attrs)
+    out = list(flowables)
+    for flowable in out:
+        flowable._df_leaf = mark
+    return out
+
+
+def group(flowables: Iterable, name: str, **attrs) -> list:
+    """Put `flowables` (and what a KeepTogether among them holds) inside a new element."""
+    mark = Mark(name, attrs)
+    out = list(flowables)
+    stack = list(out)
+    while stack:
+        flowable = stack.pop()
+        if isinstance(flowable, KeepTogether):
+            stack.extend(flowable._content)
+        else:
+            flowable._df_path = (mark,) + getattr(flowable, "_df_path", ())
+    return out
+
+
+class Node:
+    """A structure element: kids are Nodes, (page, mcid) pairs or ("annot", index)."""
+    __slots__ = ("role", "attrs", "parent", "kids", "ref")
+
+    def __init__(self, role: str, attrs: dict, parent: Node | None) -> None:
+        self.role, self.attrs, self.parent, self.kids = role, dict(attrs), parent, []
+        self.ref = None
+
+
+def _leaf(flowable) -> Mark | None:
+    """The flowable's own element: its role, or by type (P, Code, Figure), or None (an artifact)."""
+    mark = getattr(flowable, "_df_leaf", None)
+    if mark is None:
+        if isinstance(flowable, Paragraph):
+            mark = Mark("P")
+        elif isinstance(flowable, Preformatted):
+            mark = Mark("Code")
+        elif isinstance(flowable, Image):
+            alt = getattr(flowable, "alt", "") or getattr(flowable, "title", "") or "image"
+            mark = Mark("Figure", {"Alt": alt})
+        else:
+            return None
+        flowable._df_leaf = mark
+    return mark
+
+
+class Tagger:
+    """The structure of one PDF being drawn (one per canvas, so per layout pass)."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.root = Node("Document", {}, None)
+        self.nodes: dict[Mark, Node] = {}
+        self.mcids: dict[int, list[Node]] = {}    # page index -> the node of each MCID
+        self.annotations: list = []               # (annotation object, node, page index)
+        self.stack: list = []                     # open sequences: [node or None, start index]
+        # flowables drawn in this pass carry it (`_df_drawn`): a repeat is an artifact. Not a
+        # set of them: platypus lets go of each flowable once drawn, and so must this.
+        self.pass_token = object()
+        self.registered: dict[int, object] = {}   # contents tables whose cells have their paths
+        self.label_for: Node | None = None        # the LI whose bullet the next text is
+        self.spans_carried: list[str] = []        # language spans a paragraph's earlier part left open
+        self.with_id: list[Node] = []
+        self.link_text = ""
+
+    # ---------------------------------------------------------------- the tree
+    def node(self, path: tuple, leaf: Mark | None) -> Node:
+        parent = self.root
+        for mark in path + ((leaf,) if leaf is not None else ()):
+            found = self.nodes.get(mark)
+            if found is None:
+                found = self.nodes[mark] = Node(mark.role, mark.attrs, parent)
+                parent.kids.append(found)
+            parent = found
+        return parent
+
+    def register_cells(self, flowable, leaf: Mark) -> None:
+        """Paths for the cells of a table (TH/TD by row, the header row in THead) or of a
+        table of contents (each entry a TOCI): the whole table is seen before any part of it."""
+        path = getattr(flowable, "_df_path", ()) + (leaf,)
+        if leaf.role == "TOC":
+            # the table of contents makes its table anew on every wrap (and every pass)
+            table = getattr(flowable, "_table", flowable)
+            if id(table) in self.registered:
+                return
+            self.registered[id(table)] = table
+            for row in getattr(table, "_cellvalues", ()):
+                for cell in row:
+                    for item in cell if isinstance(cell, (list, tuple)) else (cell,):
+                        if isinstance(item, Paragraph):
+                            item._df_path = path + (Mark("TOCI"),)
+                            item._df_leaf = Mark("P")
+                            _wrap_draw(item)
+            return
+        if getattr(flowable, "_df_cells", False):
+            return
+        flowable._df_cells = True
+        rows = getattr(flowable, "data", None) or getattr(flowable, "_cellvalues", ())
+        head, body = Mark("THead"), Mark("TBody")
+        for index, row in enumerate(rows):
+            section = head if index == 0 else body
+            row_mark = Mark("TR")
+            for cell in row:
+                cell_role = Mark("TH", {"A": {"O": "Table", "Scope": "Column"}}) if index == 0 else Mark("TD")
+                for item in cell if isinstance(cell, (list, tuple)) else (cell,):
+                    if getattr(item, "drawOn", None) is None:
+                        continue
+                    item._df_path = path + (section, row_mark)
+                    item._df_leaf = cell_role
+                    _wrap_draw(item)
+
+    # ---------------------------------------------------------- marked content
+    def _open(self, canv, node: Node | None, properties: str = "") -> None:
+        code = canv._code
+        if node is None:
+            code.append(f"/Artifact {properties} BDC" if properties else "/Artifact BMC")
+        else:
+            page = canv._pageNumber - 1
+            ids = self.mcids.setdefault(page, [])
+            code.append(f"/{node.role} <</MCID {len(ids)}>> BDC")
+            ids.append(node)
+            node.kids.append((page, len(ids) - 1))
+        self.stack.append([node, len(code)])
+
+    def _close(self, canv) -> None:
+        node, start = self.stack.pop()
+        code = canv._code
+        if len(code) == start:  # nothing was drawn: no empty sequence, no MCID
+            code.pop()
+            if node is not None:
+                page, mcid = node.kids.pop()
+                self.mcids[page].pop()
+        else:
+            code.append("EMC")
+
+    def enter(self, canv, flowable) -> object:
+        """Close the enclosing sequence and open the flowable's; returns what `leave` needs."""
+        outer = self.stack[-1][0] if self.stack else _NO_OUTER
+        if self.stack:
+            self._close(canv)
+        leaf = _leaf(flowable)
+        node = None
+        if leaf is not None and flowable.__dict__.get("_df_drawn") is not self.pass_token:
+            flowable._df_drawn = self.pass_token
+            node = self.node(getattr(flowable, "_df_path", ()), leaf)
+            lang = getattr(flowable, "_df_lang", None)
+            if lang and "Lang" not in node.attrs:
+                node.attrs["Lang"] = lang
+            self.spans_carried = list(node.attrs.get("_spans", ()))
+            alts = flowable.__dict__.get("_df_image_alts")
+            if alts:
+                node.attrs["_alts"] = list(alts)
+            if leaf.role in CONTAINERS:
+                self.register_cells(flowable, leaf)
+                node = None  # grid, backgrounds: artifacts; the cells are tagged
+            elif getattr(flowable, "bulletText", None) and node.parent.role == "LBody":
+                self.label_for = node.parent
+        self._open(canv, node)
+        return outer
+
+    def leave(self, canv, outer) -> None:
+        self.label_for = None
+        self.spans_carried = []
+        self._close(canv)
+        if outer is not _NO_OUTER:
+            self._open(canv, outer)
+
+    def _unmark(self, canv) -> None:
+        """End the open sequence as if it had never been opened (its BDC removed, its MCID
+        given back): what it holds so far is graphics state, which needs no marking."""
+        node, start = self.stack.pop()
+        del canv._code[start - 1]
+        if node is not None:
+            page, mcid = node.kids.pop()
+            self.mcids[page].pop()
+
+    def current(self) -> Node | None:
+        return self.stack[-1][0] if self.stack else None
+
+    # ------------------------------------------------------------------- save
+    def finish(self, canv) -> None:
+        """Write the structure tree, parent tree, XMP and the catalog and page entries."""
+        doc = canv._doc
+        pages = doc.Pages.pages
+        for index, page in enumerate(pages):
+            page.__NoDefault__ = PAGE_KEYS
+            page.Tabs = PDFName("S")
+            page.StructParents = index
+        page_names = [doc.Reference(page).name for page in pages]
+        tree = doc.Reference(PDFDictionary({}))
+        for index, (annotation, node, page) in enumerate(self.annotations):
+            key = len(pages) + index
+            if isinstance(annotation, PDFDictionary):
+                annotation["StructParent"] = key
+            else:
+                annotation.permitted = annotation.permitted + ("StructParent",)
+                annotation.otherkw["StructParent"] = key
+            node.kids.append(("annot", doc.Reference(annotation).name, page))
+        # Tens of thousands of elements: each is one object that writes itself from its
+        # Node when the file is formatted, not a tree of reportlab PDF objects.
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            node.ref = doc.Reference(_Element(node, page_names, tree.name)).name
+            if "ID" in node.attrs:
+                self.with_id.append(node)
+            stack.extend(k for k in node.kids if isinstance(k, Node))
+        parent_tree = doc.Reference(_Lazy(lambda number: self._parent_tree(number, len(pages))))
+        doc.idToObject[tree.name].dict.update({
+            "Type": PDFName("StructTreeRoot"), "K": PDFObjectReference(self.root.ref),
+            "ParentTree": parent_tree, "ParentTreeNextKey": len(pages) + len(self.annotations)})
+        if self.with_id:  # elements with an /ID (notes: PDF/UA wants one) are found through the IDTree
+            named = sorted((node.attrs["ID"], node.ref) for node in self.with_id)
+            doc.idToObject[tree.name].dict["IDTree"] = _Lazy(lambda number: "<< /Names [" + " ".join(
+                f"{PDFString(key).format(doc).decode('latin-1')} {number(ref)}" for key, ref in named) + "] >>")
+        catalog = doc.Catalog
+        catalog.StructTreeRoot = tree
+        catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+        catalog.Metadata = self._xmp()
+        canv.setViewerPreference("DisplayDocTitle", "true")
+        if self.options.language:
+            catalog.Lang = PDFString(self.options.language)
+
+    def _parent_tree(self, number, page_count: int) -> str:
+        parts = ["<< /Nums ["]
+        for index in range(page_count):
+            parts.append(f"{index} [{' '.join(number(n.ref) for n in self.mcids.get(index, ()))}]")
+        for index, (_, node, _) in enumerate(self.annotations):
+            parts.append(f"{page_count + index} {number(node.ref)}")
+        parts.append("] >>")
+        return "\n".join(parts)
+
+    def _xmp(self) -> PDFStream:
+        title = xml_escape(self.options.title)
+        language = xml_escape(self.options.language or "x-default")
+        creators = "".join(f"<rdf:li>{xml_escape(a)}</rdf:li>" for a in self.options.authors)
+        creator = f"<dc:creator><rdf:Seq>{creators}</rdf:Seq></dc:creator>" if creators else ""
+        packet = (
+            '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+            f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>\n'
+            f'<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>\n'
+            f'{creator}<dc:format>application/pdf</dc:format>\n'
+            '<pdfuaid:part>1</pdfuaid:part>\n'
+            '</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>')
+        return PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                         packet.encode("utf-8"), filters=[])
+
+
+class _Lazy(PDFObject):
+    """An object whose text is made when the file is formatted, from the object numbers
+    then known: `make(number)` gets a function from an object name to "n 0 R"."""
+
+    def __init__(self, make) -> None:
+        self.make = make
+
+    def format(self, document):
+        numbers = document.idToObjectNumberAndVersion
+
+        def number(name: str) -> str:
+            return "%d %d R" % numbers[name]
+        return self.make(number).encode("latin-1")
+
+
+class _Element(_Lazy):
+    """A structure element's dictionary, written from its Node."""
+
+    def __init__(self, node: Node, page_names: list[str], tree_name: str) -> None:
+        self.node, self.page_names, self.tree_name = node, page_names, tree_name
+
+    def format(self, document):
+        node, pages = self.node, self.page_names
+        numbers = document.idToObjectNumberAndVersion
+
+        def number(name: str) -> str:
+            return "%d %d R" % numbers[name]
+        first_page = next((k[0] for k in node.kids if type(k) is tuple and k[0] != "annot"), None)
+        kids: list[str] = []
+        for kid in node.kids:
+            if type(kid) is Node:
+                kids.append(number(kid.ref))
+            elif kid[0] == "annot":
+                kids.append(f"<< /Type /OBJR /Obj {number(kid[1])} /Pg {number(pages[kid[2]])} >>")
+            elif kid[0] == first_page:
+                kids.append(str(kid[1]))
+            else:
+                kids.append(f"<< /Type /MCR /Pg {number(pages[kid[0]])} /MCID {kid[1]} >>")
+        parent = number(node.parent.ref if node.parent is not None else self.tree_name)
+        # one kid is written bare: shorter, and some checkers read nothing else
+        entries = [f"/Type /StructElem /S /{node.role} /P {parent}",
+                   "/K " + (kids[0] if len(kids) == 1 else "[" + " ".join(kids) + "]")]
+        if first_page is not None:
+            entries.append(f"/Pg {number(pages[first_page])}")
+        out = ("<< " + " ".join(entries)).encode("latin-1")
+        for key, value in node.attrs.items():
+            if key.startswith("_"):
+                continue
+            if key == "A":
+                out += b" /A << " + " ".join(f"/{k} /{v}" for k, v in value.items()).encode("latin-1") + b" >>"
+            else:
+                out += f" /{key} ".encode("latin-1") + PDFString(value).format(document)
+        return out + b" >>"
+
+
+def _tagged_draw_on(flowable, original, canv, x, y, _sW=0):
+    tagger = getattr(canv, "_df_tagger", None)
+    if tagger is None:
+        return original(canv, x, y, _sW)
+    state = tagger.enter(canv, flowable)
+    try:
+        return original(canv, x, y, _sW)
+    finally:
+        tagger.leave(canv, state)
+
+
+def _wrap_draw(flowable) -> None:
+    """Bracket every later drawOn of this flowable (by its frame, or a cell by its table)."""
+    if "drawOn" in flowable.__dict__:
+        return
+    original = type(flowable).drawOn
+    # a weak reference: a closure holding the flowable would make a cycle, which only the
+    # rare full collections free, and every drawn page of flowables would stay in memory
+    ref = weakref.ref(flowable)
+
+    def draw_on(canv, x, y, _sW=0):
+        itself = ref()
+        return _tagged_draw_on(itself, original.__get__(itself), canv, x, y, _sW)
+
+    flowable.drawOn = draw_on
+
+
+class TaggingFrame(Frame):
+    """A frame that brackets each flowable it draws, and gives split parts their parent's element."""
+
+    def add(self, flowable, canv, trySplit=0):
+        tagger = getattr(canv, "_df_tagger", None)
+        if tagger is not None:
+            leaf = _leaf(flowable)
+            if leaf is not None and leaf.role == "Table":
+                tagger.register_cells(flowable, leaf)
+            _wrap_draw(flowable)
+        return super().add(flowable, canv, trySplit)
+
+    def split(self, flowable, canv):
+        tagger = getattr(canv, "_df_tagger", None)
+        if tagger is not None:
+            leaf = _leaf(flowable)
+            if leaf is not None and leaf.role == "Table":
+                tagger.register_cells(flowable, leaf)
+        parts = super().split(flowable, canv)
+        if tagger is not None and not isinstance(flowable, KeepTogether):
+            path, leaf, lang = (getattr(flowable, "_df_path", None), getattr(flowable, "_df_leaf", None),
+                                getattr(flowable, "_df_lang", None))
+            cells = getattr(flowable, "_df_cells", False)
+            for part in parts:
+                if path is not None and not hasattr(part, "_df_path"):
+                    part._df_path = path
+                if leaf is not None and not hasattr(part, "_df_leaf"):
+                    part._df_leaf = leaf
+                if lang is not None and not hasattr(part, "_df_lang"):
+                    part._df_lang = lang
+                if cells:
+                    part._df_cells = True
+        return parts
+
+
+class TaggingCanvas(rl_canvas.Canvas):
+    """A canvas that keeps a Tagger (when `tag_options` is set) and writes it at save()."""
+    tag_options: Options | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._df_tagger = Tagger(self.tag_options) if self.tag_options is not None else None
+        self.setNamedCB(LANGUAGE_CALLBACK, _language_callback)  # called untagged too: it must exist
+
+    def begin_artifact(self, kind: str = "Pagination") -> None:
+        """Page furniture (running header, page number) is an artifact."""
+        if self._df_tagger is not None:
+            self._code.append(f"/Artifact <</Type /{kind}>> BDC")
+
+    def end_artifact(self) -> None:
+        if self._df_tagger is not None:
+            self._code.append("EMC")
+
+    def drawText(self, aTextObject):
+        tagger = self._df_tagger
+        li = tagger.label_for if tagger is not None else None
+        node = tagger.current() if tagger is not None else None
+        if li is None or node is None:
+            if node is not None:
+                self._close_spans(aTextObject, tagger, node)
+            return super().drawText(aTextObject)
+        # the first text a list item's paragraph draws is its bullet: the item's Lbl,
+        # placed before the LBody the paragraph belongs to
+        tagger.label_for = None
+        tagger._unmark(self)  # only the paragraph's q/cm are in it yet: no MCID without text
+        item = li.parent
+        label = Node("Lbl", {}, item)
+        item.kids.insert(item.kids.index(li), label)
+        tagger._open(self, label)
+        super().drawText(aTextObject)
+        tagger._close(self)
+        tagger._open(self, node)
+
+    def _close_spans(self, text, tagger: Tagger, node: Node) -> None:
+        """Open at the text's start the spans an earlier part of its paragraph left open,
+        close at its end those still open, and keep them for the next part."""
+        carried = node.attrs.pop("_spans", None)
+        if carried:
+            text._code[1:1] = [_span_open(lang, self._doc) for lang in carried]  # after BT
+        still_open = tagger.spans_carried + text.__dict__.pop("_df_spans", [])
+        text._code.extend("EMC" for _ in still_open)
+        if still_open:
+            node.attrs["_spans"] = still_open
+        tagger.spans_carried = []
+
+    def drawImage(self, image, *args, **kwargs):
+        tagger = self._df_tagger
+        node = tagger.current() if tagger is not None else None
+        if node is None or node.role == "Figure":
+            return super().drawImage(image, *args, **kwargs)
+        # an image inside a line of text: a Figure of its own, with the alt text kept for it
+        alts = node.attrs.pop("_alts", None)
+        alt = alts.pop(0) if alts else "image"
+        if alts:
+            node.attrs["_alts"] = alts
+        tagger._close(self)
+        figure = Node("Figure", {"Alt": alt or "image"}, node)
+        node.kids.append(figure)
+        tagger._open(self, figure)
+        result = super().drawImage(image, *args, **kwargs)
+        tagger._close(self)
+        tagger._open(self, node)
+        return result
+
+    def linkURL(self, url, rect, relative=0, thickness=0, color=None, dashArray=None, kind="URI", **kw):
+        if self._df_tagger is not None:
+            self._df_tagger.link_text = str(url)
+        return super().linkURL(url, rect, relative, thickness, color, dashArray, kind, **kw)
+
+    def linkRect(self, contents, destinationname, Rect=None, addtopage=1, name=None, relative=1,
+                 thickness=0, color=None, dashArray=None, **kw):
+        if self._df_tagger is not None:
+            destinations = self._df_tagger.options.destinations
+            self._df_tagger.link_text = contents or destinations.get(destinationname) or \
+                f"Go to {destinationname}"
+        return super().linkRect(contents, destinationname, Rect, addtopage, name, relative,
+                                thickness, color, dashArray, **kw)
+
+    def _addAnnotation(self, annotation, name=None, addtopage=1):
+        tagger = self._df_tagger
+        if tagger is not None:
+            text = tagger.link_text or "link"
+            tagger.link_text = ""
+            if isinstance(annotation, PDFDictionary):
+                annotation["Contents"] = PDFString(text)
+            else:
+                annotation.Contents = text
+            node = tagger.current() or tagger.root
+            link = Node("Link", {}, node)
+            node.kids.append(link)
+            tagger.annotations.append((annotation, link, self._pageNumber - 1))
+        return super()._addAnnotation(annotation, name, addtopage)
+
+    def save(self):
+        if self._df_tagger is not None:
+            self._df_tagger.finish(self)
+        super().save()
