@@ -187,7 +187,8 @@ def test_direction_follows_the_document_language_and_a_divs_language():
 
     def positions(data: bytes) -> tuple[float, float, float]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            words = pdf.pages[0].extract_words()
+            page = pdf.pages[0]  # (above the footer, which has a page number on page 1 too)
+            words = [w for w in page.extract_words() if w["bottom"] < page.height - 40]
         x = {w["text"]: w["x0"] for w in words}
         hebrew = min(w["x0"] for w in words if scripts.word_class(w["text"]) == scripts.RTL_WORD)
         return x["Release"], hebrew, x["today"]
