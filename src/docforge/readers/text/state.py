@@ -46,10 +46,11 @@ class ParseState:
     """Everything one parse builds. Rules read `lines` and append through `emit`."""
     __slots__ = ("lines", "start", "end", "next_nonblank", "layout", "meta", "blocks",
                  "decisions", "meta_decisions", "diagnostics", "references_state", "heading_kinds",
-                 "reference_count", "reference_labels", "section_number", "deepest_list")
+                 "reference_count", "reference_labels", "section_number", "deepest_list", "previews")
 
-    def __init__(self, lines: list[Line]) -> None:
+    def __init__(self, lines: list[Line], previews: bool = True) -> None:
         self.lines = lines
+        self.previews = previews           # decisions quote their block (--explain); else ""
         self.start = 0                     # first index of `lines` that is body
         self.end = len(lines)              # one past the last body index
         self.next_nonblank: list[int] = []
@@ -70,7 +71,7 @@ class ParseState:
         """Append `block`, decided by the rule named `rule` from lines `first`..`last`."""
         self.blocks.append(block)
         self.decisions.append(Decision(kind, rule, first.number, last.number,
-                                       (preview or plain_text(block))[:70]))
+                                       (preview or plain_text(block))[:70] if self.previews else ""))
 
     def note(self, kind: str, rule: str, line: int, value: str) -> None:
         """Record that the rule named `rule` read a metadata field from `line`."""
