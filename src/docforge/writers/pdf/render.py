@@ -50,6 +50,7 @@ from .images import ImageLineParagraph, PdfImage, PdfImages, data_uris_readable,
 from .notes import NoteEntry, NoteParagraph, NoteRegistry
 from .styles import (cjk_style, continued_styles, definition_styles, line_styles, list_item_style,
                      long_heading_style, note_styles, quote_style, toc_level_styles)
+from .story import story_parts
 from .tables import table_flowables
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -155,34 +156,7 @@ class PdfRenderer(TreeRenderer):
             return self._story()
 
     def _story(self) -> list:
-        doc = self.context.doc
-        story = self.title_block()
-        if self.context.toc:
-            story += self.table_of_contents()
-        render = self.dispatch
-        notes_before = _notes_position(doc.blocks)
-        notes_at = None
-        for index, block in enumerate(doc.blocks):
-            if index == notes_before:
-                notes_at = len(story)
-            story.extend(render[type(block)](self, block, 0))
-        if notes_at is None:
-            notes_at = len(story)
-        if self.notes.entries:
-            # every block is rendered first: a note met after the section's place (in the
-            # references, an appendix) is listed in it all the same
-            references_heading = doc.blocks[notes_before] if notes_before < len(doc.blocks) and \
-                type(doc.blocks[notes_before]) is Heading else None
-            story[notes_at:notes_at] = self.notes_section(references_heading)
-        if doc.meta.keywords:
-            body = self.fonts.body
-            label = f"<b>{self.markup(self.theme.text.keywords_label, body)}:</b> "
-            story.append(Paragraph(label + self.markup(", ".join(doc.meta.keywords), body),
-                                   self.styles["keywords"]))
-        if not story:
-            story.append(Spacer(1, 1))
-        self.report()
-        return story
+        return [flowable for part in story_parts(self) for flowable in part]
 
     def report(self) -> None:
         """One diagnostic each for what the PDF shows differently: math, raw markup, image titles."""
