@@ -20,9 +20,9 @@ from docforge.writers.pdf import story as pdf_story
 from ir_examples import rich_document
 
 
-def _documents_alive() -> int:
+def _documents() -> set[int]:
     gc.collect()
-    return sum(1 for obj in gc.get_objects() if type(obj) is model.Document)
+    return {id(obj) for obj in gc.get_objects() if type(obj) is model.Document}
 
 
 def _feed(paragraphs: int) -> str:
@@ -36,9 +36,10 @@ def test_writers_run_with_the_prepared_tree_alone(tmp_path, monkeypatch):
     # one for the whole write (a second tree, up to the IR's size again)
     alive = []
     original = html_page.HtmlWriter.write
+    before = _documents()  # other tests' documents may still be around
 
     def spy(self, context, out):
-        alive.append(_documents_alive())
+        alive.append(len(_documents() - before))
         return original(self, context, out)
 
     monkeypatch.setattr(html_page.HtmlWriter, "write", spy)

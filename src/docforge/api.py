@@ -3,6 +3,9 @@
 Every CLI action is one call here. Functions raise DocforgeError subclasses for user
 errors (with one-line messages naming the file and the fix) and return diagnostics
 rather than printing them. Nothing here parses text or renders a format itself.
+Memory: a conversion keeps one tree while writing (the prepared one: the reader's tree,
+the input's bytes and its text are let go once used) and a writer writes a file's output
+straight into the file's temporary copy, never into a buffer of the whole output.
 """
 from __future__ import annotations
 

@@ -22,7 +22,8 @@ The package:
 - here: the writer, which opens the frame, adds the core properties, gives the body the
   relationships it asks for (links and images, from the document part or from the
   footnotes part, which it makes on the first note), and splices the body, list instances
-  and footnotes into the package python-docx saves.
+  and footnotes into the package python-docx saves (the body as UTF-8 chunks, written into
+  its zip member one after the other: never joined into one copy).
 This writer never renumbers anything (labels and ids come from the IR and the
 RenderContext) and never writes text XML cannot hold (such characters are dropped and
 counted in one diagnostic).
