@@ -3,6 +3,9 @@
 Every CLI action is one call here. Functions raise DocforgeError subclasses for user
 errors (with one-line messages naming the file and the fix) and return diagnostics
 rather than printing them. Nothing here parses text or renders a format itself.
+Memory: a conversion keeps one tree while writing (the prepared one: the reader's tree,
+the input's bytes and its text are let go once used) and a writer writes a file's output
+straight into the file's temporary copy, never into a buffer of the whole output.
 """
 from __future__ import annotations
 
@@ -109,6 +112,7 @@ def read(source: Source, format: str | None = None, *, encoding: str | None = No
     reader = formats.get_reader(_reader_name(format, name))
     collected: list[Diagnostic] = []
     payload = _decoded(reader, data, name, encoding, collected)
+    del data  # the decoded text (or, for a binary reader, the same bytes) is what is read
     chain: tuple[Filter, ...] = ()
     if filters:
         from .bridge.filters import as_filters
@@ -124,6 +128,7 @@ def read(source: Source, format: str | None = None, *, encoding: str | None = No
         shift_heading_level_by, chain = 0, ()  # done by pandoc; the metadata steps repeat harmlessly
     else:
         doc = _run_reader(reader, payload, name, collected, pandoc_args)
+    del payload  # the raw text is not kept alive next to its tree
     doc = _after_reading(doc, name, collected, meta=meta, metadata_file=metadata_file,
                          shift_heading_level_by=shift_heading_level_by, filters=chain,
                          filter_args=filter_args)
@@ -207,25 +212,34 @@ def _write(context: RenderContext, format: str, target, diagnostics: list[Diagno
     """Render one prepared document with one writer (shared by write() and convert())."""
     writer = formats.get_writer(formats.normalize("writer", format))
     opts = context.options
-    buffer = _io.BytesIO()
-    try:
-        with deep_recursion():
-            diags = writer.write(context, buffer) or []
-    except DocforgeError:
-        raise
-    except RecursionError:
-        raise ConversionError(f"{opts.source_name}: the document nests too deeply for the "
-                              f"{format} writer; flatten the nesting") from None
+    diags: list[Diagnostic] = []
+
+    def produce(out) -> None:
+        try:
+            with deep_recursion():
+                diags.extend(writer.write(context, out) or [])
+        except DocforgeError:
+            raise
+        except RecursionError:
+            raise ConversionError(f"{opts.source_name}: the document nests too deeply for the "
+                                  f"{format} writer; flatten the nesting") from None
+
+    data = None
+    if target is not None and not hasattr(target, "write"):
+        # straight into the temporary file: the output is never held in memory as a whole
+        # (a buffer and its copy were twice the output's size at the peak)
+        atomic_write(target, produce)
+    else:  # bytes for the caller, or its stream, which gets nothing when the writer fails
+        buffer = _io.BytesIO()
+        produce(buffer)
+        if target is None:
+            data = buffer.getvalue()
+        else:
+            target.write(buffer.getbuffer())  # type: ignore[union-attr]
+        del buffer
     if diagnostics is not None:
         diagnostics.extend(replace(d, source=d.source or str(target or opts.source_name)) for d in diags)
-    data = buffer.getvalue()
-    if target is None:
-        return data
-    if hasattr(target, "write"):
-        target.write(data)  # type: ignore[union-attr]
-        return None
-    atomic_write(target, lambda handle: handle.write(data))
-    return None
+    return data
 
 
 # ------------------------------------------------------------------ convert
@@ -448,6 +462,7 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
     if not base_options.resource_path:
         base_options = replace(base_options, resource_path=default_resource_path(src))
     context = _context(doc, the_style, base_options)
+    del doc  # the prepared copy is all the writers read: the reader's tree is not kept for them
     skipped = _preflight(context, names)
     for fmt, target in zip(names, targets):
         if fmt in skipped:
@@ -517,6 +532,7 @@ def render(doc: Document, names: Sequence[str], *, style: Style | str | os.PathL
     `target_names` name each output in diagnostics."""
     base_options = options or WriteOptions()
     context = _context(doc, _resolve_style(style), base_options)
+    del doc  # a caller that keeps no reference (convert_bytes) lets the reader's tree go
     skipped = _preflight(context, names)
     if skipped:
         raise next(iter(skipped.values()))
@@ -664,12 +680,12 @@ def convert_bytes(data: bytes, to: str | Sequence[str], *, name: str | None = No
     names = resolve_formats(to, None)
     the_style = _resolve_style(style)
     diagnostics: list[Diagnostic] = []
-    doc = read(data, from_format, encoding=encoding, diagnostics=diagnostics, name=name, meta=meta, **reading)
-    doc = _without_image_files(doc, name or "<bytes>", diagnostics)
     stem = Path(name).stem if name and not name.startswith("<") and Path(name).stem else "document"
     filenames = [f"{stem}.{formats.extension(fmt)}" for fmt in names]
-    payloads = render(doc, names, style=the_style, options=options, target_names=filenames,
-                      diagnostics=diagnostics)
+    # no local holds the document read: render() prepares it and lets the reader's tree go
+    payloads = render(_without_image_files(read(data, from_format, encoding=encoding, diagnostics=diagnostics,
+                                                name=name, meta=meta, **reading), name or "<bytes>", diagnostics),
+                      names, style=the_style, options=options, target_names=filenames, diagnostics=diagnostics)
     outputs = list(zip(filenames, names, payloads))
     if len(outputs) == 1:
         filename, fmt, payload = outputs[0]

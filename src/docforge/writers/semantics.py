@@ -32,7 +32,8 @@ def safe_url(url: str) -> str | None:
             return None
         # Percent-encode what a URL may not contain raw (spaces, quotes, <, >, non-ASCII
         # stays as UTF-8 octets) so that every format's validator accepts it.
-        return quote(url, safe=_URL_SAFE)
+        quoted = quote(url, safe=_URL_SAFE)
+        return url if quoted == url else quoted  # most URLs: the IR's string, not a copy per use
     return None
 
 

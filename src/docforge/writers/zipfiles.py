@@ -19,8 +19,20 @@ class FixedTimeZip(zipfile.ZipFile):
 
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.fixed_date_time)  # type: ignore[arg-type]
-            info.external_attr = 0o644 << 16
-            info.compress_type = self.compression
-            zinfo_or_arcname = info
+            zinfo_or_arcname = self._member(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write_pieces(self, name: str, pieces) -> None:
+        """Member `name` made of `pieces` (bytes) in order: the same bytes as writestr of
+        their concatenation (writestr is this same open-and-write), without that copy."""
+        info = self._member(name)
+        info.file_size = sum(len(piece) for piece in pieces)  # as writestr sets it (zip64 or not)
+        with self.open(info, mode="w") as member:
+            for piece in pieces:
+                member.write(piece)
+
+    def _member(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self.fixed_date_time)
+        info.external_attr = 0o644 << 16
+        info.compress_type = self.compression
+        return info

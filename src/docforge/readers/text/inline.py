@@ -56,7 +56,8 @@ def parse_inlines(text: str) -> tuple:
     for m in URL.finditer(text):
         if m.start() > pos:
             out.append(Text(text[pos:m.start()]))
-        out.append(Link((Text(m.group(0)),), url_target(m.group(0))))
+        token = m.group(0)  # one string for the text and (most often) the address, not two copies
+        out.append(Link((Text(token),), url_target(token)))
         pos = m.end()
     if pos < len(text):
         out.append(Text(text[pos:]))

@@ -47,10 +47,12 @@ class ParseState:
     __slots__ = ("lines", "start", "end", "next_nonblank", "layout", "meta", "blocks",
                  "decisions", "meta_decisions", "diagnostics", "references_state", "heading_kinds",
                  "reference_count", "reference_labels", "section_number", "deepest_list",
-                 "line_counts", "label_indents", "dash_items", "heading_mark", "candidate", "short_runs")
+                 "line_counts", "label_indents", "dash_items", "heading_mark", "candidate", "short_runs",
+                 "previews")
 
-    def __init__(self, lines: list[Line]) -> None:
+    def __init__(self, lines: list[Line], previews: bool = True) -> None:
         self.lines = lines
+        self.previews = previews           # decisions quote their block (--explain); else ""
         self.start = 0                     # first index of `lines` that is body
         self.end = len(lines)              # one past the last body index
         self.next_nonblank: list[int] = []
@@ -77,7 +79,7 @@ class ParseState:
         """Append `block`, decided by the rule named `rule` from lines `first`..`last`."""
         self.blocks.append(block)
         self.decisions.append(Decision(kind, rule, first.number, last.number,
-                                       (preview or plain_text(block))[:70]))
+                                       (preview or plain_text(block))[:70] if self.previews else ""))
 
     def note(self, kind: str, rule: str, line: int, value: str) -> None:
         """Record that the rule named `rule` read a metadata field from `line`."""

@@ -29,7 +29,8 @@ The package:
   header (the one part of the package besides the body that shows content), gives the body the
   relationships it asks for (links and images, from the document part or from the
   footnotes part, which it makes on the first note), and splices the body, list instances
-  and footnotes into the package python-docx saves.
+  and footnotes into the package python-docx saves (the body as UTF-8 chunks, written into
+  its zip member one after the other: never joined into one copy).
 This writer never renumbers anything (labels and ids come from the IR and the
 RenderContext; Word numbers a reference list only when its numbers are the labels) and
 never writes text XML cannot hold (such characters are dropped and counted in one
@@ -87,6 +88,7 @@ class DocxWriter:
                                ox.stage_numbering(document, body.numbering),
                                ox.stage_footnotes(footnotes.part(), body.footnotes) if body.footnotes
                                else None) if s]
+        del body  # its markup lives on in the splices, once
         raw = io.BytesIO()
         document.save(raw)
         out.write(self._package(raw.getvalue(), splices, context.timestamp.timetuple()[:6]))
@@ -105,13 +107,14 @@ class DocxWriter:
         with zipfile.ZipFile(io.BytesIO(saved)) as source, FixedTimeZip(packed, date_time) as target:
             names = source.namelist()
             for name in ([FIRST_MEMBER] if FIRST_MEMBER in names else []) + [n for n in names if n != FIRST_MEMBER]:
-                data = source.read(name)
+                pieces = [source.read(name)]
                 for splice in by_member.get(name, ()):
-                    before, found, after = data.partition(splice.marker)
+                    before, found, after = pieces.pop().partition(splice.marker)
                     if not found:  # never silently write a document without its body
                         raise RuntimeError(f"{name}: python-docx did not keep the {splice.marker!r} marker")
-                    data = b"".join((before, splice.markup, after))
-                target.writestr(name, data)
+                    pieces += [before, *splice.markup, after]
+                # written piece by piece: the body is never copied into one joined member
+                target.write_pieces(name, pieces)
         return packed.getvalue()
 
     @staticmethod

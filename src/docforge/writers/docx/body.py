@@ -298,10 +298,14 @@ class BodyLayout:
     abstract_reference: int = 0           # the w:abstractNum of reference lists (0: none, typed labels)
 
 
+FROZEN_PIECES = 4096  # markup pieces joined and encoded at once between top-level blocks
+
+
 class Body(NamedTuple):
-    """The result: w:body content, the w:num elements its lists use and its w:footnote
-    elements (empty when the document has no notes)."""
-    markup: str
+    """The result: w:body content (UTF-8 chunks, in order: joined they are the markup), the
+    w:num elements its lists use and its w:footnote elements (empty when the document has
+    no notes)."""
+    markup: tuple[bytes, ...]
     numbering: str
     footnotes: str = ""
 
@@ -380,8 +384,11 @@ class BodyBuilder(TreeRenderer):
         self._title_block()
         if self.context.toc:
             self._toc()
+        frozen: list[bytes] = []
         for block in doc.blocks:
             self._block(block, 0)
+            if len(self.out) > FROZEN_PIECES:
+                self._freeze(frozen)
         if doc.meta.keywords:
             k = self._start(self.styled["Keywords"])
             labels = self.context.labels
@@ -389,7 +396,23 @@ class BodyBuilder(TreeRenderer):
             self.out.append(self._run(labels.list_separator.join(doc.meta.keywords), PLAIN))
             self._end(k)
         self._report()
-        return Body("".join(self.out), "".join(self.state.nums), "".join(self.state.notes))
+        frozen.append("".join(self.out).encode())
+        self.out.clear()
+        return Body(tuple(frozen), "".join(self.state.nums), "".join(self.state.notes))
+
+    def _freeze(self, frozen: list[bytes]) -> None:
+        """Move the finished part of `out` into `frozen` as UTF-8: the body is held as its
+        encoded markup, not as many small strings (and not as both at the end). Everything
+        before the last body-level paragraph is finished: only that one may still be
+        changed (_space_after_last_paragraph), so it stays, and its index moves with it."""
+        last = self.state.last_paragraph
+        cut = len(self.out) if last is None else last[0] - 1
+        if cut <= 0:
+            return
+        frozen.append("".join(self.out[:cut]).encode())
+        del self.out[:cut]
+        if last is not None:
+            self.state.last_paragraph = (last[0] - cut, last[1])
 
     def _report(self) -> None:
         """One diagnostic per kind of thing DOCX showed another way (images report their own)."""

@@ -393,10 +393,11 @@ TEXT_MARKUP_NAMESPACES = {"w": nsmap["w"], "r": nsmap["r"]}
 
 
 class Splice(NamedTuple):
-    """Markup to put into a saved part: `marker` in zip member `member` becomes `markup`."""
+    """Markup to put into a saved part: `marker` in zip member `member` becomes `markup`
+    (UTF-8 chunks, written one after the other: never joined into one copy)."""
     member: str
     marker: bytes
-    markup: bytes
+    markup: tuple[bytes, ...]
 
 
 class MediaParts:
@@ -616,8 +617,9 @@ def is_wordprocessing_fragment(text: str, where: str) -> bool:
 
 # ------------------------------------------------------------------ staging text
 
-def stage_body(document, markup: str) -> Splice | None:
-    """The body content goes before the body's final section properties (page setup)."""
+def stage_body(document, markup: tuple[bytes, ...]) -> Splice | None:
+    """The body content (UTF-8 chunks, body.Body.markup) goes before the body's final
+    section properties (page setup)."""
     return _stage(document.part, document.element.body, BODY_SUCCESSORS_OF_CONTENT, markup, "body")
 
 
@@ -632,7 +634,8 @@ def stage_footnotes(part, markup: str) -> Splice | None:
     return _stage(part, part.element, (), markup, "footnotes")
 
 
-def _stage(part, parent, successors: tuple[str, ...], markup: str, name: str) -> Splice | None:
+def _stage(part, parent, successors: tuple[str, ...], markup: str | tuple[bytes, ...],
+           name: str) -> Splice | None:
     """Put `markup` into `parent` before its first child named in `successors`.
 
     Making elements of a long body through python-docx (or parsing it) and serialising them
@@ -641,7 +644,8 @@ def _stage(part, parent, successors: tuple[str, ...], markup: str, name: str) ->
     every python-docx change to the part. A part that binds the w: or r: prefix to another
     namespace (a template may) cannot take the text as it is: there it is parsed in instead.
     """
-    if not markup:
+    chunks = (markup.encode(),) if isinstance(markup, str) else markup
+    if not any(chunks):
         return None
     # lxml calls only: the footnotes root is a plain lxml element, not one of python-docx's
     successor_tags = {qn(tag) for tag in successors}
@@ -652,7 +656,8 @@ def _stage(part, parent, successors: tuple[str, ...], markup: str, name: str) ->
             successor.addprevious(etree.Comment(text))
         else:
             parent.append(etree.Comment(text))
-        return Splice(part.partname.membername, f"<!--{text}-->".encode(), markup.encode())
+        return Splice(part.partname.membername, f"<!--{text}-->".encode(), chunks)
+    markup = b"".join(chunks).decode()  # a template's own prefixes: rare, parsed whole
     declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in TEXT_MARKUP_NAMESPACES.items())
     wrapper = etree.fromstring(f"<w:wrapper {declarations}>{markup}</w:wrapper>",
                                etree.XMLParser(huge_tree=True))

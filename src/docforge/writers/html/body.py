@@ -31,7 +31,7 @@ DPUB-ARIA 1.1 deprecates doc-biblioentry); a link with no text shows its URL.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ...model import (BulletList, Cell, CitationRef, Code, CodeBlock, DefinitionList, Div, Emph,
                       Figure, Heading, Image, LineBlock, LineBreak, Link, ListItem, Math, Note,
@@ -117,7 +117,11 @@ class BodyRenderer(TreeRenderer):
     def blocks(self, blocks, sections: bool = True) -> str:
         """Render blocks; with `sections`, each heading opens a <section> closed by the next
         heading of the same or a higher level."""
-        out: list[str] = []
+        return "\n".join(self.block_pieces(blocks, sections))
+
+    def block_pieces(self, blocks, sections: bool = True) -> Iterator[str]:
+        """What blocks() joins with newlines, one non-empty piece at a time, for a writer
+        that streams the page instead of holding all of its markup at once."""
         open_levels: list[int] = []
         dispatch = self.dispatch
         blocks = tuple(blocks)
@@ -125,22 +129,22 @@ class BodyRenderer(TreeRenderer):
             if sections and type(block) is Heading:
                 while open_levels and open_levels[-1] >= block.level:
                     open_levels.pop()
-                    out.append("</section>")
+                    yield "</section>"
                 # the section a References list opens is the bibliography (a landmark)
                 role = (' role="doc-bibliography"' if index + 1 < len(blocks)
                         and type(blocks[index + 1]) is References else "")
-                out.append(f'<section class="level{block.level}"{role}>')
+                yield f'<section class="level{block.level}"{role}>'
                 open_levels.append(block.level)
             elif type(block) is References and not (index and type(blocks[index - 1]) is Heading and sections):
-                out.append(f'<section class="bibliography" role="doc-bibliography" '
-                           f'aria-label="{self.text(self.context.labels.references)}">\n'
-                           f"{dispatch[References](self, block)}\n</section>")
+                yield (f'<section class="bibliography" role="doc-bibliography" '
+                       f'aria-label="{self.text(self.context.labels.references)}">\n'
+                       f"{dispatch[References](self, block)}\n</section>")
                 continue
             markup = dispatch[type(block)](self, block)
             if markup:  # a block left out (raw markup for another format) leaves no blank line
-                out.append(markup)
-        out.extend("</section>" for _ in open_levels)
-        return "\n".join(out)
+                yield markup
+        for _ in open_levels:
+            yield "</section>"
 
     def block_heading(self, node: Heading) -> str:
         level = max(1, min(6, node.level + self.heading_shift))

@@ -4,16 +4,19 @@ options.fragment, the body markup only.
 It assembles what BodyRenderer renders — title block, table of contents when the context
 wants one (as deep as `context.toc_depth`), the sections, the footnotes, the keywords —
 and never renders a node itself. Images are embedded as data: URIs, so the page stands
-alone as its CSS does.
+alone as its CSS does. The page is written as it is rendered, a batch of blocks at a time:
+its markup is never held whole (memory stays the IR's plus a batch).
 """
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from ...errors import Diagnostic
 from ..base import RenderContext
 from .body import BodyRenderer
 from .css import theme_css
+
+BATCH_CHARS = 1 << 16  # markup encoded and written at once: few writes, a small buffer
 
 
 class HtmlWriter:
@@ -21,22 +24,37 @@ class HtmlWriter:
 
     def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
         body = BodyRenderer(context, xhtml=False, heading_shift=1)
-        parts = [body.title_block()]
-        if context.toc:
-            depth = context.toc_depth
-            parts.append(body.toc(context.outline(depth), context.labels.contents, depth))
-        parts += [body.blocks(context.doc.blocks), body.footnotes(), body.keywords_block()]
-        markup = "\n".join(p for p in parts if p)
-        page = markup + "\n" if context.options.fragment else self.page(body, markup)
+        if context.options.fragment:
+            _write_joined(self.pieces(body), out, "", "\n")
+        else:
+            head, tail = self.page_around(body)
+            _write_joined(self.pieces(body), out, head, tail)
         body.report()
-        out.write(page.encode("utf-8"))
         return context.diagnostics.result()
 
     @staticmethod
-    def page(body: BodyRenderer, markup: str) -> str:
-        """`markup` inside the standalone page: lang (and dir="rtl" for a right-to-left
-        language), head metadata, the theme's CSS; the article is the page's <main>
-        landmark, so assistive technology can jump to it."""
+    def pieces(body: BodyRenderer) -> Iterator[str]:
+        """The page's markup as non-empty pieces to be joined by newlines: title block,
+        contents, blocks, footnotes (after the blocks: their markers number them), keywords."""
+        context = body.context
+        title = body.title_block()
+        if title:
+            yield title
+        if context.toc:
+            depth = context.toc_depth
+            contents = body.toc(context.outline(depth), context.labels.contents, depth)
+            if contents:
+                yield contents
+        yield from body.block_pieces(context.doc.blocks)
+        for part in (body.footnotes(), body.keywords_block()):
+            if part:
+                yield part
+
+    @staticmethod
+    def page_around(body: BodyRenderer) -> tuple[str, str]:
+        """What comes before and after the page's markup: lang (and dir="rtl" for a
+        right-to-left language), head metadata, the theme's CSS; the article is the page's
+        <main> landmark, so assistive technology can jump to it."""
         context = body.context
         meta, text = context.doc.meta, body.text
         head = ['<meta charset="utf-8">',
@@ -55,4 +73,21 @@ class HtmlWriter:
         head_html = "\n".join(head)
         direction = ' dir="rtl"' if context.direction == "rtl" else ""
         return (f'<!DOCTYPE html>\n<html lang="{text(context.language)}"{direction}>\n<head>\n{head_html}\n</head>\n'
-                f"<body>\n<main>\n<article>\n{markup}\n</article>\n</main>\n</body>\n</html>\n")
+                "<body>\n<main>\n<article>\n", "\n</article>\n</main>\n</body>\n</html>\n")
+
+def _write_joined(pieces: Iterator[str], out: BinaryIO, head: str, tail: str) -> None:
+    """Write head + "\\n".join(pieces) + tail to `out` in batches of about BATCH_CHARS."""
+    batch: list[str] = [head]
+    size = 0
+    first = True
+    for piece in pieces:
+        if not first:
+            batch.append("\n")
+        first = False
+        batch.append(piece)
+        size += len(piece)
+        if size >= BATCH_CHARS:
+            out.write("".join(batch).encode("utf-8"))
+            batch, size = [], 0
+    batch.append(tail)
+    out.write("".join(batch).encode("utf-8"))

@@ -5,8 +5,10 @@ styles.py makes the paragraph styles from the theme, render.py (PdfRenderer) tur
 IR into flowables, linebreak.py chooses the lines of justified and hyphenated paragraphs,
 scripts.py shapes complex scripts and sets right-to-left lines in visual order, tables.py
 lays tables out, images.py loads and sizes images, notes.py keeps the footnotes for the
-Notes section, tagging.py makes it a tagged PDF (PDF/UA-1 structure), page.py draws the
-page furniture and builds the file. `PdfWriter` only wires them together for one
+Notes section, tagging.py makes it a tagged PDF (PDF/UA-1 structure), story.py hands
+the flowables to a single-pass build as it takes them (only a table of contents, laid
+out in several passes, needs the whole story at once), page.py draws the page
+furniture and builds the file. `PdfWriter` only wires them together for one
 RenderContext and returns what was noticed; `unwritable` says before anything is written
 when the theme's margins leave no room for text on the page (then the other formats are
 written, and the PDF is not); `writer` is what formats.py names
@@ -21,7 +23,9 @@ from ...errors import Diagnostic, StyleError
 from ...style import PAGE_SIZES_MM
 from ..base import RenderContext
 from . import fonts, page, tagging
+from .images import data_uris_readable
 from .render import PdfRenderer
+from .story import LazyStory, story_parts
 from .styles import paragraph_styles
 
 
@@ -54,8 +58,12 @@ class PdfWriter:
         layout = page.page_layout(context)
         renderer = self.renderer(context, fontset, paragraph_styles(context.style, fontset, context.language),
                                  layout.frame_width, layout.frame_height)
-        story = renderer.story()
-        page.build(story, out, context, fontset, layout, tagging.destinations(context, renderer.notes))
+        destinations = tagging.destinations(context, renderer.notes)
+        if context.toc:  # a multi-pass build lays the same whole story out on each pass
+            page.build(renderer.story(), out, context, fontset, layout, destinations)
+        else:  # one pass: the flowables are made as the pages take them (story.py)
+            with data_uris_readable():
+                page.build(LazyStory(story_parts(renderer)), out, context, fontset, layout, destinations)
         fonts.report(fontset, context.diagnostics)
         return context.diagnostics.result()
 

@@ -105,7 +105,10 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | N
         def save(self):
             total = len(self._pages)
             self._doc.pageCounter = 1
-            for number, state in enumerate(self._pages, 1):
+            pages, self._pages = self._pages, []
+            for number in range(1, total + 1):
+                # taken off the list: a page's operators go once they are a PDF page
+                state, pages[number - 1] = pages[number - 1], None
                 self.__dict__.update(state)
                 self._decorate(number, total)
                 super().showPage()

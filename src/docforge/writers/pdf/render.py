@@ -34,6 +34,7 @@ this module never renumbers or relabels anything, and never draws on a page (pag
 from __future__ import annotations
 
 import re
+from typing import Iterator
 from itertools import groupby
 
 from reportlab.lib import colors
@@ -57,6 +58,7 @@ from .linebreak import TypesetParagraph
 from .notes import NoteEntry, NoteParagraph, NoteRegistry
 from .styles import (cjk_style, continued_styles, definition_styles, line_styles, list_item_style,
                      long_heading_style, note_styles, quote_style, toc_level_styles)
+from .story import story_parts
 from .tables import TableStart, table_flowables
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -164,34 +166,7 @@ class PdfRenderer(TreeRenderer):
             return self._story()
 
     def _story(self) -> list:
-        doc = self.context.doc
-        story = self.title_block()
-        if self.context.toc:
-            story += self.table_of_contents()
-        render = self.dispatch
-        notes_before = _notes_position(doc.blocks)
-        notes_at = None
-        for index, block in enumerate(doc.blocks):
-            if index == notes_before:
-                notes_at = len(story)
-            story.extend(render[type(block)](self, block, 0))
-        if notes_at is None:
-            notes_at = len(story)
-        if self.notes.entries:
-            # every block is rendered first: a note met after the section's place (in the
-            # references, an appendix) is listed in it all the same
-            references_heading = doc.blocks[notes_before] if notes_before < len(doc.blocks) and \
-                type(doc.blocks[notes_before]) is Heading else None
-            story[notes_at:notes_at] = self.notes_section(references_heading)
-        if doc.meta.keywords:
-            body = self.fonts.body
-            label = f"<b>{self.markup(self.context.labels.keywords + self.context.labels.colon, body)}</b>"
-            story.append(Paragraph(label + self.markup(self.context.labels.list_separator.join(doc.meta.keywords), body),
-                                   self.styles["keywords"]))
-        if not story:
-            story.append(Spacer(1, 1))
-        self.report()
-        return keep_headings(story)
+        return [flowable for part in story_parts(self) for flowable in part]
 
     def report(self) -> None:
         """One diagnostic each for what the PDF shows differently: math, raw markup, image titles."""
@@ -772,42 +747,59 @@ def _kept(flowable) -> bool:
 
 
 def keep_headings(story: list) -> list:
-    """`story` with what reportlab's keepWithNext cannot keep a heading with: a heading
-    (or a run of them) right before a table joins the table's TableStart, which is moved
-    before it, so heading, caption, header and first rows start on one page; before a
-    figure (a KeepTogether, which reportlab never nests in the KeepTogether keepWithNext
-    makes) it joins the figure's KeepTogether; before another heading the second
-    heading's CondPageBreak goes (it would stand between them, and reportlab keeps nothing
-    across one). A heading is never left alone at a page's foot."""
+    """`story` with what reportlab's keepWithNext cannot keep a heading with (see
+    `keep_headings_in_parts`), as one list."""
+    return [flowable for part in keep_headings_in_parts([story]) for flowable in part]
+
+
+def keep_headings_in_parts(parts) -> Iterator[list]:
+    """The story's `parts` (lists of flowables, in order) with what reportlab's
+    keepWithNext cannot keep a heading with: a heading (or a run of them) right before a
+    table joins the table's TableStart, which is moved before it, so heading, caption,
+    header and first rows start on one page; before a figure (a KeepTogether, which
+    reportlab never nests in the KeepTogether keepWithNext makes) it joins the figure's
+    KeepTogether; before another heading the second heading's CondPageBreak goes (it
+    would stand between them, and reportlab keeps nothing across one). A heading is never
+    left alone at a page's foot. Streaming (story.py): only the trailing run of headings
+    and page breaks, the part a later flowable may regroup, is held back between parts."""
     out: list = []
-    for flowable in story:
-        if out and _kept(out[-1]) and (isinstance(flowable, (TableStart, KeepTogether))
-                                       or type(flowable) is CondPageBreak):
-            if type(flowable) is CondPageBreak:
+    for part in parts:
+        for flowable in part:
+            if out and _kept(out[-1]) and (isinstance(flowable, (TableStart, KeepTogether))
+                                           or type(flowable) is CondPageBreak):
+                if type(flowable) is CondPageBreak:
+                    continue
+                start = len(out)
+                while start and (_kept(out[start - 1]) or (type(out[start - 1]) is CondPageBreak and start > 1
+                                                           and _kept(out[start - 2]))):
+                    start -= 1
+                while start and type(out[start - 1]) is CondPageBreak:
+                    start -= 1  # the first heading's own break goes before the group too
+                run = out[start:]
+                del out[start:]
+                kept = [f for f in run if type(f) is not CondPageBreak]
+                if isinstance(flowable, TableStart):
+                    flowable.lead[:0] = kept
+                    out.append(flowable)
+                    out.extend(run)
+                else:
+                    out.extend(f for f in run if type(f) is CondPageBreak)
+                    merged = KeepTogether(kept + list(flowable._content))
+                    for name, value in vars(flowable).items():
+                        if name.startswith("_df_"):  # what the figure carries for tagging stays with it
+                            setattr(merged, name, value)
+                    out.append(merged)
                 continue
-            start = len(out)
-            while start and (_kept(out[start - 1]) or (type(out[start - 1]) is CondPageBreak and start > 1
-                                                       and _kept(out[start - 2]))):
-                start -= 1
-            while start and type(out[start - 1]) is CondPageBreak:
-                start -= 1  # the first heading's own break goes before the group too
-            run = out[start:]
-            del out[start:]
-            kept = [f for f in run if type(f) is not CondPageBreak]
-            if isinstance(flowable, TableStart):
-                flowable.lead[:0] = kept
-                out.append(flowable)
-                out.extend(run)
-            else:
-                out.extend(f for f in run if type(f) is CondPageBreak)
-                merged = KeepTogether(kept + list(flowable._content))
-                for name, value in vars(flowable).items():
-                    if name.startswith("_df_"):  # what the figure carries for tagging stays with it
-                        setattr(merged, name, value)
-                out.append(merged)
-            continue
-        out.append(flowable)
-    return out
+            out.append(flowable)
+        # everything before the trailing run of headings and page breaks is final
+        cut = len(out)
+        while cut and (_kept(out[cut - 1]) or type(out[cut - 1]) is CondPageBreak):
+            cut -= 1
+        if cut:
+            yield out[:cut]
+            del out[:cut]
+    if out:
+        yield out
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？]\s+")

@@ -60,10 +60,10 @@ class Options(NamedTuple):
     language: str
     title: str
     authors: tuple[str, ...]
-    destinations: dict
+    destinations: LinkNames | dict
 
 
-def destinations(context, notes) -> dict:
+def destinations(context, notes) -> "LinkNames":
     """What each internal link destination is, in words: a link annotation's /Contents
     (headings by their text, notes and references by their labels)."""
     named: dict[str, str] = {}
@@ -74,11 +74,26 @@ def destinations(context, notes) -> dict:
         stack.extend(entry.children)
     for ref_id, label in context.reference_labels.items():
         named[ref_id] = f"Go to reference {label}"
-    for entry in notes.entries:
-        named[entry.id] = f"Go to note {entry.label}"
-        if entry.back_id:
-            named[entry.back_id] = f"Back to the text of note {entry.label}"
-    return named
+    return LinkNames(named, notes)
+
+
+class LinkNames:
+    """`destinations`' names; the notes' are looked up as the links are drawn, because a
+    single-pass build (story.py) registers each note only when its block is made, which
+    is before any link to it is drawn."""
+    __slots__ = ("_named", "_notes", "_seen")
+
+    def __init__(self, named: dict, notes) -> None:
+        self._named, self._notes, self._seen = named, notes, 0
+
+    def get(self, name, default=None):
+        if name not in self._named and len(self._notes.entries) > self._seen:
+            for entry in self._notes.entries[self._seen:]:
+                self._named[entry.id] = f"Go to note {entry.label}"
+                if entry.back_id:
+                    self._named[entry.back_id] = f"Back to the text of note {entry.label}"
+            self._seen = len(self._notes.entries)
+        return self._named.get(name, default)
 
 
 LANGUAGE_CALLBACK = "df_lang"
