@@ -255,8 +255,10 @@ def test_pdf_has_lang_footer_and_labels(written):
         pages = [page.extract_text() or "" for page in pdf.pages]
     assert len(pages) >= 2
     joined = "\n".join(pages)
-    assert labels.page_of_text(2, len(pages)) in pages[1]
     if direction == "rtl":
+        # (the footer too: drawn right to left, test_a_right_to_left_page_footer_reads_right_to_left)
+        assert all(w in unicodedata.normalize("NFKC", pages[1]) or w[::-1] in unicodedata.normalize("NFKC", pages[1])
+                   for w in labels.page_of_text(2, len(pages)).split())
         # shaped right-to-left lines are drawn, and extracted, in visual order as
         # presentation forms: compare word by word, normalised, either way round
         shown = unicodedata.normalize("NFKC", joined)
@@ -264,6 +266,7 @@ def test_pdf_has_lang_footer_and_labels(written):
             for word in phrase.replace(":", " ").split():
                 assert word in shown or word[::-1] in shown, (phrase, word)
         return
+    assert labels.page_of_text(2, len(pages)) in pages[1]
     assert lead.strip() in joined and labels.contents in joined and labels.notes in joined
     assert labels.keywords + labels.colon.rstrip(" ") in joined
     assert date in joined
@@ -272,3 +275,18 @@ def test_pdf_has_lang_footer_and_labels(written):
 def test_json_carries_the_language(written):
     name, doc, out = written
     assert json.loads(out["json"])["meta"]["lang"] == {"t": "MetaString", "c": EXPECTED[name][0]}
+
+
+def test_a_right_to_left_page_footer_reads_right_to_left():
+    """"صفحة 1 من 3": the first word of the pattern at the right, shaped (drawn in visual
+    order as the running header is), not left to right in logical order."""
+    doc = docforge.read(FEEDS["ar"].encode(), name="ar.txt")
+    with pdfplumber.open(io.BytesIO(docforge.write(doc, "pdf"))) as pdf:
+        page = pdf.pages[0]
+        words = [w for w in page.extract_words() if w["top"] > page.height - 60]
+    x = {unicodedata.normalize("NFKC", w["text"]): w["x0"] for w in words}
+    first, last = "صفحة", "من"
+    def at(word):
+        return x.get(word, x.get(word[::-1]))
+    assert at(first) is not None and at(last) is not None, x
+    assert at(first) > at(last)

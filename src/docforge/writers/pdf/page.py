@@ -135,9 +135,11 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | N
                 self.setLineWidth(0.4)
                 self.line(left, y - 4, right, y - 4)
             if margins.page_numbers:
-                # the footer in the document's language, in runs of fonts that have its glyphs
+                # the footer in the document's language, in runs of fonts that have its glyphs,
+                # in visual order (shaped, right to left) as the running header
                 runs = [(family.names["regular"], chunk) for family, chunk
-                        in fonts.runs(labels.page_of_text(number, total), fonts.heading) if family is not None]
+                        in visual_runs(fonts.runs(labels.page_of_text(number, total), fonts.heading),
+                                       HEADER_FONT_SIZE) if family is not None]
                 x = width / 2 - sum(self.stringWidth(c, n, HEADER_FONT_SIZE) for n, c in runs) / 2
                 for name, chunk in runs:
                     self.setFont(name, HEADER_FONT_SIZE)
