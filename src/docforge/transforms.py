@@ -127,8 +127,11 @@ def _square_table(node):
         pad = lambda cells: tuple(cells) + (Cell(()),) * (width - len(cells))  # noqa: E731
         aligns = tuple(node.aligns[:width]) + ("default",) * (width - len(node.aligns[:width]))
         rows = tuple(pad(r) for r in node.rows)
-        if (len(node.header), aligns, rows) != (width, node.aligns, node.rows):
-            return replace(node, header=pad(node.header), rows=rows, aligns=aligns)
+        # a table without a header row keeps none: padding it would make an empty header
+        # row (empty <th> cells that a screen reader announces as nothing)
+        header = pad(node.header) if node.header else ()
+        if (header, aligns, rows) != (node.header, node.aligns, node.rows):
+            return replace(node, header=header, rows=rows, aligns=aligns)
     return node
 
 
@@ -212,8 +215,9 @@ def number_tables(doc: Document, prefix: str = "Table") -> Document:
 
 
 def square_tables(doc: Document) -> Document:
-    """Pad every table row (header included) with empty cells to the widest row, and the
-    alignments to the same width, so writers can rely on a rectangular grid."""
+    """Pad every table row (the header too, when there is one) with empty cells to the
+    widest row, and the alignments to the same width, so writers can rely on a rectangular
+    grid whose width is len(aligns). A table without a header row keeps header=()."""
     return map_tree(doc, _square_table, frozenset({Table}))  # type: ignore[return-value]
 
 

@@ -243,9 +243,11 @@ def build_book(context: RenderContext, pages: BookPages) -> epub.EpubBook:
     # asked for, the contents come before the article; else the nav is off the reading order
     book.spine = ([*cover, nav, *documents] if context.toc
                   else [*cover, *documents, (nav, "no")])
-    book.guide = ([{"type": "cover", "title": "Cover", "href": cover[0].file_name}] if cover else []) + [
+    labels = context.labels  # the guide's titles in the book's language
+    book.guide = ([{"type": "cover", "title": xml_safe(labels.cover) or "Cover", "href": cover[0].file_name}]
+                  if cover else []) + [
         {"type": "toc", "title": toc_title, "href": nav.file_name},
-        {"type": "text", "title": "Start", "href": pages.first_body.file_name}]
+        {"type": "text", "title": xml_safe(labels.start) or "Start", "href": pages.first_body.file_name}]
     return book
 
 

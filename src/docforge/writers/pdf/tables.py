@@ -84,7 +84,7 @@ def header_needs(renderer: PdfRenderer, node: Table) -> list[float]:
 
 def table_flowables(renderer: PdfRenderer, node: Table) -> list:
     """The caption and the table of each part, then the paragraph space after the table."""
-    width = max(1, len(node.header))
+    width = max(1, len(node.header), len(node.aligns))  # a table without a header row: header=()
     parts = column_parts(width, renderer.frame_width, header_needs(renderer, node) if node.header else None)
     heading = renderer.fonts.heading
     story: list = []
