@@ -129,7 +129,8 @@ def _square_table(node):
         rows = tuple(pad(r) for r in node.rows)
         # a table without a header row keeps none: padding it would make an empty header
         # row (empty <th> cells that a screen reader announces as nothing)
-        header = pad(node.header) if node.header else ()
+        # (a table with no row at all keeps one empty header row: every writer draws a row)
+        header = pad(node.header) if node.header or not rows else ()
         if (header, aligns, rows) != (node.header, node.aligns, node.rows):
             return replace(node, header=header, rows=rows, aligns=aligns)
     return node
@@ -217,7 +218,8 @@ def number_tables(doc: Document, prefix: str = "Table") -> Document:
 def square_tables(doc: Document) -> Document:
     """Pad every table row (the header too, when there is one) with empty cells to the
     widest row, and the alignments to the same width, so writers can rely on a rectangular
-    grid whose width is len(aligns). A table without a header row keeps header=()."""
+    grid whose width is len(aligns). A table without a header row keeps header=() (unless
+    it has no rows either: then its one row is an empty header, as before)."""
     return map_tree(doc, _square_table, frozenset({Table}))  # type: ignore[return-value]
 
 

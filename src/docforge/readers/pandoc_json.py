@@ -476,7 +476,8 @@ class _Converter:
         aligns += ("default",) * (width - len(aligns))
         # an empty TableHead is a table without a header row (header=()), not one whose
         # first body row is promoted to a header
-        header, body_rows = ((tuple(grid[0]), grid[1:]) if head[1] or not rows else ((), grid))
+        # (a table with no row at all keeps one empty header row, as transforms gives it)
+        header, body_rows = (tuple(grid[0]), grid[1:]) if head[1] or not rows else ((), grid)
         return [Table(header, tuple(tuple(r) for r in body_rows), aligns, self.caption(caption),
                       attr[0], dict(attr[2]).get("label", ""))]
 
