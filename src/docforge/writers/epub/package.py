@@ -32,7 +32,8 @@ measured or a correctness reason, and only here:
 Images (and the cover) are package files under images/, named by their content's hash, so
 the same bytes are one file however often they are used; the cover's item has the
 cover-image property, its page comes first in the spine and an EPUB 2 `cover` meta names
-it. Content files holding MathML carry the mathml property.
+it. Content files holding MathML carry the mathml property. The guide's titles (cover,
+contents, start) are the labels catalogue's words in the book's language.
 
 Metadata: title, creators, date, subjects (the keywords), dc:description (`description`
 metadata, else the subtitle), dc:publisher and dc:rights only when the metadata gives
