@@ -331,3 +331,11 @@ def test_a_headerless_table_stays_headerless_through_pandoc_json(pandoc):
     back = docforge.read(data, name="t.json")
     table_back = next(b for b in back.blocks if type(b) is Table)
     assert table_back.header == () and len(table_back.rows) == 2
+
+
+def test_a_french_byline_dated_the_first_says_1er_in_html_and_docx():
+    feed = FEEDS["fr"].replace("Date: 2026-03-14", "Date: 2026-03-01").encode()
+    doc = docforge.read(feed, name="fr.txt")
+    assert "1er mars 2026" in docforge.write(doc, "html").decode()
+    with zipfile.ZipFile(io.BytesIO(docforge.write(doc, "docx"))) as z:
+        assert "1er mars 2026" in z.read("word/document.xml").decode()
