@@ -290,3 +290,52 @@ def test_a_right_to_left_page_footer_reads_right_to_left():
         return x.get(word, x.get(word[::-1]))
     assert at(first) is not None and at(last) is not None, x
     assert at(first) > at(last)
+
+
+def test_french_writes_the_first_of_the_month_as_an_ordinal_from_the_catalogue():
+    fr = labels_for("fr")
+    assert format_date("2026-03-01", fr) == "1er mars 2026"
+    assert format_date("2026-03-02", fr) == "2 mars 2026"
+    assert format_date("2026-03-01", labels_for("en")) == "March 1, 2026"
+    assert catalogue()["fr"]["first_day"] == "1er"  # data, not code: a theme may change it
+    assert check_pattern("first_day", "1.") is None
+
+
+def test_say_fills_placeholders_once():
+    fr = labels_for("fr")
+    assert fr.say("page_title", heading="{title}", title="Livre") == "{title} – Livre"
+    assert fr.say("a11y_tables", n=3) == "Tableaux de données avec cellules d’en-tête : 3."
+    assert check_pattern("a11y_tables", "Tables") == "must contain {n}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_its_own_summary_and_fixed_words(language):
+    labels = labels_for(language)
+    english = labels_for("en")
+    if language != "en":
+        assert labels.a11y_reflowable != english.a11y_reflowable
+        assert labels.untitled != english.untitled and labels.a11y_no_hazards != english.a11y_no_hazards
+
+
+def test_a_headerless_table_stays_headerless_through_pandoc_json(pandoc):
+    import subprocess
+    from docforge.model import Cell, Document, Meta
+    rows = tuple(tuple(Cell((Text(f"{r}{c}"),)) for c in range(3)) for r in range(2))
+    doc = Document(Meta(title="T"), (Table((), rows, ("default",) * 3),))
+    data = docforge.write(doc, "json")
+    ast = json.loads(data)
+    table = next(b for b in ast["blocks"] if b["t"] == "Table")
+    assert table["c"][3][1] == [] and len(table["c"][2]) == 3  # empty TableHead, three columns
+    html = subprocess.run([pandoc, "-f", "json", "-t", "html"], input=data, capture_output=True, check=True).stdout
+    assert b"<thead>" not in html and html.count(b"<td>") == 6
+    back = docforge.read(data, name="t.json")
+    table_back = next(b for b in back.blocks if type(b) is Table)
+    assert table_back.header == () and len(table_back.rows) == 2
+
+
+def test_a_french_byline_dated_the_first_says_1er_in_html_and_docx():
+    feed = FEEDS["fr"].replace("Date: 2026-03-14", "Date: 2026-03-01").encode()
+    doc = docforge.read(feed, name="fr.txt")
+    assert "1er mars 2026" in docforge.write(doc, "html").decode()
+    with zipfile.ZipFile(io.BytesIO(docforge.write(doc, "docx"))) as z:
+        assert "1er mars 2026" in z.read("word/document.xml").decode()

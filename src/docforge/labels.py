@@ -2,7 +2,9 @@
 
 `labels.toml` (in the package) holds one table per language: table and figure labels,
 "Contents", "Keywords", the references and notes headings, the page patterns, the colon
-between a label and its text, month names and the date pattern. `labels_for(tag, style)`
+between a label and its text, month names and the date pattern (and how it writes day 1),
+"Untitled", the EPUB's fixed words (cover, start, page titles) and the sentences of the
+EPUB accessibility summary (`say` fills in their placeholders). `labels_for(tag, style)`
 picks the table for a BCP 47 tag (zh-TW/zh-HK/zh-MO → zh-Hant, other zh → zh-Hans,
 pt-BR → pt, unknown → en) and lays the theme's `[labels]` overrides over it (the keys of
 `[labels]` for every language, those of `[labels.TAG]` for one); transforms.prepare and
@@ -42,6 +44,29 @@ class Labels(Record):
     list_separator: str
     date: str
     months: tuple[str, ...]
+    first_day: str
+    untitled: str
+    section: str
+    cover: str
+    start: str
+    page_title: str
+    a11y_conforms: str
+    a11y_reflowable: str
+    a11y_headings: str
+    a11y_tables: str
+    a11y_plain_tables: str
+    a11y_images: str
+    a11y_images_no_alt: str
+    a11y_math_mathml: str
+    a11y_math_tex: str
+    a11y_notes: str
+    a11y_references: str
+    a11y_text_only: str
+    a11y_no_claim: str
+    a11y_empty_headings: str
+    a11y_empty_headers: str
+    a11y_raw_html: str
+    a11y_no_hazards: str
 
     def table_label(self, number: int) -> str:
         return self.table.replace("{n}", str(number))
@@ -52,13 +77,24 @@ class Labels(Record):
     def page_of_text(self, page: int, pages: int) -> str:
         return self.page_of.replace("{page}", str(page)).replace("{pages}", str(pages))
 
+    def say(self, key: str, **values) -> str:
+        """Label `key` with its placeholders ({n}, {standard}, {heading}, {title}) filled in
+        one pass, so a value holding braces is never read as a placeholder."""
+        given = {"{" + name + "}": str(value) for name, value in values.items()}
+        return re.sub(r"\{[a-z_]+\}", lambda p: given.get(p.group(0), p.group(0)), getattr(self, key))
+
 
 KEYS: tuple[str, ...] = tuple(k for k in Labels._fields if k != "language")
+_COUNTED = ("a11y_headings", "a11y_tables", "a11y_plain_tables", "a11y_images", "a11y_images_no_alt",
+            "a11y_math_mathml", "a11y_math_tex", "a11y_notes", "a11y_references", "a11y_empty_headings",
+            "a11y_empty_headers", "a11y_raw_html")
 # the placeholders each pattern may hold (and must: a page footer without {page} numbers nothing)
 PLACEHOLDERS = {"table": ("{n}",), "figure": ("{n}",), "page": ("{page}",),
-                "page_of": ("{page}", "{pages}"), "date": ("{day}", "{month}", "{month_number}", "{year}")}
+                "page_of": ("{page}", "{pages}"), "date": ("{day}", "{month}", "{month_number}", "{year}"),
+                "page_title": ("{heading}", "{title}"), "a11y_conforms": ("{standard}",),
+                "a11y_no_claim": ("{standard}",), **{key: ("{n}",) for key in _COUNTED}}
 _REQUIRED = {"table": ("{n}",), "figure": ("{n}",), "page": ("{page}",), "page_of": ("{page}", "{pages}"),
-             "date": ("{day}", "{year}")}
+             "date": ("{day}", "{year}"), "page_title": ("{heading}",), **{key: ("{n}",) for key in _COUNTED}}
 
 
 def catalogue_path() -> Path:
@@ -131,13 +167,13 @@ def _legacy_overrides(style) -> dict[str, str]:
 
 
 def format_date(text: str, labels: Labels) -> str:
-    """A YYYY-MM-DD date as the language writes it ("14 mars 2026", "2026年3月14日");
-    anything else (or an impossible month) as given."""
+    """A YYYY-MM-DD date as the language writes it ("14 mars 2026", "1er mars 2026",
+    "2026年3月14日"; day 1 is the catalogue's `first_day`); anything else (or an impossible month) as given."""
     m = _ISO_DATE.match(text)
     if not m or not 1 <= int(m.group(2)) <= 12 or not 1 <= int(m.group(3)) <= 31:
         return text
     year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    values = {"{day}": str(day), "{month}": labels.months[month - 1], "{month_number}": str(month),
+    values = {"{day}": labels.first_day if day == 1 else str(day), "{month}": labels.months[month - 1], "{month_number}": str(month),
               "{year}": str(year)}
     return re.sub(r"\{(?:day|month|month_number|year)\}", lambda p: values[p.group(0)], labels.date)
 

@@ -127,8 +127,12 @@ def _square_table(node):
         pad = lambda cells: tuple(cells) + (Cell(()),) * (width - len(cells))  # noqa: E731
         aligns = tuple(node.aligns[:width]) + ("default",) * (width - len(node.aligns[:width]))
         rows = tuple(pad(r) for r in node.rows)
-        if (len(node.header), aligns, rows) != (width, node.aligns, node.rows):
-            return replace(node, header=pad(node.header), rows=rows, aligns=aligns)
+        # a table without a header row keeps none: padding it would make an empty header
+        # row (empty <th> cells that a screen reader announces as nothing)
+        # (a table with no row at all keeps one empty header row: every writer draws a row)
+        header = pad(node.header) if node.header or not rows else ()
+        if (header, aligns, rows) != (node.header, node.aligns, node.rows):
+            return replace(node, header=header, rows=rows, aligns=aligns)
     return node
 
 
@@ -212,8 +216,10 @@ def number_tables(doc: Document, prefix: str = "Table") -> Document:
 
 
 def square_tables(doc: Document) -> Document:
-    """Pad every table row (header included) with empty cells to the widest row, and the
-    alignments to the same width, so writers can rely on a rectangular grid."""
+    """Pad every table row (the header too, when there is one) with empty cells to the
+    widest row, and the alignments to the same width, so writers can rely on a rectangular
+    grid whose width is len(aligns). A table without a header row keeps header=() (unless
+    it has no rows either: then its one row is an empty header, as before)."""
     return map_tree(doc, _square_table, frozenset({Table}))  # type: ignore[return-value]
 
 

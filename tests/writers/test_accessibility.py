@@ -14,6 +14,20 @@ from conftest import DATA, SAMPLES
 from ir_examples import IMAGES, pandoc_document
 
 SEED = DATA / "seed-china-ai.txt"
+# trafilatura-style feeds: `| a | b |` rows without a separator are a table without a
+# header row (no empty <th> row: axe empty-table-header), in a French and an Arabic book
+# (the accessibility summary in the book's language)
+HEADERLESS = {
+    "fr-pipe-rows": ("Prix des fruits en mars\n\nVoici les prix relevés au marché le 1er mars, pour chaque "
+                     "fruit et chaque marchand du quartier, comme chaque semaine depuis le début de l’année.\n\n"
+                     "| Pommes | 2,10 | 2,30 | 2,05 |\n| Poires | 3,10 | 3,00 | 3,20 |\n"
+                     "| Cerises | 8,00 | 7,50 | 8,20 |\n| Fraises | 6,40 | 6,10 | 6,60 |\n\n"
+                     "Les prix montent avec la saison, comme chaque année à cette période.\n"),
+    "ar-pipe-rows": ("أسعار الفاكهة في مارس\n\nهذه هي الأسعار التي سجلناها في السوق في الأول من مارس لكل نوع من "
+                     "الفاكهة ولكل بائع في الحي كما نفعل كل أسبوع منذ بداية العام.\n\n"
+                     "| تفاح | 2 | 3 | 2 |\n| كمثرى | 3 | 3 | 4 |\n| كرز | 8 | 7 | 8 |\n| فراولة | 6 | 6 | 7 |\n\n"
+                     "ترتفع الأسعار مع الموسم كما يحدث كل عام في هذه الفترة.\n"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +41,11 @@ def outputs(tmp_path_factory):
         for path in [SEED, *SAMPLES]:
             target = folder / f"{path.stem}.{fmt}"
             docforge.write(docforge.read(path), fmt, target)
+            written[fmt].append(target)
+        for name, text in HEADERLESS.items():
+            target = folder / f"{name}.{fmt}"
+            docforge.write(docforge.read(text.encode(), name=f"{name}.txt"), fmt, target,
+                           options=WriteOptions(epub_cover_image=str(IMAGES / "photo.jpg")))
             written[fmt].append(target)
         target = folder / f"pandoc-nodes.{fmt}"
         docforge.write(pandoc_document(), fmt, target, style="handout", options=pandoc_options)

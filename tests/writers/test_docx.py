@@ -1292,3 +1292,27 @@ def test_alt_text_with_markup_is_escaped_and_a_linked_image_is_a_link():
     embed = next(notes.iter(A + "blip")).get(R + "embed")
     assert rels_of(data, "word/footnotes.xml")[embed][0] == "image"
     assert next(notes.iter(WP + "docPr")).get("id") != doc_pr.get("id")
+
+
+@pytest.mark.parametrize("language, expect_rtl", [("fr", False), ("ar", True), ("zh-Hans", False)])
+def test_a_reference_docx_gets_the_documents_language(tmp_path, pandoc, language, expect_rtl):
+    """pandoc's reference.docx says en-US in its defaults: the document's language goes on
+    its default paragraph style (with w:bidi/w:rtl when right to left) and in docDefaults."""
+    from lxml import etree
+    template = tmp_path / "reference.docx"
+    subprocess.run([pandoc, "-o", str(template), "--print-default-data-file", "reference.docx"], check=True)
+    doc = Document(Meta(title="T", language=language), (Paragraph((Text("texte"),)),))
+    data = docforge.write(doc, "docx", options=WriteOptions(reference_docx=str(template)))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    styles = etree.fromstring(part(data, "word/styles.xml").encode())
+    word_tag = {"zh-Hans": "zh-CN"}.get(language, language)
+    normal = styles.find(f"{w}style[@{w}default='1'][@{w}type='paragraph']")
+    lang = normal.find(f"{w}rPr/{w}lang")
+    assert lang is not None and lang.get(f"{w}val") == word_tag
+    assert (lang.get(f"{w}bidi") == word_tag) is expect_rtl
+    assert (normal.find(f"{w}pPr/{w}bidi") is not None) is expect_rtl
+    assert (normal.find(f"{w}rPr/{w}rtl") is not None) is expect_rtl
+    defaults = styles.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr/{w}lang")
+    assert defaults.get(f"{w}val") == word_tag
+    assert defaults.get(f"{w}eastAsia") == "zh-CN"  # the template's East Asian language kept (or Chinese's own)
+    assert defaults.get(f"{w}bidi") == ("ar" if expect_rtl else "ar-SA")

@@ -473,7 +473,8 @@ def test_a_text_book_declares_textual_access_its_features_and_conformance():
     assert "MathML" not in found["schema:accessibilityFeature"]
     assert found["schema:accessibilityHazard"] == ["none"]
     summary = found["schema:accessibilitySummary"][0]
-    assert "11 headings" in summary and "1 data table" in summary and "8 references" in summary
+    assert ("Headings to navigate by: 11." in summary and "Data tables with header cells: 1." in summary
+            and "References that citations link to: 8." in summary)
     assert found["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
     assert "a11y:certifiedBy" not in found
 
@@ -493,7 +494,7 @@ def test_an_image_without_alt_text_withdraws_the_conformance_claim_and_says_why(
     assert "dcterms:conformsTo" not in found
     assert "alternativeText" not in found["schema:accessibilityFeature"]
     assert found["schema:accessModeSufficient"] == ["textual,visual"]  # text alone is not enough
-    assert "1 image has no alternative text" in found["schema:accessibilitySummary"][0]
+    assert "Images without alternative text: 1." in found["schema:accessibilitySummary"][0]
     why = [d for d in diagnostics if "conformance" in d.message]
     assert len(why) == 1 and why[0].severity == "info" and "1 image has no alternative text" in why[0].message
 
@@ -563,3 +564,71 @@ def test_a_long_article_is_split_after_the_top_level_section_that_passes_the_lim
     assert titles == ["Long", "Part 2 \u2013 Long", "Part 4 \u2013 Long"]
     assert all(len(markup.encode()) < 300_000 for markup in files.values())
     assert_links_resolve(files)
+
+
+# ------------------------------------------------------ the book's own words in its language
+
+SUMMARY_WORDS = {  # language -> a phrase of its summary and its guide's "Start"
+    "zh-Hans": ("本书为可重排文本", "开始"), "ar": ("هذا نص قابل لإعادة التدفق", "البداية"),
+    "fr": ("C’est un texte recomposable", "Début"), "ru": ("Это перекомпонуемый текст", "Начало"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(SUMMARY_WORDS))
+def test_the_summary_and_the_guide_are_in_the_books_language(language):
+    doc = Document(Meta(language=language), (Paragraph((Text("x"),)),))
+    data = epub_of(doc, epub_cover_image=str(IMAGES / "photo.jpg"))
+    opf = opf_of(data)
+    summary = a11y_properties(opf)["schema:accessibilitySummary"][0]
+    phrase, start = SUMMARY_WORDS[language]
+    assert phrase in summary and "reflowable" not in summary
+    assert f'title="{start}"' in opf and 'title="Start"' not in opf and 'title="Cover"' not in opf
+    from docforge.labels import labels_for
+    untitled = labels_for(language).untitled
+    page = members(data)["EPUB/text/article.xhtml"].decode()
+    assert f"<title>{untitled}</title>" in page and "Untitled" not in page  # no title: the language's word
+    cover = members(data)["EPUB/text/cover.xhtml"].decode()
+    assert f'alt="{labels_for(language).cover}' in cover
+
+
+def test_later_page_titles_follow_the_catalogues_pattern(one_file_per_section):
+    from docforge.model import Heading
+    from docforge.style import load_style
+    doc = Document(Meta(title="Livre", language="fr"),
+                   (Heading(1, (Text("Un"),)), Paragraph((Text("a"),)), Heading(1, (Text("Deux"),)),
+                    Paragraph((Text("b"),))))
+    style = load_style(None)
+    style = replace(style, labels=(("", (("page_title", "{title} / {heading}"),)),))
+    data = docforge.write(doc, "epub", style=style)
+    titles = re.findall(r"<title>([^<]*)</title>", "".join(xhtml_files(data).values()))
+    assert "Livre / Deux" in titles
+
+
+def headerless_table_doc():
+    from docforge.model import Cell, Table
+    rows = tuple(tuple(Cell((Text(f"{r}-{c}"),)) for c in range(4)) for r in range(4))
+    return Document(Meta(title="Prices"), (Paragraph((Text("Prices at the market."),)),
+                                             Table((), rows, ("default",) * 4)))
+
+
+def test_a_table_without_a_header_row_has_none_and_keeps_the_conformance_claim():
+    diagnostics: list = []
+    data = docforge.write(headerless_table_doc(), "epub", diagnostics=diagnostics)
+    page = xhtml_files(data)["article.xhtml"]
+    assert "<thead>" not in page and "<th" not in page and page.count("<td>") == 16
+    found = a11y_properties(opf_of(data))
+    assert found["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+    assert "Tables without a header row: 1." in found["schema:accessibilitySummary"][0]
+    assert "Data tables with header cells" not in found["schema:accessibilitySummary"][0]
+    assert not [d for d in diagnostics if "conformance" in d.message]
+
+
+def test_a_header_row_of_empty_cells_withdraws_the_conformance_claim():
+    from docforge.model import Cell, Table
+    doc = Document(Meta(title="T"), (Table((Cell(()), Cell(())), ((Cell((Text("a"),)), Cell((Text("b"),))),),
+                                           ("default", "default")),))
+    diagnostics: list = []
+    found = a11y_properties(opf_of(docforge.write(doc, "epub", diagnostics=diagnostics)))
+    assert "dcterms:conformsTo" not in found
+    assert "Tables whose header cells are all empty: 1." in found["schema:accessibilitySummary"][0]
+    assert any("a header row without text" in d.message for d in diagnostics)

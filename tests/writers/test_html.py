@@ -472,3 +472,16 @@ def test_a_link_without_text_shows_where_it_goes():
     html = html_of(doc)
     assert '<a href="https://example.org/x"><span class="link-url">https://example.org/x</span></a>' in html
     assert '<a href="https://example.org/y">named</a>' in html
+
+
+def test_a_table_without_a_header_row_is_written_without_one():
+    rows = tuple(tuple(Cell((Text(f"{r}-{c}"),)) for c in range(3 if r else 2)) for r in range(3))
+    html = html_of(Document(Meta(title="T"), (Table((), rows, ("default",) * 2),)))
+    table = html[html.index("<table"):html.index("</table>")]
+    assert "<thead>" not in table and "<th" not in table
+    assert table.count("<tr>") == 3 and table.count("<td>") == 9  # squared to the widest row, no header added
+
+
+def test_an_untitled_page_is_untitled_in_its_language():
+    html = html_of(Document(Meta(language="de"), (Paragraph((Text("Hallo Welt"),)),)))
+    assert "<title>Ohne Titel</title>" in html and "Untitled" not in html

@@ -18,7 +18,8 @@ styles, Math, RawInline/RawBlock). The rest:
   format shows (an info diagnostic counts them); otherwise the Cite's own text. Entries
   are found before the blocks are read, so references after the citations count.
 - A Link of class "citation" to "#id" (docforge's own citations) is a CitationRef.
-- Table: head, body and foot rows in order, the first row the header; a cell spanning
+- Table: head, body and foot rows in order, the first row the header (none when the
+  TableHead holds no row); a cell spanning
   rows or columns keeps its text in its first position and the positions it covered get
   empty cells (one diagnostic counts them). Blocks in a cell, a caption or a reference
   entry become one inline run, runs separated by LineBreak.
@@ -473,7 +474,11 @@ class _Converter:
         grid = [r + [Cell(())] * (width - len(r)) for r in grid] or [[Cell(())] * width]
         aligns = tuple(ALIGN.get(s[0].get("t"), "default") for s in colspecs)
         aligns += ("default",) * (width - len(aligns))
-        return [Table(tuple(grid[0]), tuple(tuple(r) for r in grid[1:]), aligns, self.caption(caption),
+        # an empty TableHead is a table without a header row (header=()), not one whose
+        # first body row is promoted to a header
+        # (a table with no row at all keeps one empty header row, as transforms gives it)
+        header, body_rows = (tuple(grid[0]), grid[1:]) if head[1] or not rows else ((), grid)
+        return [Table(header, tuple(tuple(r) for r in body_rows), aligns, self.caption(caption),
                       attr[0], dict(attr[2]).get("label", ""))]
 
     BLOCKS = {

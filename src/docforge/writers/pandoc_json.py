@@ -152,7 +152,7 @@ class AstRenderer(TreeRenderer):
         return [_attr(), {"t": ALIGN.get(align, "AlignDefault")}, 1, 1, blocks]
 
     def block_table(self, node: Table):
-        width = len(node.header)
+        width = max(len(node.header), len(node.aligns))  # no header row: the grid's width
         aligns = list(node.aligns[:width]) + ["default"] * (width - len(node.aligns))
 
         def row(cells) -> list:
@@ -165,7 +165,7 @@ class AstRenderer(TreeRenderer):
             _attr(node.id, (), kv),
             [None, caption_blocks],
             [[{"t": ALIGN.get(a, "AlignDefault")}, {"t": "ColWidthDefault"}] for a in aligns],
-            [_attr(), [row(node.header)]],
+            [_attr(), [row(node.header)] if node.header else []],  # pandoc's TableHead may hold no row
             [[_attr(), 0, [], [row(r) for r in node.rows]]],
             [_attr(), []],
         ]}
@@ -426,7 +426,7 @@ class StreamingAst:
         yield "]"
 
     def table(self, node: Table) -> Iterator[str]:
-        width = len(node.header)
+        width = max(len(node.header), len(node.aligns))  # no header row: the grid's width
         aligns = list(node.aligns[:width]) + ["default"] * (width - len(node.aligns))
         cell = self.ast.cell
 
@@ -437,7 +437,7 @@ class StreamingAst:
         kv = (("label", node.label),) if node.label else ()
         yield ('{"t":"Table","c":[' + _dumps(_attr(node.id, (), kv)) + "," + _dumps([None, caption_blocks]) + ","
                + _dumps([[{"t": ALIGN.get(a, "AlignDefault")}, {"t": "ColWidthDefault"}] for a in aligns]) + ","
-               + _dumps([_attr(), [row(node.header)]]) + ",[[" + _dumps(_attr()) + ",0,[],")
+               + _dumps([_attr(), [row(node.header)] if node.header else []]) + ",[[" + _dumps(_attr()) + ",0,[],")
         yield from self.batched(row(r) for r in node.rows)
         yield "]]," + _dumps([_attr(), []]) + "]}"
 

@@ -11,7 +11,7 @@ python-docx cannot:
 - the running header on every page but the first (python-docx makes the header parts; the
   paragraph's style is set here) and a style's bottom rule (w:pBdr);
 - the document language (w:lang: val, eastAsia, bidi) on a style, with w:bidi/w:rtl for a
-  right-to-left one;
+  right-to-left one, and in docDefaults (for a template's styles);
 - explicit fonts that win over the template's theme fonts (w:asciiTheme beats w:ascii in
   Word, not in LibreOffice), heading outline levels and table-style borders on styles a
   template lacks; a style's letter spacing and paragraph border taken away;
@@ -306,8 +306,8 @@ def set_style_fonts(style, family: str, east_asian: str) -> None:
     _set_fonts(style.element.get_or_add_rPr(), family, east_asian)
 
 
-def set_default_fonts(document, family: str, east_asian: str) -> None:
-    """docDefaults fonts, so styles a theme does not touch do not fall back to the theme's."""
+def _default_rpr(document):
+    """docDefaults' run properties (w:docDefaults/w:rPrDefault/w:rPr), made when missing."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:  # first child of w:styles
@@ -321,7 +321,31 @@ def set_default_fonts(document, family: str, east_asian: str) -> None:
     if rpr is None:
         rpr = _element("w:rPr")
         rpr_default.append(rpr)
-    _set_fonts(rpr, family, east_asian)
+    return rpr
+
+
+def set_default_fonts(document, family: str, east_asian: str) -> None:
+    """docDefaults fonts, so styles a theme does not touch do not fall back to the theme's."""
+    _set_fonts(_default_rpr(document), family, east_asian)
+
+
+def set_default_language(document, language: str, rtl: bool = False) -> None:
+    """The document's language in docDefaults' w:lang (what styles not based on the
+    default paragraph style, such as a template's character styles, fall back to): in
+    w:val, and in w:eastAsia or w:bidi for a language of that script class; the
+    template's languages for the other classes stay."""
+    tag = word_language(language)
+    rpr = _default_rpr(document)
+    lang = rpr.find(qn("w:lang"))
+    attributes = {} if lang is None else {k: v for k, v in lang.attrib.items()}
+    attributes[qn("w:val")] = tag
+    primary = language.split("-")[0].lower()
+    if primary in _EAST_ASIAN:
+        attributes[qn("w:eastAsia")] = tag
+    elif rtl:
+        attributes[qn("w:bidi")] = tag
+    element = OxmlElement("w:lang", attributes)
+    _replace_child(rpr, element, RPR_SUCCESSORS_OF_LANG)
 
 
 def clear_character_spacing(style) -> None:

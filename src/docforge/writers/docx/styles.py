@@ -8,7 +8,8 @@ for the running header),
 so Word's navigation pane, TOC and restyling work. One function per style says how the
 theme dresses it; `add_themed_styles` makes every style exist and dresses it. With a
 `--reference-docx` only the styles the template lacked (and were therefore created) are
-dressed: a template's own styles are what a reference docx is for.
+dressed: a template's own styles are what a reference docx is for; but the language is
+the document's, so the template's default paragraph style and its run defaults get it.
 
 This module works on styles only, through python-docx's style API and oxml.py; it must
 never write body content or know about the IR.
@@ -390,9 +391,14 @@ def add_themed_styles(document, theme: Style, language: str, want_toc: bool,
         style_ids[key] = target.style_id
         dress(target, theme)
     diagnostics = []
+    # the language is the document's, not the look: a template's default paragraph style
+    # (pandoc's reference.docx says en-US in its defaults) gets it as well
+    default = styles.default(P) if templated else None
+    ox.set_style_language(default if default is not None else by_name["normal"], language, is_rtl(language))
+    if templated:
+        ox.set_default_language(document, language, is_rtl(language))
     if not templated:
         ox.set_default_fonts(document, theme.fonts.body, _east_asian_font(theme))
-        ox.set_style_language(by_name["normal"], language, is_rtl(language))
     elif created:
         diagnostics.append(Diagnostic(
             f"--reference-docx lacks the style(s) {', '.join(created)}: added from the theme",

@@ -8,9 +8,13 @@ headings, alternative text only when every image has some, MathML only when a fo
 was written as MathML, ...), the hazards (none: docforge writes no sound, motion or
 flashing), a summary a person can read, and whether the book meets EPUB Accessibility
 1.1 at WCAG 2.2 Level AA as far as docforge can tell (every image has alt text, no
-heading is empty, every table has header text, no raw HTML it cannot vouch for; a link
-without text shows its URL, see html/body.py); when it does not, `shortfalls`
-says why, and the package claims no conformance.
+heading is empty, no table has a header row without text, no raw HTML it cannot vouch
+for; a link without text shows its URL, see html/body.py); when it does not, `shortfalls`
+says why (in English, for the diagnostic), and the package claims no conformance.
+A table without a header row (header=(), as the feed reader reads `| a | b |` rows)
+does not stand in the way: WCAG 1.3.1 asks that headers shown be marked up, and such a
+table shows none (it is written without <thead>, and the summary counts it apart).
+The summary is in the book's language, from the labels catalogue's a11y_* sentences.
 
 Metadata overrides (-M / --metadata-file): `accessibility-summary` replaces the generated
 summary, `certified-by` becomes a11y:certifiedBy (and `certifier-credential` its
@@ -20,11 +24,13 @@ from __future__ import annotations
 
 from ...model import (Heading, Image, Math, Note, RawBlock, RawInline, References, Table,
                       plain_text, walk)
+from ...labels import Labels
 from ..base import RenderContext
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 SUMMARY_KEY, CERTIFIED_BY_KEY, CREDENTIAL_KEY = "accessibility-summary", "certified-by", "certifier-credential"
 _HTML = frozenset(("html", "html4", "html5"))
+_WIDE_STOPS = ("\u3002", "\uff01", "\uff1f", "\uff0e")  # 。！？．
 
 
 class Accessibility:
@@ -50,7 +56,7 @@ def describe(context: RenderContext, pages) -> Accessibility:
     """The book's accessibility metadata, from `context.doc` and its rendered `pages`
     (a pages.BookPages: which images were embedded, which files hold MathML)."""
     counts = dict.fromkeys(("heading", "table", "image", "no_alt", "note", "math", "references",
-                            "empty_heading", "headless_table", "raw"), 0)
+                            "empty_heading", "headless_table", "plain_table", "raw"), 0)
     for block in context.doc.blocks:
         for node in walk(block):
             kind = type(node)
@@ -62,7 +68,11 @@ def describe(context: RenderContext, pages) -> Accessibility:
                 counts["no_alt"] += not plain_text(node).strip()
             elif kind is Table:
                 counts["table"] += 1
-                counts["headless_table"] += not any(plain_text(cell).strip() for cell in node.header)
+                # no header row is a table of data only (nothing shown as a header goes
+                # unmarked); a header row of empty cells names nothing (axe empty-table-header)
+                counts["plain_table"] += not node.header
+                counts["headless_table"] += bool(node.header) and not any(
+                    plain_text(cell).strip() for cell in node.header)
             elif kind is Note:
                 counts["note"] += 1
             elif kind is Math:
@@ -80,7 +90,8 @@ def describe(context: RenderContext, pages) -> Accessibility:
     if counts["empty_heading"]:
         shortfalls.append(f"{_count(counts['empty_heading'], 'heading is', 'headings are')} empty")
     if counts["headless_table"]:
-        shortfalls.append(f"{_count(counts['headless_table'], 'table has', 'tables have')} no header text")
+        shortfalls.append(f"{_count(counts['headless_table'], 'table has', 'tables have')} "
+                          "a header row without text")
     if counts["raw"]:
         shortfalls.append(f"{_count(counts['raw'], 'piece', 'pieces')} of the author's raw HTML "
                           "cannot be checked")
@@ -105,42 +116,32 @@ def describe(context: RenderContext, pages) -> Accessibility:
         sufficient.append("textual,visual")
 
     meta = dict(context.doc.meta.extra)
-    summary = " ".join(meta.get(SUMMARY_KEY, "").split()) or _summary(counts, mathml, visual, shortfalls)
+    summary = " ".join(meta.get(SUMMARY_KEY, "").split()) or _summary(counts, mathml, visual, shortfalls,
+                                                                            context.labels)
     return Accessibility(modes, sufficient, features, ["none"], summary, shortfalls,
                          " ".join(meta.get(CERTIFIED_BY_KEY, "").split()),
                          " ".join(meta.get(CREDENTIAL_KEY, "").split()))
 
 
-def _summary(counts: dict, mathml: bool, visual: bool, shortfalls: list[str]) -> str:
-    """A plain-language account of what the book holds and how it can be read."""
-    sentences = []
-    if not shortfalls:
-        sentences.append(f"This publication meets {CONFORMS_TO}.")
-    structure = "It is reflowable text in a single reading order with a table of contents"
-    if counts["heading"]:
-        structure += f" and {_count(counts['heading'], 'heading', 'headings')} to navigate by"
-    sentences.append(structure + ".")
-    contents = []
-    if counts["table"]:
-        contents.append(f"{_count(counts['table'], 'data table', 'data tables')} with header cells")
-    if counts["image"]:
-        described = ("each with alternative text" if not counts["no_alt"]
-                     else f"{counts['no_alt']} without alternative text")
-        contents.append(f"{_count(counts['image'], 'image', 'images')}, {described}")
-    if counts["math"]:
-        contents.append(_count(counts["math"], "formula", "formulas")
-                        + (" in MathML" if mathml else " as TeX source"))
-    if counts["note"]:
-        contents.append(f"{_count(counts['note'], 'footnote', 'footnotes')} linked to and from the text")
-    if counts["references"]:
-        contents.append(f"a list of {_count(counts['references'], 'reference', 'references')} "
-                        "that citations link to")
-    if contents:
-        listed = contents[0] if len(contents) == 1 else ", ".join(contents[:-1]) + " and " + contents[-1]
-        sentences.append(f"It contains {listed}.")
+def _summary(counts: dict, mathml: bool, visual: bool, shortfalls: list[str], labels: Labels) -> str:
+    """A plain-language account of what the book holds and how it can be read, in the
+    book's language (the catalogue's a11y_* sentences: counts written "what: n")."""
+    say = labels.say
+    sentences = [say("a11y_conforms", standard=CONFORMS_TO) if not shortfalls
+                 else say("a11y_no_claim", standard=CONFORMS_TO),
+                 say("a11y_reflowable")]
+    with_alt = counts["image"] - counts["no_alt"]
+    counted = (("a11y_headings", counts["heading"] - counts["empty_heading"]),
+               ("a11y_tables", counts["table"] - counts["plain_table"]),
+               ("a11y_plain_tables", counts["plain_table"]),
+               ("a11y_images", with_alt), ("a11y_images_no_alt", counts["no_alt"]),
+               ("a11y_math_mathml" if mathml else "a11y_math_tex", counts["math"]),
+               ("a11y_notes", counts["note"]), ("a11y_references", counts["references"]),
+               ("a11y_empty_headings", counts["empty_heading"]),
+               ("a11y_empty_headers", counts["headless_table"]), ("a11y_raw_html", counts["raw"]))
+    sentences += [say(key, n=n) for key, n in counted if n]
     if not visual:
-        sentences.append("It has no images: everything is text.")
-    if shortfalls:
-        sentences.append("It does not claim conformance: " + "; ".join(shortfalls) + ".")
-    sentences.append("It has no hazards: no flashing, sound or motion.")
-    return " ".join(sentences)
+        sentences.append(say("a11y_text_only"))
+    sentences.append(say("a11y_no_hazards"))
+    # Chinese and Japanese put no space after a full stop of their own ("。")
+    return "".join(sentence + ("" if sentence.endswith(_WIDE_STOPS) else " ") for sentence in sentences).rstrip()

@@ -32,7 +32,8 @@ measured or a correctness reason, and only here:
 Images (and the cover) are package files under images/, named by their content's hash, so
 the same bytes are one file however often they are used; the cover's item has the
 cover-image property, its page comes first in the spine and an EPUB 2 `cover` meta names
-it. Content files holding MathML carry the mathml property.
+it. Content files holding MathML carry the mathml property. The guide's titles (cover,
+contents, start) are the labels catalogue's words in the book's language.
 
 Metadata: title, creators, date, subjects (the keywords), dc:description (`description`
 metadata, else the subtitle), dc:publisher and dc:rights only when the metadata gives
@@ -243,9 +244,11 @@ def build_book(context: RenderContext, pages: BookPages) -> epub.EpubBook:
     # asked for, the contents come before the article; else the nav is off the reading order
     book.spine = ([*cover, nav, *documents] if context.toc
                   else [*cover, *documents, (nav, "no")])
-    book.guide = ([{"type": "cover", "title": "Cover", "href": cover[0].file_name}] if cover else []) + [
+    labels = context.labels  # the guide's titles in the book's language
+    book.guide = ([{"type": "cover", "title": xml_safe(labels.cover) or "Cover", "href": cover[0].file_name}]
+                  if cover else []) + [
         {"type": "toc", "title": toc_title, "href": nav.file_name},
-        {"type": "text", "title": "Start", "href": pages.first_body.file_name}]
+        {"type": "text", "title": xml_safe(labels.start) or "Start", "href": pages.first_body.file_name}]
     return book
 
 

@@ -4,7 +4,8 @@ they embed.
 A cover page when there is a cover image, then the article: one file opening with the
 title block, split at top-level headings only when it is long (`SPLIT_AT`, see
 `article_parts`), so that a short section does not start a new screen. Page titles are
-the book's title (later files: their first heading and the title). The markup is the
+the book's title (later files: their first heading and the title, as the labels
+catalogue's page_title puts them); "Untitled", "Cover" and "Section" are the catalogue's too. The markup is the
 HTML writer's BodyRenderer in its XHTML flavour, so an EPUB and the HTML page of one
 document look like siblings; links to anchors in other files become "file.xhtml#id". A
 footnote's aside goes at the end of the file that holds its marker (notes inside notes
@@ -87,14 +88,15 @@ def _escaped(text: str) -> str:
 
 def xhtml_page(uid: str, file_name: str, title: str, language: str, body: str, body_type: str,
                properties: tuple[str, ...] = ()) -> Page:
-    """A complete XHTML content document around `body` (`body_type`: its epub:type)."""
+    """A complete XHTML content document around `body` (`body_type`: its epub:type);
+    `title` is never empty (BookPages gives the catalogue's "Untitled")."""
     lang = _escaped(language)
     direction = ' dir="rtl"' if is_rtl(language) else ""
     content = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
         f'lang="{lang}" xml:lang="{lang}"{direction}>\n'
-        f'<head>\n<meta charset="utf-8"/>\n<title>{_escaped(title).strip() or "Untitled"}</title>\n'
+        f'<head>\n<meta charset="utf-8"/>\n<title>{_escaped(title).strip()}</title>\n'
         f'<link rel="stylesheet" type="text/css" href="../{CSS_PATH}"/>\n</head>\n'
         f'<body epub:type="{body_type}">\n<article>\n{body}\n</article>\n</body>\n</html>\n'
     ).encode("utf-8")
@@ -146,7 +148,8 @@ class BookPages:
                     if type(node) in _ANCHORED and node.id:
                         self.file_of.setdefault(node.id, name)
 
-        self.title = xml_safe(doc.meta.title).strip() or "Untitled"
+        self.labels = context.labels
+        self.title = xml_safe(doc.meta.title).strip() or xml_safe(self.labels.untitled).strip() or "Untitled"
         self.body = BodyRenderer(context, xhtml=True, heading_shift=0, href_for=self.href,
                                  image_src=self.embed, remote_images=False, anchor_ids=self.file_of)
         language = context.language
@@ -154,7 +157,7 @@ class BookPages:
         self.cover = None
         if cover_image is not None:
             self.images[cover_image.name] = cover_image
-            alt = _escaped(f"Cover: {self.title}")
+            alt = _escaped(f"{self.labels.cover}{self.labels.colon}{self.title}")
             cover_body = (f'<div class="cover"><img src="{self.embed(cover_image)}" alt="{alt}" '
                           'role="doc-cover"/></div>')
             self.cover = xhtml_page("cover", "text/cover.xhtml", self.title, language, cover_body, "cover")
@@ -164,7 +167,7 @@ class BookPages:
             markup = []
             if index == 0:
                 markup.append(self.body.title_block()
-                              or f'<h1 class="title">{self.body.text(doc.meta.title or "Untitled")}</h1>')
+                              or f'<h1 class="title">{self.body.text(doc.meta.title or self.title)}</h1>')
             self.body.uses_mathml = False
             markup.append(self.body.blocks(blocks))
             markup.append(self.body.footnote_asides())
@@ -178,11 +181,11 @@ class BookPages:
         self.body.report()
 
     def _page_title(self, index: int, blocks: tuple) -> str:
-        """The book's title for its first file; "heading – title" for the others, so a
-        reading system's list of files says where each one is."""
+        """The book's title for its first file; "heading – title" (the catalogue's
+        page_title) for the others, so a reading system's list of files says where each one is."""
         heading = next((b for b in blocks if type(b) is Heading), None) if index else None
         text = xml_safe(" ".join(plain_text(heading, notes=False).split())) if heading else ""
-        return f"{text} \u2013 {self.title}" if text else self.title
+        return xml_safe(self.labels.say("page_title", heading=text, title=self.title)) if text else self.title
 
     def embed(self, resource: Resource) -> str:
         """The src of an image in a content file: a package file, added once per content."""
@@ -213,7 +216,7 @@ class BookPages:
                 target = self.file_of.get(entry.id)
                 if target is None:
                     continue
-                text = " ".join(xml_safe(entry.text).split()) or "Section"
+                text = " ".join(xml_safe(entry.text).split()) or xml_safe(self.labels.section)
                 result.append((text, f"{target}#{entry.id}", convert(entry.children)))
             return result
 

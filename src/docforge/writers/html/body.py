@@ -196,7 +196,8 @@ class BodyRenderer(TreeRenderer):
                           or node.label or self.context.labels.table.replace("{n}", "").strip())
         return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">'
                 f"<table{id_attr}>\n{self._caption(node)}"
-                f"<thead><tr>{head}</tr></thead>\n{tbody}</table></div>")
+                + (f"<thead><tr>{head}</tr></thead>\n" if node.header else "")  # none without a header row
+                + f"{tbody}</table></div>")
 
     def _caption(self, node: Table | Figure, tag: str = "caption", label_class: str = "table-label") -> str:
         """The caption led by the label (semantics.caption_lead); "" when there is neither

@@ -59,7 +59,7 @@ class HtmlWriter:
         meta, text = context.doc.meta, body.text
         head = ['<meta charset="utf-8">',
                 '<meta name="viewport" content="width=device-width, initial-scale=1">',
-                f"<title>{text(meta.title).strip() or 'Untitled'}</title>",
+                f"<title>{text(meta.title).strip() or text(context.labels.untitled).strip() or 'Untitled'}</title>",
                 '<meta name="generator" content="docforge">']
         if meta.authors:
             head.append(f'<meta name="author" content="{text(", ".join(meta.authors))}">')

@@ -160,7 +160,7 @@ def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, pa
     title = " ".join(xml_safe(meta.title).split())
     # an untitled document is named by its file in the viewer's title bar (DisplayDocTitle)
     source = "" if options.source_name.startswith("<") else os.path.basename(options.source_name)  # not "<output>"
-    doc_title = title or source or "Untitled"
+    doc_title = title or source or xml_safe(context.labels.untitled).strip() or "Untitled"
     template = DocTemplate(out, pagesize=page.size, leftMargin=style.page.margin_left * mm,
                            rightMargin=style.page.margin_right * mm, topMargin=style.page.margin_top * mm,
                            bottomMargin=style.page.margin_bottom * mm, title=doc_title,

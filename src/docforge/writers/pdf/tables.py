@@ -6,7 +6,7 @@ headers together are wider than the frame, header cells are hyphenated instead o
 mid-word); a table wider than
 the frame allows (MIN_COLUMN_PT per column) is split into parts of adjacent columns, each
 with the caption and "(columns a–b of n)"; parts split across pages by row, repeating
-the header row. A TableStart before each part decides whether it starts on this page
+the header row (a table without one, header=(), draws none and tags no TH). A TableStart before each part decides whether it starts on this page
 (with the headings above it, its caption, header and first rows) or on the next: a table
 is moved whole only when it fits a page and moving it leaves at most a third of this one
 empty. A part of more than GROUP_ROWS rows is a RowGroups flowable: measured
@@ -84,7 +84,7 @@ def header_needs(renderer: PdfRenderer, node: Table) -> list[float]:
 
 def table_flowables(renderer: PdfRenderer, node: Table) -> list:
     """The caption and the table of each part, then the paragraph space after the table."""
-    width = max(1, len(node.header))
+    width = max(1, len(node.header), len(node.aligns))  # a table without a header row: header=()
     parts = column_parts(width, renderer.frame_width, header_needs(renderer, node) if node.header else None)
     heading = renderer.fonts.heading
     story: list = []
@@ -143,21 +143,24 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
     """Columns lo..hi-1 as one reportlab table, or as paragraphs when a row cannot fit a page."""
     t = renderer.theme.table
     styles, body = renderer.styles, renderer.fonts.body
-    rows = (node.header,) + node.rows
+    head_rows = 1 if node.header else 0  # a table without a header row draws none
+    rows = ((node.header,) if node.header else ()) + node.rows
     if any(len(plain_text(cells[c])) > CELL_LIMIT_CHARS for cells in rows for c in range(lo, min(hi, len(cells)))):
-        return _as_paragraphs(renderer, rows, lo, hi)
+        return _as_paragraphs(renderer, rows, lo, hi, head_rows)
     texts = [[plain_text(cells[c]) if c < len(cells) else "" for cells in rows] for c in range(lo, hi)]
     size = styles["cell"].fontSize
     widths = column_widths(texts, renderer.frame_width, char_width=size * 0.55, padding=CELL_PADDING)
     head_style = styles["cell_head"]
-    needs = [_widest_piece(column[0], head_style, None) + CELL_PADDING + 0.5 for column in texts]
+    needs = [_widest_piece(column[0], head_style, None) + CELL_PADDING + 0.5 if head_rows else 0.0
+             for column in texts]
     widths, header_fits = fit_header_words(widths, needs, renderer.frame_width)
     if not header_fits:
         # the words cannot all be whole: columns as wide as their widest hyphenated piece,
         # and the header cells hyphenated
         hyphenator = language_hyphenator(renderer.context.language)
         whole = needs
-        needs = [_widest_piece(column[0], head_style, hyphenator) + CELL_PADDING + 0.5 for column in texts]
+        needs = [_widest_piece(column[0], head_style, hyphenator) + CELL_PADDING + 0.5 if head_rows else 0.0
+                 for column in texts]
         for column in sorted(range(len(needs)), key=lambda c: whole[c]):
             # the shortest header words are still kept whole, as many as there is room for
             if sum(needs) - needs[column] + whole[column] <= renderer.frame_width:
@@ -174,10 +177,10 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
             for c in range(lo, hi):
                 cell = cells[c] if c < len(cells) else Cell(())
                 align = node.aligns[c] if c < len(node.aligns) else "default"
-                key = (r == 0, align)
+                key = (r < head_rows, align)
                 style = cell_styles.get(key)
                 if style is None:
-                    style = cell_styles[key] = cell_style(head_style if r == 0 else styles["cell"], align)
+                    style = cell_styles[key] = cell_style(head_style if r < head_rows else styles["cell"], align)
                 renderer.image_width = max(1.0, widths[c - lo] - CELL_PADDING)
                 row.append(renderer.paragraph(renderer.inlines(cell.inlines, body), style, plain_text(cell)))
             data.append(row)
@@ -189,28 +192,29 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
         stripes = [colors.white, colors.HexColor(t.zebra_fill)]
         return [
             ("GRID", (0, 0), (-1, -1), t.border_width, colors.HexColor(t.border_color)),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(t.header_fill)),
+        ] + ([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(t.header_fill))] if head_rows else []) + [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             # reportlab sets each cell's font before drawing it; its default is Helvetica
             ("FONTNAME", (0, 0), (-1, -1), body.names["regular"]),
             ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ] + ([("ROWBACKGROUNDS", (0, 1), (-1, -1), stripes[phase % 2:] + stripes[:phase % 2])]
-             if t.zebra and len(data) > 2 else [])
+        ] + ([("ROWBACKGROUNDS", (0, head_rows), (-1, -1), stripes[phase % 2:] + stripes[:phase % 2])]
+             if t.zebra and len(data) - head_rows > 1 else [])
 
     def make(rows: list, phase: int = 0) -> RLTable:
-        table = RLTable(rows, colWidths=widths, repeatRows=1 if len(rows) > 1 else 0,
+        table = RLTable(rows, colWidths=widths, repeatRows=head_rows if len(rows) > 1 else 0,
                         splitByRow=1, hAlign="LEFT")
         table.setStyle(TableStyle(commands(phase)))
+        table._df_header_rows = head_rows  # tagging.py: TH only in a header row
         return table
 
     table = make(data)
     table.wrap(renderer.frame_width, renderer.frame_height)
     if max(table._rowHeights, default=0) > renderer.frame_height * ROW_TALLER_THAN_PAGE:
         renderer.rewind(state)
-        return _as_paragraphs(renderer, rows, lo, hi)
-    if len(data) - 1 > GROUP_ROWS:
-        return RowGroups(data, table._rowHeights, table._width, make)
+        return _as_paragraphs(renderer, rows, lo, hi, head_rows)
+    if len(data) - head_rows > GROUP_ROWS:
+        return RowGroups(data, table._rowHeights, table._width, make, head_rows=head_rows)
     return table
 
 
@@ -270,19 +274,21 @@ class RowGroups(Flowable):
     column widths), but each page costs the rows it holds rather than all the rows left
     (reportlab's own split re-measures those), so a long table takes linear time."""
 
-    def __init__(self, data: list, heights, width: float, make, start: int = 1,
-                 sums: list | None = None):
+    def __init__(self, data: list, heights, width: float, make, start: int | None = None,
+                 sums: list | None = None, head_rows: int = 1):
         super().__init__()
-        self.data, self.make, self.start, self.width = data, make, start, width
-        # sums[i]: the height of rows 0..i-1 (row 0 the header)
+        self.head_rows = self._df_header_rows = head_rows  # 1: data[0] is the header row; 0: none (tagging.py)
+        self.data, self.make, self.width = data, make, width
+        self.start = head_rows if start is None else start
+        # sums[i]: the height of rows 0..i-1 (row 0 the header, when there is one)
         self.sums = sums if sums is not None else list(accumulate(heights, initial=0))
-        self.header_height = self.sums[1]
-        self.height = self.header_height + self.sums[-1] - self.sums[start]
+        self.header_height = self.sums[head_rows]
+        self.height = self.header_height + self.sums[-1] - self.sums[self.start]
         self.hAlign = "LEFT"
 
     def _table(self, end: int) -> RLTable:
         """The header and rows start..end-1, striped as they are in the whole table."""
-        return self.make([self.data[0]] + self.data[self.start:end], self.start - 1)
+        return self.make(self.data[:self.head_rows] + self.data[self.start:end], self.start - self.head_rows)
 
     def wrap(self, availWidth, availHeight):
         return self.width, self.height
@@ -297,10 +303,10 @@ class RowGroups(Flowable):
         parts = table.split(availWidth, availHeight)
         if not parts:
             return []  # not even one row fits: the frame moves on
-        placed = len(parts[0]._cellvalues) - 1
+        placed = len(parts[0]._cellvalues) - self.head_rows
         if self.start + placed >= len(self.data):
             return [parts[0]]
-        rest = RowGroups(self.data, (), self.width, self.make, self.start + placed, self.sums)
+        rest = RowGroups(self.data, (), self.width, self.make, self.start + placed, self.sums, self.head_rows)
         return [parts[0], rest]
 
     def draw(self):  # everything left fitted
@@ -309,7 +315,7 @@ class RowGroups(Flowable):
         table.drawOn(self.canv, 0, 0)
 
 
-def _as_paragraphs(renderer: PdfRenderer, rows, lo: int, hi: int) -> list:
+def _as_paragraphs(renderer: PdfRenderer, rows, lo: int, hi: int, head_rows: int = 1) -> list:
     """A row taller than a page cannot be drawn as a table row (reportlab does not split
     inside a row): such a table is written as one paragraph per cell, "header: value"."""
     renderer.diagnostics.add("a table row is taller than a page; that table is "
@@ -317,8 +323,8 @@ def _as_paragraphs(renderer: PdfRenderer, rows, lo: int, hi: int) -> list:
     from .render import PARAGRAPH_CHUNK_CHARS, split_inlines  # render imports this module
 
     body, item = renderer.fonts.body, renderer.styles["item"]
-    header, story = rows[0], []
-    for cells in rows[1:] or (rows[0],):
+    header, story = (rows[0] if head_rows else ()), []
+    for cells in rows[head_rows:] or rows[:1]:
         for c in range(lo, hi):
             head = plain_text(header[c]) if c < len(header) else ""
             cell = cells[c] if c < len(cells) else Cell(())

@@ -245,11 +245,12 @@ class Tagger:
         flowable._df_cells = True
         rows = getattr(flowable, "data", None) or getattr(flowable, "_cellvalues", ())
         head, body = Mark("THead"), Mark("TBody")
+        head_rows = getattr(flowable, "_df_header_rows", 1)  # 0: a table without a header row
         for index, row in enumerate(rows):
-            section = head if index == 0 else body
+            section = head if index < head_rows else body
             row_mark = Mark("TR")
             for cell in row:
-                cell_role = Mark("TH", {"A": {"O": "Table", "Scope": "Column"}}) if index == 0 else Mark("TD")
+                cell_role = Mark("TH", {"A": {"O": "Table", "Scope": "Column"}}) if index < head_rows else Mark("TD")
                 for item in cell if isinstance(cell, (list, tuple)) else (cell,):
                     if getattr(item, "drawOn", None) is None:
                         continue
