@@ -64,6 +64,7 @@ class Hyphenator:
         self.language = language
         self._dictionary = pyphen.Pyphen(lang=language, left=MIN_BEFORE, right=MIN_AFTER)
         self._cache: dict[str, tuple[tuple[int, bool, bool], ...]] = {}
+        self._measured: dict[tuple, tuple] = {}
 
     def __deepcopy__(self, memo):  # reportlab deep-copies styles on page splits: the dictionary is shared
         return self
@@ -81,6 +82,18 @@ class Hyphenator:
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = _word_breaks(word, self._dictionary if hyphenate else None)
+        return found
+
+    def measured_breaks(self, word: str, hyphenate: bool, font: str, size: float) -> tuple:
+        """breaks() with the width of the head before each break and of the hyphen it adds
+        in `font` at `size` (measured once per word and font: a feed repeats its words)."""
+        key = (word, hyphenate, font, size)
+        found = self._measured.get(key)
+        if found is None:
+            hyphen_width = stringWidth("-", font, size)
+            found = self._measured[key] = tuple(
+                (split, added, flagged, stringWidth(word[:split], font, size), hyphen_width if added else 0.0)
+                for split, added, flagged in self.breaks(word, hyphenate))
         return found
 
     def __call__(self, word: str):
@@ -165,7 +178,6 @@ def _candidates(words: list, hyphenator: Hyphenator | None, hyphenate: bool) -> 
     width = 0.0
     gaps = 0
     last = len(words) - 1
-    space_widths: dict = {}
     for index, word in enumerate(words):
         head = word[1][0]
         if head._fkind == _FK_BREAK:
@@ -181,9 +193,8 @@ def _candidates(words: list, hyphenator: Hyphenator | None, hyphenate: bool) -> 
             # the rest of a compound cut at its hyphen is not hyphenated: it is part of that compound
             joined = index and not isinstance(words[index - 1], _HSFrag) and _ends_in_hyphen(words[index - 1])
             if hyphenator is not None and len(text) >= MIN_BEFORE + MIN_AFTER:
-                for split, added, flagged in hyphenator.breaks(text, hyphenate and not joined):
-                    head_width = stringWidth(text[:split], frag.fontName, frag.fontSize)
-                    hyphen = stringWidth("-", frag.fontName, frag.fontSize) if added else 0.0
+                for split, added, flagged, head_width, hyphen in hyphenator.measured_breaks(
+                        text, hyphenate and not joined, frag.fontName, frag.fontSize):
                     penalty = HYPHEN_PENALTY if flagged else 0
                     found.append(_Candidate(width + head_width, gaps, width + head_width, gaps, hyphen, flagged,
                                             penalty, False, index, split, added))
@@ -201,10 +212,7 @@ def _candidates(words: list, hyphenator: Hyphenator | None, hyphenate: bool) -> 
                                         False, index, None, False))
         if index < last and isinstance(word, _HSFrag):
             tail = word[-1][0]
-            key = (tail.fontName, tail.fontSize)
-            space = space_widths.get(key)
-            if space is None:
-                space = space_widths[key] = stringWidth(" ", tail.fontName, tail.fontSize)
+            space = _space_width(tail.fontName, tail.fontSize)
             found.append(_Candidate(width, gaps, width + space, gaps + 1, 0.0, False, 0, False, index, None, False))
             width += space
             gaps += 1
@@ -528,7 +536,7 @@ def _frag_line(pieces: list, start: int, max_width: float) -> FragLine:
         else:
             g.text += text
         tail = word[-1][0]
-        space = stringWidth(" ", tail.fontName, tail.fontSize) if isinstance(word, _HSFrag) else 0.0
+        space = _space_width(tail.fontName, tail.fontSize) if isinstance(word, _HSFrag) else 0.0
         extra_parts = word[2:]
         if extra_parts:
             for part_frag, part_text in extra_parts:
@@ -540,6 +548,14 @@ def _frag_line(pieces: list, start: int, max_width: float) -> FragLine:
 
 
 _ASCENTS: dict = {}
+_SPACES: dict = {}
+
+
+def _space_width(font: str, size: float) -> float:
+    found = _SPACES.get((font, size))
+    if found is None:
+        found = _SPACES[(font, size)] = stringWidth(" ", font, size)
+    return found
 
 
 def _ascent_descent(font: str, size: float) -> tuple[float, float]:
