@@ -298,6 +298,35 @@ def test_a_hebrew_title_is_right_to_left_in_the_title_block_and_the_running_head
         assert squash(visual_text(chars)) == squash(title)[::-1], page
 
 
+def header_chars(data: bytes, page: int) -> list[dict]:
+    """The running header's characters: the line above the text frame's top."""
+    chars = chars_of(data, page)
+    top = min(c["top"] for c in chars)
+    return [c for c in chars if abs(c["top"] - top) < 2]
+
+
+@pytest.mark.parametrize("title, right_aligned", [("כותרת בעברית ארוכה", True), ("مقال عن المدن", True),
+                                                 ("A title in English", False),
+                                                 ("An English title with one word שלום", False)])
+def test_the_running_header_of_a_mostly_right_to_left_title_is_at_the_right_margin(title, right_aligned):
+    import pdfplumber
+    doc = Document(Meta(title=title), tuple(Paragraph((Text("Filler paragraph number %d." % i),))
+                                            for i in range(80)))
+    data = docforge.write(doc, "pdf")
+    header = header_chars(data, 1)
+    assert len(header) >= len(squash(title)) - 3  # the whole title (Arabic may join letters)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        body = [c for c in pdf.pages[1].chars if c["top"] > header[0]["bottom"] + 5 and c["top"] < 700]
+    text_left = min(c["x0"] for c in body)  # the body's left-to-right lines start at the left margin
+    frame_right = text_left + (595.28 - 2 * text_left)  # (the default theme's margins are equal)
+    header_left, header_right = min(c["x0"] for c in header), max(c["x1"] for c in header)
+    if right_aligned:
+        assert abs(header_right - frame_right) < 1.0, (header_right, frame_right)
+        assert header_left > text_left + 100
+    else:
+        assert abs(header_left - text_left) < 1.0 and header_right < frame_right - 100
+
+
 def test_hebrew_list_items_notes_and_contents_entries_read_right_to_left():
     """A list item's bullet on the right of its text; a note (its paragraph made by the
     notes' own factory) and a contents entry in visual order."""
