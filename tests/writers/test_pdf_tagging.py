@@ -340,3 +340,15 @@ def test_a_span_in_another_language_is_marked_with_its_language():
         other = "".join(c["text"] for page in plumber.pages for c in page.chars if c.get("tag") != "Span")
     assert squash(french) == "bonjourtoutlemonde" + "".join(f"mot{i}" for i in range(700))
     assert "same" in other and "start" in other and "end" in other
+
+
+@pytest.mark.parametrize("name", [name for name, _doc, _options in CASES])
+def test_every_font_a_page_names_is_embedded(built, name):
+    """PDF/UA: no font left to the viewer, not even one an empty BT … Tf ET names (reportlab
+    sets a table's cell font, Helvetica unless told, before the contents' first entry)."""
+    with pikepdf.open(io.BytesIO(built[name][1])) as pdf:
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                assert "/FontDescriptor" in descendant, (name, str(font.BaseFont))
+                assert "/FontFile2" in descendant.FontDescriptor, (name, str(font.BaseFont))
