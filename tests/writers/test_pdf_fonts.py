@@ -127,6 +127,80 @@ def test_devanagari_is_shaped_into_conjuncts():
     assert "क्ष" in [c["text"] for c in chars]
 
 
+def pdftotext(data: bytes, tmp_path) -> str:
+    import subprocess
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def content_streams(data: bytes) -> list[str]:
+    import pikepdf
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        out = []
+        for page in pdf.pages:
+            contents = page.obj.Contents
+            parts = contents if isinstance(contents, pikepdf.Array) else [contents]
+            out.append(b"".join(part.read_bytes() for part in parts).decode("latin-1"))
+        return out
+
+
+DEVANAGARI_PRE_BASE = "दुनिया की किताब और हिंदी लिखी"  # ि is drawn before the consonant it follows
+
+
+def test_a_devanagari_vowel_sign_drawn_before_its_consonant_extracts_in_logical_order(tmp_path):
+    """pdftotext (like PDFium) reads a word's /ActualText; glyph by glyph it would read "दुिनया"."""
+    data = pdf_of(DEVANAGARI_PRE_BASE)
+    extracted = pdftotext(data, tmp_path)
+    for word in DEVANAGARI_PRE_BASE.split():
+        assert word in extracted.split(), (word, extracted)
+    glyph_order = "".join(c["text"] for c in chars_of(data))  # pdfminer reads no ActualText: the glyphs
+    assert "दुिनया" in glyph_order
+
+
+def test_actual_text_spans_sit_inside_the_tagged_paragraph_and_only_around_such_words():
+    data = pdf_of(DEVANAGARI_PRE_BASE, "Latin words only.")
+    stream = content_streams(data)[0]
+    spans = re.findall(r"/Span <</ActualText <FEFF([0-9A-F]+)>>> BDC", stream)
+    logical = {bytes.fromhex(s).decode("utf-16-be") for s in spans}
+    assert {"दुनिया", "किताब", "हिंदी", "लिखी"} <= logical
+    assert "की" not in logical and "और" not in logical  # read glyph by glyph already right: no span
+    assert not any(ch.isascii() for word in logical for ch in word)
+    # every ActualText span opens and closes inside a P's marked content
+    depth, inside_p = [], 0
+    for op in re.findall(r"/P <</MCID \d+>> BDC|/Span <</ActualText [^>]*>>> BDC|/[A-Za-z]+ (?:<<[^>]*>> )?BDC|"
+                         r"/[A-Za-z]+ BMC|\bEMC\b", stream):
+        if op == "EMC":
+            closed = depth.pop()
+            inside_p -= closed == "P"
+            continue
+        kind = "P" if op.startswith("/P <<") else ("Span" if "ActualText" in op else "other")
+        if kind == "Span":
+            assert inside_p, "an ActualText span outside tagged content"
+        depth.append(kind)
+        inside_p += kind == "P"
+    assert not depth
+
+
+def test_untagged_output_draws_the_same_glyphs_without_actual_text(monkeypatch):
+    monkeypatch.setenv("DOCFORGE_PDF_UNTAGGED", "1")
+    data = pdf_of(DEVANAGARI_PRE_BASE)
+    assert "ActualText" not in content_streams(data)[0]
+    assert "दुिनया" in "".join(c["text"] for c in chars_of(data))
+
+
+def test_right_to_left_words_get_no_actual_text_and_pdftotext_reads_them_logically(tmp_path):
+    """pdftotext puts the visual glyphs of a right-to-left line back in logical order itself
+    (an ActualText word would be reversed a second time)."""
+    import unicodedata
+    hebrew, arabic = "שלום עולם זהו מבחן", "مرحبا بالعالم"
+    data = pdf_of(hebrew, arabic)
+    assert "ActualText" not in content_streams(data)[0]
+    extracted = unicodedata.normalize("NFKC", pdftotext(data, tmp_path))
+    assert hebrew in extracted and arabic in extracted
+
+
 # ---------------------------------------------------------------- right to left
 
 HEBREW = "שלום עולם זהו מבחן"
@@ -222,6 +296,35 @@ def test_a_hebrew_title_is_right_to_left_in_the_title_block_and_the_running_head
         chars = sorted((c for c in chars_of(data, page) if "\u0590" <= c["text"] <= "\u05ff"),
                        key=lambda c: c["x0"])
         assert squash(visual_text(chars)) == squash(title)[::-1], page
+
+
+def header_chars(data: bytes, page: int) -> list[dict]:
+    """The running header's characters: the line above the text frame's top."""
+    chars = chars_of(data, page)
+    top = min(c["top"] for c in chars)
+    return [c for c in chars if abs(c["top"] - top) < 2]
+
+
+@pytest.mark.parametrize("title, right_aligned", [("כותרת בעברית ארוכה", True), ("مقال عن المدن", True),
+                                                 ("A title in English", False),
+                                                 ("An English title with one word שלום", False)])
+def test_the_running_header_of_a_mostly_right_to_left_title_is_at_the_right_margin(title, right_aligned):
+    import pdfplumber
+    doc = Document(Meta(title=title), tuple(Paragraph((Text("Filler paragraph number %d." % i),))
+                                            for i in range(80)))
+    data = docforge.write(doc, "pdf")
+    header = header_chars(data, 1)
+    assert len(header) >= len(squash(title)) - 3  # the whole title (Arabic may join letters)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        body = [c for c in pdf.pages[1].chars if c["top"] > header[0]["bottom"] + 5 and c["top"] < 700]
+    text_left = min(c["x0"] for c in body)  # the body's left-to-right lines start at the left margin
+    frame_right = text_left + (595.28 - 2 * text_left)  # (the default theme's margins are equal)
+    header_left, header_right = min(c["x0"] for c in header), max(c["x1"] for c in header)
+    if right_aligned:
+        assert abs(header_right - frame_right) < 1.0, (header_right, frame_right)
+        assert header_left > text_left + 100
+    else:
+        assert abs(header_left - text_left) < 1.0 and header_right < frame_right - 100
 
 
 def test_hebrew_list_items_notes_and_contents_entries_read_right_to_left():

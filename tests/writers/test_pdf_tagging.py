@@ -340,3 +340,46 @@ def test_a_span_in_another_language_is_marked_with_its_language():
         other = "".join(c["text"] for page in plumber.pages for c in page.chars if c.get("tag") != "Span")
     assert squash(french) == "bonjourtoutlemonde" + "".join(f"mot{i}" for i in range(700))
     assert "same" in other and "start" in other and "end" in other
+
+
+@pytest.mark.parametrize("name", [name for name, _doc, _options in CASES])
+def test_every_font_a_page_names_is_embedded(built, name):
+    """PDF/UA: no font left to the viewer, not even one an empty BT … Tf ET names (reportlab
+    sets a table's cell font, Helvetica unless told, before the contents' first entry)."""
+    with pikepdf.open(io.BytesIO(built[name][1])) as pdf:
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                assert "/FontDescriptor" in descendant, (name, str(font.BaseFont))
+                assert "/FontFile2" in descendant.FontDescriptor, (name, str(font.BaseFont))
+
+
+def test_shaped_scripts_with_actual_text_stay_tagged_and_pass_the_pdfua_checker(tmp_path):
+    """Devanagari words drawn inside /Span <</ActualText>> (and Hebrew, Arabic without): every
+    text operator still inside tagged content, marked content balanced, no pdfua finding."""
+    from pdfua import validate
+    doc = prepare(Document(Meta(title="दुनिया की कहानी", language="hi"), tuple(
+        Paragraph((Text(text),)) for text in ("यह दुनिया बहुत बड़ी है। किताब में लिखा है कि हिंदी सुंदर है।",
+                                               "שלום עולם זהו מבחן", "مرحبا بالعالم", "Latin at the end."))))
+    data = pdf_of(doc)
+    pdf = pikepdf.open(io.BytesIO(data))
+    actual_text = 0
+    for page in pdf.pages:
+        depth = 0
+        for operands, operator in pikepdf.parse_content_stream(page):
+            operator = str(operator)
+            if operator == "BDC" and "/ActualText" in operands[1]:
+                assert depth > 0  # inside the paragraph's own marked content
+                actual_text += 1
+            if operator in ("BDC", "BMC"):
+                depth += 1
+            elif operator == "EMC":
+                depth -= 1
+                assert depth >= 0
+            elif operator in TEXT_SHOWING:
+                assert depth > 0, operands
+        assert depth == 0
+    assert actual_text >= 4
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    assert [(f.rule_id, f.message) for f in validate(str(path)).findings] == []

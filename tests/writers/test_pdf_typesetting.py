@@ -431,3 +431,33 @@ def test_no_reference_is_left_alone_at_a_page_foot_or_head():
             match = re.search(r"source (\d+) entry (\d+)$", first)
             if match:
                 assert int(match.group(2)) != 2 + int(match.group(1)) % 2, first
+
+
+def test_looking_among_lines_within_the_limit_first_chooses_the_lines_the_full_search_chooses(monkeypatch):
+    """_best_lines first searches only lines whose spaces stay within the limit (and stops at
+    the first too-loose line from each candidate), on the claim that a too-loose line costs
+    more than any paragraph of good lines: the PDF must be byte for byte the one the full
+    search makes, for the seed, generated compounds on A5 and long unbreakable words."""
+    from docforge.writers.pdf import linebreak
+    rng = random.Random(5)
+    long_words = ["Xylophonequartz", "Bcdfghjklmnpqr", "Zzyzzyvaquorb", "UNBREAKABLE", "an", "of"]
+    loose = Paragraph((Text(" ".join(rng.choice(long_words) for _ in range(300))),))
+    paragraphs, _words = generated_paragraphs(12, 90, seed=11)
+    cases = [(docforge.read(SEED), {}), (Document(Meta(title="Mixed"), (*paragraphs, loose)), {"paper": "A5"})]
+    searched: list[bool] = []
+    real_search = linebreak._search
+
+    def counting(*args, within_limit):
+        found = real_search(*args, within_limit=within_limit)
+        searched.append(within_limit and found is None)  # fell back to the full search
+        return found
+
+    monkeypatch.setattr(linebreak, "_search", counting)
+    fast = [handout_pdf(doc, **options) for doc, options in cases]
+    assert any(searched) and not all(searched)  # both paths were taken
+
+    def full_only(candidates, widths, stretch, run_before, justified):
+        return real_search(candidates, widths, stretch, run_before, justified, within_limit=False)
+
+    monkeypatch.setattr(linebreak, "_best_lines", full_only)
+    assert fast == [handout_pdf(doc, **options) for doc, options in cases]

@@ -64,6 +64,7 @@ class Hyphenator:
         self.language = language
         self._dictionary = pyphen.Pyphen(lang=language, left=MIN_BEFORE, right=MIN_AFTER)
         self._cache: dict[str, tuple[tuple[int, bool, bool], ...]] = {}
+        self._measured: dict[tuple, tuple] = {}
 
     def __deepcopy__(self, memo):  # reportlab deep-copies styles on page splits: the dictionary is shared
         return self
@@ -81,6 +82,18 @@ class Hyphenator:
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = _word_breaks(word, self._dictionary if hyphenate else None)
+        return found
+
+    def measured_breaks(self, word: str, hyphenate: bool, font: str, size: float) -> tuple:
+        """breaks() with the width of the head before each break and of the hyphen it adds
+        in `font` at `size` (measured once per word and font: a feed repeats its words)."""
+        key = (word, hyphenate, font, size)
+        found = self._measured.get(key)
+        if found is None:
+            hyphen_width = stringWidth("-", font, size)
+            found = self._measured[key] = tuple(
+                (split, added, flagged, stringWidth(word[:split], font, size), hyphen_width if added else 0.0)
+                for split, added, flagged in self.breaks(word, hyphenate))
         return found
 
     def __call__(self, word: str):
@@ -165,7 +178,6 @@ def _candidates(words: list, hyphenator: Hyphenator | None, hyphenate: bool) -> 
     width = 0.0
     gaps = 0
     last = len(words) - 1
-    space_widths: dict = {}
     for index, word in enumerate(words):
         head = word[1][0]
         if head._fkind == _FK_BREAK:
@@ -181,9 +193,8 @@ def _candidates(words: list, hyphenator: Hyphenator | None, hyphenate: bool) -> 
             # the rest of a compound cut at its hyphen is not hyphenated: it is part of that compound
             joined = index and not isinstance(words[index - 1], _HSFrag) and _ends_in_hyphen(words[index - 1])
             if hyphenator is not None and len(text) >= MIN_BEFORE + MIN_AFTER:
-                for split, added, flagged in hyphenator.breaks(text, hyphenate and not joined):
-                    head_width = stringWidth(text[:split], frag.fontName, frag.fontSize)
-                    hyphen = stringWidth("-", frag.fontName, frag.fontSize) if added else 0.0
+                for split, added, flagged, head_width, hyphen in hyphenator.measured_breaks(
+                        text, hyphenate and not joined, frag.fontName, frag.fontSize):
                     penalty = HYPHEN_PENALTY if flagged else 0
                     found.append(_Candidate(width + head_width, gaps, width + head_width, gaps, hyphen, flagged,
                                             penalty, False, index, split, added))
@@ -201,10 +212,7 @@ def _candidates(words: list, hyphenator: Hyphenator | None, hyphenate: bool) -> 
                                         False, index, None, False))
         if index < last and isinstance(word, _HSFrag):
             tail = word[-1][0]
-            key = (tail.fontName, tail.fontSize)
-            space = space_widths.get(key)
-            if space is None:
-                space = space_widths[key] = stringWidth(" ", tail.fontName, tail.fontSize)
+            space = _space_width(tail.fontName, tail.fontSize)
             found.append(_Candidate(width, gaps, width + space, gaps + 1, 0.0, False, 0, False, index, None, False))
             width += space
             gaps += 1
@@ -216,70 +224,108 @@ def _best_lines(candidates: list[_Candidate], widths: list[float], stretch: floa
                 justified: bool) -> _Node | None:
     """The cheapest way to end lines at `candidates` (the last node of it), or None when
     some stretch cannot be set at all (a box wider than the line)."""
+    if justified:
+        # A line over the stretch limit costs more (LOOSE_DEMERITS) than any paragraph of
+        # lines within it can add up to, so when lines within the limit can set the
+        # paragraph, the best of them is the best of all: look among them first, which
+        # lets each candidate stop at the first line from it that is too loose.
+        found = _search(candidates, widths, stretch, run_before, justified, within_limit=True)
+        if found is not None:
+            return found
+    return _search(candidates, widths, stretch, run_before, justified, within_limit=False)
+
+
+def _search(candidates: list[_Candidate], widths: list[float], stretch: float, run_before: int,
+            justified: bool, within_limit: bool) -> _Node | None:
+    """_best_lines over every line, or (`within_limit`) only over lines whose spaces stay
+    within the stretch limit (None when those cannot set the paragraph)."""
+    # the innermost loop of the PDF writer: each active node is a tuple of what a line
+    # from it needs (where the next line starts, its width, the run and demerits so far),
+    # and a _Node is made only for the best line into each candidate
     last_class = len(widths) - 1
-    active = [_Node(_START, 0, run_before, 0.0, None, False, 0.0)]
+    last_width = widths[last_class]
+    start = _Node(_START, 0, run_before, 0.0, None, False, 0.0)
+    active = [(0.0, 0, widths[0], 0, 1 if last_class else 0, run_before, 0.0, False, start)]
     final = len(candidates) - 1
+    monotone = last_class <= 1  # every line but the first has the same width
     for position, candidate in enumerate(candidates):
-        best: dict[tuple[int, int], _Node] = {}
+        best: dict = {}
         # nodes are in the order of their candidates: those a line from here overflows
         # come first, and stay overflowed, so they are dropped from the front
         dead = 0
-        c_width, c_gaps, c_hyphen = candidate.width + candidate.hyphen, candidate.gaps, candidate.hyphen
+        c_width, c_gaps = candidate.width + candidate.hyphen, candidate.gaps
         forced, flagged, penalty = candidate.forced, candidate.flagged, candidate.penalty
         at_end = position == final
-        for index, node in enumerate(active):
-            line = node.line
-            line_width = widths[line] if line < last_class else widths[last_class]
-            start = node.candidate
-            natural = c_width - start.next_width
+        for index, (next_width, next_gaps, line_width, line, line_class, node_run, node_demerits, start_flagged,
+                    node) in enumerate(active):
+            natural = c_width - next_width
             if natural > line_width + 1e-6:
                 if dead == index:
                     dead += 1
                 continue  # too long from here, and longer for every later candidate
+            if flagged:
+                if node_run >= MAX_HYPHEN_RUN:
+                    continue
+                run = node_run + 1
+            else:
+                run = 0
             ragged = False
             if forced:
                 ratio = badness = 0.0  # the paragraph's last line and lines ended by <br/> are not stretched
             else:
-                gaps = c_gaps - start.next_gaps
+                gaps = c_gaps - next_gaps
                 extra = line_width - natural
                 ratio = extra / (gaps * stretch) if gaps else (0.0 if extra < 1e-6 else 1e3)
                 if ratio > 1e3:
                     ratio = 1e3
                 badness = 100.0 * ratio * ratio * ratio
                 if ratio > 1.0:
+                    if within_limit:
+                        # lines from later nodes are shorter and have no more spaces: looser
+                        # still, when they are as wide (every line after the first is)
+                        if monotone and line:
+                            break
+                        continue
                     ragged = True
                     if justified:  # the shorter such a line ends, the worse: that outweighs a hyphen
                         badness += LOOSE_DEMERITS * (1.0 + ratio)
-            run = node.run + 1 if flagged else 0
-            if run > MAX_HYPHEN_RUN:
-                continue
             if badness > 1e4:
                 demerits = (LINE_PENALTY + 1e4) ** 2 + badness
             else:
                 demerits = (LINE_PENALTY + badness) ** 2
             if penalty:
                 demerits += penalty * penalty
-            if flagged and node.run:
+            if flagged and node_run:
                 demerits += DOUBLE_HYPHEN_DEMERITS
-            if at_end and start.flagged:
+            if at_end and start_flagged:
                 demerits += FINAL_HYPHEN_DEMERITS
-            total = node.demerits + demerits
-            key = (run, line + 1 if line < last_class else last_class)
+            total = node_demerits + demerits
+            key = run * 4096 + line_class
             known = best.get(key)
-            if known is None or total < known.demerits:
-                best[key] = _Node(candidate, line + 1, run, total, node, ragged, ratio)
-        if candidate.forced:
-            if not best:
+            if known is None or total < known[0]:
+                best[key] = (total, line, line_class, run, node, ragged, ratio)
+        if not best:
+            if forced or not active[dead:]:
                 return None
-            if position == final:
-                return min(best.values(), key=lambda n: n.demerits)
-            active = list(best.values())  # every line breaks here
+            del active[:dead]
+            continue
+        if forced and position == final:
+            total, line, _c, run, node, ragged, ratio = min(best.values(), key=lambda found: found[0])
+            return _Node(candidate, line + 1, run, total, node, ragged, ratio)
+        next_width, next_gaps = candidate.next_width, candidate.next_gaps
+        reached = []
+        for total, line, line_class, run, node, ragged, ratio in best.values():
+            line += 1
+            line_width = widths[line] if line < last_class else last_width
+            line_class = line + 1 if line + 1 < last_class else last_class
+            reached.append((next_width, next_gaps, line_width, line, line_class, run, total, flagged,
+                            _Node(candidate, line, run, total, node, ragged, ratio)))
+        if forced:
+            active = reached  # every line breaks here
         else:
             if dead:
                 del active[:dead]
-            active.extend(best.values())
-            if not active:
-                return None
+            active.extend(reached)
     return None
 
 
@@ -490,7 +536,7 @@ def _frag_line(pieces: list, start: int, max_width: float) -> FragLine:
         else:
             g.text += text
         tail = word[-1][0]
-        space = stringWidth(" ", tail.fontName, tail.fontSize) if isinstance(word, _HSFrag) else 0.0
+        space = _space_width(tail.fontName, tail.fontSize) if isinstance(word, _HSFrag) else 0.0
         extra_parts = word[2:]
         if extra_parts:
             for part_frag, part_text in extra_parts:
@@ -502,6 +548,14 @@ def _frag_line(pieces: list, start: int, max_width: float) -> FragLine:
 
 
 _ASCENTS: dict = {}
+_SPACES: dict = {}
+
+
+def _space_width(font: str, size: float) -> float:
+    found = _SPACES.get((font, size))
+    if found is None:
+        found = _SPACES[(font, size)] = stringWidth(" ", font, size)
+    return found
 
 
 def _ascent_descent(font: str, size: float) -> tuple[float, float]:

@@ -2,7 +2,8 @@
 
 Everything drawn outside the text frame lives here, so that it is decided in one place
 and marked as an artifact (/Artifact /Pagination) in one place: the running header (the
-title, in the heading family with per-character fallback), drawn on every page but the
+title, in the heading family with per-character fallback, at the right margin when it is
+mostly right-to-left), drawn on every page but the
 first, which holds the title block, and the "Page X of Y" footer, on every page; the page
 counter advances with the pages kept back for it, so link destinations name the page they
 are on. The canvas and the frame are tagging.py's (the PDF is tagged unless the
@@ -30,7 +31,7 @@ from ..base import RenderContext
 from ..xmltext import xml_safe
 from . import tagging
 from .fonts import FontSet
-from .scripts import visual_runs
+from .scripts import mostly_rtl, visual_runs
 
 HEADER_FONT_SIZE = 8.5
 HEADER_TITLE_CHARS = 110   # a longer title is cut: the header is one line
@@ -122,12 +123,13 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | N
             self.setFillColor(muted)
             if number > 1 and margins.running_header and title:  # page 1 holds the title block
                 y = height - margins.margin_top * mm + 10
+                shown = title[:HEADER_TITLE_CHARS]
+                runs = [(family.names["regular"], chunk) for family, chunk
+                        in visual_runs(fonts.runs(shown, fonts.heading), HEADER_FONT_SIZE) if family is not None]
                 x = left
-                for family, chunk in visual_runs(fonts.runs(title[:HEADER_TITLE_CHARS], fonts.heading),
-                                                 HEADER_FONT_SIZE):
-                    if family is None:
-                        continue
-                    name = family.names["regular"]
+                if mostly_rtl(shown):  # a right-to-left title starts, as its lines do, at the right margin
+                    x = right - sum(self.stringWidth(c, n, HEADER_FONT_SIZE) for n, c in runs)
+                for name, chunk in runs:
                     self.setFont(name, HEADER_FONT_SIZE)
                     self.drawString(x, y, chunk)
                     x += self.stringWidth(chunk, name, HEADER_FONT_SIZE)

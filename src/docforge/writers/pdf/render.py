@@ -39,7 +39,7 @@ from itertools import groupby
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Preformatted, Spacer, XPreformatted
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Preformatted, Spacer, TableStyle, XPreformatted
 from reportlab.platypus.flowables import AnchorFlowable, HRFlowable
 
 from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, Div, Emph, Figure,
@@ -272,7 +272,13 @@ class PdfRenderer(TreeRenderer):
 
     def table_of_contents(self) -> list:
         """The TOC's title and the TOC, which reportlab fills from page.DocTemplate's entries."""
-        toc = scripts.DirectedTableOfContents()
+        # the contents table's own cell font: reportlab sets it (an empty BT … Tf ET) before
+        # the first cell, and its default, Helvetica, would be an unembedded font in the PDF
+        body = self.styles["body"]
+        toc = scripts.DirectedTableOfContents(tableStyle=TableStyle(
+            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("FONTNAME", (0, 0), (-1, -1), body.fontName),
+             ("FONTSIZE", (0, 0), (-1, -1), body.fontSize)]))
         toc.levelStyles = toc_level_styles(self.styles["body"], self.context.toc_depth)
         toc.dotsMinLevel = 0
         title = Paragraph(self.markup(self.context.labels.contents, self.fonts.heading), self.styles["toc_title"])

@@ -23,7 +23,10 @@ called through: paragraph.shapeFragWord (`shape_per_font`: reportlab shaped a wo
 its first font's glyph ids and broke on anchors inside shaped words) and
 ttfonts.makeToUnicodeCMap (`to_unicode_cmap`: emoji beyond U+FFFF as surrogate pairs, and
 the glyphs shaping makes with no character of their own mapped to the text they stand
-for, so text extraction gives the text back). This module never chooses fonts (fonts.py)
+for, so text extraction gives the text back). Shaping also notes the logical text of each
+left-to-right shaped word whose glyphs read in order would not give it (`logical_text`,
+for tagging.py's ActualText; at most LOGICAL_TEXT_LIMIT words are kept, then the table
+starts again). This module never chooses fonts (fonts.py)
 and never builds markup.
 """
 from __future__ import annotations
@@ -108,11 +111,47 @@ PRIVATE_TEXT: dict[str, dict[int, str]] = {}
 _PRIVATE_USE = range(0xE000, 0xF900)
 
 
+# (font name, the glyphs of a shaped word as reportlab keeps them) -> the word's logical
+# text, for the words whose glyphs, read one by one through the ToUnicode map, do not
+# give it back (a Devanagari vowel sign drawn before its consonant; not right-to-left
+# words, see _remember_logical_text): tagging.py puts it in an /ActualText around them
+LOGICAL_TEXT: dict[tuple[str, str], str] = {}
+LOGICAL_TEXT_LIMIT = 200_000
+
+
 def _shaped(word, features, **kwargs):
     result = _shape_one_font(word, features, **kwargs)
     if result is not word:
         _remember_private_glyphs(word, result)
+        _remember_logical_text(word, result)
     return result
+
+
+def _remember_logical_text(word, result) -> None:
+    if len(result) != 2 or len(word) != 2:  # a word of several fragments keeps its glyphs' text
+        return
+    frag, glyphs = result[1]
+    text = word[1][1]
+    if not text or hasattr(frag, "cbDefn") or _RTL.search(text):
+        # right-to-left words stay as drawn: pdftotext and PDFium put a line's visual
+        # glyphs back in logical order themselves, and reverse an ActualText word again
+        return
+    key = (frag.fontName, str(glyphs))
+    if key in LOGICAL_TEXT:
+        return
+    face = getFont(frag.fontName).face
+    private = PRIVATE_TEXT.get(b"".join((face.name, face.subfontNameX)).decode("pdfdoc"), {})
+    read_back = "".join(private.get(ord(ch), ch) if ord(ch) in _PRIVATE_USE else ch for ch in glyphs)
+    if read_back != text:
+        if len(LOGICAL_TEXT) >= LOGICAL_TEXT_LIMIT:  # a long-running server: memory stays bounded
+            LOGICAL_TEXT.clear()
+        LOGICAL_TEXT[key] = text
+
+
+def logical_text(font_name: str, glyphs: str) -> str | None:
+    """The logical text of a shaped word drawn as `glyphs` in `font_name`, when reading
+    its glyphs one by one would not give it; else None."""
+    return LOGICAL_TEXT.get((font_name, glyphs))
 
 
 def _remember_private_glyphs(word, result) -> None:

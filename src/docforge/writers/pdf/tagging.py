@@ -22,7 +22,12 @@ its Lbl, an inline image into a Figure with /Alt, makes each link annotation a L
 element with an OBJR, and, at save(), writes the structure. The structure order is the
 order things are drawn, which for platypus is the document order. A run in another
 language (`language_span`) is a `/Span <</Lang (xx)>>` sequence inside its paragraph's
-text, opened and closed by zero-width callbacks in the paragraph markup.
+text, opened and closed by zero-width callbacks in the paragraph markup. A shaped word
+whose glyphs do not read back as its text (a Devanagari vowel sign drawn before its
+consonant: scripts.logical_text) is drawn inside `/Span <</ActualText <FEFF…>>> BDC … EMC`
+by the canvas's text objects (`LogicalTextObject`), so pdftotext, PDFium and screen
+readers get the logical word (pdfminer/pdfplumber read no ActualText and still see the
+glyphs); right-to-left words get none, since those readers reorder visual lines themselves.
 
 Element dictionaries are formatted from their nodes when reportlab writes the file (a
 1 MB feed has some 25,000), and nothing here keeps a drawn flowable alive.
@@ -41,8 +46,12 @@ from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.pdfbase.pdfdoc import (PDFDictionary, PDFName, PDFObject, PDFObjectReference, PDFPage,
                                       PDFStream, PDFString)
+from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Frame, Image, KeepTogether, Paragraph, Preformatted
+
+from .scripts import logical_text
 
 _NO_OUTER = object()
 UNTAGGED_ENV = "DOCFORGE_PDF_UNTAGGED"   # "1": no tagging (the benchmark's baseline only)
@@ -516,6 +525,37 @@ class TaggingFrame(Frame):
         return parts
 
 
+_WORD = re.compile(r"[^ ]+")
+
+
+class LogicalTextObject(PDFTextObject):
+    """A text object that puts each shaped word whose glyphs do not read back as its text
+    (scripts.logical_text) in `/Span <</ActualText …>> BDC … EMC`, so that extraction
+    and screen readers get the word in logical order; the glyphs drawn are the same."""
+
+    def _formatText(self, text):
+        if not isinstance(text, ShapedStr):
+            return super()._formatText(text)
+        font = self._fontname
+        out: list[str] = []
+        start = 0
+        for match in _WORD.finditer(text):
+            logical = logical_text(font, match.group())
+            if logical is None:
+                continue
+            if match.start() > start:
+                out.append(super()._formatText(text[start:match.start()]))
+            out.append("/Span <</ActualText <FEFF%s>>> BDC" % logical.encode("utf-16-be").hex().upper())
+            out.append(super()._formatText(text[match.start():match.end()]))
+            out.append("EMC")
+            start = match.end()
+        if not out:
+            return super()._formatText(text)
+        if start < len(text):
+            out.append(super()._formatText(text[start:]))
+        return " ".join(out)
+
+
 class TaggingCanvas(rl_canvas.Canvas):
     """A canvas that keeps a Tagger (when `tag_options` is set) and writes it at save()."""
     tag_options: Options | None = None
@@ -524,6 +564,11 @@ class TaggingCanvas(rl_canvas.Canvas):
         super().__init__(*args, **kwargs)
         self._df_tagger = Tagger(self.tag_options) if self.tag_options is not None else None
         self.setNamedCB(LANGUAGE_CALLBACK, _language_callback)  # called untagged too: it must exist
+
+    def beginText(self, x=0, y=0, direction=None):
+        if self._df_tagger is None:
+            return super().beginText(x, y, direction)
+        return LogicalTextObject(self, x, y, direction=direction)
 
     def begin_artifact(self, kind: str = "Pagination") -> None:
         """Page furniture (running header, page number) is an artifact."""
