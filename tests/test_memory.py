@@ -205,3 +205,14 @@ def test_repeated_short_runs_are_one_shared_record_and_no_text_is_lost():
     # the shared records carry every character: the words read back from the output
     html = docforge.write(doc, "html").decode()
     assert html.count(" for the data.") == 50 and html.count("a short note about the row") == 50
+
+
+def test_collapse_is_split_and_join_without_the_word_list():
+    from docforge.readers.text.predicates import collapse
+    spaces = [chr(c) for c in range(0x3100) if chr(c).isspace()] + ["\u205f", "\u3000", "\u200b", "\ufeff"]
+    for space in spaces:
+        for text in (f"a{space}b", f"{space}a", f"a{space}", f"a {space}b", space, f"a{space}{space}b"):
+            assert collapse(text) == " ".join(text.split()), repr(text)
+    line = "word " * 1000 + "end"
+    assert collapse(line) is line  # nothing to change: the same string, no copy
+    assert collapse("  a \t b\u00a0c  ") == "a b c"
