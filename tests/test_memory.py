@@ -208,11 +208,13 @@ def test_repeated_short_runs_are_one_shared_record_and_no_text_is_lost():
 
 
 def test_collapse_is_split_and_join_without_the_word_list():
-    from docforge.readers.text.predicates import collapse
-    spaces = [chr(c) for c in range(0x3100) if chr(c).isspace()] + ["\u205f", "\u3000", "\u200b", "\ufeff"]
+    from docforge.readers.text.predicates import LONG_TEXT_CHARS, collapse
+    spaces = [chr(c) for c in range(0x3100) if chr(c).isspace()] + ["\u205f", "\u3000", "\u200b", "\ufeff", "\xad"]
+    pad = "x" * LONG_TEXT_CHARS  # long lines take the regex way, short ones split and join
     for space in spaces:
         for text in (f"a{space}b", f"{space}a", f"a{space}", f"a {space}b", space, f"a{space}{space}b"):
-            assert collapse(text) == " ".join(text.split()), repr(text)
+            for variant in (text, pad + text, text + pad, pad + text + pad):
+                assert collapse(variant) == " ".join(variant.split()), repr(text)
     line = "word " * 1000 + "end"
     assert collapse(line) is line  # nothing to change: the same string, no copy
     assert collapse("  a \t b\u00a0c  ") == "a b c"
