@@ -183,3 +183,38 @@ def test_the_text_reader_quotes_blocks_only_when_explaining():
     assert paragraph_previews(text.parse(source, previews=False)) == [""]
     assert paragraph_previews(text.parse(source))[0].startswith("A paragraph long enough")
     assert text.parse(source, previews=False).document == text.parse(source).document
+
+
+def test_repeated_short_runs_are_one_shared_record_and_no_text_is_lost():
+    from docforge.readers.text import inline
+    rows = "\n".join(f"item {i} | yes | a short note about the row" for i in range(50))
+    feed = ("Shared Runs\n\n" + "\n\n".join(f"See https://example.org/{i} and https://example.com/{i} for the data."
+                                            for i in range(50))
+            + "\n\nName | Flag | Note\n:--- | --- | ---\n" + rows + "\n")
+    doc = docforge.read_text(feed)
+    paragraphs = [b for b in doc.blocks if type(b) is Paragraph and any(type(i) is model.Link for i in b.inlines)]
+    assert len(paragraphs) == 50
+    ands = {id(p.inlines[2]) for p in paragraphs}
+    assert len(ands) == 1 and paragraphs[0].inlines[2] == Text(" and ")  # one record for 50 runs
+    table = next(b for b in doc.blocks if type(b) is model.Table)
+    notes = {id(row[2].inlines) for row in table.rows}
+    assert len(notes) == 1 and table.rows[0][2].inlines == (Text("a short note about the row"),)
+    long_run = "x" * (inline.SHARED_RUN_CHARS + 1)
+    assert inline.text_inlines(long_run) is not inline.text_inlines(long_run)  # unique text is not kept
+    assert inline.text_run(long_run) == Text(long_run)
+    # the shared records carry every character: the words read back from the output
+    html = docforge.write(doc, "html").decode()
+    assert html.count(" for the data.") == 50 and html.count("a short note about the row") == 50
+
+
+def test_collapse_is_split_and_join_without_the_word_list():
+    from docforge.readers.text.predicates import LONG_TEXT_CHARS, collapse
+    spaces = [chr(c) for c in range(0x3100) if chr(c).isspace()] + ["\u205f", "\u3000", "\u200b", "\ufeff", "\xad"]
+    pad = "x" * LONG_TEXT_CHARS  # long lines take the regex way, short ones split and join
+    for space in spaces:
+        for text in (f"a{space}b", f"{space}a", f"a{space}", f"a {space}b", space, f"a{space}{space}b"):
+            for variant in (text, pad + text, text + pad, pad + text + pad):
+                assert collapse(variant) == " ".join(variant.split()), repr(text)
+    line = "word " * 1000 + "end"
+    assert collapse(line) is line  # nothing to change: the same string, no copy
+    assert collapse("  a \t b\u00a0c  ") == "a b c"

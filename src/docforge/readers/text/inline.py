@@ -6,6 +6,12 @@ text is exactly the characters written, and a `[1]`, `[2, 3]` or `[4-6]` marker
 becomes CitationRefs (turned back into the same text later if no reference carries
 that number). Emphasis markers are left as text: guessing them could lose characters.
 
+Short runs of text (" and ", ", ", a table cell's "Yes") are one shared Text record and
+one shared one-Text tuple (`text_run`, `text_inlines`): records are immutable, so equal
+values may be the same object, and a repeated run then costs a pointer instead of a
+record, a string and a tuple (~150 bytes). The share is bounded (SHARED_RUNS entries, kept
+for the process), so unique text costs nothing more than before.
+
 Must never alter or drop a character of the text it is given, and stays linear.
 """
 from __future__ import annotations
@@ -18,6 +24,28 @@ URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]}'’”]"
                  r"|\bdoi:\s?10\.[0-9]{3,9}/[^\s<>\"]*[^\s<>\".,;:!?)\]}'’”]"
                  r"|\b10\.[0-9]{4,9}/[^\s<>\"]*[^\s<>\".,;:!?)\]}'’”]", re.IGNORECASE)
 CITATION = re.compile(r"\[([0-9]{1,9}(?:\s*[,;–-]\s*[0-9]{1,9}){0,20})\]")
+
+
+SHARED_RUN_CHARS = 32    # longer runs rarely repeat
+SHARED_RUNS = 16_384     # ~2.5 MB at most, for the life of the process
+_shared: dict[str, tuple] = {}
+
+
+def text_inlines(text: str) -> tuple:
+    """`(Text(text),)`, the same tuple for a short text met again (see the module doc)."""
+    if len(text) > SHARED_RUN_CHARS:
+        return (Text(text),)
+    inlines = _shared.get(text)
+    if inlines is None:
+        inlines = (Text(text),)
+        if len(_shared) < SHARED_RUNS:
+            _shared[text] = inlines
+    return inlines
+
+
+def text_run(text: str) -> Text:
+    """`Text(text)`, the same record for a short text met again."""
+    return text_inlines(text)[0] if len(text) <= SHARED_RUN_CHARS else Text(text)
 
 
 def url_target(token: str) -> str:
@@ -50,17 +78,17 @@ def citation_numbers(marker_body: str) -> list[int]:
 def parse_inlines(text: str) -> tuple:
     """Text -> inlines: URLs/DOIs as Links with their exact text, everything else Text."""
     if "://" not in text and "10." not in text:  # what every URL and DOI must contain
-        return (Text(text),) if text else ()
+        return text_inlines(text) if text else ()
     out: list = []
     pos = 0
     for m in URL.finditer(text):
         if m.start() > pos:
-            out.append(Text(text[pos:m.start()]))
+            out.append(text_run(text[pos:m.start()]))
         token = m.group(0)  # one string for the text and (most often) the address, not two copies
         out.append(Link((Text(token),), url_target(token)))
         pos = m.end()
     if pos < len(text):
-        out.append(Text(text[pos:]))
+        out.append(text_run(text[pos:]))
     return tuple(out)
 
 
@@ -80,10 +108,10 @@ def link_citations(inlines: tuple, known: frozenset[int]) -> tuple:
             if not numbers or any(n not in known for n in numbers):
                 continue
             if m.start() > pos:
-                out.append(Text(text[pos:m.start()]))
+                out.append(text_run(text[pos:m.start()]))
             out.extend(CitationRef(f"ref-{n}") for n in numbers)
             pos = m.end()
             changed = True
         if pos < len(text):
-            out.append(Text(text[pos:]) if pos else node)
+            out.append(text_run(text[pos:]) if pos else node)
     return tuple(out) if changed else inlines

@@ -59,9 +59,24 @@ NAME_PARTICLES = frozenset({"and", "&", "von", "van", "de", "der", "den", "la", 
 CJK_CHARACTER = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff00-\uffef]")
 
 
+# re's \s is str.isspace's set (what str.split() splits on), NBSP and the Unicode spaces too
+_NEEDS_COLLAPSE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
+_WHITESPACE_RUN = re.compile(r"\s+")
+LONG_TEXT_CHARS = 4096   # from here a line's word list outweighs a regex's slower pass
+
+
 def collapse(text: str) -> str:
-    """Runs of whitespace as one space, ends trimmed."""
-    return " ".join(text.split())
+    """Runs of whitespace as one space, ends trimmed: `" ".join(text.split())`, without the
+    list of every word (about 10 bytes per character of a long line, the reader's peak), and
+    the same string when nothing changes."""
+    # every whitespace character but the space is unprintable: the common case in C speed
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    if len(text) < LONG_TEXT_CHARS:
+        return " ".join(text.split())  # the fastest way, and short lines cost little
+    if _NEEDS_COLLAPSE.search(text) is None:
+        return text
+    return _WHITESPACE_RUN.sub(" ", text).strip()
 
 
 def is_cjk(ch: str) -> bool:

@@ -27,7 +27,10 @@ python-docx cannot:
 - relationship ids in linear time (`Relationships`: python-docx's `relate_to` scans every
   relationship per call) for links and images, and one image part per distinct image
   shared by the document and the footnotes (`MediaParts`, through python-docx's `Image`
-  and `ImagePart`); the picture markup is python-docx's own `new_pic_inline` with the alt
+  and `ImagePart`); a hyperlink's relationship is a two-slot `ExternalLink` and the
+  relationships part is written as text (`TextRelationships`), not as python-docx's
+  `_Relationship` objects and an lxml tree of them (~6 bytes per input byte for links);
+  the picture markup is python-docx's own `new_pic_inline` with the alt
   text and title on `wp:docPr`, which it has no API for (`inline_picture`);
 - checking that raw openxml from a pandoc document is WordprocessingML that fits where it
   goes before it is passed through (`is_wordprocessing_fragment`).
@@ -50,8 +53,10 @@ from typing import Callable, NamedTuple
 
 from docx.image.image import Image
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import NAMESPACE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.rel import Relationships as DocxRelationships
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, nsmap, qn
@@ -455,6 +460,44 @@ class MediaParts:
         return part
 
 
+class ExternalLink:
+    """A hyperlink relationship as python-docx's collection reads one (rId, reltype,
+    target_ref, is_external), in two slots: its `_Relationship` keeps five attributes in a
+    dict per link."""
+    __slots__ = ("rId", "target_ref")
+    reltype = RT.HYPERLINK
+    is_external = True
+
+    def __init__(self, rel_id: str, url: str) -> None:
+        self.rId, self.target_ref = rel_id, url
+
+
+_RELS_HEADER = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+                f'<Relationships xmlns="{NAMESPACE.OPC_RELATIONSHIPS}"')
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                    "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+
+
+class TextRelationships(DocxRelationships):
+    """python-docx's relationship collection, serialised as text: the same bytes as its
+    `CT_Relationships` tree (lxml's attribute escaping, the same order), without making an
+    element per relationship at save, which for thousands of links cost more than the
+    links themselves. Only `xml` differs; the collection is python-docx's."""
+
+    @property
+    def xml(self) -> bytes:
+        if not self:
+            return (_RELS_HEADER + "/>").encode("utf-8")
+        pieces = [_RELS_HEADER, ">"]
+        for rel in self.values():
+            pieces.append(f'<Relationship Id="{rel.rId.translate(_ATTRIBUTE_ESCAPES)}" '
+                          f'Type="{rel.reltype.translate(_ATTRIBUTE_ESCAPES)}" '
+                          f'Target="{rel.target_ref.translate(_ATTRIBUTE_ESCAPES)}"'
+                          + (' TargetMode="External"/>' if rel.is_external else "/>"))
+        pieces.append("</Relationships>")
+        return "".join(pieces).encode("utf-8")
+
+
 class Relationships:
     """Relationship ids of one part (the document, or the footnotes) for external links and
     images, each made on first use and the same id for a target met again.
@@ -466,6 +509,8 @@ class Relationships:
     through python-docx's own `add_relationship`."""
 
     def __init__(self, part, media: MediaParts) -> None:
+        if type(part.rels) is DocxRelationships:  # same layout: only `xml` differs
+            part.rels.__class__ = TextRelationships
         self._rels = part.rels
         self._media = media
         self._numbers = itertools.count(1)
@@ -482,7 +527,8 @@ class Relationships:
         rel_id = self._links.get(url)
         if rel_id is None:
             rel_id = self._links[url] = self._free_id()
-            self._rels.add_relationship(RT.HYPERLINK, url, rel_id, is_external=True)
+            # in the collection (python-docx's own _next_rId skips it), but as two slots
+            self._rels[rel_id] = ExternalLink(rel_id, url)
         return rel_id
 
     def image(self, name: str, data: bytes) -> str:
