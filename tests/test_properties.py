@@ -233,6 +233,12 @@ class _TextOf(HTMLParser):
         self.skipping += tag in ("head", "script", "style")
         if tag not in self.INLINE:
             self.parts.append(" ")
+        if tag == "li" and not self.skipping:
+            # a numbered reference's label is its list marker (`<li value="3">` shows "3."):
+            # shown, so read back like text
+            value = dict(attrs).get("value")
+            if value:
+                self.parts.append(f"{value} ")
 
     def handle_endtag(self, tag):
         self.skipping -= tag in ("head", "script", "style")

@@ -401,3 +401,14 @@ def test_only_text_in_a_complex_script_is_shaped_or_made_right_to_left():
     made = hebrew("שלום", style)
     assert isinstance(made, RLParagraph) and type(made) is not RLParagraph and made.is_rtl()
     assert scripts.mostly_rtl("שלום עולם and") and not scripts.mostly_rtl("a long English text with שלום")
+
+
+def test_a_latin_word_split_into_font_runs_keeps_its_order_in_a_right_to_left_line():
+    """Small caps draw "01a" as "01" and a smaller "A": two runs of one word, which a
+    right-to-left line must not swap ("A01" was drawn)."""
+    tokens = ["שלום", " ", "01", "A"]
+    classes = [scripts.word_class(t) for t in tokens]
+    assert "".join(scripts.visual_order(tokens, classes)) == "01A שלום"
+    tokens = ["שלום", " ", "01", " ", "A"]  # with a space between, the number stays apart (N1)
+    classes = [scripts.word_class(t) for t in tokens]
+    assert "".join(scripts.visual_order(tokens, classes)) == "A 01 שלום"

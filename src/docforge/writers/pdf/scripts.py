@@ -317,10 +317,14 @@ def visual_order(tokens: list, classes: list[str], rtl: bool = True) -> list:
     run: list | None = None
     between: list = []
     strong = RTL_WORD if rtl else LTR_WORD  # the base direction, until a word says otherwise
-    for token, cls in zip(tokens, classes):
+    for index, (token, cls) in enumerate(zip(tokens, classes)):
         if cls in (RTL_WORD, LTR_WORD):
             strong = cls
-        elif cls == NUMBER and strong == embedded:
+        elif cls == NUMBER and (strong == embedded
+                                or (index + 1 < len(classes) and classes[index + 1] == embedded)):
+            # a number after a word of the other direction joins its run (W7), and so does
+            # one written right against such a word ("01A", a word split into font runs:
+            # number and letters share one embedding level, so they keep their order)
             cls = embedded
         if cls == embedded:
             if run is None:
