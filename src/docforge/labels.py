@@ -25,7 +25,7 @@ from .records import Record
 
 DEFAULT_LANGUAGE = "en"
 _TRADITIONAL_REGIONS = frozenset(("tw", "hk", "mo"))
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")  # YYYY-MM-DD (semantics.is_iso_date too)
 
 
 class Labels(Record):
@@ -169,7 +169,7 @@ def _legacy_overrides(style) -> dict[str, str]:
 def format_date(text: str, labels: Labels) -> str:
     """A YYYY-MM-DD date as the language writes it ("14 mars 2026", "1er mars 2026",
     "2026年3月14日"; day 1 is the catalogue's `first_day`); anything else (or an impossible month) as given."""
-    m = _ISO_DATE.match(text)
+    m = ISO_DATE.match(text)
     if not m or not 1 <= int(m.group(2)) <= 12 or not 1 <= int(m.group(3)) <= 31:
         return text
     year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))

@@ -7,17 +7,15 @@ instead of deciding itself; this module knows no markup and never escapes anythi
 """
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
 
-from ..labels import Labels, format_date
+from ..labels import ISO_DATE, Labels, format_date
 from ..model import Figure, Link, Meta, Reference, Table, walk
 from .xmltext import has_illegal
 
 SAFE_URL_SCHEMES = ("http://", "https://", "mailto:")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 BYLINE_SEPARATOR = " · "
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def safe_url(url: str) -> str | None:
@@ -75,7 +73,7 @@ def byline_parts(meta: Meta, labels: Labels | None = None) -> tuple[str, ...]:
 
 def is_iso_date(text: str) -> bool:
     """A YYYY-MM-DD date, which formats with machine-readable dates may mark up as one."""
-    return _ISO_DATE.match(text) is not None
+    return ISO_DATE.match(text) is not None
 
 
 def caption_lead(table: Table | Figure, labels: Labels | None = None) -> str:

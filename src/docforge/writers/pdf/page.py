@@ -124,31 +124,35 @@ def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | N
             if number > 1 and margins.running_header and title:  # page 1 holds the title block
                 y = height - margins.margin_top * mm + 10
                 shown = title[:HEADER_TITLE_CHARS]
-                runs = [(family.names["regular"], chunk) for family, chunk
-                        in visual_runs(fonts.runs(shown, fonts.heading), HEADER_FONT_SIZE) if family is not None]
+                runs = self._furniture_runs(shown)
                 x = left
                 if mostly_rtl(shown):  # a right-to-left title starts, as its lines do, at the right margin
-                    x = right - sum(self.stringWidth(c, n, HEADER_FONT_SIZE) for n, c in runs)
-                for name, chunk in runs:
-                    self.setFont(name, HEADER_FONT_SIZE)
-                    self.drawString(x, y, chunk)
-                    x += self.stringWidth(chunk, name, HEADER_FONT_SIZE)
+                    x = right - self._runs_width(runs)
+                self._draw_runs(x, y, runs)
                 self.setStrokeColor(rule)
                 self.setLineWidth(0.4)
                 self.line(left, y - 4, right, y - 4)
             if margins.page_numbers:
-                # the footer in the document's language, in runs of fonts that have its glyphs,
-                # in visual order (shaped, right to left) as the running header
-                runs = [(family.names["regular"], chunk) for family, chunk
-                        in visual_runs(fonts.runs(labels.page_of_text(number, total), fonts.heading),
-                                       HEADER_FONT_SIZE) if family is not None]
-                x = width / 2 - sum(self.stringWidth(c, n, HEADER_FONT_SIZE) for n, c in runs) / 2
-                for name, chunk in runs:
-                    self.setFont(name, HEADER_FONT_SIZE)
-                    self.drawString(x, margins.margin_bottom * mm / 2, chunk)
-                    x += self.stringWidth(chunk, name, HEADER_FONT_SIZE)
+                # the footer in the document's language, drawn as the running header is
+                runs = self._furniture_runs(labels.page_of_text(number, total))
+                self._draw_runs(width / 2 - self._runs_width(runs) / 2, margins.margin_bottom * mm / 2, runs)
             self.restoreState()
             self.end_artifact()
+
+        def _furniture_runs(self, text: str) -> list[tuple[str, str]]:
+            """(font name, text) runs of one line of page furniture: fonts that have its
+            glyphs, in visual order (right-to-left words shaped)."""
+            return [(family.names["regular"], chunk) for family, chunk
+                    in visual_runs(fonts.runs(text, fonts.heading), HEADER_FONT_SIZE) if family is not None]
+
+        def _runs_width(self, runs: list[tuple[str, str]]) -> float:
+            return sum(self.stringWidth(chunk, name, HEADER_FONT_SIZE) for name, chunk in runs)
+
+        def _draw_runs(self, x: float, y: float, runs: list[tuple[str, str]]) -> None:
+            for name, chunk in runs:
+                self.setFont(name, HEADER_FONT_SIZE)
+                self.drawString(x, y, chunk)
+                x += self.stringWidth(chunk, name, HEADER_FONT_SIZE)
 
     return NumberedCanvas
 
