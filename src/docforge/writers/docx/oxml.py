@@ -470,6 +470,7 @@ _ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"':
                                     "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
 _HYPERLINK_TYPE = RT.HYPERLINK.translate(_ATTRIBUTE_ESCAPES)
 _SPOOLED_RELATIONSHIPS = b"<!--docforge:relationships-->"
+SPOOL_BATCH = 512  # relationships joined into the spool at once
 
 
 def _relationship_xml(rel_id: str, reltype: str, target: str, external: bool) -> str:
@@ -484,8 +485,9 @@ class TextRelationships(DocxRelationships):
     `CT_Relationships` tree (lxml's attribute escaping, the same order), without an element
     per relationship.
 
-    Once `Relationships` starts spooling it, every relationship made is written at once as
-    XML into a Spool, in the order made, which is the order the collection would write it:
+    Once `Relationships` starts spooling it, every relationship made is written as XML
+    into a Spool (a few hundred at a time), in the order made, which is the order the
+    collection would write it:
     a hyperlink only there (`add_hyperlink`: a Python object and an id string per link
     held more than the links' own text), anything else (images, headers, the footnotes)
     in the collection too, for python-docx's walk of the package's parts. python-docx's
@@ -497,6 +499,7 @@ class TextRelationships(DocxRelationships):
     def start_spool(self) -> None:
         if getattr(self, "_spool", None) is None:
             self._spool = Spool()
+            self._pending: list[str] = []      # XML not yet in the spool (written in batches)
             self._spooled: set[str] = set()   # ids in the collection whose XML is in the spool
             self._freed: set[str] = set()     # ids of earlier relationships removed since
             self._links = 0                   # hyperlinks in the spool alone
@@ -506,7 +509,7 @@ class TextRelationships(DocxRelationships):
     def __setitem__(self, rel_id: str, rel) -> None:
         super().__setitem__(rel_id, rel)
         if getattr(self, "_spool", None) is not None:
-            self._spool.write(_relationship_xml(rel.rId, rel.reltype, rel.target_ref, rel.is_external))
+            self._spool_xml(_relationship_xml(rel.rId, rel.reltype, rel.target_ref, rel.is_external))
             self._spooled.add(rel_id)
             self._freed.discard(rel_id)
 
@@ -535,10 +538,23 @@ class TextRelationships(DocxRelationships):
     def add_hyperlink(self, url: str) -> str:
         """A new external hyperlink relationship to `url`, written to the spool; its id."""
         rel_id = self.free_id()
-        self._spool.write(f'<Relationship Id="{rel_id}" Type="{_HYPERLINK_TYPE}" '
-                          f'Target="{url.translate(_ATTRIBUTE_ESCAPES)}" TargetMode="External"/>')
+        self._spool_xml(f'<Relationship Id="{rel_id}" Type="{_HYPERLINK_TYPE}" '
+                        f'Target="{url.translate(_ATTRIBUTE_ESCAPES)}" TargetMode="External"/>')
         self._links += 1
         return rel_id
+
+    def _spool_xml(self, xml: str) -> None:
+        pending = self._pending
+        pending.append(xml)
+        if len(pending) >= SPOOL_BATCH:
+            self._spool.write("".join(pending))
+            pending.clear()
+
+    def _spooled_xml(self) -> Spool:
+        """The spool, with every relationship made so far in it."""
+        self._spool.write("".join(self._pending))
+        self._pending.clear()
+        return self._spool
 
     @property
     def _next_rId(self) -> str:
@@ -557,7 +573,9 @@ class TextRelationships(DocxRelationships):
     def splice(self, membername: str) -> Splice | None:
         """The spooled relationships for the writer to put into saved member `membername`
         (None when nothing was spooled); `xml` then leaves a marker where they go."""
-        spool = getattr(self, "_spool", None)
+        if getattr(self, "_spool", None) is None:
+            return None
+        spool = self._spooled_xml()
         if not spool:
             return None
         self._spliced = True
@@ -567,7 +585,7 @@ class TextRelationships(DocxRelationships):
     def xml(self) -> bytes:
         if not self:
             return (_RELS_HEADER + "/>").encode("utf-8")
-        spool = getattr(self, "_spool", None)
+        spool = None if getattr(self, "_spool", None) is None else self._spooled_xml()
         spooled = self._spooled if spool is not None else ()
         pieces = [_RELS_HEADER, ">"]
         pieces += [_relationship_xml(rel.rId, rel.reltype, rel.target_ref, rel.is_external)
