@@ -88,9 +88,9 @@ def test_the_html_page_is_written_in_batches_that_join_to_the_whole_page(monkeyp
     assert len(out.sizes) > 4 and max(out.sizes) < len(whole) / 4
 
 
-def _docx_parts(doc: Document, monkeypatch, frozen_pieces: int) -> dict[str, bytes]:
+def _docx_parts(doc: Document, monkeypatch, frozen_pieces: int, toc: bool = False) -> dict[str, bytes]:
     monkeypatch.setattr(docx_body, "FROZEN_PIECES", frozen_pieces)
-    data = docforge.write(doc, "docx")
+    data = docforge.write(doc, "docx", options=docforge.WriteOptions(toc=toc))
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         return {name: package.read(name) for name in package.namelist()}
 
@@ -141,9 +141,10 @@ def test_docx_frozen_at_every_point_is_the_document_built_whole(monkeypatch):
     doc = Document(Meta(title="Frozen"), tuple(blocks))
     long = Document(Meta(title="Long blocks"), tuple(_long_blocks()))
     for sample in (doc, long, rich_document()):
-        whole = _docx_parts(sample, monkeypatch, 10 ** 9)
-        assert _docx_parts(sample, monkeypatch, 0) == whole
-        assert _docx_parts(sample, monkeypatch, 7) == whole
+        for toc in (False, True):  # the TOC field spans a paragraph per heading
+            whole = _docx_parts(sample, monkeypatch, 10 ** 9, toc)
+            assert _docx_parts(sample, monkeypatch, 0, toc) == whole
+            assert _docx_parts(sample, monkeypatch, 7, toc) == whole
 
 
 def test_a_long_table_list_or_bibliography_never_sits_whole_in_the_docx_builder(monkeypatch):
@@ -260,3 +261,51 @@ def test_collapse_is_split_and_join_without_the_word_list():
     line = "word " * 1000 + "end"
     assert collapse(line) is line  # nothing to change: the same string, no copy
     assert collapse("  a \t b\u00a0c  ") == "a b c"
+
+
+class _Rows:
+    """A table's rows made as they are read, as the compact IR decodes them, counting how
+    many are alive at once (a row is a tuple subclass only to see it go)."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.alive, self.most = n, 0, 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _row(self, i: int):
+        rows = self
+
+        class Row(tuple):
+            def __del__(self):
+                rows.alive -= 1
+        self.alive += 1
+        self.most = max(self.most, self.alive)
+        return Row((Cell((Text(f"row {i}"),)), Cell((Text(str(i)),)), Cell((Text("a note"),))))
+
+    def __getitem__(self, i: int):
+        if not isinstance(i, int) or not -self.n <= i < self.n:
+            raise IndexError(i)
+        return self._row(i % self.n)
+
+    def __iter__(self):
+        for i in range(self.n):
+            yield self._row(i)
+
+
+def test_the_docx_writer_reads_a_long_table_row_by_row_without_keeping_the_rows():
+    from docforge.style import load_style
+    from docforge.writers.base import RenderContext
+    from docforge.writers.docx import DocxWriter
+    header = (Cell((Text("Name"),)), Cell((Text("Value"),)), Cell((Text("Note"),)))
+
+    def document_xml(rows) -> bytes:
+        doc = Document(Meta(title="Rows"), (Table(header, rows, ("left", "right", "default")),))
+        out = io.BytesIO()
+        DocxWriter().write(RenderContext(doc, load_style(None)), out)
+        return zipfile.ZipFile(out).read("word/document.xml")
+
+    lazy = _Rows(2000)
+    got = document_xml(lazy)
+    assert lazy.most <= 2  # never a copy of the rows: each is let go once written
+    assert got == document_xml(_rows(2000))

@@ -591,6 +591,7 @@ class BodyBuilder(TreeRenderer):
         for i, entry in enumerate(entries):
             if i:
                 self._end(k)
+                self._maybe_freeze()  # between two entries' paragraphs (the field spans them)
                 k = self._start(self.styled[f"toc {min(entry.level, depth)}"])
             out.append(f'<w:hyperlink w:anchor="{self._anchor(entry.id)}" w:history="1">'
                        f'{self._run(entry.text, PLAIN)}</w:hyperlink>')
