@@ -1,7 +1,8 @@
 """The relationships part written as text (writers/docx/oxml.py TextRelationships) is byte
 for byte what python-docx's lxml tree of the same relationships gives, with the same ids in
 the same order, while hyperlinks live only in its spool (no object per link), and the
-per-part URL table (oxml._UrlNumbers) gives one id per distinct URL."""
+per-part URL table (digests.DigestTable) gives one id per distinct URL; bookmark names,
+kept the same way, are the ones the whole-dict search gave."""
 from __future__ import annotations
 
 import io
@@ -16,7 +17,11 @@ from lxml import etree
 
 import docforge
 from docforge.model import Document, Link, Meta, Note, Paragraph, Text
+from docforge.model import Heading
+from docforge.writers.docx import body
 from docforge.writers.docx import oxml as ox
+from docforge.writers.docx.digests import DigestTable, digest
+from docforge.writers.xmltext import xml_safe
 
 AWKWARD_URLS = [
     "https://example.org/a?x=1&y=2",
@@ -128,15 +133,45 @@ def test_link_ids_skip_taken_ids_and_python_docx_skips_the_links():
     assert later not in {first, second} | taken_before
 
 
-def test_url_table_keeps_every_url_apart_as_it_grows():
-    table = ox._UrlNumbers(slots=4)
-    urls = [f"https://example.org/{i}" for i in range(5000)] + ["", "caf\u00e9", "\ud800 lone"]
-    for number, url in enumerate(urls, start=1):
-        digest, found = table.get(url)
-        assert found == 0
-        table.add(digest, number)
-    assert [table.get(url)[1] for url in urls] == list(range(1, len(urls) + 1))
-    assert table.get("https://example.org/5000")[1] == 0
+def test_digest_table_keeps_every_key_apart_as_it_grows():
+    table = DigestTable(slots=4)
+    keys = [f"https://example.org/{i}" for i in range(5000)] + ["", "caf\u00e9", "\ud800 lone"]
+    for number, key in enumerate(keys, start=1):
+        assert key not in table and table.number(digest(key)) == 0
+        table.add(digest(key), number)
+    assert [table.number(digest(key)) for key in keys] == list(range(1, len(keys) + 1))
+    assert "https://example.org/5000" not in table and len(table) == len(keys)
+    with pytest.raises(ValueError):
+        table.add(digest(keys[0]), 7)
+
+
+def _bookmark_names_kept_whole(ids) -> dict[str, str]:
+    """The names as they were found before only the unusual ones were kept (the oracle)."""
+    names, taken, resume = {}, set(), {}
+    for node_id in ids:
+        if not node_id or node_id in names:
+            continue
+        cleaned = xml_safe(node_id)
+        first = cleaned[:40]
+        name, counter = first or "bookmark", resume.get(first, 1)
+        while name in taken:
+            counter += 1
+            name = cleaned[:40 - len(f"_{counter}")] + f"_{counter}"
+        resume[first], names[node_id] = counter, name
+        taken.add(name)
+    return names
+
+
+def test_bookmark_names_lists_only_unusual_names_and_they_are_the_same():
+    stem = "x" * 45
+    ids = ([f"{stem}{i}" for i in range(30)] + ["short", "short", "a\x01b", "ab", "\x02", "\x03",
+           "x" * 38 + "_2", "x" * 40, "plain-id", "\u4e2d\u6587"] + [f"h-{i}" for i in range(200)])
+    doc = Document(Meta(title="Ids"), tuple(Heading(2, (Text("h"),), id=i) for i in ids))
+    names = body.bookmark_names(doc)
+    expected = _bookmark_names_kept_whole(ids)
+    assert {i: names.get(i) or body.default_bookmark_name(i) for i in expected} == expected
+    assert len(names) < 40 and "plain-id" not in names and "h-7" not in names
+    assert len(set(expected.values())) == len(expected)
 
 
 def test_empty_collection_is_one_empty_element():

@@ -65,6 +65,7 @@ from ..base import RenderContext, TreeRenderer
 from ..layout import ColumnText, measured_column_widths
 from ..semantics import caption_lead, internal_anchor, safe_url, shown_reference_url
 from ..xmltext import escape, strip_illegal, xml_safe
+from .digests import DigestTable, digest
 from .oxml import inline_picture, is_wordprocessing_fragment
 from .spool import Spool
 
@@ -234,31 +235,47 @@ def _color(hex_color: str) -> str:
 
 
 def bookmark_names(doc: Document) -> dict[str, str]:
-    """IR id -> bookmark name. Ids longer than Word's 40-character limit are shortened and
-    kept unique, so two long headings never share a bookmark."""
+    """IR id -> bookmark name, for the ids whose name is not `default_bookmark_name` (the
+    few: ids longer than Word's 40-character limit are shortened and kept unique, so two
+    long headings never share a bookmark). The ids and names met are kept as digests
+    (digests.py): a document of headings has one per block."""
     names: dict[str, str] = {}
-    taken: set[str] = set()
+    seen, taken = DigestTable(), DigestTable()
     # Ids that share their first 40 characters try the same names in turn; each search
     # resumes where the last one for those characters stopped (all before it are taken),
     # so a feed of many similar long headings is not quadratic.
-    resume: dict[str, int] = {}
+    resume: dict[str, int] = {}  # only where a search went past the first name
     for node in walk(doc, inlines=False):
         kind = type(node)
         node_id = node.id if kind is Heading or kind is Table or kind is Reference or kind is Figure else ""
-        if not node_id or node_id in names:
+        if not node_id:
             continue
+        id_digest = digest(node_id)
+        if seen.number(id_digest):
+            continue
+        seen.add(id_digest)
         cleaned = xml_safe(node_id)
         first = cleaned[:BOOKMARK_NAME_MAX]
         name = first or "bookmark"
         counter = resume.get(first, 1)
-        while name in taken:
+        name_digest = digest(name)
+        while taken.number(name_digest):
             counter += 1
             suffix = f"_{counter}"
             name = cleaned[:BOOKMARK_NAME_MAX - len(suffix)] + suffix
-        resume[first] = counter
-        names[node_id] = name
-        taken.add(name)
+            name_digest = digest(name)
+        if counter > 1:
+            resume[first] = counter
+        if name != first:
+            names[node_id] = name
+        taken.add(name_digest)
     return names
+
+
+def default_bookmark_name(node_id: str) -> str:
+    """The bookmark name of an id that `bookmark_names` does not list: its first 40
+    characters XML can hold."""
+    return xml_safe(node_id)[:BOOKMARK_NAME_MAX]
 
 
 def reference_sequence_start(node: References) -> int | None:
@@ -530,7 +547,7 @@ class BodyBuilder(TreeRenderer):
         if not node_id:
             return 0
         self.state.bookmark_ids += 1
-        name = self.bookmark_names.get(node_id) or xml_safe(node_id)[:BOOKMARK_NAME_MAX]
+        name = self.bookmark_names.get(node_id) or default_bookmark_name(node_id)
         self.out.append(f'<w:bookmarkStart w:id="{self.state.bookmark_ids}" w:name="{_attribute(name)}"/>')
         return self.state.bookmark_ids
 
@@ -539,7 +556,7 @@ class BodyBuilder(TreeRenderer):
             self.out.append(f'<w:bookmarkEnd w:id="{bookmark_id}"/>')
 
     def _anchor(self, target_id: str) -> str:
-        return _attribute(self.bookmark_names.get(target_id) or xml_safe(target_id)[:BOOKMARK_NAME_MAX])
+        return _attribute(self.bookmark_names.get(target_id) or default_bookmark_name(target_id))
 
     # ------------------------------------------------------------- title block, TOC
     def _title_block(self) -> None:

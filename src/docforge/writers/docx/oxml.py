@@ -28,7 +28,7 @@ python-docx cannot:
   relationship per call) for links and images, and one image part per distinct image
   shared by the document and the footnotes (`MediaParts`, through python-docx's `Image`
   and `ImagePart`); a hyperlink's relationship is only XML text in a spool
-  (`TextRelationships`) and its URL a digest in a flat table (`_UrlNumbers`), not a
+  (`TextRelationships`) and its URL a digest in a flat table (digests.py), not a
   python-docx `_Relationship`, its id string and a dict entry (with the lxml tree made
   of them at save, that was ~20 bytes per input byte of a page of links);
   the picture markup is python-docx's own `new_pic_inline` with the alt
@@ -48,9 +48,7 @@ from __future__ import annotations
 
 import copy
 import functools
-import hashlib
 import re
-from array import array
 from typing import Callable, NamedTuple
 
 from docx.image.image import Image
@@ -67,6 +65,7 @@ from docx.parts.image import ImagePart
 from docx.shared import Emu
 from lxml import etree
 
+from .digests import DigestTable, digest
 from .spool import Spool
 
 BULLET_CHARS = ("•", "◦", "▪", "•", "◦", "▪", "•", "◦", "▪")
@@ -598,54 +597,6 @@ class TextRelationships(DocxRelationships):
         return head + spool.read_all() + b"</Relationships>"
 
 
-class _UrlNumbers:
-    """URL -> rId number, for a part's hyperlinks: 16-byte BLAKE2 digests of the URLs in one
-    flat open-addressed table, no Python object per URL (a dict of URL strings and ids held
-    more than the links' own text). Two URLs would share a 128-bit digest only after about
-    2**64 of them."""
-
-    __slots__ = ("_digests", "_numbers", "_mask", "_count")
-
-    def __init__(self, slots: int = 1024) -> None:
-        self._mask = slots - 1
-        self._digests = bytearray(16 * slots)
-        self._numbers = array("I", bytes(4 * slots))  # 0: an empty slot
-        self._count = 0
-
-    def _slot(self, digest: bytes) -> int:
-        mask, digests, numbers = self._mask, self._digests, self._numbers
-        i = int.from_bytes(digest[:8], "little") & mask
-        while numbers[i] and digests[16 * i:16 * i + 16] != digest:
-            i = (i + 1) & mask
-        return i
-
-    def get(self, url: str) -> tuple[bytes, int]:
-        """The URL's digest and its number (0 for none yet)."""
-        digest = hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        return digest, self._numbers[self._slot(digest)]
-
-    def add(self, digest: bytes, number: int) -> None:
-        if 4 * (self._count + 1) > 3 * len(self._numbers):  # at most three quarters full
-            self._grow()
-        i = self._slot(digest)
-        self._digests[16 * i:16 * i + 16] = digest
-        self._numbers[i] = number
-        self._count += 1
-
-    def _grow(self) -> None:
-        old_digests, old_numbers = self._digests, self._numbers
-        slots = 2 * len(old_numbers)
-        self._mask = slots - 1
-        self._digests = bytearray(16 * slots)
-        self._numbers = array("I", bytes(4 * slots))
-        for j, number in enumerate(old_numbers):
-            if number:
-                digest = bytes(old_digests[16 * j:16 * j + 16])
-                i = self._slot(digest)
-                self._digests[16 * i:16 * i + 16] = digest
-                self._numbers[i] = number
-
-
 class Relationships:
     """Relationship ids of one part (the document, or the footnotes) for external links and
     images, each made on first use and the same id for a target met again.
@@ -665,7 +616,7 @@ class Relationships:
         self._existing = {rel.target_ref: rel_id for rel_id, rel in self._rels.items()
                           if rel.is_external and rel.reltype == RT.HYPERLINK}
         self._rels.start_spool()
-        self._links = _UrlNumbers()
+        self._links = DigestTable()  # URL -> rId number
         self._images: dict[str, str] = {}
 
     def link(self, url: str) -> str:
@@ -673,11 +624,12 @@ class Relationships:
         rel_id = self._existing.get(url)
         if rel_id is not None:
             return rel_id
-        digest, number = self._links.get(url)
+        url_digest = digest(url)
+        number = self._links.number(url_digest)
         if number:
             return f"rId{number}"
         rel_id = self._rels.add_hyperlink(url)
-        self._links.add(digest, int(rel_id[3:]))
+        self._links.add(url_digest, int(rel_id[3:]))
         return rel_id
 
     def image(self, name: str, data: bytes) -> str:
