@@ -309,3 +309,45 @@ def test_the_docx_writer_reads_a_long_table_row_by_row_without_keeping_the_rows(
     got = document_xml(lazy)
     assert lazy.most <= 2  # never a copy of the rows: each is let go once written
     assert got == document_xml(_rows(2000))
+
+
+class _Unseekable(io.RawIOBase):
+    def __init__(self):
+        self.data = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.data += data
+        return len(data)
+
+
+def test_the_docx_package_is_written_into_a_seekable_output_member_by_member():
+    doc = docforge.read(_feed(2000).encode())
+    whole = docforge.write(doc, "docx")
+    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
+    from docforge.writers.docx import DocxWriter
+    out = _Writes()
+    DocxWriter().write(context.for_writer(context.options), out)
+    assert out.getvalue() == whole
+    assert len(out.sizes) > 20 and max(out.sizes) < len(whole) / 2  # never the whole package at once
+    # a stream that cannot seek, or does not start at 0, gets the same package, buffered
+    unseekable = _Unseekable()
+    DocxWriter().write(context.for_writer(context.options), unseekable)
+    assert bytes(unseekable.data) == whole
+    offset = io.BytesIO()
+    offset.write(b"prefix")
+    DocxWriter().write(context.for_writer(context.options), offset)
+    assert offset.getvalue() == b"prefix" + whole
+
+
+def test_a_docx_written_into_an_appending_file_is_still_whole(tmp_path):
+    from docforge.writers.docx import DocxWriter
+    doc = docforge.read(_feed(20).encode())
+    whole = docforge.write(doc, "docx")
+    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
+    path = tmp_path / "appended.docx"
+    with open(path, "ab") as out:  # empty, so at 0, but every write goes to its end
+        DocxWriter().write(context.for_writer(context.options), out)
+    assert path.read_bytes() == whole

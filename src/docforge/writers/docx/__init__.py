@@ -33,8 +33,10 @@ The package:
   footnotes and the spooled relationships into the package python-docx saves (each read
   back from its spool chunk by chunk into its zip member: never joined into one copy).
 Memory: what the writer holds beyond the IR is the deflated markup (a fraction of the
-input), a table of 20 bytes per distinct link, and a few thousand pieces of markup at a
-time; a long table, list or bibliography is cut into the spool row by row, item by item.
+input), digest tables of about 27 bytes per distinct link (and per unusual bookmark
+name), and a few thousand pieces of markup at a time; a long table, list or bibliography
+is cut into the spool row by row, item by item; the zip goes straight into a seekable
+output (a file), into a buffer only for a stream it cannot seek in.
 This writer never renumbers anything (labels and ids come from the IR and the
 RenderContext; Word numbers a reference list only when its numbers are the labels) and
 never writes text XML cannot hold (such characters are dropped and counted in one
@@ -110,7 +112,11 @@ class DocxWriter:
         by_member: dict[str, list[ox.Splice]] = {}
         for splice in splices:
             by_member.setdefault(splice.member, []).append(splice)
-        packed = io.BytesIO()  # a zip member's header is completed after its data: needs seeking
+        # A zip member's header is completed after its data, so the zip needs a stream it can
+        # seek in, starting at 0 (zip offsets count from the start of the stream): the
+        # output itself when it is one (a file), else a buffer copied out at the end.
+        direct = _seekable_at_start(out)
+        packed = out if direct else io.BytesIO()
         with zipfile.ZipFile(saved) as source, _PackageZip(packed, date_time) as target:
             names = source.namelist()
             for name in ([FIRST_MEMBER] if FIRST_MEMBER in names else []) + [n for n in names if n != FIRST_MEMBER]:
@@ -121,7 +127,8 @@ class DocxWriter:
                         raise RuntimeError(f"{name}: python-docx did not keep the {splice.marker!r} marker")
                     pieces += [before, splice.markup, after]
                 target.write_spliced(name, pieces)
-        out.write(packed.getbuffer())
+        if not direct:
+            out.write(packed.getbuffer())
 
     @staticmethod
     def _running_header(document, context: RenderContext, frame) -> None:
@@ -155,6 +162,17 @@ class DocxWriter:
         props.created = moment
         props.modified = moment
         props.last_printed = moment
+
+
+def _seekable_at_start(out: BinaryIO) -> bool:
+    """True for a stream the zip can be written into directly: seekable, at its start and
+    not appending (an appending file would put the completed headers at its end)."""
+    if "a" in str(getattr(out, "mode", "")):
+        return False
+    try:
+        return out.seekable() and out.tell() == 0
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 class _PackageZip(FixedTimeZip):
