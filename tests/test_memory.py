@@ -12,8 +12,9 @@ import zipfile
 
 import docforge
 from docforge import api, model
-from docforge.model import (BulletList, Document, Heading, ListItem, Meta, Note, OrderedList, Paragraph,
-                            Reference, References, Text)
+from docforge.model import (BulletList, Cell, DefinitionItem, DefinitionList, Div, Document, Heading,
+                            ListItem, Meta, Note, OrderedList, Paragraph, Quote, Reference, References,
+                            Table, Text)
 from docforge.writers.docx import body as docx_body
 from docforge.writers.html import page as html_page
 from docforge.writers.pdf import story as pdf_story
@@ -87,16 +88,48 @@ def test_the_html_page_is_written_in_batches_that_join_to_the_whole_page(monkeyp
     assert len(out.sizes) > 4 and max(out.sizes) < len(whole) / 4
 
 
-def _docx_body(doc: Document, monkeypatch, frozen_pieces: int) -> bytes:
+def _docx_parts(doc: Document, monkeypatch, frozen_pieces: int, toc: bool = False) -> dict[str, bytes]:
     monkeypatch.setattr(docx_body, "FROZEN_PIECES", frozen_pieces)
-    data = docforge.write(doc, "docx")
+    data = docforge.write(doc, "docx", options=docforge.WriteOptions(toc=toc))
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        return package.read("word/document.xml")
+        return {name: package.read(name) for name in package.namelist()}
 
 
-def test_docx_body_frozen_after_every_block_is_the_body_built_whole(monkeypatch):
+def _rows(n: int, prefix: str = "row") -> tuple:
+    return tuple((Cell((Text(f"{prefix} {i}"),)), Cell((Text(str(i)),)), Cell((Text("a note"),)))
+                 for i in range(n))
+
+
+def _long_blocks() -> list:
+    """Every block that may be frozen inside of (tables, lists, references, definitions,
+    divs, quotes, notes), each long enough to be cut many times."""
+    header = (Cell((Text("Name"),)), Cell((Text("Value"),)), Cell((Text("Note"),)))
+    note = Note((Paragraph((Text("A note with a table"),)),
+                 Table(header, _rows(20, "note row"), ("left", "right", "default")),
+                 BulletList(tuple(ListItem((Paragraph((Text(f"note item {i}"),)),)) for i in range(15)))))
+    return [
+        Paragraph((Text("Before the table"),)),
+        Table(header, _rows(40), ("left", "right", "default"), (Text("A captioned table"),)),
+        Table((), _rows(30, "bare"), ()),  # no caption: the bookmark goes around it
+        BulletList(tuple(ListItem((Paragraph((Text(f"item {i}"),)),
+                                   Table((), _rows(3, f"in item {i}"), ()))) for i in range(12))),
+        Paragraph((Text("Text with a note"), note)),
+        OrderedList(tuple(ListItem((Paragraph((Text(f"step {i}"),)),)) for i in range(50))),
+        BulletList(()),  # no paragraph of its own: it spaces the paragraph before it
+        References(tuple(Reference(f"ref-{i}", str(i), (Text(f"Entry {i}"),), f"https://example.org/{i}")
+                         for i in range(1, 60))),
+        References(tuple(Reference(f"typed-{i}", f"A{i}", (Text(f"Typed {i}"),)) for i in range(20))),
+        DefinitionList(tuple(DefinitionItem((Text(f"term {i}"),), ((Paragraph((Text(f"definition {i}"),)),),))
+                             for i in range(20))),
+        Div(tuple(Paragraph((Text(f"in a div {i}"),)) for i in range(30)), lang="fr"),
+        Quote(tuple(Paragraph((Text(f"quoted {i}"),)) for i in range(30))),
+    ]
+
+
+def test_docx_frozen_at_every_point_is_the_document_built_whole(monkeypatch):
     # a list spaces the paragraph before it after the fact (state.last_paragraph): freezing
-    # between blocks must keep that paragraph open and its index right
+    # between blocks, rows, items and references must keep that paragraph open and its
+    # index right, and notes (written while a body paragraph is open) freeze on their own
     blocks = []
     for i in range(40):
         blocks += [Heading(1, (Text(f"Part {i}"),)), Paragraph((Text(f"Paragraph {i}."),)),
@@ -106,29 +139,37 @@ def test_docx_body_frozen_after_every_block_is_the_body_built_whole(monkeypatch)
                    OrderedList((ListItem(()), ListItem(()))),
                    ]
     doc = Document(Meta(title="Frozen"), tuple(blocks))
-    for sample in (doc, rich_document()):
-        whole = _docx_body(sample, monkeypatch, 10 ** 9)
-        assert _docx_body(sample, monkeypatch, 0) == whole
+    long = Document(Meta(title="Long blocks"), tuple(_long_blocks()))
+    for sample in (doc, long, rich_document()):
+        for toc in (False, True):  # the TOC field spans a paragraph per heading
+            whole = _docx_parts(sample, monkeypatch, 10 ** 9, toc)
+            assert _docx_parts(sample, monkeypatch, 0, toc) == whole
+            assert _docx_parts(sample, monkeypatch, 7, toc) == whole
 
 
-def test_docx_body_of_a_long_document_is_held_in_several_encoded_chunks():
-    doc = docforge.read(_feed(3000).encode())
-    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
-    captured = []
-    original = docx_body.BodyBuilder.build
+def test_a_long_table_list_or_bibliography_never_sits_whole_in_the_docx_builder(monkeypatch):
+    # the markup goes to the spool a few hundred pieces at a time, inside the block too
+    limit = 200
+    monkeypatch.setattr(docx_body, "FROZEN_PIECES", limit)
+    held = []
+    original = docx_body.BodyBuilder._maybe_freeze
 
-    def spy(self):
-        result = original(self)
-        captured.append(result)
-        return result
+    def spy(self, whole=False):
+        held.append(len(self.out))
+        return original(self, whole)
 
-    docx_body.BodyBuilder.build = spy
-    try:
-        docforge.write(doc, "docx")
-    finally:
-        docx_body.BodyBuilder.build = original
-    chunks = captured[0].markup
-    assert len(chunks) > 2 and all(isinstance(chunk, bytes) for chunk in chunks)
+    monkeypatch.setattr(docx_body.BodyBuilder, "_maybe_freeze", spy)
+    header = (Cell((Text("Name"),)), Cell((Text("Value"),)), Cell((Text("Note"),)))
+    for block in (Table(header, _rows(3000), ("left", "right", "default")),
+                  OrderedList(tuple(ListItem((Paragraph((Text(f"step {i}"),)),)) for i in range(3000))),
+                  References(tuple(Reference(f"ref-{i}", str(i), (Text(f"Entry {i}"),), f"https://example.org/{i}")
+                                   for i in range(1, 3000)))):
+        held.clear()
+        data = docforge.write(Document(Meta(title="One long block"), (block,)), "docx")
+        # one row, item or entry more than the limit at most, however long the block
+        assert len(held) > 1000 and max(held) < limit + 40
+        body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+        assert body.count("Entry 2999") + body.count("step 2999") + body.count("row 2999") == 1
 
 
 def _pdf(doc: Document, monkeypatch, ahead: int) -> bytes:
@@ -220,3 +261,93 @@ def test_collapse_is_split_and_join_without_the_word_list():
     line = "word " * 1000 + "end"
     assert collapse(line) is line  # nothing to change: the same string, no copy
     assert collapse("  a \t b\u00a0c  ") == "a b c"
+
+
+class _Rows:
+    """A table's rows made as they are read, as the compact IR decodes them, counting how
+    many are alive at once (a row is a tuple subclass only to see it go)."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.alive, self.most = n, 0, 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _row(self, i: int):
+        rows = self
+
+        class Row(tuple):
+            def __del__(self):
+                rows.alive -= 1
+        self.alive += 1
+        self.most = max(self.most, self.alive)
+        return Row((Cell((Text(f"row {i}"),)), Cell((Text(str(i)),)), Cell((Text("a note"),))))
+
+    def __getitem__(self, i: int):
+        if not isinstance(i, int) or not -self.n <= i < self.n:
+            raise IndexError(i)
+        return self._row(i % self.n)
+
+    def __iter__(self):
+        for i in range(self.n):
+            yield self._row(i)
+
+
+def test_the_docx_writer_reads_a_long_table_row_by_row_without_keeping_the_rows():
+    from docforge.style import load_style
+    from docforge.writers.base import RenderContext
+    from docforge.writers.docx import DocxWriter
+    header = (Cell((Text("Name"),)), Cell((Text("Value"),)), Cell((Text("Note"),)))
+
+    def document_xml(rows) -> bytes:
+        doc = Document(Meta(title="Rows"), (Table(header, rows, ("left", "right", "default")),))
+        out = io.BytesIO()
+        DocxWriter().write(RenderContext(doc, load_style(None)), out)
+        return zipfile.ZipFile(out).read("word/document.xml")
+
+    lazy = _Rows(2000)
+    got = document_xml(lazy)
+    assert lazy.most <= 2  # never a copy of the rows: each is let go once written
+    assert got == document_xml(_rows(2000))
+
+
+class _Unseekable(io.RawIOBase):
+    def __init__(self):
+        self.data = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.data += data
+        return len(data)
+
+
+def test_the_docx_package_is_written_into_a_seekable_output_member_by_member():
+    doc = docforge.read(_feed(2000).encode())
+    whole = docforge.write(doc, "docx")
+    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
+    from docforge.writers.docx import DocxWriter
+    out = _Writes()
+    DocxWriter().write(context.for_writer(context.options), out)
+    assert out.getvalue() == whole
+    assert len(out.sizes) > 20 and max(out.sizes) < len(whole) / 2  # never the whole package at once
+    # a stream that cannot seek, or does not start at 0, gets the same package, buffered
+    unseekable = _Unseekable()
+    DocxWriter().write(context.for_writer(context.options), unseekable)
+    assert bytes(unseekable.data) == whole
+    offset = io.BytesIO()
+    offset.write(b"prefix")
+    DocxWriter().write(context.for_writer(context.options), offset)
+    assert offset.getvalue() == b"prefix" + whole
+
+
+def test_a_docx_written_into_an_appending_file_is_still_whole(tmp_path):
+    from docforge.writers.docx import DocxWriter
+    doc = docforge.read(_feed(20).encode())
+    whole = docforge.write(doc, "docx")
+    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
+    path = tmp_path / "appended.docx"
+    with open(path, "ab") as out:  # empty, so at 0, but every write goes to its end
+        DocxWriter().write(context.for_writer(context.options), out)
+    assert path.read_bytes() == whole

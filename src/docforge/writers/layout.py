@@ -4,18 +4,35 @@ Pure arithmetic on text lengths: nothing here knows a format or draws anything.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+
+class ColumnText(NamedTuple):
+    """All the widths depend on of one column's texts, which a long table can measure row
+    by row instead of keeping every text: the longest word, the characters, the texts."""
+    longest_word: int
+    characters: int
+    texts: int
+
 
 def column_widths(texts_by_column: list[list[str]], total: float, char_width: float,
                   padding: float) -> list[float]:
+    """Share `total` between columns by content (`measured_column_widths`)."""
+    return measured_column_widths(
+        [ColumnText(max((len(w) for t in texts for w in t.split()), default=0), sum(len(t) for t in texts),
+                    len(texts)) for texts in texts_by_column], total, char_width, padding)
+
+
+def measured_column_widths(columns: list[ColumnText], total: float, char_width: float,
+                           padding: float) -> list[float]:
     """Share `total` between columns by content, the same way in DOCX and PDF: first each
     column gets room for its longest word (capped at 18 characters: longer words wrap), then
     the rest goes in proportion to each column's average text length (capped, so one long
     column cannot starve the others). When even the words do not fit, they shrink alike."""
     needs, weights = [], []
-    for texts in texts_by_column:
-        words = [len(w) for t in texts for w in t.split()] or [1]
-        needs.append(min(max(words), 18) * char_width + padding)
-        weights.append(min(60.0, max(1.0, sum(len(t) for t in texts) / max(1, len(texts)))))
+    for column in columns:
+        needs.append(min(max(column.longest_word, 1), 18) * char_width + padding)
+        weights.append(min(60.0, max(1.0, column.characters / max(1, column.texts))))
     need = sum(needs)
     if need >= total:
         widths = [n * total / need for n in needs]

@@ -24,13 +24,19 @@ The package:
 - styles.py: the themed Word styles;
 - body.py: the body, a TreeRenderer writing WordprocessingML text (python-docx's
   per-element cost made a long body take seconds);
+- spool.py: where that text waits, deflated, until the package is saved;
 - oxml.py: the one module that edits python-docx's XML layer, for what it cannot do;
 - here: the writer, which opens the frame, adds the core properties and the running
   header (the one part of the package besides the body that shows content), gives the body the
   relationships it asks for (links and images, from the document part or from the
-  footnotes part, which it makes on the first note), and splices the body, list instances
-  and footnotes into the package python-docx saves (the body as UTF-8 chunks, written into
-  its zip member one after the other: never joined into one copy).
+  footnotes part, which it makes on the first note), and splices the body, list instances,
+  footnotes and the spooled relationships into the package python-docx saves (each read
+  back from its spool chunk by chunk into its zip member: never joined into one copy).
+Memory: what the writer holds beyond the IR is the deflated markup (a fraction of the
+input), digest tables of about 27 bytes per distinct link (and per unusual bookmark
+name), and a few thousand pieces of markup at a time; a long table, list or bibliography
+is cut into the spool row by row, item by item; the zip goes straight into a seekable
+output (a file), into a buffer only for a stream it cannot seek in.
 This writer never renumbers anything (labels and ids come from the IR and the
 RenderContext; Word numbers a reference list only when its numbers are the labels) and
 never writes text XML cannot hold (such characters are dropped and counted in one
@@ -51,6 +57,7 @@ from ..zipfiles import FixedTimeZip
 from . import oxml as ox
 from .body import DROPPED_WHERE, BodyBuilder, BodyLayout
 from .frame import build_frame, template_key
+from .spool import Spool
 
 FIRST_MEMBER = "[Content_Types].xml"  # where Word and validators look first
 CORE_PROPERTY_MAX = 255  # characters python-docx allows in a core property
@@ -72,11 +79,12 @@ class DocxWriter:
         document = docx.Document(io.BytesIO(frame.package))
         media = ox.MediaParts(document.part.package)
         footnotes = _Footnotes(document, media)
+        links = ox.Relationships(document.part, media)
         layout = BodyLayout(
             style_ids=dict(frame.style_ids), text_width_twips=frame.text_width_twips,
             abstract_bullet=frame.abstract_bullet, abstract_number=frame.abstract_number,
             abstract_reference=frame.abstract_reference,
-            first_num=frame.first_num, links=ox.Relationships(document.part, media),
+            first_num=frame.first_num, links=links,
             note_links=footnotes.links, title_rule=not options.reference_docx,
             text_height_twips=frame.text_height_twips, first_footnote_id=frame.first_footnote_id,
             first_drawing_id=frame.first_drawing_id)
@@ -87,35 +95,40 @@ class DocxWriter:
         splices = [s for s in (ox.stage_body(document, body.markup),
                                ox.stage_numbering(document, body.numbering),
                                ox.stage_footnotes(footnotes.part(), body.footnotes) if body.footnotes
-                               else None) if s]
+                               else None,
+                               links.splice(document.part), footnotes.splice()) if s]
         del body  # its markup lives on in the splices, once
-        raw = io.BytesIO()
-        document.save(raw)
-        out.write(self._package(raw.getvalue(), splices, context.timestamp.timetuple()[:6]))
+        saved = io.BytesIO()
+        document.save(saved)
+        self._package(saved, splices, context.timestamp.timetuple()[:6], out)
         return diagnostics.result()
 
     @staticmethod
-    def _package(saved: bytes, splices: list[ox.Splice], date_time: tuple) -> bytes:
+    def _package(saved: BinaryIO, splices: list[ox.Splice], date_time: tuple, out: BinaryIO) -> None:
         """The package python-docx saved, with the staged markup in place of its markers,
         fixed timestamps and permissions and a stable member order, so that two runs give
-        identical bytes. (Done in one pass: repacking the zip python-docx wrote with the body
-        already in it would compress the body twice.)"""
+        identical bytes, written to `out`. (Done in one pass: repacking the zip python-docx
+        wrote with the body already in it would compress the body twice.)"""
         by_member: dict[str, list[ox.Splice]] = {}
         for splice in splices:
             by_member.setdefault(splice.member, []).append(splice)
-        packed = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(saved)) as source, FixedTimeZip(packed, date_time) as target:
+        # A zip member's header is completed after its data, so the zip needs a stream it can
+        # seek in, starting at 0 (zip offsets count from the start of the stream): the
+        # output itself when it is one (a file), else a buffer copied out at the end.
+        direct = _seekable_at_start(out)
+        packed = out if direct else io.BytesIO()
+        with zipfile.ZipFile(saved) as source, _PackageZip(packed, date_time) as target:
             names = source.namelist()
             for name in ([FIRST_MEMBER] if FIRST_MEMBER in names else []) + [n for n in names if n != FIRST_MEMBER]:
-                pieces = [source.read(name)]
+                pieces: list[bytes | Spool] = [source.read(name)]
                 for splice in by_member.get(name, ()):
                     before, found, after = pieces.pop().partition(splice.marker)
                     if not found:  # never silently write a document without its body
                         raise RuntimeError(f"{name}: python-docx did not keep the {splice.marker!r} marker")
-                    pieces += [before, *splice.markup, after]
-                # written piece by piece: the body is never copied into one joined member
-                target.write_pieces(name, pieces)
-        return packed.getvalue()
+                    pieces += [before, splice.markup, after]
+                target.write_spliced(name, pieces)
+        if not direct:
+            out.write(packed.getbuffer())
 
     @staticmethod
     def _running_header(document, context: RenderContext, frame) -> None:
@@ -151,6 +164,35 @@ class DocxWriter:
         props.last_printed = moment
 
 
+def _seekable_at_start(out: BinaryIO) -> bool:
+    """True for a stream the zip can be written into directly: seekable, at its start and
+    not appending (an appending file would put the completed headers at its end)."""
+    if "a" in str(getattr(out, "mode", "")):
+        return False
+    try:
+        return out.seekable() and out.tell() == 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+class _PackageZip(FixedTimeZip):
+    """The output zip, whose members may hold spooled markup."""
+
+    def write_spliced(self, name: str, pieces: list) -> None:
+        """Member `name` made of `pieces` (bytes, or a Spool read back chunk by chunk) in
+        order: the same bytes as writestr of their concatenation, without that copy."""
+        info = self._member(name)
+        # as writestr sets it: the size decides the member's zip64 form
+        info.file_size = sum(piece.size if isinstance(piece, Spool) else len(piece) for piece in pieces)
+        with self.open(info, mode="w") as member:
+            for piece in pieces:
+                if isinstance(piece, Spool):
+                    for chunk in piece.chunks():
+                        member.write(chunk)
+                else:
+                    member.write(piece)
+
+
 class _Footnotes:
     """The footnotes part, made when the body first asks for it (a document without notes
     gets none), and its relationships."""
@@ -168,6 +210,10 @@ class _Footnotes:
     def links(self) -> ox.Relationships:
         self.part()
         return self._made[1]
+
+    def splice(self) -> ox.Splice | None:
+        """The footnotes part's spooled relationships, when it was made."""
+        return None if self._made is None else self._made[1].splice(self._made[0])
 
 
 writer = DocxWriter()

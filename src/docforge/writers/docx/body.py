@@ -3,8 +3,10 @@ instances, as text.
 
 python-docx makes every paragraph, run and property a Python-wrapped lxml element and finds
 each one's place by scanning its siblings; on a long document that was seconds of work, some
-of it quadratic. So the body is written here as WordprocessingML text, pieces in one list
-joined once (as the HTML writer does), and the writer (__init__.py) splices it into the
+of it quadratic. So the body is written here as WordprocessingML text, pieces in a list
+joined and moved into a deflated spool (spool.py) a few thousand at a time, at points where
+what came before is finished (between blocks, table rows, list items, references: a long
+table is never whole in memory), and the writer (__init__.py) splices it into the
 package python-docx saved with the frame (frame.py: styles, page setup, footer, settings).
 The markup is what python-docx wrote for the same calls, attribute order included.
 
@@ -43,12 +45,15 @@ This module must never:
   would give it carries its label as a custom mark, and a reference list is Word-numbered
   only when Word's numbers are its labels;
 - touch python-docx or the package: it returns text, and asks the writer's `PartLinks`
-  for relationship ids (oxml.inline_picture only turns values into picture markup).
+  for relationship ids (oxml.inline_picture only turns values into picture markup);
+- copy a long IR sequence (rows, entries, items: the IR may hold them packed) or keep a
+  per-row record of it: they are read as they are written.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Callable, Mapping, NamedTuple, Protocol
 
 from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, Div, Document,
@@ -57,10 +62,12 @@ from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, 
                       SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table, Text,
                       ThematicBreak, Underline, map_tree, plain_text, walk)
 from ..base import RenderContext, TreeRenderer
-from ..layout import column_widths
+from ..layout import ColumnText, measured_column_widths
 from ..semantics import caption_lead, internal_anchor, safe_url, shown_reference_url
 from ..xmltext import escape, strip_illegal, xml_safe
+from .digests import DigestTable, digest
 from .oxml import inline_picture, is_wordprocessing_fragment
+from .spool import Spool
 
 BOOKMARK_NAME_MAX = 40  # Word ignores longer bookmark names
 WORD_LIST_NUMBER_MAX = 32767  # the highest number Word's list numbering shows
@@ -228,44 +235,64 @@ def _color(hex_color: str) -> str:
 
 
 def bookmark_names(doc: Document) -> dict[str, str]:
-    """IR id -> bookmark name. Ids longer than Word's 40-character limit are shortened and
-    kept unique, so two long headings never share a bookmark."""
+    """IR id -> bookmark name, for the ids whose name is not `default_bookmark_name` (the
+    few: ids longer than Word's 40-character limit are shortened and kept unique, so two
+    long headings never share a bookmark). The ids and names met are kept as digests
+    (digests.py): a document of headings has one per block."""
     names: dict[str, str] = {}
-    taken: set[str] = set()
+    seen, taken = DigestTable(), DigestTable()
     # Ids that share their first 40 characters try the same names in turn; each search
     # resumes where the last one for those characters stopped (all before it are taken),
     # so a feed of many similar long headings is not quadratic.
-    resume: dict[str, int] = {}
+    resume: dict[str, int] = {}  # only where a search went past the first name
     for node in walk(doc, inlines=False):
         kind = type(node)
         node_id = node.id if kind is Heading or kind is Table or kind is Reference or kind is Figure else ""
-        if not node_id or node_id in names:
+        if not node_id:
             continue
+        id_digest = digest(node_id)
+        if seen.number(id_digest):
+            continue
+        seen.add(id_digest)
         cleaned = xml_safe(node_id)
         first = cleaned[:BOOKMARK_NAME_MAX]
         name = first or "bookmark"
         counter = resume.get(first, 1)
-        while name in taken:
+        name_digest = digest(name)
+        while taken.number(name_digest):
             counter += 1
             suffix = f"_{counter}"
             name = cleaned[:BOOKMARK_NAME_MAX - len(suffix)] + suffix
-        resume[first] = counter
-        names[node_id] = name
-        taken.add(name)
+            name_digest = digest(name)
+        if counter > 1:
+            resume[first] = counter
+        if name != first:
+            names[node_id] = name
+        taken.add(name_digest)
     return names
+
+
+def default_bookmark_name(node_id: str) -> str:
+    """The bookmark name of an id that `bookmark_names` does not list: its first 40
+    characters XML can hold."""
+    return xml_safe(node_id)[:BOOKMARK_NAME_MAX]
 
 
 def reference_sequence_start(node: References) -> int | None:
     """The first number of a reference list whose labels are the numbers Word would count
     from it ("4", "5", "6"), or None for any other labels (gaps, letters, "07", none, or
     numbers past what Word lists count to)."""
-    labels = [entry.label for entry in node.entries]
-    if not labels or not all(label.isascii() and label.isdigit() for label in labels):
+    entries = node.entries
+    if not entries:
         return None
-    start = int(labels[0])
-    if start + len(labels) - 1 > WORD_LIST_NUMBER_MAX:
+    first = entries[0].label
+    if not (first.isascii() and first.isdigit()):
         return None
-    if any(label != str(start + i) for i, label in enumerate(labels)):
+    start = int(first)
+    if start + len(entries) - 1 > WORD_LIST_NUMBER_MAX:
+        return None
+    # read entry by entry: a long bibliography's labels are never gathered in a list
+    if any(entry.label != str(start + i) for i, entry in enumerate(entries)):
         return None
     return start
 
@@ -298,29 +325,33 @@ class BodyLayout:
     abstract_reference: int = 0           # the w:abstractNum of reference lists (0: none, typed labels)
 
 
-FROZEN_PIECES = 4096  # markup pieces joined and encoded at once between top-level blocks
+# Markup pieces joined and moved into the spool at once, at the points where what came
+# before is finished: between blocks, table rows, list items and references.
+FROZEN_PIECES = 4096
 
 
 class Body(NamedTuple):
-    """The result: w:body content (UTF-8 chunks, in order: joined they are the markup), the
-    w:num elements its lists use and its w:footnote elements (empty when the document has
-    no notes)."""
-    markup: tuple[bytes, ...]
-    numbering: str
-    footnotes: str = ""
+    """The result, each held deflated until the package is saved (spool.Spool): the w:body
+    content, the w:num elements its lists use and its w:footnote elements (empty when the
+    document has no notes)."""
+    markup: Spool
+    numbering: Spool
+    footnotes: Spool
 
 
 @dataclass
 class _State:
     """State of one body build."""
-    out: list[str] = field(default_factory=list)
-    nums: list[str] = field(default_factory=list)
+    out: list[str] = field(default_factory=list)   # the body's pieces not yet in `body`
+    body: Spool = field(default_factory=Spool)
+    nums: Spool = field(default_factory=Spool)     # w:num elements
     next_num: int = 1
     bookmark_ids: int = 0
     # where the last body-level paragraph's w:pPr sits in `out`, and what it holds: a list
     # spaces its last paragraph after the fact, as python-docx did on body[-1]
     last_paragraph: tuple[int, PPr] | None = None
-    notes: list[str] = field(default_factory=list)   # w:footnote elements
+    notes: list[str] = field(default_factory=list)   # pieces of w:footnote elements not yet in `footnotes`
+    footnotes: Spool = field(default_factory=Spool)
     next_footnote_id: int = 1
     auto_numbered_notes: int = 0   # notes Word numbers itself: the number the next one gets - 1
     nested_notes: list = field(default_factory=list)  # notes met inside the note being written
@@ -334,7 +365,6 @@ class _State:
 class _Story(NamedTuple):
     """Where text goes and links point from: the body, or the footnotes part."""
     links: PartLinks
-    link_ids: dict[str, str]   # URL -> relationship id, escaped for an attribute
 
 
 class BodyBuilder(TreeRenderer):
@@ -348,11 +378,11 @@ class BodyBuilder(TreeRenderer):
         self.bookmark_names = bookmark_names(self.doc)
         self.state = _State(next_num=layout.first_num, next_footnote_id=layout.first_footnote_id,
                             next_drawing_id=layout.first_drawing_id)
-        self.out = self.state.out
+        self.out, self._sink = self.state.out, self.state.body  # where markup goes, and then
         self._rpr: dict[Format, str] = {}
         self._ppr: dict[PPr, str] = {}
         self._langs: dict[str, str] = {}
-        self._story = _Story(layout.links, {})
+        self._story = _Story(layout.links)
         self._note_story: _Story | None = None
         # What the block being written sets around it: the properties a plain paragraph
         # takes here (Normal; "Footnote Text" in a note, "Definition" in a definition, ...),
@@ -384,11 +414,9 @@ class BodyBuilder(TreeRenderer):
         self._title_block()
         if self.context.toc:
             self._toc()
-        frozen: list[bytes] = []
         for block in doc.blocks:
             self._block(block, 0)
-            if len(self.out) > FROZEN_PIECES:
-                self._freeze(frozen)
+            self._maybe_freeze()
         if doc.meta.keywords:
             k = self._start(self.styled["Keywords"])
             labels = self.context.labels
@@ -396,22 +424,33 @@ class BodyBuilder(TreeRenderer):
             self.out.append(self._run(labels.list_separator.join(doc.meta.keywords), PLAIN))
             self._end(k)
         self._report()
-        frozen.append("".join(self.out).encode())
+        state = self.state
+        state.body.write("".join(self.out))
         self.out.clear()
-        return Body(tuple(frozen), "".join(self.state.nums), "".join(self.state.notes))
+        state.footnotes.write("".join(state.notes))
+        state.notes.clear()
+        return Body(state.body, state.nums, state.footnotes)
 
-    def _freeze(self, frozen: list[bytes]) -> None:
-        """Move the finished part of `out` into `frozen` as UTF-8: the body is held as its
-        encoded markup, not as many small strings (and not as both at the end). Everything
-        before the last body-level paragraph is finished: only that one may still be
-        changed (_space_after_last_paragraph), so it stays, and its index moves with it."""
+    def _maybe_freeze(self, whole: bool = False) -> None:
+        if len(self.out) > FROZEN_PIECES:
+            self._freeze(whole)
+
+    def _freeze(self, whole: bool = False) -> None:
+        """Move the finished part of `out` into its spool: the body (or the footnotes) is
+        held as deflated markup, not as many small strings. Called only where no paragraph
+        is open. Everything before the last body-level paragraph is finished: only that one
+        may still be changed (_space_after_last_paragraph), so it stays, and its index moves
+        with it. `whole`: inside a table, which always ends in a body-level paragraph of its
+        own, so no paragraph before it can change any more and everything goes."""
         last = self.state.last_paragraph
-        cut = len(self.out) if last is None else last[0] - 1
+        cut = len(self.out) if last is None or whole else last[0] - 1
         if cut <= 0:
             return
-        frozen.append("".join(self.out[:cut]).encode())
+        self._sink.write("".join(self.out[:cut]))
         del self.out[:cut]
-        if last is not None:
+        if whole:
+            self.state.last_paragraph = None
+        elif last is not None:
             self.state.last_paragraph = (last[0] - cut, last[1])
 
     def _report(self) -> None:
@@ -508,7 +547,7 @@ class BodyBuilder(TreeRenderer):
         if not node_id:
             return 0
         self.state.bookmark_ids += 1
-        name = self.bookmark_names.get(node_id) or xml_safe(node_id)[:BOOKMARK_NAME_MAX]
+        name = self.bookmark_names.get(node_id) or default_bookmark_name(node_id)
         self.out.append(f'<w:bookmarkStart w:id="{self.state.bookmark_ids}" w:name="{_attribute(name)}"/>')
         return self.state.bookmark_ids
 
@@ -517,7 +556,7 @@ class BodyBuilder(TreeRenderer):
             self.out.append(f'<w:bookmarkEnd w:id="{bookmark_id}"/>')
 
     def _anchor(self, target_id: str) -> str:
-        return _attribute(self.bookmark_names.get(target_id) or xml_safe(target_id)[:BOOKMARK_NAME_MAX])
+        return _attribute(self.bookmark_names.get(target_id) or default_bookmark_name(target_id))
 
     # ------------------------------------------------------------- title block, TOC
     def _title_block(self) -> None:
@@ -569,6 +608,7 @@ class BodyBuilder(TreeRenderer):
         for i, entry in enumerate(entries):
             if i:
                 self._end(k)
+                self._maybe_freeze()  # between two entries' paragraphs (the field spans them)
                 k = self._start(self.styled[f"toc {min(entry.level, depth)}"])
             out.append(f'<w:hyperlink w:anchor="{self._anchor(entry.id)}" w:history="1">'
                        f'{self._run(entry.text, PLAIN)}</w:hyperlink>')
@@ -586,6 +626,7 @@ class BodyBuilder(TreeRenderer):
         saved, self._plain_ppr = self._plain_ppr, plain_ppr
         for block in blocks:
             self._block(block, depth)
+            self._maybe_freeze()
         self._plain_ppr = saved
 
     def _paragraph(self, ppr: PPr, inlines, next_ppr: PPr | None = None) -> None:
@@ -640,10 +681,10 @@ class BodyBuilder(TreeRenderer):
         start = max(0, node.start) if ordered else 1
         # a list instance of its own: the startOverride makes Word and LibreOffice restart
         # instead of continuing the previous list of the same kind
-        state.nums.append(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val='
-                          f'"{layout.abstract_number if ordered else layout.abstract_bullet}"/>'
-                          f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/>'
-                          f'</w:lvlOverride></w:num>')
+        state.nums.write(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val='
+                         f'"{layout.abstract_number if ordered else layout.abstract_bullet}"/>'
+                         f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/>'
+                         f'</w:lvlOverride></w:num>')
         suffix = "" if depth == 0 else f" {min(depth + 1, DEEPEST_LIST_STYLE)}"
         numbered_ppr = PPr(self.ids[("List Number" if ordered else "List Bullet") + suffix],
                            numbering=(level, num_id))
@@ -663,6 +704,7 @@ class BodyBuilder(TreeRenderer):
                     numbered = True  # what follows belongs to this item, unnumbered
             if not numbered:  # an empty item still shows its number
                 self._end(self._start(numbered_ppr))
+            self._maybe_freeze()
         if depth == 0:  # items sit close together; the list as a whole is spaced like a paragraph
             self._space_after_last_paragraph(_twips_of_points(self.style.spacing.paragraph))
 
@@ -688,9 +730,11 @@ class BodyBuilder(TreeRenderer):
         else:  # no caption, no bare label: the bookmark goes around the table itself
             around = self._bookmark_start(node.id)
 
-        rows = ((node.header,) if node.header else ()) + node.rows
-        width = max([len(r) for r in rows] + [1])
-        widths = self._column_widths(rows, width, self.layout.text_width_twips)
+        # the rows are read as they are written, never copied (a long table is most of a document)
+        header = (node.header,) if node.header else ()
+        row_count = len(header) + len(node.rows)
+        widths = self._column_widths(chain(header, node.rows), row_count, self.layout.text_width_twips)
+        width = len(widths)
         # fixed layout with explicit grid and cell widths, so Word and LibreOffice agree
         out.append(f'<w:tbl><w:tblPr><w:tblStyle w:val="{ids["Table Grid"]}"/><w:tblW w:w="{sum(widths)}" '
                    f'w:type="dxa"/>{self.table_borders}<w:tblLayout w:type="fixed"/>{self.cell_margins}'
@@ -698,16 +742,16 @@ class BodyBuilder(TreeRenderer):
         out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
         out.append("</w:tblGrid>")
         cell_starts = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>' for w in widths]
-        if not rows:  # Word needs a row: one empty cell
+        if not row_count:  # Word needs a row: one empty cell
             out.append(f"<w:tr>{cell_starts[0]}</w:tcPr><w:p/></w:tc></w:tr>")
         header_fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{_color(t.header_fill)}"/>'
         zebra_fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{_color(t.zebra_fill)}"/>'
         aligns = [ALIGN_VALUES.get(node.aligns[c], "") if c < len(node.aligns) else "" for c in range(width)]
         cell_pprs = {keep: [PPr(ids["Table Text"], keep_next=keep, align=a) for a in aligns] for keep in (False, True)}
-        keep_together = len(rows) <= KEEP_TOGETHER_ROWS  # a short table moves to the next page whole
+        keep_together = row_count <= KEEP_TOGETHER_ROWS  # a short table moves to the next page whole
         header_fmt = base._replace(bold=t.header_bold)
         picture_width = self._picture_width_twips
-        for r, cells in enumerate(rows):
+        for r, cells in enumerate(chain(header, node.rows)):
             is_header = bool(node.header) and r == 0
             body_index = r - 1 if node.header else r
             if is_header:  # repeated on every page the table runs onto
@@ -716,7 +760,7 @@ class BodyBuilder(TreeRenderer):
             else:
                 out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>')
                 shading = zebra_fill if t.zebra and body_index % 2 == 1 else ""  # as in HTML
-            pprs = cell_pprs[keep_together and r < len(rows) - 1]
+            pprs = cell_pprs[keep_together and r < row_count - 1]
             fmt = header_fmt if is_header else base
             for c in range(width):
                 out.append(cell_starts[c] + shading + "</w:tcPr>")
@@ -727,6 +771,7 @@ class BodyBuilder(TreeRenderer):
                 self._end(k)
                 out.append("</w:tc>")
             out.append("</w:tr>")
+            self._maybe_freeze(whole=True)
         self._picture_width_twips = picture_width
         out.append("</w:tbl>")
         if around is not None:
@@ -746,10 +791,24 @@ class BodyBuilder(TreeRenderer):
                 f'<w:tblDescription w:val="{_attribute(xml_safe(caption))}"/>')
 
     @staticmethod
-    def _column_widths(rows, width: int, total: int) -> list[int]:
-        texts = [[plain_text(row[c]) if c < len(row) else "" for row in rows] for c in range(width)]
+    def _column_widths(rows, row_count: int, total: int) -> list[int]:
+        """The grid's widths (as many as the widest row has cells, at least one), measured
+        row by row: a cell a row lacks counts as an empty text."""
+        longest: list[int] = []
+        characters: list[int] = []
+        for row in rows:
+            for c, cell in enumerate(row):
+                if c == len(longest):
+                    longest.append(0)
+                    characters.append(0)
+                text = plain_text(cell)
+                characters[c] += len(text)
+                for word in text.split():
+                    if len(word) > longest[c]:
+                        longest[c] = len(word)
+        columns = [ColumnText(w, n, row_count) for w, n in zip(longest, characters)] or [ColumnText(0, 0, row_count)]
         # widths in twips: an average character is about half the table font's size
-        widths = [int(w) for w in column_widths(texts, total, char_width=105, padding=200)]
+        widths = [int(w) for w in measured_column_widths(columns, total, char_width=105, padding=200)]
         widths[-1] += total - sum(widths)  # rounding: the grid adds up to the text width exactly
         return widths
 
@@ -790,9 +849,10 @@ class BodyBuilder(TreeRenderer):
         start = reference_sequence_start(node)
         typed = start is None or not self.layout.abstract_reference
         if typed:
-            labels = [e.label for e in node.entries]
-            if any(labels) and self.layout.abstract_reference:
-                shown = ", ".join(repr(label) for label in labels[:4]) + (", ..." if len(labels) > 4 else "")
+            if self.layout.abstract_reference and any(e.label for e in node.entries):
+                entries = node.entries
+                shown = (", ".join(repr(entries[i].label) for i in range(min(4, len(entries))))
+                         + (", ..." if len(entries) > 4 else ""))
                 self.context.diagnostics.add(
                     f"references ({shown}) written with typed labels, not as a Word numbered list: "
                     "their labels are not a plain sequence of numbers (1, 2, 3, ...), which is "
@@ -800,12 +860,13 @@ class BodyBuilder(TreeRenderer):
         else:
             num_id = self.state.next_num
             self.state.next_num += 1
-            self.state.nums.append(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val='
-                                   f'"{self.layout.abstract_reference}"/><w:lvlOverride w:ilvl="0">'
-                                   f'<w:startOverride w:val="{start}"/></w:lvlOverride></w:num>')
+            self.state.nums.write(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val='
+                                  f'"{self.layout.abstract_reference}"/><w:lvlOverride w:ilvl="0">'
+                                  f'<w:startOverride w:val="{start}"/></w:lvlOverride></w:num>')
             ppr = ppr._replace(numbering=(0, num_id))
         for entry in node.entries:
             self._reference(entry, ppr, typed)
+            self._maybe_freeze()
 
     def block_definition_list(self, node: DefinitionList, depth: int) -> None:
         term_ppr, definition_ppr = self.styled["Definition Term"], self.styled["Definition"]
@@ -815,6 +876,7 @@ class BodyBuilder(TreeRenderer):
             self._end(k)
             for definition in item.definitions:
                 self._blocks(definition, depth, definition_ppr)
+            self._maybe_freeze()
 
     def block_line_block(self, node: LineBlock, depth: int) -> None:
         # one paragraph, lines apart by breaks; left-aligned, since Word stretches a
@@ -833,6 +895,7 @@ class BodyBuilder(TreeRenderer):
             self._base = saved._replace(lang=lang)
         for block in node.blocks:
             self._block(block, depth)
+            self._maybe_freeze()
         self._base = saved
 
     def block_figure(self, node: Figure, depth: int) -> None:
@@ -998,10 +1061,11 @@ class BodyBuilder(TreeRenderer):
         paragraph holding the reference waits in the body's."""
         state = self.state
         if self._note_story is None:
-            self._note_story = _Story(self.layout.note_links(), {})
-        saved = (self.out, state.last_paragraph, self._story, self._plain_ppr, self._picture_width_twips,
-                 self._first_pending)
-        self.out, self._story, self._in_note = state.notes, self._note_story, True
+            self._note_story = _Story(self.layout.note_links())
+        saved = (self.out, self._sink, state.last_paragraph, self._story, self._plain_ppr,
+                 self._picture_width_twips, self._first_pending)
+        self.out, self._sink, self._story, self._in_note = state.notes, state.footnotes, self._note_story, True
+        state.last_paragraph = None  # the body's paragraph is no paragraph of the note's
         self._plain_ppr, self._picture_width_twips = self.styled["Footnote Text"], self.layout.text_width_twips
         self.out.append(f'<w:footnote w:id="{note_id}">')
         queue = [(mark, blocks)]
@@ -1009,14 +1073,15 @@ class BodyBuilder(TreeRenderer):
             self._note_mark = mark + SPACE_RUN
             for block in blocks:
                 self._block(block, 0)
+                self._maybe_freeze()
             if self._note_mark:  # no blocks, or none that makes a paragraph: the mark alone
                 self._end(self._start(self._plain_ppr))
             queue.extend((self._mark_run(n.label or "*"), n.blocks) for n in state.nested_notes)
             state.nested_notes.clear()
         self.out.append("</w:footnote>")
         self._in_note = False
-        (self.out, state.last_paragraph, self._story, self._plain_ppr, self._picture_width_twips,
-         self._first_pending) = saved
+        (self.out, self._sink, state.last_paragraph, self._story, self._plain_ppr,
+         self._picture_width_twips, self._first_pending) = saved
 
     def inline_line_break(self, node: LineBreak, fmt: Format) -> None:
         self.out.append(LINE_BREAK)
@@ -1070,12 +1135,9 @@ class BodyBuilder(TreeRenderer):
         return f'<w:hyperlink r:id="{self._link_id(safe)}" w:history="1">'
 
     def _link_id(self, url: str) -> str:
-        """The relationship id (escaped) of `url` from the part being written, made once per URL."""
-        ids = self._story.link_ids
-        r_id = ids.get(url)
-        if r_id is None:
-            r_id = ids[url] = _attribute(self._story.links.link(url))
-        return r_id
+        """The relationship id (escaped) of `url` from the part being written, made once per
+        URL (PartLinks keeps them, compactly: a long document has thousands)."""
+        return _attribute(self._story.links.link(url))
 
     def _hyperlink(self, url: str | None, target_id: str | None, text: str, fmt: Format) -> None:
         """One run in a w:hyperlink: to an external `url` (through a relationship, made once

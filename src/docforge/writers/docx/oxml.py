@@ -27,9 +27,10 @@ python-docx cannot:
 - relationship ids in linear time (`Relationships`: python-docx's `relate_to` scans every
   relationship per call) for links and images, and one image part per distinct image
   shared by the document and the footnotes (`MediaParts`, through python-docx's `Image`
-  and `ImagePart`); a hyperlink's relationship is a two-slot `ExternalLink` and the
-  relationships part is written as text (`TextRelationships`), not as python-docx's
-  `_Relationship` objects and an lxml tree of them (~6 bytes per input byte for links);
+  and `ImagePart`); a hyperlink's relationship is only XML text in a spool
+  (`TextRelationships`) and its URL a digest in a flat table (digests.py), not a
+  python-docx `_Relationship`, its id string and a dict entry (with the lxml tree made
+  of them at save, that was ~20 bytes per input byte of a page of links);
   the picture markup is python-docx's own `new_pic_inline` with the alt
   text and title on `wp:docPr`, which it has no API for (`inline_picture`);
 - checking that raw openxml from a pandoc document is WordprocessingML that fits where it
@@ -47,7 +48,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import itertools
 import re
 from typing import Callable, NamedTuple
 
@@ -64,6 +64,9 @@ from docx.oxml.shape import CT_Inline
 from docx.parts.image import ImagePart
 from docx.shared import Emu
 from lxml import etree
+
+from .digests import DigestTable, digest
+from .spool import Spool
 
 BULLET_CHARS = ("•", "◦", "▪", "•", "◦", "▪", "•", "◦", "▪")
 # Decimal at every level, as HTML's nested <ol> and the PDF writer show them.
@@ -423,10 +426,10 @@ TEXT_MARKUP_NAMESPACES = {"w": nsmap["w"], "r": nsmap["r"]}
 
 class Splice(NamedTuple):
     """Markup to put into a saved part: `marker` in zip member `member` becomes `markup`
-    (UTF-8 chunks, written one after the other: never joined into one copy)."""
+    (read back from its spool chunk by chunk into the member: never joined into one copy)."""
     member: str
     marker: bytes
-    markup: tuple[bytes, ...]
+    markup: Spool
 
 
 class MediaParts:
@@ -460,42 +463,138 @@ class MediaParts:
         return part
 
 
-class ExternalLink:
-    """A hyperlink relationship as python-docx's collection reads one (rId, reltype,
-    target_ref, is_external), in two slots: its `_Relationship` keeps five attributes in a
-    dict per link."""
-    __slots__ = ("rId", "target_ref")
-    reltype = RT.HYPERLINK
-    is_external = True
-
-    def __init__(self, rel_id: str, url: str) -> None:
-        self.rId, self.target_ref = rel_id, url
-
-
 _RELS_HEADER = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
                 f'<Relationships xmlns="{NAMESPACE.OPC_RELATIONSHIPS}"')
 _ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                                     "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+_HYPERLINK_TYPE = RT.HYPERLINK.translate(_ATTRIBUTE_ESCAPES)
+_SPOOLED_RELATIONSHIPS = b"<!--docforge:relationships-->"
+SPOOL_BATCH = 512  # relationships joined into the spool at once
+
+
+def _relationship_xml(rel_id: str, reltype: str, target: str, external: bool) -> str:
+    """One Relationship element as lxml writes it (its attribute escaping and order)."""
+    return (f'<Relationship Id="{rel_id.translate(_ATTRIBUTE_ESCAPES)}" '
+            f'Type="{reltype.translate(_ATTRIBUTE_ESCAPES)}" Target="{target.translate(_ATTRIBUTE_ESCAPES)}"'
+            + (' TargetMode="External"/>' if external else "/>"))
 
 
 class TextRelationships(DocxRelationships):
     """python-docx's relationship collection, serialised as text: the same bytes as its
-    `CT_Relationships` tree (lxml's attribute escaping, the same order), without making an
-    element per relationship at save, which for thousands of links cost more than the
-    links themselves. Only `xml` differs; the collection is python-docx's."""
+    `CT_Relationships` tree (lxml's attribute escaping, the same order), without an element
+    per relationship.
+
+    Once `Relationships` starts spooling it, every relationship made is written as XML
+    into a Spool (a few hundred at a time), in the order made, which is the order the
+    collection would write it:
+    a hyperlink only there (`add_hyperlink`: a Python object and an id string per link
+    held more than the links' own text), anything else (images, headers, the footnotes)
+    in the collection too, for python-docx's walk of the package's parts. python-docx's
+    `_next_rId`, `len` and `xml` count the spooled links; `splice` hands the spool to the
+    writer, which puts it in place of a marker in the saved part (`xml` reads it in
+    itself when nobody took it). Relationships made before spooling (the frame's) come
+    first, as they did."""
+
+    def start_spool(self) -> None:
+        if getattr(self, "_spool", None) is None:
+            self._spool = Spool()
+            self._pending: list[str] = []      # XML not yet in the spool (written in batches)
+            self._spooled: set[str] = set()   # ids in the collection whose XML is in the spool
+            self._freed: set[str] = set()     # ids of earlier relationships removed since
+            self._links = 0                   # hyperlinks in the spool alone
+            self._last_number = 0             # rId numbers up to this one are all taken
+            self._spliced = False
+
+    def __setitem__(self, rel_id: str, rel) -> None:
+        super().__setitem__(rel_id, rel)
+        if getattr(self, "_spool", None) is not None:
+            self._spool_xml(_relationship_xml(rel.rId, rel.reltype, rel.target_ref, rel.is_external))
+            self._spooled.add(rel_id)
+            self._freed.discard(rel_id)
+
+    def __delitem__(self, rel_id: str) -> None:
+        if getattr(self, "_spool", None) is not None:
+            if rel_id in self._spooled:  # never silently write a relationship that is gone
+                raise RuntimeError(f"relationship {rel_id} was already written and cannot be removed")
+            self._freed.add(rel_id)
+        super().__delitem__(rel_id)
+
+    def __len__(self) -> int:
+        return super().__len__() + getattr(self, "_links", 0)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def free_id(self) -> str:
+        """The smallest rId number above the last one this gave that nothing uses: the ids
+        python-docx's `_next_rId` would give one after the other (spooling must be on)."""
+        n = self._last_number + 1
+        while f"rId{n}" in self:
+            n += 1
+        self._last_number = n
+        return f"rId{n}"
+
+    def add_hyperlink(self, url: str) -> str:
+        """A new external hyperlink relationship to `url`, written to the spool; its id."""
+        rel_id = self.free_id()
+        self._spool_xml(f'<Relationship Id="{rel_id}" Type="{_HYPERLINK_TYPE}" '
+                        f'Target="{url.translate(_ATTRIBUTE_ESCAPES)}" TargetMode="External"/>')
+        self._links += 1
+        return rel_id
+
+    def _spool_xml(self, xml: str) -> None:
+        pending = self._pending
+        pending.append(xml)
+        if len(pending) >= SPOOL_BATCH:
+            self._spool.write("".join(pending))
+            pending.clear()
+
+    def _spooled_xml(self) -> Spool:
+        """The spool, with every relationship made so far in it."""
+        self._spool.write("".join(self._pending))
+        self._pending.clear()
+        return self._spool
+
+    @property
+    def _next_rId(self) -> str:
+        """python-docx's: the smallest rId number no relationship uses, spooled links included
+        (every number up to `_last_number` is taken but those freed since)."""
+        if getattr(self, "_spool", None) is None:
+            return DocxRelationships._next_rId.fget(self)
+        n = self._last_number + 1
+        while f"rId{n}" in self:
+            n += 1
+        # an earlier relationship removed since (a template's footnotes, made anew) left a gap
+        gaps = [int(rel_id[3:]) for rel_id in self._freed
+                if rel_id not in self and re.fullmatch(r"rId[1-9][0-9]*", rel_id)]
+        return f"rId{min(gaps + [n])}"
+
+    def splice(self, membername: str) -> Splice | None:
+        """The spooled relationships for the writer to put into saved member `membername`
+        (None when nothing was spooled); `xml` then leaves a marker where they go."""
+        if getattr(self, "_spool", None) is None:
+            return None
+        spool = self._spooled_xml()
+        if not spool:
+            return None
+        self._spliced = True
+        return Splice(membername, _SPOOLED_RELATIONSHIPS, spool)
 
     @property
     def xml(self) -> bytes:
         if not self:
             return (_RELS_HEADER + "/>").encode("utf-8")
+        spool = None if getattr(self, "_spool", None) is None else self._spooled_xml()
+        spooled = self._spooled if spool is not None else ()
         pieces = [_RELS_HEADER, ">"]
-        for rel in self.values():
-            pieces.append(f'<Relationship Id="{rel.rId.translate(_ATTRIBUTE_ESCAPES)}" '
-                          f'Type="{rel.reltype.translate(_ATTRIBUTE_ESCAPES)}" '
-                          f'Target="{rel.target_ref.translate(_ATTRIBUTE_ESCAPES)}"'
-                          + (' TargetMode="External"/>' if rel.is_external else "/>"))
-        pieces.append("</Relationships>")
-        return "".join(pieces).encode("utf-8")
+        pieces += [_relationship_xml(rel.rId, rel.reltype, rel.target_ref, rel.is_external)
+                   for rel_id, rel in self.items() if rel_id not in spooled]
+        head = "".join(pieces).encode("utf-8")
+        if not spool:
+            return head + b"</Relationships>"
+        if self._spliced:
+            return head + _SPOOLED_RELATIONSHIPS + b"</Relationships>"
+        return head + spool.read_all() + b"</Relationships>"
 
 
 class Relationships:
@@ -504,31 +603,33 @@ class Relationships:
 
     python-docx's `relate_to` looks for an existing relationship by scanning all of them
     and `_next_rId` counts up from rId1 on every call, so n links cost O(n²) (4,000 links
-    took 4 s, 20,000 never finished). The same ids come from dictionaries and one counter
-    here: the smallest free rId numbers in order, as `_next_rId` hands them out, added
-    through python-docx's own `add_relationship`."""
+    took 4 s, 20,000 never finished). The same ids come from a table and one counter here:
+    the smallest free rId numbers in order, as `_next_rId` hands them out; the
+    relationships go into the part's spooled collection (TextRelationships)."""
 
     def __init__(self, part, media: MediaParts) -> None:
-        if type(part.rels) is DocxRelationships:  # same layout: only `xml` differs
+        if type(part.rels) is DocxRelationships:  # same layout: only the methods differ
             part.rels.__class__ = TextRelationships
         self._rels = part.rels
         self._media = media
-        self._numbers = itertools.count(1)
-        self._links = {rel.target_ref: rel_id for rel_id, rel in self._rels.items()
-                       if rel.is_external and rel.reltype == RT.HYPERLINK}
+        # a template's own hyperlinks (few): their ids may be anything
+        self._existing = {rel.target_ref: rel_id for rel_id, rel in self._rels.items()
+                          if rel.is_external and rel.reltype == RT.HYPERLINK}
+        self._rels.start_spool()
+        self._links = DigestTable()  # URL -> rId number
         self._images: dict[str, str] = {}
-
-    def _free_id(self) -> str:
-        rels = self._rels
-        return next(f"rId{n}" for n in self._numbers if f"rId{n}" not in rels)
 
     def link(self, url: str) -> str:
         """The id of a hyperlink relationship to `url`."""
-        rel_id = self._links.get(url)
-        if rel_id is None:
-            rel_id = self._links[url] = self._free_id()
-            # in the collection (python-docx's own _next_rId skips it), but as two slots
-            self._rels[rel_id] = ExternalLink(rel_id, url)
+        rel_id = self._existing.get(url)
+        if rel_id is not None:
+            return rel_id
+        url_digest = digest(url)
+        number = self._links.number(url_digest)
+        if number:
+            return f"rId{number}"
+        rel_id = self._rels.add_hyperlink(url)
+        self._links.add(url_digest, int(rel_id[3:]))
         return rel_id
 
     def image(self, name: str, data: bytes) -> str:
@@ -537,9 +638,13 @@ class Relationships:
         rel_id = self._images.get(name)
         if rel_id is None:
             part = self._media.part(name, data)
-            rel_id = self._images[name] = self._free_id()
+            rel_id = self._images[name] = self._rels.free_id()
             self._rels.add_relationship(RT.IMAGE, part, rel_id)
         return rel_id
+
+    def splice(self, part) -> Splice | None:
+        """The spooled relationships of `part` for the writer (TextRelationships.splice)."""
+        return self._rels.splice(part.partname.rels_uri.membername)
 
 
 def external_link_ids(document) -> Callable[[str], str]:
@@ -687,25 +792,24 @@ def is_wordprocessing_fragment(text: str, where: str) -> bool:
 
 # ------------------------------------------------------------------ staging text
 
-def stage_body(document, markup: tuple[bytes, ...]) -> Splice | None:
-    """The body content (UTF-8 chunks, body.Body.markup) goes before the body's final
-    section properties (page setup)."""
+def stage_body(document, markup: Spool) -> Splice | None:
+    """The body content (body.Body.markup) goes before the body's final section properties
+    (page setup)."""
     return _stage(document.part, document.element.body, BODY_SUCCESSORS_OF_CONTENT, markup, "body")
 
 
-def stage_numbering(document, markup: str) -> Splice | None:
+def stage_numbering(document, markup: Spool) -> Splice | None:
     """w:num elements go after the w:abstractNum ones, before w:numIdMacAtCleanup."""
     part = document.part.numbering_part
     return _stage(part, part.element, NUMBERING_SUCCESSORS_OF_NUM, markup, "numbering")
 
 
-def stage_footnotes(part, markup: str) -> Splice | None:
+def stage_footnotes(part, markup: Spool) -> Splice | None:
     """The document's w:footnote elements go after the separators (`part` from footnotes_part)."""
     return _stage(part, part.element, (), markup, "footnotes")
 
 
-def _stage(part, parent, successors: tuple[str, ...], markup: str | tuple[bytes, ...],
-           name: str) -> Splice | None:
+def _stage(part, parent, successors: tuple[str, ...], markup: Spool, name: str) -> Splice | None:
     """Put `markup` into `parent` before its first child named in `successors`.
 
     Making elements of a long body through python-docx (or parsing it) and serialising them
@@ -714,8 +818,7 @@ def _stage(part, parent, successors: tuple[str, ...], markup: str | tuple[bytes,
     every python-docx change to the part. A part that binds the w: or r: prefix to another
     namespace (a template may) cannot take the text as it is: there it is parsed in instead.
     """
-    chunks = (markup.encode(),) if isinstance(markup, str) else markup
-    if not any(chunks):
+    if not markup:
         return None
     # lxml calls only: the footnotes root is a plain lxml element, not one of python-docx's
     successor_tags = {qn(tag) for tag in successors}
@@ -726,10 +829,10 @@ def _stage(part, parent, successors: tuple[str, ...], markup: str | tuple[bytes,
             successor.addprevious(etree.Comment(text))
         else:
             parent.append(etree.Comment(text))
-        return Splice(part.partname.membername, f"<!--{text}-->".encode(), chunks)
-    markup = b"".join(chunks).decode()  # a template's own prefixes: rare, parsed whole
+        return Splice(part.partname.membername, f"<!--{text}-->".encode(), markup)
+    text = markup.read_all().decode()  # a template's own prefixes: rare, parsed whole
     declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in TEXT_MARKUP_NAMESPACES.items())
-    wrapper = etree.fromstring(f"<w:wrapper {declarations}>{markup}</w:wrapper>",
+    wrapper = etree.fromstring(f"<w:wrapper {declarations}>{text}</w:wrapper>",
                                etree.XMLParser(huge_tree=True))
     for element in list(wrapper):
         if successor is not None:
