@@ -293,8 +293,10 @@ class AstRenderer(TreeRenderer):
 
 DROPPED_WHERE = "docforge's JSON"  # named in the dropped-characters message
 _CHUNK = 1 << 16      # characters of JSON text gathered before one write
-_BATCH = 2048         # tokens, rows or entries serialised by one json.dumps call
-_TEXT_SLICE = 1 << 16  # characters of one Text tokenised at a time
+_BATCH = 2048         # at most this many tokens, rows or entries serialised by one json.dumps call
+_BATCH_CHARS = 1 << 15  # JSON text one json.dumps call aims at: the dicts behind it are ~15x its size
+_FIRST_BATCH = 16     # values in a first batch, before their size is known
+_TEXT_SLICE = 1 << 12  # characters of one Text tokenised at a time (~1,500 token dicts)
 
 
 def _dumps(value) -> str:
@@ -443,17 +445,24 @@ class StreamingAst:
 
     @staticmethod
     def batched(values: Iterable) -> Iterator[str]:
-        """A JSON array of `values`, serialised _BATCH at a time."""
+        """A JSON array of `values`, serialised a batch at a time. A batch holds about
+        _BATCH_CHARS of JSON (sized from the previous batch's characters per value, at most
+        _BATCH values): a count alone let 2,048 table rows or reference entries be dicts at
+        once (12 MB for a 1 MB table), while a few tokens per call would cost time."""
         yield "["
         batch: list = []
         first = True
+        limit = _FIRST_BATCH
         for value in values:
             batch.append(value)
-            if len(batch) == _BATCH:
-                yield ("" if first else ",") + _dumps(batch)[1:-1]
+            if len(batch) >= limit:
+                text = _dumps(batch)[1:-1]
+                yield text if first else "," + text
+                limit = max(1, min(_BATCH, _BATCH_CHARS * len(batch) // (len(text) + 1)))
                 first, batch = False, []
         if batch:
-            yield ("" if first else ",") + _dumps(batch)[1:-1]
+            text = _dumps(batch)[1:-1]
+            yield text if first else "," + text
         yield "]"
 
 
