@@ -220,3 +220,65 @@ def test_collapse_is_split_and_join_without_the_word_list():
     line = "word " * 1000 + "end"
     assert collapse(line) is line  # nothing to change: the same string, no copy
     assert collapse("  a \t b\u00a0c  ") == "a b c"
+
+
+def _html_body(blocks) -> tuple[list[str], str]:
+    from docforge.transforms import prepare
+    doc = prepare(Document(Meta(title="Pieces"), tuple(blocks)))
+    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
+    pieces = list(html_page.BodyRenderer(context).block_pieces(context.doc.blocks))
+    return pieces, docforge.write(doc, "html").decode()
+
+
+def test_a_long_table_list_or_reference_list_is_many_html_pieces_of_a_row_item_or_entry():
+    # one block was one string as long as its part of the input (2.4 MB for a 1 MB table)
+    from docforge.model import Cell, Table
+    rows = tuple((Cell((Text(f"row {i}"),)), Cell((Text(str(i)),))) for i in range(300))
+    table = Table((Cell((Text("Name"),)), Cell((Text("Value"),))), rows, ("left", "right"))
+    bullets = BulletList(tuple(ListItem((Paragraph((Text(f"item {i}"),)),)) for i in range(300)))
+    refs = References(tuple(Reference(f"ref-{i}", str(i), (Text(f"Entry {i}"),)) for i in range(1, 301)))
+    pieces, page = _html_body([Paragraph((Text("Before."),)), table, bullets, Heading(1, (Text("References"),)), refs])
+    assert len(pieces) > 900 and max(map(len, pieces)) < 400
+    assert "\n".join(pieces) in page
+    assert page.count("<tr>") == 301 and page.count("<li>") == 300 and page.count('<li id="ref-') == 300
+    assert '<section class="level1" role="doc-bibliography">' in page
+
+
+def test_html_pieces_of_each_block_join_to_its_markup_even_when_empty():
+    # what each block gave as one string before it was written in pieces: the blank line
+    # an empty list, quote or div keeps, a line block's <br>s, a table without rows
+    from docforge.model import Cell, DefinitionItem, DefinitionList, Div, LineBlock, Quote, Table
+    samples = [Quote(()), Quote((Paragraph((Text("q"),)), Quote(()))), BulletList(()), OrderedList((), 3),
+               OrderedList((ListItem((Paragraph((Text("a"),)),)),), 2), Div(()), Div((Heading(1, (Text("h"),)),)),
+               LineBlock(()), LineBlock(((Text("one"),),)), LineBlock(((Text("  one"),), (), (Text("three"),))),
+               DefinitionList(()), DefinitionList((DefinitionItem((Text("t"),), ((Paragraph((Text("d"),)),), ())),)),
+               Table((), ()), Table((Cell((Text("h"),)),), ()), Table((), ((Cell(()),),)),
+               References(()), References((Reference("r1", "x", (Text("e"),)),))]
+    expected = [
+        '<blockquote>\n\n</blockquote>',
+        '<blockquote>\n<p>q</p>\n<blockquote>\n\n</blockquote>\n</blockquote>',
+        '<ul>\n\n</ul>',
+        '<ol start="3">\n\n</ol>',
+        '<ol start="2">\n<li>a</li>\n</ol>',
+        '<div>\n\n</div>',
+        '<div>\n<h2 id="h">h</h2>\n</div>',
+        '<div class="line-block"></div>',
+        '<div class="line-block">one</div>',
+        '<div class="line-block">\xa0\xa0one<br>\n<br>\nthree</div>',
+        '<dl>\n</dl>',
+        '<dl>\n<dt>t</dt>\n<dd>d</dd>\n<dd></dd>\n</dl>',
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="Table 1"><table id="table-1">\n<thead><tr><th scope="col"></th></tr></thead>\n</table></div>',
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="Table 2"><table id="table-2">\n<thead><tr><th scope="col">h</th></tr></thead>\n</table></div>',
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="Table 3"><table id="table-3">\n<tbody>\n<tr><td></td></tr>\n</tbody>\n</table></div>',
+        '<ol class="references">\n\n</ol>',
+        '<ol class="references unlabelled">\n<li id="r1">e</li>\n</ol>',
+    ]
+    from docforge.transforms import prepare
+    doc = prepare(Document(Meta(title="Pieces"), tuple(samples)))
+    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
+    body = html_page.BodyRenderer(context)
+    assert ["\n".join(body.block_stream(block)) for block in context.doc.blocks] == expected
+    assert [body.render(block) for block in context.doc.blocks] == expected
+    # References without a heading before them: each in a bibliography section of its own
+    section = '<section class="bibliography" role="doc-bibliography" aria-label="References">\n{}\n</section>'
+    assert body.blocks(context.doc.blocks) == "\n".join(expected[:-2] + [section.format(e) for e in expected[-2:]])

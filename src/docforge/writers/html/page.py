@@ -4,8 +4,9 @@ options.fragment, the body markup only.
 It assembles what BodyRenderer renders — title block, table of contents when the context
 wants one (as deep as `context.toc_depth`), the sections, the footnotes, the keywords —
 and never renders a node itself. Images are embedded as data: URIs, so the page stands
-alone as its CSS does. The page is written as it is rendered, a batch of blocks at a time:
-its markup is never held whole (memory stays the IR's plus a batch).
+alone as its CSS does. The page is written as it is rendered, a batch of pieces at a time
+(BodyRenderer.block_pieces: a block, or a row, item or entry of a long table, list or
+reference list): its markup is never held whole (memory stays the IR's plus a batch).
 """
 from __future__ import annotations
 
