@@ -282,3 +282,34 @@ def test_html_pieces_of_each_block_join_to_its_markup_even_when_empty():
     # References without a heading before them: each in a bibliography section of its own
     section = '<section class="bibliography" role="doc-bibliography" aria-label="References">\n{}\n</section>'
     assert body.blocks(context.doc.blocks) == "\n".join(expected[:-2] + [section.format(e) for e in expected[-2:]])
+
+
+def test_a_long_table_or_bibliography_is_encoded_to_json_a_few_rows_at_a_time():
+    # 2,048 rows or entries were dicts at once whatever their size (12 MB for a 1 MB table):
+    # a batch now holds about _BATCH_CHARS of JSON, sized from the batch before it
+    from docforge.model import Cell, Table
+    from docforge.transforms import prepare
+    from docforge.writers.pandoc_json import _BATCH_CHARS, AstRenderer, StreamingAst, _dumps
+    rows = tuple((Cell((Text(f"item {i} with a note about the row"),)), Cell((Text(str(i)),)))
+                 for i in range(6000))
+    refs = References(tuple(Reference(f"ref-{i}", str(i), (Text(f"Author, A. A study number {i}. " * 3),),
+                                      f"https://example.org/{i}") for i in range(1, 4001)))
+    doc = prepare(Document(Meta(title="Long"), (Table((Cell((Text("Name"),)), Cell((Text("Value"),))), rows),
+                                                Heading(1, (Text("References"),)), refs)))
+    made = []
+    original = _dumps
+
+    def spy(value):
+        text = original(value)
+        made.append(len(text))
+        return text
+
+    import docforge.writers.pandoc_json as pandoc_json
+    pandoc_json._dumps = spy
+    try:
+        pieces = list(StreamingAst(AstRenderer({})).document(doc))
+    finally:
+        pandoc_json._dumps = original
+    total = sum(map(len, pieces))
+    assert total > 3_000_000 and max(made) < 3 * _BATCH_CHARS  # no json.dumps of a whole block
+    assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
