@@ -313,3 +313,18 @@ def test_a_long_table_or_bibliography_is_encoded_to_json_a_few_rows_at_a_time():
     total = sum(map(len, pieces))
     assert total > 3_000_000 and max(made) < 3 * _BATCH_CHARS  # no json.dumps of a whole block
     assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
+
+
+def test_a_word_longer_than_a_text_slice_is_written_to_json_in_slices():
+    # an unspaced 1 MB line was one dict, one 1 MB json.dumps string and its copies
+    from docforge.writers.pandoc_json import _TEXT_SLICE, AstRenderer, StreamingAst, _dumps
+    word = "".join(chr(0x61 + i % 26) for i in range(_TEXT_SLICE * 30)) + '"\\<é>\u2028'
+    texts = [word, "lead " + word, word + " tail", "a " * 3000 + word + "  " + word + " b", word + " "]
+    doc = Document(Meta(title="Words"), tuple(Paragraph((Text(t),)) for t in texts)
+                   + (Heading(1, (Text("x"), Text(word))),))
+    pieces = list(StreamingAst(AstRenderer({})).document(doc))
+    of_the_word = [len(p) for p in pieces if "abcdefghij" in p]
+    assert len(of_the_word) > 5 * 30 and max(of_the_word) < _TEXT_SLICE + 20
+    assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
+    back = docforge.read(docforge.write(doc, "json"), "json")
+    assert [b.inlines for b in back.blocks[:5]] == [(Text(t),) for t in texts]

@@ -28,6 +28,7 @@ in one diagnostic. This writer must never reorder or renumber.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # what json.dumps escapes strings with (ensure_ascii=False)
 from typing import BinaryIO, Iterable, Iterator
 
 from ..errors import Diagnostic
@@ -303,14 +304,38 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _text_tokens(text: str) -> Iterator[list[dict]]:
+class _LongStr:
+    """A Str token of a word longer than _TEXT_SLICE (a run without spaces): `batched`
+    writes its JSON a slice at a time rather than as one dict and one string."""
+    __slots__ = ("text", "start", "end")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+
+    def pieces(self) -> Iterator[str]:
+        # escaping is character by character, so the slices' escapes join to the whole's
+        yield '{"t":"Str","c":"'
+        text, end = self.text, self.end
+        for i in range(self.start, end, _TEXT_SLICE):
+            yield encode_basestring(text[i:min(i + _TEXT_SLICE, end)])[1:-1]
+        yield '"}'
+
+
+def _text_tokens(text: str) -> Iterator[list]:
     """_tokens(text) in slices cut at spaces: the concatenation is exactly _tokens(text)
-    (split(" ") of the whole = split of the left part, a Space, split of the right part)."""
+    (split(" ") of the whole = split of the left part, a Space, split of the right part);
+    a word longer than a slice is one _LongStr."""
     start, n = 0, len(text)
     while n - start > _TEXT_SLICE:
-        cut = text.find(" ", start + _TEXT_SLICE)
-        if cut < 0:
-            break
+        cut = text.rfind(" ", start, start + _TEXT_SLICE + 1)
+        if cut < 0:  # a word longer than a slice starts here
+            end = text.find(" ", start)
+            if end < 0:
+                yield [_LongStr(text, start, n)]
+                return
+            yield [_LongStr(text, start, end), {"t": "Space"}]
+            start = end + 1
+            continue
         yield _tokens(text[start:cut])
         yield [{"t": "Space"}]
         start = cut + 1
@@ -330,8 +355,11 @@ class StreamingAst:
     and the JSON string built from it one more copy: a 50 MB feed peaked at 4.8 GB. Here
     the containers that grow with the input (the blocks, a paragraph's or heading's inlines,
     a long Text, list items, table rows, reference entries) are walked lazily and serialised
-    in batches by json.dumps (C speed); only small nodes become dicts, through AstRenderer,
-    so the bytes cannot drift from it (the snapshot and a test compare them)."""
+    in batches of about _BATCH_CHARS of JSON by json.dumps (C speed), and a word longer
+    than _TEXT_SLICE is escaped a slice at a time (_LongStr); only small nodes become dicts,
+    through AstRenderer, so the bytes cannot drift from it (the snapshot and a test compare
+    them). What is still made whole is one value below a batch: a table cell, a reference
+    entry, an inline other than text (an Emph holding a whole paragraph)."""
 
     def __init__(self, renderer: AstRenderer) -> None:
         self.ast = renderer
@@ -454,6 +482,16 @@ class StreamingAst:
         first = True
         limit = _FIRST_BATCH
         for value in values:
+            if type(value) is _LongStr:  # written in slices, after the batch before it
+                if batch:
+                    text = _dumps(batch)[1:-1]
+                    yield text if first else "," + text
+                    first, batch = False, []
+                if not first:
+                    yield ","
+                yield from value.pieces()
+                first = False
+                continue
             batch.append(value)
             if len(batch) >= limit:
                 text = _dumps(batch)[1:-1]
