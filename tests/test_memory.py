@@ -328,3 +328,17 @@ def test_a_word_longer_than_a_text_slice_is_written_to_json_in_slices():
     assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
     back = docforge.read(docforge.write(doc, "json"), "json")
     assert [b.inlines for b in back.blocks[:5]] == [(Text(t),) for t in texts]
+
+
+def test_a_paragraph_longer_than_a_batch_is_encoded_into_the_html_page_a_slice_at_a_time():
+    # joined to its batch and encoded whole, one long paragraph was there three times over
+    text = "".join(f"wörd{i} " for i in range(60000)) + "<end> & ✓"
+    doc = Document(Meta(title="Long"), (Paragraph((Text("Short."),)), Paragraph((Text(text),)),
+                                        Paragraph((Text("After."),))))
+    whole = docforge.write(doc, "html")
+    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
+    out = _Writes()
+    html_page.HtmlWriter().write(context.for_writer(context.options), out)
+    assert out.getvalue() == whole
+    assert len(whole) > 8 * html_page.BATCH_CHARS and max(out.sizes) <= 3 * html_page.BATCH_CHARS
+    assert "<p>Short.</p>\n<p>wörd0 " in whole.decode() and "&lt;end&gt; &amp; ✓</p>\n<p>After.</p>" in whole.decode()
