@@ -401,3 +401,36 @@ def test_a_document_without_blocks_or_not_an_object_is_refused_in_one_line():
     for text in ('{"meta": {}}', "[]", '"text"'):
         with pytest.raises(FormatError, match='not a pandoc JSON document \\(no "blocks"\\)'):
             reader.read(text)
+
+
+def test_long_inline_wrappers_line_blocks_definitions_figures_and_notes_are_streamed_too(monkeypatch):
+    from docforge.model import Document, Meta
+    from docforge.readers import pandoc_json
+    from docforge.writers.pandoc_json import writer
+    words = tuple(Text(f"word {i} ") for i in range(3000))
+    many = tuple(Paragraph((Text(f"paragraph {i}"),)) for i in range(500))
+    doc = Document(Meta(title="Nested"), (
+        Paragraph((Emph(words), Strong((Span(words, lang="fr"),)), Link(words, "https://example.org"),
+                   Image(words, "x.png"), Note(many))),
+        LineBlock(tuple((Text(f"  line {i}"),) for i in range(2000))),
+        DefinitionList(tuple(DefinitionItem((Text(f"term {i}"),), ((Paragraph((Text("def"),)),),))
+                             for i in range(1000))),
+        Figure(many, (Text("A caption"),), "fig-1"),
+    ))
+    text = writer.dumps(doc)
+    sizes = []
+    original = pandoc_json._Cursor.value
+
+    def value(self):
+        start = self.pos
+        result = original(self)
+        sizes.append(self.pos - start)
+        return result
+
+    monkeypatch.setattr(pandoc_json._Cursor, "value", value)
+    back, diagnostics = reader.read(text)
+    monkeypatch.undo()
+    assert len(text) > 1_000_000 and max(sizes) < 500
+    assert (back, diagnostics) == _whole_value_read(text)
+    assert back.blocks[1:] == doc.blocks[1:]
+    assert back.blocks[0].inlines[0] == Emph((Text("".join(t.text for t in words)),))

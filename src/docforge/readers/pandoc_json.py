@@ -36,11 +36,13 @@ styles, Math, RawInline/RawBlock). The rest:
 A malformed AST is a FormatError naming the file; this module never writes anything.
 
 Memory: the text is read in place, value by value (`_Cursor`, json's C scanner on one
-value at a time), never decoded whole into dicts and lists (~10x the JSON): the blocks,
-list items, table rows, reference entries and the inlines of a paragraph or heading are
-converted one at a time and their dicts dropped, and a paragraph's Str/Space run is
-joined chunk by chunk. What is still decoded whole is one value below that: an inline
-(an Emph holding a whole paragraph), a cell, an entry, the metadata. Citations (Cite)
+value at a time), never decoded whole into dicts and lists (~10x the JSON): blocks,
+list items, table rows, reference entries, line-block lines, definition items, the
+blocks of quotes, divs, figures and notes, and the inlines of paragraphs, headings and
+inline wrappers (Emph, Span, Link...) are converted one at a time and their dicts
+dropped; a Str/Space run is joined chunk by chunk. What is still decoded whole is small:
+a table cell, a reference entry, a Cite, the metadata (`_Converter.block` and `inlines`
+convert such values; the streamed methods must give what they give). Citations (Cite)
 need the reference ids first: only a document holding one gets a first pass, which
 decodes one top-level block at a time.
 """
@@ -203,6 +205,7 @@ def _reference_ids(blocks: list) -> set[str]:
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _CITE = re.compile(r'"t"\s*:\s*"Cite"')  # a document without one needs no reference ids up front
+_STR, _SPACE = '{"t":"Str",', '{"t":"Space"}'  # the usual inlines, compact: decoded at once
 _RUN_PIECES = 4096  # Str/Space strings of one text run joined at a time
 
 
@@ -665,22 +668,98 @@ class _Converter:
         """_merge_text(self.inlines(c)) for the inline array at the cursor."""
         out: list = []
         run = _TextRun()
+        text = cur.text
         for _ in cur.array():
-            node = cur.value()
-            t = node.get("t")
-            if t == "Str":
-                run.add(node["c"])
-            elif t == "Space" or t == "SoftBreak":
-                run.add(" ")
+            if cur.peek() == "{" and not text.startswith(_STR, cur.pos) and not text.startswith(_SPACE, cur.pos):
+                items = self.stream_inline(cur)  # an Emph, Span, Note... may hold a paragraph's worth
             else:
-                for item in self.inlines([node]):
-                    if isinstance(item, Text):
-                        run.add(item.text)
-                    else:
-                        run.flush(out)
-                        out.append(item)
+                node = cur.value()
+                t = node.get("t")
+                if t == "Str":
+                    run.add(node["c"])
+                    continue
+                if t == "Space" or t == "SoftBreak":
+                    run.add(" ")
+                    continue
+                items = self.inlines([node])
+            for item in items:
+                if isinstance(item, Text):
+                    run.add(item.text)
+                else:
+                    run.flush(out)
+                    out.append(item)
         run.flush(out)
         return tuple(out)
+
+    def stream_inline(self, cur: _Cursor) -> list:
+        node: dict = {}
+        members = cur.members()
+        for key in members:
+            streamed = self.STREAMED_INLINES.get(node.get("t")) if key == "c" and len(node) == 1 else None
+            if streamed is not None:
+                result = streamed(self, cur)
+                for _ in members:
+                    cur.value()
+                return result
+            node[key] = cur.value()
+        return self.inlines([node])
+
+    def _s_wrap(cls):
+        def handler(self, cur):
+            return [cls(self.stream_inlines(cur))]
+        return handler
+
+    def _s_link(self, cur):
+        def inlines(cur, done):  # a citation's own text is not read: the marker replaces it
+            return cur.value() if "citation" in done[0][1] else self.stream_inlines(cur)
+        attr, inl, (url, title) = _fixed(cur, _value, inlines, _value)
+        if "citation" in attr[1]:
+            if url.startswith("#"):
+                return [CitationRef(url[1:])]
+            inl = _merge_text(self.inlines(inl))
+        if title:
+            self.link_titles += 1
+        return [Link(inl, url)]
+
+    def _s_span(self, cur):
+        (id_, classes, kv), inl = _fixed(cur, _value, lambda cur, _: self.stream_inlines(cur))
+        attrs, lang = _split_attrs(kv)
+        return [Span(inl, id_, tuple(classes), attrs, lang)]
+
+    def _s_quoted(self, cur):
+        kind, inl = _fixed(cur, _value, lambda cur, _: self.stream_inlines(cur))
+        q = ("“", "”") if kind.get("t") == "DoubleQuote" else ("‘", "’")
+        return [Text(q[0]), *inl, Text(q[1])]
+
+    def _s_image(self, cur):
+        (_id, _classes, kv), alt, (url, title) = _fixed(cur, _value, lambda cur, _: self.stream_inlines(cur), _value)
+        if not alt:  # pandoc's Markdown reader keeps an uncaptioned figure's alt text here
+            alt = _merge_text([Text(v) for k, v in kv if k == "alt"][:1])
+        return [Image(alt, url, title)]
+
+    def _s_note(self, cur):
+        return [Note(self.stream_blocks(cur))]
+
+    STREAMED_INLINES = {
+        "Emph": _s_wrap(Emph), "Strong": _s_wrap(Strong), "Underline": _s_wrap(Underline),
+        "Strikeout": _s_wrap(Strikeout), "Superscript": _s_wrap(Superscript),
+        "Subscript": _s_wrap(Subscript), "SmallCaps": _s_wrap(SmallCaps), "Link": _s_link,
+        "Span": _s_span, "Quoted": _s_quoted, "Image": _s_image, "Note": _s_note,
+    }
+
+    def _s_line_block(self, cur):
+        return [LineBlock(tuple(_unindented(self.stream_inlines(cur)) for _ in cur.array()))]
+
+    def _s_definitions(self, cur):
+        def definitions(cur, _):
+            return tuple(self.stream_blocks(cur) for _ in cur.array())
+        return [DefinitionList(tuple(
+            DefinitionItem(*_fixed(cur, lambda cur, _: self.stream_inlines(cur), definitions))
+            for _ in cur.array()))]
+
+    def _s_figure(self, cur):
+        attr, caption, blocks = _fixed(cur, _value, _value, lambda cur, _: self.stream_blocks(cur))
+        return [Figure(blocks, self.caption(caption), attr[0], dict(attr[2]).get("label", ""))]
 
     def _s_para(self, cur):
         return [Paragraph(self.stream_inlines(cur))]
@@ -746,6 +825,7 @@ class _Converter:
     STREAMED = {
         "Para": _s_para, "Plain": _s_para, "Header": _s_header, "BulletList": _s_bullets,
         "OrderedList": _s_ordered, "BlockQuote": _s_quote, "Div": _s_div, "Table": _s_table,
+        "LineBlock": _s_line_block, "DefinitionList": _s_definitions, "Figure": _s_figure,
     }
 
     # ------------------------------------------------------------- inlines
