@@ -342,8 +342,12 @@ def test_the_streamed_reading_gives_the_whole_value_conversion(pandoc, doc_and_d
              writer.dumps(prepare(rich_document())), writer.dumps(pandoc_document())]
     texts += [json.dumps(json.loads(t), indent=2) for t in texts[:2]]  # whitespace everywhere
     texts += [json.dumps(_reordered(json.loads(t))) for t in texts[:3]]  # "c" before "t"
+    texts.append('{"blocks":[{"t":"Para","c":[{"t":"Str","c":"a\\"b\\\\c\\u00e9\\n"},{"t":"Space"},'
+                 '{"t":"Str","c":"x","extra":1},{"t":"SoftBreak"},{"t":"Str","c":""},{"t":"Str","c":"\\ud83d\\ude00"},'
+                 '{"t":"Space"} ,{"t":"Str","c":"y"}]}]}')  # escapes, an extra key, an emoji as a pair
     for text in texts:
         assert reader.read(text) == _whole_value_read(text)
+    assert reader.read(texts[-1])[0].blocks == (Paragraph((Text('a"b\\c\u00e9\n x \U0001f600 y'),)),)
     tables = [b for b in reader.read(texts[1])[0].blocks if type(b) is Table]
     assert [len(t.rows) for t in tables] == [5, 2] and tables[0].rows[-1][2] == Cell((Text("f3"),))
     assert tables[1].rows[1] == (Cell((Text("short"),)), Cell(()), Cell(()))  # padded to the grid
@@ -386,6 +390,8 @@ def test_a_long_json_document_is_read_a_small_value_at_a_time(monkeypatch):
     ('{"blocks": [{"t":"Para","c":[{"t":"Str","c":"a"}]}\n', "line 2: Expecting ',' delimiter"),
     ('{"blocks": [{"t":"Para" "c":[]}]}', "line 1: Expecting ',' delimiter"),
     ('{"meta": {}, "blocks": [], }', "line 1: Expecting property name enclosed in double quotes"),
+    ('{"blocks": [{"t":"Para","c":[{"t":"Str","c":"a\tb"}]}]}', "line 1: Invalid control character at"),
+    ('{"blocks": [{"t":"Para","c":[{"t":"Str","c":"open}]}]}', "line 1: Unterminated string starting at"),
 ])
 def test_json_errors_found_while_streaming_name_their_line_as_json_loads_does(text, where):
     from docforge.errors import FormatError

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import json
 import re
+from json.decoder import scanstring
 from collections import Counter
 from typing import Any, Iterable, Iterator
 
@@ -205,7 +206,8 @@ def _reference_ids(blocks: list) -> set[str]:
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _CITE = re.compile(r'"t"\s*:\s*"Cite"')  # a document without one needs no reference ids up front
-_STR, _SPACE = '{"t":"Str",', '{"t":"Space"}'  # the usual inlines, compact: decoded at once
+# the usual inlines, compact: a Space is taken as it is, a Str's string scanned alone
+_STR, _STR_C, _SPACE = '{"t":"Str",', '{"t":"Str","c":"', '{"t":"Space"}'
 _RUN_PIECES = 4096  # Str/Space strings of one text run joined at a time
 
 
@@ -665,26 +667,43 @@ class _Converter:
         return self.block(node)
 
     def stream_inlines(self, cur: _Cursor) -> tuple:
-        """_merge_text(self.inlines(c)) for the inline array at the cursor."""
+        """_merge_text(self.inlines(c)) for the inline array at the cursor. The hot loop of
+        the reader: compact Str and Space tokens (what pandoc and docforge write) are read
+        straight from the text, with no dict; anything else goes through the cursor."""
         out: list = []
         run = _TextRun()
+        add = run.add
         text = cur.text
         for _ in cur.array():
-            if cur.peek() == "{" and not text.startswith(_STR, cur.pos) and not text.startswith(_SPACE, cur.pos):
+            pos = cur.pos
+            if text.startswith(_SPACE, pos):
+                add(" ")
+                cur.pos = pos + len(_SPACE)
+                continue
+            if text.startswith(_STR_C, pos):
+                try:
+                    string, end = scanstring(text, pos + len(_STR_C))
+                except (json.JSONDecodeError, IndexError):
+                    string, end = None, 0
+                if string is not None and text.startswith("}", end):
+                    add(string)
+                    cur.pos = end + 1
+                    continue
+            if cur.peek() == "{" and not text.startswith(_STR, cur.pos):
                 items = self.stream_inline(cur)  # an Emph, Span, Note... may hold a paragraph's worth
             else:
                 node = cur.value()
                 t = node.get("t")
                 if t == "Str":
-                    run.add(node["c"])
+                    add(node["c"])
                     continue
                 if t == "Space" or t == "SoftBreak":
-                    run.add(" ")
+                    add(" ")
                     continue
                 items = self.inlines([node])
             for item in items:
                 if isinstance(item, Text):
-                    run.add(item.text)
+                    add(item.text)
                 else:
                     run.flush(out)
                     out.append(item)
