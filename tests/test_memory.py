@@ -342,3 +342,34 @@ def test_a_paragraph_longer_than_a_batch_is_encoded_into_the_html_page_a_slice_a
     assert out.getvalue() == whole
     assert len(whole) > 8 * html_page.BATCH_CHARS and max(out.sizes) <= 3 * html_page.BATCH_CHARS
     assert "<p>Short.</p>\n<p>wörd0 " in whole.decode() and "&lt;end&gt; &amp; ✓</p>\n<p>After.</p>" in whole.decode()
+
+
+def test_a_table_row_or_reference_entry_holding_a_long_text_is_streamed_into_the_json():
+    # such a row or entry was one value of AstRenderer, dicts for every word of it at once
+    from docforge.model import Cell, Emph, Link, Table
+    from docforge.writers.pandoc_json import _BATCH_CHARS, _TEXT_SLICE, AstRenderer, StreamingAst, _dumps
+    import docforge.writers.pandoc_json as pandoc_json
+    long = "many words of a cell " * (_TEXT_SLICE // 4)
+    rows = ((Cell((Text("short"),)), Cell((Text(long), Emph((Text("end"),))))), (Cell(()), Cell((Text("b"),))),
+            (Cell((Text(long),)), Cell(()), Cell((Text("extra"),))))
+    entries = (Reference("ref-1", "1", (Text(long),), "https://example.org/1"),
+               Reference("ref-2", "", (Text(long), Link((Text("x"),), "https://x.org")), ""),
+               Reference("ref-3", "3", (Text(""), Text(long)), "https://example.org/3"),
+               Reference("ref-4", "4", (Text("short"),), "https://example.org/4"))
+    doc = Document(Meta(title="Long cells"), (Table((Cell((Text("A"),)), Cell((Text("B"),))), rows, ("left", "right")),
+                                              References(entries), References((Reference("r", "", (Text(long),)),))))
+    made = []
+    original = _dumps
+
+    def spy(value):
+        text = original(value)
+        made.append(len(text))
+        return text
+
+    pandoc_json._dumps = spy
+    try:
+        pieces = list(StreamingAst(AstRenderer({})).document(doc))
+    finally:
+        pandoc_json._dumps = original
+    assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
+    assert sum(map(len, pieces)) > 20 * _BATCH_CHARS and max(made) < 2 * _BATCH_CHARS

@@ -304,36 +304,51 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-class _LongStr:
-    """A Str token of a word longer than _TEXT_SLICE (a run without spaces): `batched`
-    writes its JSON a slice at a time rather than as one dict and one string."""
-    __slots__ = ("text", "start", "end")
+class _Pieces:
+    """A value of a batched array too big to be dicts at once (a word longer than
+    _TEXT_SLICE, a table row or reference entry holding a long text): `batched` writes
+    its JSON text as these pieces come, between the batches before and after it."""
+    __slots__ = ("pieces",)
 
-    def __init__(self, text: str, start: int, end: int) -> None:
-        self.text, self.start, self.end = text, start, end
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self.pieces = pieces
 
-    def pieces(self) -> Iterator[str]:
-        # escaping is character by character, so the slices' escapes join to the whole's
+
+def _long_str(text: str, start: int, end: int) -> _Pieces:
+    """The Str token of text[start:end], escaped a slice at a time (escaping is character
+    by character, so the slices' escapes join to the whole's)."""
+    def pieces() -> Iterator[str]:
         yield '{"t":"Str","c":"'
-        text, end = self.text, self.end
-        for i in range(self.start, end, _TEXT_SLICE):
+        for i in range(start, end, _TEXT_SLICE):
             yield encode_basestring(text[i:min(i + _TEXT_SLICE, end)])[1:-1]
         yield '"}'
+    return _Pieces(pieces())
+
+
+def _long(inlines) -> bool:
+    """Whether an inline run holds more than _TEXT_SLICE characters of text at its top
+    level (nested runs count a little each: a cheap test, not a measure)."""
+    size = 0
+    for node in inlines:
+        size += len(node.text) if type(node) is Text else 64
+        if size > _TEXT_SLICE:
+            return True
+    return False
 
 
 def _text_tokens(text: str) -> Iterator[list]:
     """_tokens(text) in slices cut at spaces: the concatenation is exactly _tokens(text)
     (split(" ") of the whole = split of the left part, a Space, split of the right part);
-    a word longer than a slice is one _LongStr."""
+    a word longer than a slice is one _long_str."""
     start, n = 0, len(text)
     while n - start > _TEXT_SLICE:
         cut = text.rfind(" ", start, start + _TEXT_SLICE + 1)
         if cut < 0:  # a word longer than a slice starts here
             end = text.find(" ", start)
             if end < 0:
-                yield [_LongStr(text, start, n)]
+                yield [_long_str(text, start, n)]
                 return
-            yield [_LongStr(text, start, end), {"t": "Space"}]
+            yield [_long_str(text, start, end), {"t": "Space"}]
             start = end + 1
             continue
         yield _tokens(text[start:cut])
@@ -355,11 +370,12 @@ class StreamingAst:
     and the JSON string built from it one more copy: a 50 MB feed peaked at 4.8 GB. Here
     the containers that grow with the input (the blocks, a paragraph's or heading's inlines,
     a long Text, list items, table rows, reference entries) are walked lazily and serialised
-    in batches of about _BATCH_CHARS of JSON by json.dumps (C speed), and a word longer
-    than _TEXT_SLICE is escaped a slice at a time (_LongStr); only small nodes become dicts,
-    through AstRenderer, so the bytes cannot drift from it (the snapshot and a test compare
-    them). What is still made whole is one value below a batch: a table cell, a reference
-    entry, an inline other than text (an Emph holding a whole paragraph)."""
+    in batches of about _BATCH_CHARS of JSON by json.dumps (C speed); a word longer than
+    _TEXT_SLICE is escaped a slice at a time, and a row or entry holding a long text is
+    streamed like a paragraph (both `_Pieces`); only small nodes become dicts, through
+    AstRenderer, so the bytes cannot drift from it (the snapshot and a test compare them).
+    What is still made whole is one value below that: the header row, an inline other
+    than text (an Emph holding a whole paragraph)."""
 
     def __init__(self, renderer: AstRenderer) -> None:
         self.ast = renderer
@@ -396,7 +412,8 @@ class StreamingAst:
             return self.table(node)
         if kind is References:
             return _around('{"t":"Div","c":[' + _dumps(REFERENCES_ATTR) + ",",
-                           self.batched(self.ast.reference(e) for e in node.entries), "]}")
+                           self.batched(_Pieces(self.reference(e)) if _long(e.inlines) else self.ast.reference(e)
+                                        for e in node.entries), "]}")
         if kind is Div:  # a pandoc document may sit whole in one Div (sections, custom styles)
             return _around('{"t":"Div","c":[' + _dumps(self.ast.div_attr(node)) + ",",
                            self.blocks(node.blocks), "]}")
@@ -409,16 +426,55 @@ class StreamingAst:
             return _around('{"t":"LineBlock","c":', self.lines(node), "}")
         return iter((_dumps(self.ast.render(node)),))  # code blocks, raw blocks, rules: one small dict
 
-    def inlines(self, nodes) -> Iterator[str]:
+    def inlines(self, nodes, tail=None) -> Iterator[str]:
+        """The JSON array of the inlines' tokens; `tail(any)`, when given, gives the
+        tokens that end the array (told whether there were any before them)."""
         def tokens():
             dispatch = self.ast.dispatch
+            some = False
             for node in nodes:
                 if type(node) is Text:
                     for piece in _text_tokens(node.text):
+                        some = some or bool(piece)
                         yield from piece
                 else:
-                    yield from dispatch[type(node)](self.ast, node)
+                    made = dispatch[type(node)](self.ast, node)
+                    some = some or bool(made)
+                    yield from made
+            if tail is not None:
+                yield from tail(some)
         yield from self.batched(tokens())
+
+    def reference(self, node: Reference) -> Iterator[str]:
+        """AstRenderer.reference(node)'s JSON, its text streamed as a paragraph's."""
+        kv = _labelled(node.label) + ((("url", node.url),) if node.url else ())
+        head = '{"t":"Div","c":[' + _dumps(_attr(node.id, ("csl-entry",), kv)) + ',[{"t":"Para","c":['
+        if node.label:
+            head += _dumps({"t": "Span", "c": [_attr(classes=("csl-left-margin",)),
+                                               _tokens(f"[{node.label}]") + [{"t": "Space"}]]}) + ","
+        yield head + '{"t":"Span","c":[' + _dumps(_attr(classes=("csl-right-inline",))) + ","
+        url = semantics.shown_reference_url(node)
+
+        def shown_url(some: bool) -> list:
+            if not url:
+                return []
+            return ([{"t": "Space"}] if some else []) + [
+                {"t": "Link", "c": [_attr(classes=("reference-url",)), _tokens(node.url), [url, ""]]}]
+        yield from self.inlines(node.inlines, shown_url)
+        yield "]}]}]]}"
+
+    def row(self, cells, aligns: list, width: int) -> Iterator[str]:
+        """[_attr(), [AstRenderer.cell(...) for each cell]]'s JSON, each cell's text streamed."""
+        yield "[" + _dumps(_attr()) + ",["
+        for i, cell in enumerate(cells):
+            align = ALIGN.get(aligns[i] if i < width else "default", "AlignDefault")
+            yield ("," if i else "") + "[" + _dumps(_attr()) + "," + _dumps({"t": align}) + ",1,1,"
+            if cell.inlines:
+                yield from _around('[{"t":"Plain","c":', self.inlines(cell.inlines), "}]")
+            else:
+                yield "[]"
+            yield "]"
+        yield "]]"
 
     def items(self, items) -> Iterator[str]:
         tight = all(len(i.blocks) >= 1 and isinstance(i.blocks[0], Paragraph)
@@ -468,7 +524,8 @@ class StreamingAst:
         yield ('{"t":"Table","c":[' + _dumps(_attr(node.id, (), kv)) + "," + _dumps([None, caption_blocks]) + ","
                + _dumps([[{"t": ALIGN.get(a, "AlignDefault")}, {"t": "ColWidthDefault"}] for a in aligns]) + ","
                + _dumps([_attr(), [row(node.header)] if node.header else []]) + ",[[" + _dumps(_attr()) + ",0,[],")
-        yield from self.batched(row(r) for r in node.rows)
+        yield from self.batched(_Pieces(self.row(r, aligns, width)) if any(_long(c.inlines) for c in r) else row(r)
+                                for r in node.rows)
         yield "]]," + _dumps([_attr(), []]) + "]}"
 
     @staticmethod
@@ -482,14 +539,14 @@ class StreamingAst:
         first = True
         limit = _FIRST_BATCH
         for value in values:
-            if type(value) is _LongStr:  # written in slices, after the batch before it
+            if type(value) is _Pieces:  # written in pieces, after the batch before it
                 if batch:
                     text = _dumps(batch)[1:-1]
                     yield text if first else "," + text
                     first, batch = False, []
                 if not first:
                     yield ","
-                yield from value.pieces()
+                yield from value.pieces
                 first = False
                 continue
             batch.append(value)
