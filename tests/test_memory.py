@@ -351,3 +351,156 @@ def test_a_docx_written_into_an_appending_file_is_still_whole(tmp_path):
     with open(path, "ab") as out:  # empty, so at 0, but every write goes to its end
         DocxWriter().write(context.for_writer(context.options), out)
     assert path.read_bytes() == whole
+
+
+def _html_body(blocks) -> tuple[list[str], str]:
+    from docforge.transforms import prepare
+    doc = prepare(Document(Meta(title="Pieces"), tuple(blocks)))
+    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
+    pieces = list(html_page.BodyRenderer(context).block_pieces(context.doc.blocks))
+    return pieces, docforge.write(doc, "html").decode()
+
+
+def test_a_long_table_list_or_reference_list_is_many_html_pieces_of_a_row_item_or_entry():
+    # one block was one string as long as its part of the input (2.4 MB for a 1 MB table)
+    from docforge.model import Cell, Table
+    rows = tuple((Cell((Text(f"row {i}"),)), Cell((Text(str(i)),))) for i in range(300))
+    table = Table((Cell((Text("Name"),)), Cell((Text("Value"),))), rows, ("left", "right"))
+    bullets = BulletList(tuple(ListItem((Paragraph((Text(f"item {i}"),)),)) for i in range(300)))
+    refs = References(tuple(Reference(f"ref-{i}", str(i), (Text(f"Entry {i}"),)) for i in range(1, 301)))
+    pieces, page = _html_body([Paragraph((Text("Before."),)), table, bullets, Heading(1, (Text("References"),)), refs])
+    assert len(pieces) > 900 and max(map(len, pieces)) < 400
+    assert "\n".join(pieces) in page
+    assert page.count("<tr>") == 301 and page.count("<li>") == 300 and page.count('<li id="ref-') == 300
+    assert '<section class="level1" role="doc-bibliography">' in page
+
+
+def test_html_pieces_of_each_block_join_to_its_markup_even_when_empty():
+    # what each block gave as one string before it was written in pieces: the blank line
+    # an empty list, quote or div keeps, a line block's <br>s, a table without rows
+    from docforge.model import Cell, DefinitionItem, DefinitionList, Div, LineBlock, Quote, Table
+    samples = [Quote(()), Quote((Paragraph((Text("q"),)), Quote(()))), BulletList(()), OrderedList((), 3),
+               OrderedList((ListItem((Paragraph((Text("a"),)),)),), 2), Div(()), Div((Heading(1, (Text("h"),)),)),
+               LineBlock(()), LineBlock(((Text("one"),),)), LineBlock(((Text("  one"),), (), (Text("three"),))),
+               DefinitionList(()), DefinitionList((DefinitionItem((Text("t"),), ((Paragraph((Text("d"),)),), ())),)),
+               Table((), ()), Table((Cell((Text("h"),)),), ()), Table((), ((Cell(()),),)),
+               References(()), References((Reference("r1", "x", (Text("e"),)),))]
+    expected = [
+        '<blockquote>\n\n</blockquote>',
+        '<blockquote>\n<p>q</p>\n<blockquote>\n\n</blockquote>\n</blockquote>',
+        '<ul>\n\n</ul>',
+        '<ol start="3">\n\n</ol>',
+        '<ol start="2">\n<li>a</li>\n</ol>',
+        '<div>\n\n</div>',
+        '<div>\n<h2 id="h">h</h2>\n</div>',
+        '<div class="line-block"></div>',
+        '<div class="line-block">one</div>',
+        '<div class="line-block">\xa0\xa0one<br>\n<br>\nthree</div>',
+        '<dl>\n</dl>',
+        '<dl>\n<dt>t</dt>\n<dd>d</dd>\n<dd></dd>\n</dl>',
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="Table 1"><table id="table-1">\n<thead><tr><th scope="col"></th></tr></thead>\n</table></div>',
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="Table 2"><table id="table-2">\n<thead><tr><th scope="col">h</th></tr></thead>\n</table></div>',
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="Table 3"><table id="table-3">\n<tbody>\n<tr><td></td></tr>\n</tbody>\n</table></div>',
+        '<ol class="references">\n\n</ol>',
+        '<ol class="references unlabelled">\n<li id="r1">e</li>\n</ol>',
+    ]
+    from docforge.transforms import prepare
+    doc = prepare(Document(Meta(title="Pieces"), tuple(samples)))
+    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
+    body = html_page.BodyRenderer(context)
+    assert ["\n".join(body.block_stream(block)) for block in context.doc.blocks] == expected
+    assert [body.render(block) for block in context.doc.blocks] == expected
+    # References without a heading before them: each in a bibliography section of its own
+    section = '<section class="bibliography" role="doc-bibliography" aria-label="References">\n{}\n</section>'
+    assert body.blocks(context.doc.blocks) == "\n".join(expected[:-2] + [section.format(e) for e in expected[-2:]])
+
+
+def test_a_long_table_or_bibliography_is_encoded_to_json_a_few_rows_at_a_time():
+    # 2,048 rows or entries were dicts at once whatever their size (12 MB for a 1 MB table):
+    # a batch now holds about _BATCH_CHARS of JSON, sized from the batch before it
+    from docforge.model import Cell, Table
+    from docforge.transforms import prepare
+    from docforge.writers.pandoc_json import _BATCH_CHARS, AstRenderer, StreamingAst, _dumps
+    rows = tuple((Cell((Text(f"item {i} with a note about the row"),)), Cell((Text(str(i)),)))
+                 for i in range(6000))
+    refs = References(tuple(Reference(f"ref-{i}", str(i), (Text(f"Author, A. A study number {i}. " * 3),),
+                                      f"https://example.org/{i}") for i in range(1, 4001)))
+    doc = prepare(Document(Meta(title="Long"), (Table((Cell((Text("Name"),)), Cell((Text("Value"),))), rows),
+                                                Heading(1, (Text("References"),)), refs)))
+    made = []
+    original = _dumps
+
+    def spy(value):
+        text = original(value)
+        made.append(len(text))
+        return text
+
+    import docforge.writers.pandoc_json as pandoc_json
+    pandoc_json._dumps = spy
+    try:
+        pieces = list(StreamingAst(AstRenderer({})).document(doc))
+    finally:
+        pandoc_json._dumps = original
+    total = sum(map(len, pieces))
+    assert total > 3_000_000 and max(made) < 3 * _BATCH_CHARS  # no json.dumps of a whole block
+    assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
+
+
+def test_a_word_longer_than_a_text_slice_is_written_to_json_in_slices():
+    # an unspaced 1 MB line was one dict, one 1 MB json.dumps string and its copies
+    from docforge.writers.pandoc_json import _TEXT_SLICE, AstRenderer, StreamingAst, _dumps
+    word = "".join(chr(0x61 + i % 26) for i in range(_TEXT_SLICE * 30)) + '"\\<é>\u2028'
+    texts = [word, "lead " + word, word + " tail", "a " * 3000 + word + "  " + word + " b", word + " "]
+    doc = Document(Meta(title="Words"), tuple(Paragraph((Text(t),)) for t in texts)
+                   + (Heading(1, (Text("x"), Text(word))),))
+    pieces = list(StreamingAst(AstRenderer({})).document(doc))
+    of_the_word = [len(p) for p in pieces if "abcdefghij" in p]
+    assert len(of_the_word) > 5 * 30 and max(of_the_word) < _TEXT_SLICE + 20
+    assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
+    back = docforge.read(docforge.write(doc, "json"), "json")
+    assert [b.inlines for b in back.blocks[:5]] == [(Text(t),) for t in texts]
+
+
+def test_a_paragraph_longer_than_a_batch_is_encoded_into_the_html_page_a_slice_at_a_time():
+    # joined to its batch and encoded whole, one long paragraph was there three times over
+    text = "".join(f"wörd{i} " for i in range(60000)) + "<end> & ✓"
+    doc = Document(Meta(title="Long"), (Paragraph((Text("Short."),)), Paragraph((Text(text),)),
+                                        Paragraph((Text("After."),))))
+    whole = docforge.write(doc, "html")
+    context = api._context(doc, api._resolve_style(None), docforge.WriteOptions())
+    out = _Writes()
+    html_page.HtmlWriter().write(context.for_writer(context.options), out)
+    assert out.getvalue() == whole
+    assert len(whole) > 8 * html_page.BATCH_CHARS and max(out.sizes) <= 3 * html_page.BATCH_CHARS
+    assert "<p>Short.</p>\n<p>wörd0 " in whole.decode() and "&lt;end&gt; &amp; ✓</p>\n<p>After.</p>" in whole.decode()
+
+
+def test_a_table_row_or_reference_entry_holding_a_long_text_is_streamed_into_the_json():
+    # such a row or entry was one value of AstRenderer, dicts for every word of it at once
+    from docforge.model import Cell, Emph, Link, Table
+    from docforge.writers.pandoc_json import _BATCH_CHARS, _TEXT_SLICE, AstRenderer, StreamingAst, _dumps
+    import docforge.writers.pandoc_json as pandoc_json
+    long = "many words of a cell " * (_TEXT_SLICE // 4)
+    rows = ((Cell((Text("short"),)), Cell((Text(long), Emph((Text("end"),))))), (Cell(()), Cell((Text("b"),))),
+            (Cell((Text(long),)), Cell(()), Cell((Text("extra"),))))
+    entries = (Reference("ref-1", "1", (Text(long),), "https://example.org/1"),
+               Reference("ref-2", "", (Text(long), Link((Text("x"),), "https://x.org")), ""),
+               Reference("ref-3", "3", (Text(""), Text(long)), "https://example.org/3"),
+               Reference("ref-4", "4", (Text("short"),), "https://example.org/4"))
+    doc = Document(Meta(title="Long cells"), (Table((Cell((Text("A"),)), Cell((Text("B"),))), rows, ("left", "right")),
+                                              References(entries), References((Reference("r", "", (Text(long),)),))))
+    made = []
+    original = _dumps
+
+    def spy(value):
+        text = original(value)
+        made.append(len(text))
+        return text
+
+    pandoc_json._dumps = spy
+    try:
+        pieces = list(StreamingAst(AstRenderer({})).document(doc))
+    finally:
+        pandoc_json._dumps = original
+    assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
+    assert sum(map(len, pieces)) > 20 * _BATCH_CHARS and max(made) < 2 * _BATCH_CHARS

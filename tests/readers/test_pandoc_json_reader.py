@@ -302,3 +302,141 @@ def test_docforge_conventions_are_read_back():
     doc, _ = reader.read(json.dumps(ast))
     assert doc.blocks[0] == Paragraph((CitationRef("ref-2"),))
     assert doc.blocks[1] == Table((Cell(()),), (), ("center",), (), "t", "Table 9")
+
+
+# ---------------------------------------------------------------- streamed reading (issue 18)
+HTML_TABLES = """<table><caption>Cap</caption><thead><tr><th rowspan="2">A</th><th colspan="2">B</th></tr>
+<tr><th>b1</th><th>b2</th></tr></thead><tbody><tr><td>1</td><td rowspan="2">2</td><td>3</td></tr>
+<tr><td>4</td><td>5</td></tr></tbody><tbody><tr><td>x</td><td>y</td></tr></tbody>
+<tfoot><tr><td>f1</td><td>f2</td><td>f3</td></tr></tfoot></table>
+<table><tr><td>no head</td><td>row</td><td>ragged</td></tr><tr><td>short</td></tr></table>
+<blockquote><p>quoted</p><ul><li>one</li><li><p>two</p><p>para</p></li></ul></blockquote>
+<div lang="fr" class="c"><p>bonjour <em>à</em> tous</p><ol start="4"><li>four</li></ol></div>"""
+
+
+def _whole_value_read(text: str):
+    """What the reader gave when it decoded the whole text with json.loads first."""
+    from docforge.model import Document
+    from docforge.readers.pandoc_json import _Converter, _reference_ids
+    from docforge.readers.references import recover_references
+    raw = json.loads(text)
+    conv = _Converter("<input>", _reference_ids(raw["blocks"]))
+    doc = Document(conv.meta(raw.get("meta") or {}), conv.blocks(raw["blocks"]))
+    return recover_references(doc), conv.report()
+
+
+def _reordered(value):
+    """The same JSON value with every object's keys in reverse order ("c" before "t")."""
+    if isinstance(value, dict):
+        return {k: _reordered(value[k]) for k in reversed(list(value))}
+    if isinstance(value, list):
+        return [_reordered(v) for v in value]
+    return value
+
+
+def test_the_streamed_reading_gives_the_whole_value_conversion(pandoc, doc_and_diagnostics):
+    from docforge.writers.pandoc_json import writer
+    from ir_examples import pandoc_document, rich_document
+    texts = [run_pandoc(pandoc, ["-f", "markdown", "-t", "json"], MARKDOWN.encode()).decode(),
+             run_pandoc(pandoc, ["-f", "html", "-t", "json"], HTML_TABLES.encode()).decode(),
+             writer.dumps(prepare(rich_document())), writer.dumps(pandoc_document())]
+    texts += [json.dumps(json.loads(t), indent=2) for t in texts[:2]]  # whitespace everywhere
+    texts += [json.dumps(_reordered(json.loads(t))) for t in texts[:3]]  # "c" before "t"
+    texts.append('{"blocks":[{"t":"Para","c":[{"t":"Str","c":"a\\"b\\\\c\\u00e9\\n"},{"t":"Space"},'
+                 '{"t":"Str","c":"x","extra":1},{"t":"SoftBreak"},{"t":"Str","c":""},{"t":"Str","c":"\\ud83d\\ude00"},'
+                 '{"t":"Space"} ,{"t":"Str","c":"y"}]}]}')  # escapes, an extra key, an emoji as a pair
+    for text in texts:
+        assert reader.read(text) == _whole_value_read(text)
+    assert reader.read(texts[-1])[0].blocks == (Paragraph((Text('a"b\\c\u00e9\n x \U0001f600 y'),)),)
+    tables = [b for b in reader.read(texts[1])[0].blocks if type(b) is Table]
+    assert [len(t.rows) for t in tables] == [5, 2] and tables[0].rows[-1][2] == Cell((Text("f3"),))
+    assert tables[1].rows[1] == (Cell((Text("short"),)), Cell(()), Cell(()))  # padded to the grid
+
+
+def test_a_long_json_document_is_read_a_small_value_at_a_time(monkeypatch):
+    # json.loads made dicts and lists of the whole text (~10x the JSON) before converting
+    import docforge
+    from docforge.readers import pandoc_json
+    rows = "\n".join(f"item {i} | {i} | a short note" for i in range(2000))
+    refs = "\n".join(f"{i}. Author, A. A study number {i}. https://example.org/{i}" for i in range(1, 2001))
+    items = "\n".join(f"- bullet item {i}" for i in range(1000))
+    feed = ("A Long Document\n\nA claim [1] and [2000].\n\n" + "word " * 20000 + "end.\n\n"
+            + "Name | Value | Note\n:--- | ---: | ---\n" + rows + "\n\nA list follows.\n\n" + items
+            + "\n\nReferences\n" + refs + "\n")
+    text = docforge.write(docforge.read_text(feed), "json").decode()
+    sizes = []
+    original = pandoc_json._Cursor.value
+
+    def value(self):
+        start = self.pos
+        result = original(self)
+        sizes.append(self.pos - start)
+        return result
+
+    monkeypatch.setattr(pandoc_json._Cursor, "value", value)
+    doc, diagnostics = reader.read(text)
+    monkeypatch.undo()
+    assert len(text) > 1_000_000 and max(sizes) < 2_000
+    assert (doc, diagnostics) == _whole_value_read(text)
+    kinds = [type(b) for b in doc.blocks]
+    assert Table in kinds and References in kinds and BulletList in kinds
+    table = doc.blocks[kinds.index(Table)]
+    assert len(table.rows) == 2000 and len(doc.blocks[kinds.index(References)].entries) == 2000
+
+
+@pytest.mark.parametrize("text, where", [
+    ('{"blocks": [\n{"t":"Para","c":[]}\n,]}', "line 3: Expecting value"),
+    ('{"blocks": []} trailing', "line 1: Extra data"),
+    ('{"blocks": [{"t":"Para","c":[{"t":"Str","c":"a"}]}\n', "line 2: Expecting ',' delimiter"),
+    ('{"blocks": [{"t":"Para" "c":[]}]}', "line 1: Expecting ',' delimiter"),
+    ('{"meta": {}, "blocks": [], }', "line 1: Expecting property name enclosed in double quotes"),
+    ('{"blocks": [{"t":"Para","c":[{"t":"Str","c":"a\tb"}]}]}', "line 1: Invalid control character at"),
+    ('{"blocks": [{"t":"Para","c":[{"t":"Str","c":"open}]}]}', "line 1: Unterminated string starting at"),
+])
+def test_json_errors_found_while_streaming_name_their_line_as_json_loads_does(text, where):
+    from docforge.errors import FormatError
+    with pytest.raises(FormatError, match=f"not JSON \\({where}\\)"):
+        reader.read(text)
+    with pytest.raises(json.JSONDecodeError) as whole:
+        json.loads(text)
+    assert f"line {whole.value.lineno}: {whole.value.msg}" == where
+
+
+def test_a_document_without_blocks_or_not_an_object_is_refused_in_one_line():
+    from docforge.errors import FormatError
+    for text in ('{"meta": {}}', "[]", '"text"'):
+        with pytest.raises(FormatError, match='not a pandoc JSON document \\(no "blocks"\\)'):
+            reader.read(text)
+
+
+def test_long_inline_wrappers_line_blocks_definitions_figures_and_notes_are_streamed_too(monkeypatch):
+    from docforge.model import Document, Meta
+    from docforge.readers import pandoc_json
+    from docforge.writers.pandoc_json import writer
+    words = tuple(Text(f"word {i} ") for i in range(3000))
+    many = tuple(Paragraph((Text(f"paragraph {i}"),)) for i in range(500))
+    doc = Document(Meta(title="Nested"), (
+        Paragraph((Emph(words), Strong((Span(words, lang="fr"),)), Link(words, "https://example.org"),
+                   Image(words, "x.png"), Note(many))),
+        LineBlock(tuple((Text(f"  line {i}"),) for i in range(2000))),
+        DefinitionList(tuple(DefinitionItem((Text(f"term {i}"),), ((Paragraph((Text("def"),)),),))
+                             for i in range(1000))),
+        Figure(many, (Text("A caption"),), "fig-1"),
+    ))
+    text = writer.dumps(doc)
+    sizes = []
+    original = pandoc_json._Cursor.value
+
+    def value(self):
+        start = self.pos
+        result = original(self)
+        sizes.append(self.pos - start)
+        return result
+
+    monkeypatch.setattr(pandoc_json._Cursor, "value", value)
+    back, diagnostics = reader.read(text)
+    monkeypatch.undo()
+    assert len(text) > 1_000_000 and max(sizes) < 500
+    assert (back, diagnostics) == _whole_value_read(text)
+    assert back.blocks[1:] == doc.blocks[1:]
+    assert back.blocks[0].inlines[0] == Emph((Text("".join(t.text for t in words)),))

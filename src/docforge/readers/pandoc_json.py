@@ -34,12 +34,25 @@ styles, Math, RawInline/RawBlock). The rest:
   the bridge calls `with_detected_language`, which tells a missing one from the text
   (readers/language.py), as the feed reader does; JSON itself is read as written.
 A malformed AST is a FormatError naming the file; this module never writes anything.
+
+Memory: the text is read in place, value by value (`_Cursor`, json's C scanner on one
+value at a time), never decoded whole into dicts and lists (~10x the JSON): blocks,
+list items, table rows, reference entries, line-block lines, definition items, the
+blocks of quotes, divs, figures and notes, and the inlines of paragraphs, headings and
+inline wrappers (Emph, Span, Link...) are converted one at a time and their dicts
+dropped; a Str/Space run is joined chunk by chunk. What is still decoded whole is small:
+a table cell, a reference entry, a Cite, the metadata (`_Converter.block` and `inlines`
+convert such values; the streamed methods must give what they give). Citations (Cite)
+need the reference ids first: only a document holding one gets a first pass, which
+decodes one top-level block at a time.
 """
 from __future__ import annotations
 
 import json
+import re
+from json.decoder import scanstring
 from collections import Counter
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from ..errors import Diagnostic, FormatError
 from ..model import (BLOCK_TYPES, BulletList, Cell, CitationRef, Code, CodeBlock, DefinitionItem, DefinitionList,
@@ -189,6 +202,140 @@ def _reference_ids(blocks: list) -> set[str]:
             except (TypeError, KeyError, IndexError, ValueError):
                 continue
     return ids
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_CITE = re.compile(r'"t"\s*:\s*"Cite"')  # a document without one needs no reference ids up front
+# the usual inlines, compact: a Space is taken as it is, a Str's string scanned alone
+_STR, _STR_C, _SPACE = '{"t":"Str",', '{"t":"Str","c":"', '{"t":"Space"}'
+_RUN_PIECES = 4096  # Str/Space strings of one text run joined at a time
+
+
+class _Cursor:
+    """A position in JSON text, read one value at a time with json's C scanner, so that a
+    long array is walked element by element instead of being decoded whole.
+
+    `array()` and `members()` are generators that hand over at each element (each
+    member's key): the caller reads exactly that one value (`value()`, or a nested
+    `array()`/`members()`) before asking for the next."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self._scan = json.JSONDecoder().scan_once
+
+    def error(self, message: str) -> json.JSONDecodeError:
+        return json.JSONDecodeError(message, self.text, self.pos)
+
+    def peek(self) -> str:
+        """The next character that is not whitespace ("" at the end)."""
+        text, pos = self.text, self.pos
+        if pos < len(text) and text[pos] in " \t\n\r":
+            pos = self.pos = _WHITESPACE.match(text, pos).end()
+        return text[pos] if pos < len(text) else ""
+
+    def value(self) -> Any:
+        self.peek()
+        try:
+            value, self.pos = self._scan(self.text, self.pos)
+        except StopIteration:
+            raise self.error("Expecting value") from None
+        return value
+
+    def _expect(self, char: str, what: str) -> None:
+        if self.peek() != char:
+            raise self.error(f"Expecting {what}")
+        self.pos += 1
+
+    def array(self) -> Iterator[None]:
+        self._expect("[", "'['")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield
+            after = self.peek()
+            self.pos += 1
+            if after == "]":
+                return
+            if after != ",":
+                self.pos -= 1
+                raise self.error("Expecting ',' delimiter")
+
+    def members(self) -> Iterator[str]:
+        self._expect("{", "'{'")
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            if self.peek() != '"':
+                raise self.error("Expecting property name enclosed in double quotes")
+            key = self.value()
+            self._expect(":", "':' delimiter")
+            yield key
+            after = self.peek()
+            self.pos += 1
+            if after == "}":
+                return
+            if after != ",":
+                self.pos -= 1
+                raise self.error("Expecting ',' delimiter")
+
+    def end(self) -> None:
+        if self.peek():
+            raise self.error("Extra data")
+
+
+class _TextRun:
+    """The characters of adjacent Str/Space tokens, joined once at the end: the pieces are
+    joined into chunks every _RUN_PIECES, so a long paragraph does not hold one small
+    string per word until its end (joining the whole so far each time would be quadratic)."""
+    __slots__ = ("pieces", "chunks")
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.chunks: list[str] = []
+
+    def add(self, text: str) -> None:
+        pieces = self.pieces
+        pieces.append(text)
+        if len(pieces) >= _RUN_PIECES:
+            self.chunks.append("".join(pieces))
+            pieces.clear()
+
+    def flush(self, out: list) -> None:
+        """Append the run as one Text to `out` (nothing when it holds no character)."""
+        if self.chunks:
+            self.chunks.append("".join(self.pieces))
+            text = "".join(self.chunks)
+            self.chunks.clear()
+        elif self.pieces:
+            text = "".join(self.pieces)
+        else:
+            return
+        self.pieces.clear()
+        if text:
+            out.append(Text(text))
+
+
+_END = object()
+
+
+def _value(cur: _Cursor, _done: list) -> Any:
+    return cur.value()
+
+
+def _fixed(cur: _Cursor, *readers) -> list:
+    """The array at the cursor, of exactly len(readers) values, each read by its reader
+    (called with the cursor and the values read before it)."""
+    done: list = []
+    for _ in cur.array():
+        if len(done) == len(readers):
+            raise ValueError(f"expected {len(readers)} values in an array")
+        done.append(readers[len(done)](cur, done))
+    if len(done) != len(readers):
+        raise ValueError(f"expected {len(readers)} values in an array, got {len(done)}")
+    return done
 
 
 def _split_attrs(kv) -> tuple[tuple[tuple[str, str], ...], str]:
@@ -431,36 +578,53 @@ class _Converter:
         attr, caption, blocks = c
         return [Figure(self.blocks(blocks), self.caption(caption), attr[0], dict(attr[2]).get("label", ""))]
 
-    def grid(self, rows: list, width: int) -> list[list[Cell]]:
-        """Rows of pandoc cells as a grid: a spanning cell's text in its first position and
-        empty cells in the positions it covers."""
-        covered: dict[int, int] = {}  # column -> rows still covered by a cell above
-        limit = max(width, 1) if width else _MAX_SPAN
-        grid = []
-        for row in rows:
-            out: list[Cell] = []
-
-            for cell in row[1]:
-                while covered.get(len(out), 0) > 0:
-                    covered[len(out)] -= 1
-                    out.append(Cell(()))
-                _attr, _align, rowspan, colspan, blocks = cell
-                rowspan, colspan = max(int(rowspan), 1), min(max(int(colspan), 1), limit)
-                if rowspan > 1 or colspan > 1:
-                    self.spanning_cells += 1
-                start = len(out)
-                out.append(Cell(flatten(self.blocks(blocks))))
-                out.extend([Cell(())] * (colspan - 1))
-                if rowspan > 1:
-                    for column in range(start, start + colspan):
-                        covered[column] = rowspan - 1
-            last = max((col for col, n in covered.items() if n > 0), default=-1)
-            while len(out) <= last:
-                if covered.get(len(out), 0) > 0:
-                    covered[len(out)] -= 1
+    def grid_row(self, row, covered: dict[int, int], limit: int) -> tuple:
+        """A row of pandoc cells as a row of the grid: a spanning cell's text in its first
+        position and empty cells in the positions it covers (`covered`: column -> rows
+        still covered by a cell above, updated for the rows below)."""
+        out: list[Cell] = []
+        for cell in row[1]:
+            while covered.get(len(out), 0) > 0:
+                covered[len(out)] -= 1
                 out.append(Cell(()))
-            grid.append(out)
-        return grid
+            _attr, _align, rowspan, colspan, blocks = cell
+            rowspan, colspan = max(int(rowspan), 1), min(max(int(colspan), 1), limit)
+            if rowspan > 1 or colspan > 1:
+                self.spanning_cells += 1
+            start = len(out)
+            out.append(Cell(flatten(self.blocks(blocks))))
+            out.extend([Cell(())] * (colspan - 1))
+            if rowspan > 1:
+                for column in range(start, start + colspan):
+                    covered[column] = rowspan - 1
+        last = max((col for col, n in covered.items() if n > 0), default=-1)
+        while len(out) <= last:
+            if covered.get(len(out), 0) > 0:
+                covered[len(out)] -= 1
+            out.append(Cell(()))
+        return tuple(out)
+
+    def make_table(self, attr, caption, colspecs, has_head: bool, rows: Iterable) -> list:
+        """The Table of pandoc rows (head, bodies, foot in order; an iterable, so a streamed
+        table is converted row by row), the first the header when the TableHead had any."""
+        covered: dict[int, int] = {}
+        limit = max(len(colspecs), 1) if colspecs else _MAX_SPAN
+        grid = [self.grid_row(row, covered, limit) for row in rows]
+        width = max([len(colspecs)] + [len(r) for r in grid])
+        if any(len(r) < width for r in grid):
+            grid = [r + (Cell(()),) * (width - len(r)) for r in grid]
+        aligns = tuple(ALIGN.get(s[0].get("t"), "default") for s in colspecs)
+        aligns += ("default",) * (width - len(aligns))
+        # an empty TableHead is a table without a header row (header=()), not one whose
+        # first body row is promoted to a header
+        # (a table with no row at all keeps one empty header row, as transforms gives it)
+        if not grid:
+            header, body_rows = (Cell(()),) * width, ()
+        elif has_head:
+            header, body_rows = grid[0], tuple(grid[1:])
+        else:
+            header, body_rows = (), tuple(grid)
+        return [Table(header, body_rows, aligns, self.caption(caption), attr[0], dict(attr[2]).get("label", ""))]
 
     def _table(self, c):
         attr, caption, colspecs, head, bodies, foot = c
@@ -469,23 +633,218 @@ class _Converter:
             rows.extend(body[2])
             rows.extend(body[3])
         rows.extend(foot[1])
-        grid = self.grid(rows, len(colspecs))
-        width = max([len(colspecs)] + [len(r) for r in grid])
-        grid = [r + [Cell(())] * (width - len(r)) for r in grid] or [[Cell(())] * width]
-        aligns = tuple(ALIGN.get(s[0].get("t"), "default") for s in colspecs)
-        aligns += ("default",) * (width - len(aligns))
-        # an empty TableHead is a table without a header row (header=()), not one whose
-        # first body row is promoted to a header
-        # (a table with no row at all keeps one empty header row, as transforms gives it)
-        header, body_rows = (tuple(grid[0]), grid[1:]) if head[1] or not rows else ((), grid)
-        return [Table(header, tuple(tuple(r) for r in body_rows), aligns, self.caption(caption),
-                      attr[0], dict(attr[2]).get("label", ""))]
+        return self.make_table(attr, caption, colspecs, bool(head[1]), rows)
 
     BLOCKS = {
         "Para": _para, "Plain": _para, "Header": _header, "LineBlock": _line_block,
         "BulletList": _bullets, "OrderedList": _ordered, "BlockQuote": _quote,
         "CodeBlock": _code, "RawBlock": _raw, "HorizontalRule": _rule, "Div": _div,
         "DefinitionList": _definitions, "Figure": _figure, "Table": _table, "Null": _null,
+    }
+
+    # ------------------------------------------------------------- streamed
+    # The same conversions on a _Cursor: the containers that grow with the input are read
+    # one element at a time; each must give exactly what its handler above gives.
+    def stream_blocks(self, cur: _Cursor) -> tuple:
+        out: list = []
+        for _ in cur.array():
+            out.extend(self.stream_block(cur))
+        return tuple(out)
+
+    def stream_block(self, cur: _Cursor) -> list:
+        if cur.peek() != "{":
+            return self.block(cur.value())  # not a node: the whole-value path says so
+        node: dict = {}
+        members = cur.members()
+        for key in members:
+            streamed = self.STREAMED.get(node.get("t")) if key == "c" and len(node) == 1 else None
+            if streamed is not None:
+                result = streamed(self, cur)
+                for _ in members:  # members after "c" (not pandoc's): read, as json.loads would
+                    cur.value()
+                return result
+            node[key] = cur.value()
+        return self.block(node)
+
+    def stream_inlines(self, cur: _Cursor) -> tuple:
+        """_merge_text(self.inlines(c)) for the inline array at the cursor. The hot loop of
+        the reader: compact Str and Space tokens (what pandoc and docforge write) are read
+        straight from the text, with no dict; anything else goes through the cursor."""
+        out: list = []
+        run = _TextRun()
+        add = run.add
+        text = cur.text
+        for _ in cur.array():
+            pos = cur.pos
+            if text.startswith(_SPACE, pos):
+                add(" ")
+                cur.pos = pos + len(_SPACE)
+                continue
+            if text.startswith(_STR_C, pos):
+                try:
+                    string, end = scanstring(text, pos + len(_STR_C))
+                except (json.JSONDecodeError, IndexError):
+                    string, end = None, 0
+                if string is not None and text.startswith("}", end):
+                    add(string)
+                    cur.pos = end + 1
+                    continue
+            if cur.peek() == "{" and not text.startswith(_STR, cur.pos):
+                items = self.stream_inline(cur)  # an Emph, Span, Note... may hold a paragraph's worth
+            else:
+                node = cur.value()
+                t = node.get("t")
+                if t == "Str":
+                    add(node["c"])
+                    continue
+                if t == "Space" or t == "SoftBreak":
+                    add(" ")
+                    continue
+                items = self.inlines([node])
+            for item in items:
+                if isinstance(item, Text):
+                    add(item.text)
+                else:
+                    run.flush(out)
+                    out.append(item)
+        run.flush(out)
+        return tuple(out)
+
+    def stream_inline(self, cur: _Cursor) -> list:
+        node: dict = {}
+        members = cur.members()
+        for key in members:
+            streamed = self.STREAMED_INLINES.get(node.get("t")) if key == "c" and len(node) == 1 else None
+            if streamed is not None:
+                result = streamed(self, cur)
+                for _ in members:
+                    cur.value()
+                return result
+            node[key] = cur.value()
+        return self.inlines([node])
+
+    def _s_wrap(cls):
+        def handler(self, cur):
+            return [cls(self.stream_inlines(cur))]
+        return handler
+
+    def _s_link(self, cur):
+        def inlines(cur, done):  # a citation's own text is not read: the marker replaces it
+            return cur.value() if "citation" in done[0][1] else self.stream_inlines(cur)
+        attr, inl, (url, title) = _fixed(cur, _value, inlines, _value)
+        if "citation" in attr[1]:
+            if url.startswith("#"):
+                return [CitationRef(url[1:])]
+            inl = _merge_text(self.inlines(inl))
+        if title:
+            self.link_titles += 1
+        return [Link(inl, url)]
+
+    def _s_span(self, cur):
+        (id_, classes, kv), inl = _fixed(cur, _value, lambda cur, _: self.stream_inlines(cur))
+        attrs, lang = _split_attrs(kv)
+        return [Span(inl, id_, tuple(classes), attrs, lang)]
+
+    def _s_quoted(self, cur):
+        kind, inl = _fixed(cur, _value, lambda cur, _: self.stream_inlines(cur))
+        q = ("“", "”") if kind.get("t") == "DoubleQuote" else ("‘", "’")
+        return [Text(q[0]), *inl, Text(q[1])]
+
+    def _s_image(self, cur):
+        (_id, _classes, kv), alt, (url, title) = _fixed(cur, _value, lambda cur, _: self.stream_inlines(cur), _value)
+        if not alt:  # pandoc's Markdown reader keeps an uncaptioned figure's alt text here
+            alt = _merge_text([Text(v) for k, v in kv if k == "alt"][:1])
+        return [Image(alt, url, title)]
+
+    def _s_note(self, cur):
+        return [Note(self.stream_blocks(cur))]
+
+    STREAMED_INLINES = {
+        "Emph": _s_wrap(Emph), "Strong": _s_wrap(Strong), "Underline": _s_wrap(Underline),
+        "Strikeout": _s_wrap(Strikeout), "Superscript": _s_wrap(Superscript),
+        "Subscript": _s_wrap(Subscript), "SmallCaps": _s_wrap(SmallCaps), "Link": _s_link,
+        "Span": _s_span, "Quoted": _s_quoted, "Image": _s_image, "Note": _s_note,
+    }
+
+    def _s_line_block(self, cur):
+        return [LineBlock(tuple(_unindented(self.stream_inlines(cur)) for _ in cur.array()))]
+
+    def _s_definitions(self, cur):
+        def definitions(cur, _):
+            return tuple(self.stream_blocks(cur) for _ in cur.array())
+        return [DefinitionList(tuple(
+            DefinitionItem(*_fixed(cur, lambda cur, _: self.stream_inlines(cur), definitions))
+            for _ in cur.array()))]
+
+    def _s_figure(self, cur):
+        attr, caption, blocks = _fixed(cur, _value, _value, lambda cur, _: self.stream_blocks(cur))
+        return [Figure(blocks, self.caption(caption), attr[0], dict(attr[2]).get("label", ""))]
+
+    def _s_para(self, cur):
+        return [Paragraph(self.stream_inlines(cur))]
+
+    def _s_header(self, cur):
+        level, attr, inlines = _fixed(cur, _value, _value, lambda cur, _: self.stream_inlines(cur))
+        return [Heading(int(level), inlines, attr[0])]
+
+    def _s_items(self, cur) -> tuple:
+        return tuple(ListItem(self.stream_blocks(cur)) for _ in cur.array())
+
+    def _s_bullets(self, cur):
+        return [BulletList(self._s_items(cur))]
+
+    def _s_ordered(self, cur):
+        (start, _style, _delim), items = _fixed(cur, _value, lambda cur, _: self._s_items(cur))
+        return [OrderedList(items, int(start))]
+
+    def _s_quote(self, cur):
+        return [Quote(self.stream_blocks(cur))]
+
+    def _s_div(self, cur):
+        def blocks(cur, done):
+            if _is_refs(done[0]):
+                return tuple(self.reference(cur.value()) for _ in cur.array())
+            return self.stream_blocks(cur)
+        attr, content = _fixed(cur, _value, blocks)
+        if _is_refs(attr):
+            return [References(content)]
+        id_, classes, kv = attr
+        attrs, lang = _split_attrs(kv)
+        return [Div(content, id_, tuple(classes), attrs, lang)]
+
+    def _s_table(self, cur):
+        elements = cur.array()
+
+        def element() -> None:
+            if next(elements, _END) is _END:
+                raise ValueError("a pandoc Table holds 6 values")
+
+        element(); attr = cur.value()
+        element(); caption = cur.value()
+        element(); colspecs = cur.value()
+        element(); head = cur.value()
+
+        def rows():  # head, body and foot rows, each as it is read
+            yield from head[1]
+            element()
+            for _ in cur.array():  # the bodies: attr, row head columns, head rows, rows
+                for i, _ in enumerate(cur.array()):
+                    if i < 2:
+                        cur.value()
+                    else:
+                        for _ in cur.array():
+                            yield cur.value()
+            element()
+            yield from cur.value()[1]
+            if next(elements, _END) is not _END:
+                raise ValueError("a pandoc Table holds 6 values")
+
+        return self.make_table(attr, caption, colspecs, bool(head[1]), rows())
+
+    STREAMED = {
+        "Para": _s_para, "Plain": _s_para, "Header": _s_header, "BulletList": _s_bullets,
+        "OrderedList": _s_ordered, "BlockQuote": _s_quote, "Div": _s_div, "Table": _s_table,
+        "LineBlock": _s_line_block, "DefinitionList": _s_definitions, "Figure": _s_figure,
     }
 
     # ------------------------------------------------------------- inlines
@@ -598,22 +957,54 @@ class PandocJsonReader:
 
     def read(self, text: str, options: ReadOptions | None = None) -> tuple[Document, list[Diagnostic]]:
         source = (options or ReadOptions()).source_name
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FormatError(f"{source}: not JSON (line {exc.lineno}: {exc.msg}); "
-                              "give pandoc JSON as written by `pandoc -t json`") from None
-        if not isinstance(raw, dict) or "blocks" not in raw:
+        not_json = ("{source}: not JSON (line {exc.lineno}: {exc.msg}); "
+                    "give pandoc JSON as written by `pandoc -t json`")
+        cur = _Cursor(text)
+        if cur.peek() != "{":  # not an object: json.loads says what it is instead
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise FormatError(not_json.format(source=source, exc=exc)) from None
             raise FormatError(f"{source}: not a pandoc JSON document (no \"blocks\"); "
                               "give the output of `pandoc -t json` or `docforge --to json`")
         try:
-            conv = _Converter(source, _reference_ids(raw["blocks"]))
-            doc = Document(conv.meta(raw.get("meta") or {}), conv.blocks(raw["blocks"]))
-            doc = recover_references(doc)
+            conv = _Converter(source, _stream_reference_ids(text) if _CITE.search(text) else set())
+            meta: Any = {}
+            blocks = None
+            for key in cur.members():
+                if key == "blocks":
+                    blocks = conv.stream_blocks(cur) if cur.peek() == "[" else conv.blocks(cur.value())
+                elif key == "meta":
+                    meta = cur.value()
+                else:
+                    cur.value()
+            cur.end()
+            if blocks is None:
+                raise FormatError(f"{source}: not a pandoc JSON document (no \"blocks\"); "
+                                  "give the output of `pandoc -t json` or `docforge --to json`")
+            doc = recover_references(Document(conv.meta(meta or {}), blocks))
+        except json.JSONDecodeError as exc:
+            raise FormatError(not_json.format(source=source, exc=exc)) from None
         except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
             raise FormatError(f"{source}: malformed pandoc AST ({type(exc).__name__}: {exc}); "
                               "check that it was written by pandoc-api-version 1.23") from None
         return doc, conv.report()
+
+
+def _stream_reference_ids(text: str) -> set[str]:
+    """_reference_ids of the document's blocks, decoded one top-level block at a time (the
+    first pass a document with citations needs: entries may follow the citations)."""
+    ids: set[str] = set()
+    cur = _Cursor(text)
+    for key in cur.members():
+        if key == "blocks" and cur.peek() == "[":
+            for _ in cur.array():
+                ids |= _reference_ids([cur.value()])
+        else:
+            value = cur.value()
+            if key == "blocks":
+                ids |= _reference_ids(value)
+    return ids
 
 
 def with_detected_language(doc: Document, diagnostics: list[Diagnostic]) -> tuple[Document, list[Diagnostic]]:

@@ -28,6 +28,7 @@ in one diagnostic. This writer must never reorder or renumber.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # what json.dumps escapes strings with (ensure_ascii=False)
 from typing import BinaryIO, Iterable, Iterator
 
 from ..errors import Diagnostic
@@ -293,22 +294,63 @@ class AstRenderer(TreeRenderer):
 
 DROPPED_WHERE = "docforge's JSON"  # named in the dropped-characters message
 _CHUNK = 1 << 16      # characters of JSON text gathered before one write
-_BATCH = 2048         # tokens, rows or entries serialised by one json.dumps call
-_TEXT_SLICE = 1 << 16  # characters of one Text tokenised at a time
+_BATCH = 2048         # at most this many tokens, rows or entries serialised by one json.dumps call
+_BATCH_CHARS = 1 << 15  # JSON text one json.dumps call aims at: the dicts behind it are ~15x its size
+_FIRST_BATCH = 16     # values in a first batch, before their size is known
+_TEXT_SLICE = 1 << 12  # characters of one Text tokenised at a time (~1,500 token dicts)
 
 
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _text_tokens(text: str) -> Iterator[list[dict]]:
+class _Pieces:
+    """A value of a batched array too big to be dicts at once (a word longer than
+    _TEXT_SLICE, a table row or reference entry holding a long text): `batched` writes
+    its JSON text as these pieces come, between the batches before and after it."""
+    __slots__ = ("pieces",)
+
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self.pieces = pieces
+
+
+def _long_str(text: str, start: int, end: int) -> _Pieces:
+    """The Str token of text[start:end], escaped a slice at a time (escaping is character
+    by character, so the slices' escapes join to the whole's)."""
+    def pieces() -> Iterator[str]:
+        yield '{"t":"Str","c":"'
+        for i in range(start, end, _TEXT_SLICE):
+            yield encode_basestring(text[i:min(i + _TEXT_SLICE, end)])[1:-1]
+        yield '"}'
+    return _Pieces(pieces())
+
+
+def _long(inlines) -> bool:
+    """Whether an inline run holds more than _TEXT_SLICE characters of text at its top
+    level (nested runs count a little each: a cheap test, not a measure)."""
+    size = 0
+    for node in inlines:
+        size += len(node.text) if type(node) is Text else 64
+        if size > _TEXT_SLICE:
+            return True
+    return False
+
+
+def _text_tokens(text: str) -> Iterator[list]:
     """_tokens(text) in slices cut at spaces: the concatenation is exactly _tokens(text)
-    (split(" ") of the whole = split of the left part, a Space, split of the right part)."""
+    (split(" ") of the whole = split of the left part, a Space, split of the right part);
+    a word longer than a slice is one _long_str."""
     start, n = 0, len(text)
     while n - start > _TEXT_SLICE:
-        cut = text.find(" ", start + _TEXT_SLICE)
-        if cut < 0:
-            break
+        cut = text.rfind(" ", start, start + _TEXT_SLICE + 1)
+        if cut < 0:  # a word longer than a slice starts here
+            end = text.find(" ", start)
+            if end < 0:
+                yield [_long_str(text, start, n)]
+                return
+            yield [_long_str(text, start, end), {"t": "Space"}]
+            start = end + 1
+            continue
         yield _tokens(text[start:cut])
         yield [{"t": "Space"}]
         start = cut + 1
@@ -328,8 +370,12 @@ class StreamingAst:
     and the JSON string built from it one more copy: a 50 MB feed peaked at 4.8 GB. Here
     the containers that grow with the input (the blocks, a paragraph's or heading's inlines,
     a long Text, list items, table rows, reference entries) are walked lazily and serialised
-    in batches by json.dumps (C speed); only small nodes become dicts, through AstRenderer,
-    so the bytes cannot drift from it (the snapshot and a test compare them)."""
+    in batches of about _BATCH_CHARS of JSON by json.dumps (C speed); a word longer than
+    _TEXT_SLICE is escaped a slice at a time, and a row or entry holding a long text is
+    streamed like a paragraph (both `_Pieces`); only small nodes become dicts, through
+    AstRenderer, so the bytes cannot drift from it (the snapshot and a test compare them).
+    What is still made whole is one value below that: the header row, an inline other
+    than text (an Emph holding a whole paragraph)."""
 
     def __init__(self, renderer: AstRenderer) -> None:
         self.ast = renderer
@@ -366,7 +412,8 @@ class StreamingAst:
             return self.table(node)
         if kind is References:
             return _around('{"t":"Div","c":[' + _dumps(REFERENCES_ATTR) + ",",
-                           self.batched(self.ast.reference(e) for e in node.entries), "]}")
+                           self.batched(_Pieces(self.reference(e)) if _long(e.inlines) else self.ast.reference(e)
+                                        for e in node.entries), "]}")
         if kind is Div:  # a pandoc document may sit whole in one Div (sections, custom styles)
             return _around('{"t":"Div","c":[' + _dumps(self.ast.div_attr(node)) + ",",
                            self.blocks(node.blocks), "]}")
@@ -379,16 +426,55 @@ class StreamingAst:
             return _around('{"t":"LineBlock","c":', self.lines(node), "}")
         return iter((_dumps(self.ast.render(node)),))  # code blocks, raw blocks, rules: one small dict
 
-    def inlines(self, nodes) -> Iterator[str]:
+    def inlines(self, nodes, tail=None) -> Iterator[str]:
+        """The JSON array of the inlines' tokens; `tail(any)`, when given, gives the
+        tokens that end the array (told whether there were any before them)."""
         def tokens():
             dispatch = self.ast.dispatch
+            some = False
             for node in nodes:
                 if type(node) is Text:
                     for piece in _text_tokens(node.text):
+                        some = some or bool(piece)
                         yield from piece
                 else:
-                    yield from dispatch[type(node)](self.ast, node)
+                    made = dispatch[type(node)](self.ast, node)
+                    some = some or bool(made)
+                    yield from made
+            if tail is not None:
+                yield from tail(some)
         yield from self.batched(tokens())
+
+    def reference(self, node: Reference) -> Iterator[str]:
+        """AstRenderer.reference(node)'s JSON, its text streamed as a paragraph's."""
+        kv = _labelled(node.label) + ((("url", node.url),) if node.url else ())
+        head = '{"t":"Div","c":[' + _dumps(_attr(node.id, ("csl-entry",), kv)) + ',[{"t":"Para","c":['
+        if node.label:
+            head += _dumps({"t": "Span", "c": [_attr(classes=("csl-left-margin",)),
+                                               _tokens(f"[{node.label}]") + [{"t": "Space"}]]}) + ","
+        yield head + '{"t":"Span","c":[' + _dumps(_attr(classes=("csl-right-inline",))) + ","
+        url = semantics.shown_reference_url(node)
+
+        def shown_url(some: bool) -> list:
+            if not url:
+                return []
+            return ([{"t": "Space"}] if some else []) + [
+                {"t": "Link", "c": [_attr(classes=("reference-url",)), _tokens(node.url), [url, ""]]}]
+        yield from self.inlines(node.inlines, shown_url)
+        yield "]}]}]]}"
+
+    def row(self, cells, aligns: list, width: int) -> Iterator[str]:
+        """[_attr(), [AstRenderer.cell(...) for each cell]]'s JSON, each cell's text streamed."""
+        yield "[" + _dumps(_attr()) + ",["
+        for i, cell in enumerate(cells):
+            align = ALIGN.get(aligns[i] if i < width else "default", "AlignDefault")
+            yield ("," if i else "") + "[" + _dumps(_attr()) + "," + _dumps({"t": align}) + ",1,1,"
+            if cell.inlines:
+                yield from _around('[{"t":"Plain","c":', self.inlines(cell.inlines), "}]")
+            else:
+                yield "[]"
+            yield "]"
+        yield "]]"
 
     def items(self, items) -> Iterator[str]:
         tight = all(len(i.blocks) >= 1 and isinstance(i.blocks[0], Paragraph)
@@ -438,22 +524,40 @@ class StreamingAst:
         yield ('{"t":"Table","c":[' + _dumps(_attr(node.id, (), kv)) + "," + _dumps([None, caption_blocks]) + ","
                + _dumps([[{"t": ALIGN.get(a, "AlignDefault")}, {"t": "ColWidthDefault"}] for a in aligns]) + ","
                + _dumps([_attr(), [row(node.header)] if node.header else []]) + ",[[" + _dumps(_attr()) + ",0,[],")
-        yield from self.batched(row(r) for r in node.rows)
+        yield from self.batched(_Pieces(self.row(r, aligns, width)) if any(_long(c.inlines) for c in r) else row(r)
+                                for r in node.rows)
         yield "]]," + _dumps([_attr(), []]) + "]}"
 
     @staticmethod
     def batched(values: Iterable) -> Iterator[str]:
-        """A JSON array of `values`, serialised _BATCH at a time."""
+        """A JSON array of `values`, serialised a batch at a time. A batch holds about
+        _BATCH_CHARS of JSON (sized from the previous batch's characters per value, at most
+        _BATCH values): a count alone let 2,048 table rows or reference entries be dicts at
+        once (12 MB for a 1 MB table), while a few tokens per call would cost time."""
         yield "["
         batch: list = []
         first = True
+        limit = _FIRST_BATCH
         for value in values:
+            if type(value) is _Pieces:  # written in pieces, after the batch before it
+                if batch:
+                    text = _dumps(batch)[1:-1]
+                    yield text if first else "," + text
+                    first, batch = False, []
+                if not first:
+                    yield ","
+                yield from value.pieces
+                first = False
+                continue
             batch.append(value)
-            if len(batch) == _BATCH:
-                yield ("" if first else ",") + _dumps(batch)[1:-1]
+            if len(batch) >= limit:
+                text = _dumps(batch)[1:-1]
+                yield text if first else "," + text
+                limit = max(1, min(_BATCH, _BATCH_CHARS * len(batch) // (len(text) + 1)))
                 first, batch = False, []
         if batch:
-            yield ("" if first else ",") + _dumps(batch)[1:-1]
+            text = _dumps(batch)[1:-1]
+            yield text if first else "," + text
         yield "]"
 
 

@@ -9,7 +9,10 @@ the characters HTML cannot hold are counted once in the context's diagnostics. O
 http(s), mailto and in-document links become live. This module must never import a heavy
 library (it is the start-up path of `--to html`: latex2mathml is imported on the first
 formula, lxml only by the XHTML flavour's raw-markup check) nor know which file it ends up
-in beyond the `href_for` and `image_src` it is given.
+in beyond the `href_for` and `image_src` it is given. `block_pieces` gives the markup of
+a run of blocks as pieces joined by newlines, a table a row per piece, a list an item, a
+reference list an entry, quotes and divs their blocks' pieces, so a streaming writer never
+holds one block's markup whole; each `block_*` method is the join of its pieces.
 
 Footnotes: a marker where the Note is, and the note itself collected; the page asks for
 them where they go (`footnotes()`: the HTML page's end-notes section, as pandoc writes it;
@@ -120,31 +123,46 @@ class BodyRenderer(TreeRenderer):
         return "\n".join(self.block_pieces(blocks, sections))
 
     def block_pieces(self, blocks, sections: bool = True) -> Iterator[str]:
-        """What blocks() joins with newlines, one non-empty piece at a time, for a writer
-        that streams the page instead of holding all of its markup at once."""
+        """What blocks() joins with newlines, a piece at a time, for a writer that streams
+        the page instead of holding all of its markup at once. A long table, list or
+        reference list is several pieces (a row, an item, an entry each), so no block is
+        ever one string the size of its part of the input; a block left out (raw markup for
+        another format) gives no piece, so it leaves no blank line. The blocks are read
+        once, in order, with one block of lookahead (a long IR sequence is never copied)."""
         open_levels: list[int] = []
-        dispatch = self.dispatch
-        blocks = tuple(blocks)
-        for index, block in enumerate(blocks):
+        previous = None
+        remaining = iter(blocks)
+        block = next(remaining, _END)
+        while block is not _END:
+            following = next(remaining, _END)
             if sections and type(block) is Heading:
                 while open_levels and open_levels[-1] >= block.level:
                     open_levels.pop()
                     yield "</section>"
                 # the section a References list opens is the bibliography (a landmark)
-                role = (' role="doc-bibliography"' if index + 1 < len(blocks)
-                        and type(blocks[index + 1]) is References else "")
+                role = ' role="doc-bibliography"' if type(following) is References else ""
                 yield f'<section class="level{block.level}"{role}>'
                 open_levels.append(block.level)
-            elif type(block) is References and not (index and type(blocks[index - 1]) is Heading and sections):
-                yield (f'<section class="bibliography" role="doc-bibliography" '
-                       f'aria-label="{self.text(self.context.labels.references)}">\n'
-                       f"{dispatch[References](self, block)}\n</section>")
-                continue
-            markup = dispatch[type(block)](self, block)
-            if markup:  # a block left out (raw markup for another format) leaves no blank line
-                yield markup
+                yield from self.block_stream(block)
+            elif type(block) is References and not (type(previous) is Heading and sections):
+                yield from _around(f'<section class="bibliography" role="doc-bibliography" '
+                                   f'aria-label="{self.text(self.context.labels.references)}">',
+                                   self.references_pieces(block), "</section>")
+            else:
+                yield from self.block_stream(block)
+            previous, block = block, following
         for _ in open_levels:
             yield "</section>"
+
+    def block_stream(self, block) -> Iterator[str]:
+        """One block's markup as pieces to be joined by newlines (none when it is left out)."""
+        stream = self.STREAMS.get(type(block))
+        if stream is not None:
+            yield from stream(self, block)
+            return
+        markup = self.dispatch[type(block)](self, block)
+        if markup:
+            yield markup
 
     def block_heading(self, node: Heading) -> str:
         level = max(1, min(6, node.level + self.heading_shift))
@@ -165,13 +183,17 @@ class BodyRenderer(TreeRenderer):
         return f"<li>{self._tight(node.blocks)}</li>"
 
     def block_bullet_list(self, node: BulletList) -> str:
-        items = "\n".join(self._item(i) for i in node.items)
-        return f"<ul>\n{items}\n</ul>"
+        return "\n".join(self.bullet_list_pieces(node))
+
+    def bullet_list_pieces(self, node: BulletList) -> Iterator[str]:
+        return _around("<ul>", map(self._item, node.items), "</ul>")
 
     def block_ordered_list(self, node: OrderedList) -> str:
+        return "\n".join(self.ordered_list_pieces(node))
+
+    def ordered_list_pieces(self, node: OrderedList) -> Iterator[str]:
         start = f' start="{node.start}"' if node.start != 1 else ""
-        items = "\n".join(self._item(i) for i in node.items)
-        return f"<ol{start}>\n{items}\n</ol>"
+        return _around(f"<ol{start}>", map(self._item, node.items), "</ol>")
 
     def _cell(self, node: Cell, tag: str, align: str) -> str:
         scope = ' scope="col"' if tag == "th" else ""
@@ -179,14 +201,13 @@ class BodyRenderer(TreeRenderer):
         return f"<{tag}{scope}{cls}>{self.inlines(node.inlines)}</{tag}>"
 
     def block_table(self, node: Table) -> str:
+        return "\n".join(self.table_pieces(node))
+
+    def table_pieces(self, node: Table) -> Iterator[str]:
+        """The table: the wrapper, caption and header row, then one piece per body row."""
         aligns = list(node.aligns) + ["default"] * (len(node.header) - len(node.aligns))
         id_attr = f' id="{self.text(node.id)}"' if node.id else ""
         head = "".join(self._cell(c, "th", aligns[i]) for i, c in enumerate(node.header))
-        body = "\n".join(
-            "<tr>" + "".join(self._cell(c, "td", aligns[i] if i < len(aligns) else "default")
-                             for i, c in enumerate(row)) + "</tr>"
-            for row in node.rows)
-        tbody = f"<tbody>\n{body}\n</tbody>\n" if node.rows else ""
         # the wrapper scrolls a table wider than the screen: a keyboard must reach it
         # (focusable) and a screen reader must be told what it holds (a labelled region)
         # (named by its label when it has no caption: the region needs a name even where
@@ -194,10 +215,18 @@ class BodyRenderer(TreeRenderer):
         label = self.text(" ".join((caption_lead(node, self.context.labels)
                                     + plain_text(Paragraph(node.caption), notes=False)).split())
                           or node.label or self.context.labels.table.replace("{n}", "").strip())
-        return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">'
-                f"<table{id_attr}>\n{self._caption(node)}"
-                + (f"<thead><tr>{head}</tr></thead>\n" if node.header else "")  # none without a header row
-                + f"{tbody}</table></div>")
+        opening = (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">'
+                   f"<table{id_attr}>\n{self._caption(node)}"
+                   + (f"<thead><tr>{head}</tr></thead>\n" if node.header else ""))  # none without a header row
+        if not node.rows:
+            yield opening + "</table></div>"
+            return
+        yield opening + "<tbody>"
+        cell, columns = self._cell, len(aligns)
+        for row in node.rows:
+            yield ("<tr>" + "".join(cell(c, "td", aligns[i] if i < columns else "default")
+                                    for i, c in enumerate(row)) + "</tr>")
+        yield "</tbody>\n</table></div>"
 
     def _caption(self, node: Table | Figure, tag: str = "caption", label_class: str = "table-label") -> str:
         """The caption led by the label (semantics.caption_lead); "" when there is neither
@@ -212,7 +241,10 @@ class BodyRenderer(TreeRenderer):
         return f"<{tag}>{shown}{self.inlines(node.caption)}</{tag}>\n"
 
     def block_quote(self, node: Quote) -> str:
-        return f"<blockquote>\n{self.blocks(node.blocks, sections=False)}\n</blockquote>"
+        return "\n".join(self.quote_pieces(node))
+
+    def quote_pieces(self, node: Quote) -> Iterator[str]:
+        return _around("<blockquote>", self.block_pieces(node.blocks, sections=False), "</blockquote>")
 
     def block_code_block(self, node: CodeBlock) -> str:
         lang = f' class="language-{self.text(node.language)}"' if node.language else ""
@@ -234,22 +266,41 @@ class BodyRenderer(TreeRenderer):
         return f"<li{id_attr}{value}>{body}</li>"
 
     def block_references(self, node: References) -> str:
+        return "\n".join(self.references_pieces(node))
+
+    def references_pieces(self, node: References) -> Iterator[str]:
         numeric = all(e.label.isdigit() for e in node.entries)
         cls = "references" if numeric else "references unlabelled"
-        items = "\n".join(self._reference(e) for e in node.entries)
-        return f'<ol class="{cls}">\n{items}\n</ol>'
+        return _around(f'<ol class="{cls}">', map(self._reference, node.entries), "</ol>")
 
     def block_definition_list(self, node: DefinitionList) -> str:
-        parts = ["<dl>"]
+        return "\n".join(self.definition_list_pieces(node))
+
+    def definition_list_pieces(self, node: DefinitionList) -> Iterator[str]:
+        yield "<dl>"
         for item in node.items:
-            parts.append(f"<dt>{self.inlines(item.term)}</dt>")
-            parts.extend(f"<dd>{self._tight(blocks)}</dd>" for blocks in item.definitions)
-        parts.append("</dl>")
-        return "\n".join(parts)
+            yield f"<dt>{self.inlines(item.term)}</dt>"
+            for blocks in item.definitions:
+                yield f"<dd>{self._tight(blocks)}</dd>"
+        yield "</dl>"
 
     def block_line_block(self, node: LineBlock) -> str:
-        lines = (self._line(line) for line in node.lines)
-        return f'<div class="line-block">{(self.br + chr(10)).join(lines)}</div>'
+        return "\n".join(self.line_block_pieces(node))
+
+    def line_block_pieces(self, node: LineBlock) -> Iterator[str]:
+        """The lines, each but the last ending in its <br> (the newline between pieces
+        follows it)."""
+        held = '<div class="line-block">'  # the opening tag goes with the first line
+        lines = iter(node.lines)
+        line = next(lines, _END)
+        while line is not _END:
+            following = next(lines, _END)
+            held += self._line(line)
+            if following is _END:
+                break
+            yield held + self.br
+            held, line = "", following
+        yield held + "</div>"
 
     def _line(self, inlines) -> str:
         """One line of a LineBlock: its leading spaces kept, as no-break spaces."""
@@ -262,8 +313,11 @@ class BodyRenderer(TreeRenderer):
         return self.inlines(inlines)
 
     def block_div(self, node: Div) -> str:
+        return "\n".join(self.div_pieces(node))
+
+    def div_pieces(self, node: Div) -> Iterator[str]:
         attributes = self._attributes(node.id, node.classes, node.attrs, node.lang)
-        return f"<div{attributes}>\n{self.blocks(node.blocks, sections=False)}\n</div>"
+        return _around(f"<div{attributes}>", self.block_pieces(node.blocks, sections=False), "</div>")
 
     def block_figure(self, node: Figure) -> str:
         id_attr = f' id="{self.text(node.id)}"' if node.id else ""
@@ -620,6 +674,30 @@ class BodyRenderer(TreeRenderer):
             return ""
         return (f'<nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">'
                 f"{self.text(title)}</h2>{items(entries, 1)}</nav>")
+
+
+# the blocks whose markup block_stream gives in pieces (rows, items, entries, nested blocks)
+BodyRenderer.STREAMS = {
+    Table: BodyRenderer.table_pieces, References: BodyRenderer.references_pieces,
+    BulletList: BodyRenderer.bullet_list_pieces, OrderedList: BodyRenderer.ordered_list_pieces,
+    Quote: BodyRenderer.quote_pieces, Div: BodyRenderer.div_pieces,
+    DefinitionList: BodyRenderer.definition_list_pieces, LineBlock: BodyRenderer.line_block_pieces,
+}
+
+_END = object()  # what next() gives past the last block, line or item
+
+
+def _around(opening: str, pieces: Iterable[str], closing: str) -> Iterator[str]:
+    """The pieces of f"{opening}\\n{chr(10).join(pieces)}\\n{closing}", the pieces passed on
+    as they come (an empty join still leaves its blank line)."""
+    yield opening
+    empty = True
+    for piece in pieces:
+        empty = False
+        yield piece
+    if empty:
+        yield ""
+    yield closing
 
 
 def _plural(count: int, one: str, many: str) -> str:

@@ -4,8 +4,9 @@ options.fragment, the body markup only.
 It assembles what BodyRenderer renders — title block, table of contents when the context
 wants one (as deep as `context.toc_depth`), the sections, the footnotes, the keywords —
 and never renders a node itself. Images are embedded as data: URIs, so the page stands
-alone as its CSS does. The page is written as it is rendered, a batch of blocks at a time:
-its markup is never held whole (memory stays the IR's plus a batch).
+alone as its CSS does. The page is written as it is rendered, a batch of pieces at a time
+(BodyRenderer.block_pieces: a block, or a row, item or entry of a long table, list or
+reference list): its markup is never held whole (memory stays the IR's plus a batch).
 """
 from __future__ import annotations
 
@@ -76,7 +77,9 @@ class HtmlWriter:
                 "<body>\n<main>\n<article>\n", "\n</article>\n</main>\n</body>\n</html>\n")
 
 def _write_joined(pieces: Iterator[str], out: BinaryIO, head: str, tail: str) -> None:
-    """Write head + "\\n".join(pieces) + tail to `out` in batches of about BATCH_CHARS."""
+    """Write head + "\\n".join(pieces) + tail to `out` in batches of about BATCH_CHARS; a
+    piece longer than that (one long paragraph) is encoded a slice at a time rather than
+    joined to the batch and encoded whole (two more copies of it)."""
     batch: list[str] = [head]
     size = 0
     first = True
@@ -84,6 +87,12 @@ def _write_joined(pieces: Iterator[str], out: BinaryIO, head: str, tail: str) ->
         if not first:
             batch.append("\n")
         first = False
+        if len(piece) > BATCH_CHARS:
+            out.write("".join(batch).encode("utf-8"))
+            for start in range(0, len(piece), BATCH_CHARS):  # UTF-8 encodes each character alone
+                out.write(piece[start:start + BATCH_CHARS].encode("utf-8"))
+            batch, size = [], 0
+            continue
         batch.append(piece)
         size += len(piece)
         if size >= BATCH_CHARS:
