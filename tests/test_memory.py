@@ -4,8 +4,8 @@ No RSS or time is asserted (benchmarks/growth.py measures those): these check th
 structure that keeps memory down — the reader's tree is not alive while writers run, a
 file's output is written into the file rather than into a buffer, the HTML page and the
 DOCX body are written in pieces, the PDF story is made as it is laid out, the EPUB's pages
-are spooled and streamed into the zip — and that each
-of those gives the bytes the whole-at-once way gave.
+are spooled and streamed into the zip — and that each of those gives the bytes the
+whole-at-once way gave.
 """
 import gc
 import io
