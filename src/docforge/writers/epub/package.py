@@ -1,25 +1,28 @@
 """The EPUB package, built with ebooklib: metadata, manifest, spine, navigation document
 (table of contents and landmarks), NCX and the zip.
 
-ebooklib does the packaging; five of its behaviours are replaced here, each for a
-measured or a correctness reason, and only here:
+ebooklib does the packaging (metadata, manifest, spine, guide, OPF); four of its
+behaviours are replaced here, each for a measured or a correctness reason, and only here:
 
 - Pages: `EpubHtml.get_content` re-parses a page with lxml's HTML parser and pretty-prints
-  it again. Our pages are complete XHTML from the HTML body renderer, so `RenderedPage`
-  hands them over as they are (same markup as the HTML page, and no second parse).
-- The NCX: for every plain `Link` entry, ebooklib's `_get_ncx` looks for a `<content>`
-  child of the entry's parent (to fill in an empty src). At the top level that parent is
-  navMap, whose children are all the navPoints written so far, so the NCX costs O(n²) in
-  the number of sections (ebooklib 0.20, `_get_ncx` alone, best of 3: 500 sections 4.5 ms,
-  5,000 98 ms, 10,000 404 ms, 20,000 3.1 s). Entries given as (Link, children) pairs go
-  through its other branch, which has no lookup; `PackageWriter._get_ncx` therefore
-  builds the NCX from the same table of contents with every leaf made a pair (20,000
-  sections: 142 ms). The navigation document keeps plain leaves: a pair with no children
-  would give an empty <ol>, which EPUB forbids there.
-- The navigation document: ebooklib gives the toc nav the id "id" and shows the
-  landmarks list; `PackageWriter._get_nav` names it "toc" and hides the landmarks
-  (`hidden`, as EPUB 3 intends for a list meant for reading systems), so a reader that
-  shows the contents page shows the contents, not a "Landmarks" list under it.
+  it again, and an item holds its content as one bytes object. Our pages are complete
+  XHTML from the HTML body renderer, kept in pages.py's spool: a `RenderedPage` names
+  one, and `PackageWriter._write_items` streams it from the spool into its zip member
+  chunk by chunk (the same markup as the HTML page, no second parse, never a whole page
+  in memory).
+- The navigation document and the NCX: ebooklib builds each as an lxml tree (several
+  elements per heading, about 1-2 KB each) and serialises it whole; for every plain
+  `Link` entry its `_get_ncx` also looks for a `<content>` child of the entry's parent,
+  which at the top level is every navPoint written so far (O(n²) in the number of
+  sections: 20,000 sections 3.1 s). `nav_pieces` and `ncx_pieces` write the documents
+  ebooklib wrote, byte for byte (its structure: NCX entries as (Link, children) pairs,
+  its linear branch, ids "sep_N" in play order; nav leaves as plain `<li>`, since an
+  empty `<ol>` is forbidden there; lxml's pretty-printing and escaping), as text made
+  while the table of contents is read (pages.BookPages.toc), so neither tree exists.
+  Two changes to ebooklib's navigation document: the toc nav is named "toc" (ebooklib:
+  "id") and the landmarks list is `hidden` (as EPUB 3 intends for a list meant for
+  reading systems), so a reader that shows the contents page shows the contents, not a
+  "Landmarks" list under it.
 - The package element: ebooklib gives it no xml:lang (Ace requires one) and a dir only
   through an option that also needs a direction; `PackageWriter._write_opf_file` sets
   xml:lang to the book's language and dir="rtl" for a right-to-left one (whose spine
@@ -27,7 +30,9 @@ measured or a correctness reason, and only here:
 - The zip: `EpubWriter.write` opens a zipfile.ZipFile, which stamps every member with the
   current time; `PackageWriter.write` writes the same members in the same order
   (`mimetype` first and stored) through zipfiles.FixedTimeZip, so the same document gives
-  the same bytes.
+  the same bytes. A streamed member is written as writestr writes one (open(..., "w") on
+  the same ZipInfo); a page's size is known beforehand, the navigation document's and
+  the NCX's are not (given as 0, which chooses zip64 as writestr would below 2 GB).
 
 Images (and the cover) are package files under images/, named by their content's hash, so
 the same bytes are one file however often they are used; the cover's item has the
@@ -38,7 +43,8 @@ contents, start) are the labels catalogue's words in the book's language.
 Metadata: title, creators, date, subjects (the keywords), dc:description (`description`
 metadata, else the subtitle), dc:publisher and dc:rights only when the metadata gives
 them (-M publisher=..., rights=...), the identifier (`identifier`, else `isbn` as
-urn:isbn, else derived), and the accessibility metadata of accessibility.py.
+urn:isbn, else derived from the metadata and the pages' bytes, read back from the spool
+in chunks), and the accessibility metadata of accessibility.py.
 
 Metadata goes to ebooklib (and lxml) unescaped but without the characters XML cannot hold:
 lxml refuses those, and ebooklib would then silently leave the field out. This module must
