@@ -7,6 +7,7 @@ against the way it was made before (ebooklib's own builders on the table of cont
 transforms.outline; the split measured with plain_text), on documents with nesting,
 skipped levels, markup characters, a right-to-left language and a cover.
 """
+import importlib.util
 import io
 import random
 import sys
@@ -23,10 +24,14 @@ from docforge.options import WriteOptions
 from docforge.writers.epub import package, pages
 from docforge.writers.epub.package import PackageWriter, build_book
 from docforge.writers.epub.pages import BookPages, load_cover
+from docforge.writers.xmltext import xml_safe
 from ir_examples import IMAGES, pandoc_document, rich_document
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import growth  # noqa: E402
+# the growth bench's input shapes (benchmarks/ is not a package)
+_spec = importlib.util.spec_from_file_location(
+    "growth", Path(__file__).resolve().parents[2] / "benchmarks" / "growth.py")
+growth = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(growth)
 
 
 def _context(doc: Document, **options):
@@ -60,8 +65,7 @@ def _old_toc(book_pages: BookPages, context) -> list:
             target = book_pages.file_of.get(entry.id)
             if target is None:
                 continue
-            text = " ".join(docforge.writers.xmltext.xml_safe(entry.text).split()) or \
-                docforge.writers.xmltext.xml_safe(book_pages.labels.section)
+            text = " ".join(xml_safe(entry.text).split()) or xml_safe(book_pages.labels.section)
             result.append((text, f"{target}#{entry.id}", convert(entry.children)))
         return result
 
