@@ -3,8 +3,9 @@
 No RSS or time is asserted (benchmarks/growth.py measures those): these check the
 structure that keeps memory down — the reader's tree is not alive while writers run, a
 file's output is written into the file rather than into a buffer, the HTML page and the
-DOCX body are written in pieces, the PDF story is made as it is laid out — and that each
-of those gives the bytes the whole-at-once way gave.
+DOCX body are written in pieces, the PDF story is made as it is laid out, the EPUB's pages
+are spooled and streamed into the zip — and that each of those gives the bytes the
+whole-at-once way gave.
 """
 import gc
 import io
@@ -504,3 +505,66 @@ def test_a_table_row_or_reference_entry_holding_a_long_text_is_streamed_into_the
         pandoc_json._dumps = original
     assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
     assert sum(map(len, pieces)) > 20 * _BATCH_CHARS and max(made) < 2 * _BATCH_CHARS
+
+
+# ------------------------------------------------------------------ EPUB
+
+def _long_book() -> Document:
+    """Many top-level sections (several files), a paragraph far longer than a spool chunk,
+    notes and links: what the EPUB writer must never hold whole."""
+    doc = docforge.read(_feed(3000).encode())
+    long = Paragraph((Text("long " * 120_000), Note((Paragraph((Text("a note"),)),))))
+    return Document(doc.meta, (long,) + tuple(doc.blocks))
+
+
+def test_epub_pages_are_spooled_in_chunks_and_streamed_never_held_whole(monkeypatch):
+    from docforge.writers.epub import package, pages
+    doc = _long_book()
+    whole = docforge.write(doc, "epub")
+    writes = []
+    original = pages.Spool.write
+
+    def spy(self, data):
+        writes.append(len(data))
+        return original(self, data)
+
+    def never(self, default=None):
+        raise AssertionError("a page was asked for whole")
+
+    monkeypatch.setattr(pages.Spool, "write", spy)
+    monkeypatch.setattr(package.RenderedPage, "get_content", never)
+    assert docforge.write(doc, "epub") == whole
+    with zipfile.ZipFile(io.BytesIO(whole)) as book:
+        texts = [name for name in book.namelist() if name.startswith("EPUB/text/")]
+        largest = max(book.getinfo(name).file_size for name in texts)
+    assert len(texts) > 3 and len(writes) > 2 * len(texts)
+    assert max(writes) <= 4 * pages.CHUNK + 2048 and max(writes) < largest / 4  # slices, not pages
+
+
+def test_epub_spooled_on_disk_gives_the_bytes_of_the_spool_in_memory(monkeypatch):
+    from docforge.writers.epub import pages
+    for doc in (_long_book(), rich_document()):
+        in_memory = docforge.write(doc, "epub")
+        monkeypatch.setattr(pages, "SPOOL_IN_MEMORY", 0)
+        monkeypatch.setattr(pages, "CHUNK", 1000)  # many reads and writes, interleaved
+        assert docforge.write(doc, "epub") == in_memory
+        monkeypatch.undo()
+
+
+def test_epub_navigation_document_and_ncx_are_written_in_batches(monkeypatch):
+    from docforge.writers.epub import package
+    doc = docforge.read(_feed(3000).encode())
+    streamed = {}
+    original = package.PackageWriter._stream
+
+    def spy(self, name, chunks, size=0):
+        chunks = list(chunks)
+        streamed[name] = chunks
+        return original(self, name, chunks, size)
+
+    monkeypatch.setattr(package.PackageWriter, "_stream", spy)
+    data = docforge.write(doc, "epub")
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        for name in ("EPUB/nav.xhtml", "EPUB/toc.ncx"):
+            assert len(streamed[name]) > 2 and b"".join(streamed[name]) == book.read(name)
+            assert max(map(len, streamed[name])) < book.getinfo(name).file_size / 2

@@ -153,8 +153,8 @@ def _sections_book(count: int):
         blocks += [Heading(1, (Text(f"Section {n}"),), f"section-{n}"), Paragraph((Text("Body."),))]
     style = load_style()
     context = RenderContext(prepare(Document(Meta(title="Many"), tuple(blocks)), style), style)
-    book = build_book(context, BookPages(context))
-    return PackageWriter(io.BytesIO(), book, context)
+    pages = BookPages(context)
+    return PackageWriter(io.BytesIO(), build_book(context, pages), context, pages)
 
 
 def test_ncx_time_grows_linearly_with_the_sections():

@@ -1,7 +1,8 @@
 """IR -> EPUB 3 (with an NCX for EPUB 2 reading systems).
 
 pages.py renders the book's XHTML files with the HTML writer's body renderer;
-package.py packages them with ebooklib. Output is deterministic: the identifier is
+package.py packages them with ebooklib, streaming them (and the navigation
+document and NCX) into the zip, so that no file's markup is held whole. Output is deterministic: the identifier is
 derived from the content unless meta gives one, dcterms:modified and the zip timestamps
 come from the context's timestamp (SOURCE_DATE_EPOCH, or a fixed date). This writer never
 renumbers anything and never fetches resources: images and the cover (--epub-cover-image,
@@ -28,7 +29,8 @@ class EpubWriter:
 
     def write(self, context: RenderContext, out: BinaryIO) -> list[Diagnostic]:
         cover = load_cover(context)  # a bad cover fails before anything is rendered
-        write_package(context, BookPages(context, cover), out)
+        with BookPages(context, cover) as pages:  # the rendered files, spooled until packaged
+            write_package(context, pages, out)
         return context.diagnostics.result()
 
 

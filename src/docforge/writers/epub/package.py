@@ -1,25 +1,28 @@
 """The EPUB package, built with ebooklib: metadata, manifest, spine, navigation document
 (table of contents and landmarks), NCX and the zip.
 
-ebooklib does the packaging; five of its behaviours are replaced here, each for a
-measured or a correctness reason, and only here:
+ebooklib does the packaging (metadata, manifest, spine, guide, OPF); four of its
+behaviours are replaced here, each for a measured or a correctness reason, and only here:
 
 - Pages: `EpubHtml.get_content` re-parses a page with lxml's HTML parser and pretty-prints
-  it again. Our pages are complete XHTML from the HTML body renderer, so `RenderedPage`
-  hands them over as they are (same markup as the HTML page, and no second parse).
-- The NCX: for every plain `Link` entry, ebooklib's `_get_ncx` looks for a `<content>`
-  child of the entry's parent (to fill in an empty src). At the top level that parent is
-  navMap, whose children are all the navPoints written so far, so the NCX costs O(n²) in
-  the number of sections (ebooklib 0.20, `_get_ncx` alone, best of 3: 500 sections 4.5 ms,
-  5,000 98 ms, 10,000 404 ms, 20,000 3.1 s). Entries given as (Link, children) pairs go
-  through its other branch, which has no lookup; `PackageWriter._get_ncx` therefore
-  builds the NCX from the same table of contents with every leaf made a pair (20,000
-  sections: 142 ms). The navigation document keeps plain leaves: a pair with no children
-  would give an empty <ol>, which EPUB forbids there.
-- The navigation document: ebooklib gives the toc nav the id "id" and shows the
-  landmarks list; `PackageWriter._get_nav` names it "toc" and hides the landmarks
-  (`hidden`, as EPUB 3 intends for a list meant for reading systems), so a reader that
-  shows the contents page shows the contents, not a "Landmarks" list under it.
+  it again, and an item holds its content as one bytes object. Our pages are complete
+  XHTML from the HTML body renderer, kept in pages.py's spool: a `RenderedPage` names
+  one, and `PackageWriter._write_items` streams it from the spool into its zip member
+  chunk by chunk (the same markup as the HTML page, no second parse, never a whole page
+  in memory).
+- The navigation document and the NCX: ebooklib builds each as an lxml tree (several
+  elements per heading, about 1-2 KB each) and serialises it whole; for every plain
+  `Link` entry its `_get_ncx` also looks for a `<content>` child of the entry's parent,
+  which at the top level is every navPoint written so far (O(n²) in the number of
+  sections: 20,000 sections 3.1 s). `nav_pieces` and `ncx_pieces` write the documents
+  ebooklib wrote, byte for byte (its structure: NCX entries as (Link, children) pairs,
+  its linear branch, ids "sep_N" in play order; nav leaves as plain `<li>`, since an
+  empty `<ol>` is forbidden there; lxml's pretty-printing and escaping), as text made
+  while the table of contents is read (pages.BookPages.toc), so neither tree exists.
+  Two changes to ebooklib's navigation document: the toc nav is named "toc" (ebooklib:
+  "id") and the landmarks list is `hidden` (as EPUB 3 intends for a list meant for
+  reading systems), so a reader that shows the contents page shows the contents, not a
+  "Landmarks" list under it.
 - The package element: ebooklib gives it no xml:lang (Ace requires one) and a dir only
   through an option that also needs a direction; `PackageWriter._write_opf_file` sets
   xml:lang to the book's language and dir="rtl" for a right-to-left one (whose spine
@@ -27,7 +30,9 @@ measured or a correctness reason, and only here:
 - The zip: `EpubWriter.write` opens a zipfile.ZipFile, which stamps every member with the
   current time; `PackageWriter.write` writes the same members in the same order
   (`mimetype` first and stored) through zipfiles.FixedTimeZip, so the same document gives
-  the same bytes.
+  the same bytes. A streamed member is written as writestr writes one (open(..., "w") on
+  the same ZipInfo); a page's size is known beforehand, the navigation document's and
+  the NCX's are not (given as 0, which chooses zip64 as writestr would below 2 GB).
 
 Images (and the cover) are package files under images/, named by their content's hash, so
 the same bytes are one file however often they are used; the cover's item has the
@@ -38,7 +43,8 @@ contents, start) are the labels catalogue's words in the book's language.
 Metadata: title, creators, date, subjects (the keywords), dc:description (`description`
 metadata, else the subtitle), dc:publisher and dc:rights only when the metadata gives
 them (-M publisher=..., rights=...), the identifier (`identifier`, else `isbn` as
-urn:isbn, else derived), and the accessibility metadata of accessibility.py.
+urn:isbn, else derived from the metadata and the pages' bytes, read back from the spool
+in chunks), and the accessibility metadata of accessibility.py.
 
 Metadata goes to ebooklib (and lxml) unescaped but without the characters XML cannot hold:
 lxml refuses those, and ebooklib would then silently leave the field out. This module must
@@ -47,14 +53,14 @@ never render document content.
 from __future__ import annotations
 
 import hashlib
-import itertools
+import posixpath
 import re
 import uuid
 import zipfile
 from typing import BinaryIO, Iterable, Iterator
+from xml.sax.saxutils import escape as _sax_escape
 
 from ebooklib import epub
-from lxml import etree
 
 from ... import __version__
 from ...model import Meta
@@ -78,31 +84,36 @@ OPTIONS = {
 
 
 class RenderedPage(epub.EpubHtml):
-    """A content document whose markup is already complete XHTML."""
+    """A content document whose markup is already complete XHTML, in pages.py's spool."""
 
     def __init__(self, page: Page) -> None:
         super().__init__(uid=page.uid, file_name=page.file_name, media_type="application/xhtml+xml",
-                         content=page.content, title=page.title)
+                         title=page.title)
+        self.page = page
         self.properties = list(page.properties)
 
     def get_content(self, default=None) -> bytes:
-        return self.content
+        return self.page.content
 
 
 class PackageWriter(epub.EpubWriter):
-    """ebooklib's writer with a linear NCX and fixed zip timestamps (see the module docstring)."""
+    """ebooklib's writer with streamed pages, navigation document and NCX, and fixed zip
+    timestamps (see the module docstring), for the book build_book made of `pages`."""
 
-    def __init__(self, out: BinaryIO, book: epub.EpubBook, context: RenderContext) -> None:
+    def __init__(self, out: BinaryIO, book: epub.EpubBook, context: RenderContext, pages: BookPages) -> None:
         super().__init__(out, book, {**OPTIONS, "mtime": context.timestamp})
         self.date_time = context.timestamp.timetuple()[:6]
+        self.pages, self.toc_depth = pages, context.toc_depth
+
+    def toc(self) -> Iterator[tuple[int, str, str]]:
+        """The table of contents, (depth, text, href) in reading order, made afresh."""
+        return self.pages.toc(self.toc_depth)
 
     def _get_ncx(self) -> bytes:
-        toc = self.book.toc
-        self.book.toc = _as_pairs(toc)
-        try:
-            return super()._get_ncx()
-        finally:
-            self.book.toc = toc
+        return "".join(ncx_pieces(self.book, self.toc())).encode("utf-8")
+
+    def _get_nav(self, item) -> bytes:
+        return "".join(nav_pieces(self.book, item, self.toc(), self.options)).encode("utf-8")
 
     def _write_opf_file(self, root) -> None:
         """The package element carries the book's language (xml:lang) and, for a
@@ -113,15 +124,30 @@ class PackageWriter(epub.EpubWriter):
             root.set("dir", "rtl")
         super()._write_opf_file(root)
 
-    def _get_nav(self, item) -> bytes:
-        tree = etree.fromstring(super()._get_nav(item)).getroottree()
-        for nav in tree.getroot().iter(f"{{{_XHTML}}}nav"):
-            kind = nav.get(f"{{{_OPS}}}type")
-            if kind == "toc":
-                nav.set("id", "toc")
-            elif kind == "landmarks":
-                nav.set("hidden", "hidden")
-        return etree.tostring(tree, pretty_print=True, encoding="utf-8", xml_declaration=True)
+    def _write_items(self) -> None:
+        """ebooklib's members in its order; pages, the navigation document and the NCX
+        streamed into their members."""
+        folder = self.book.FOLDER_NAME
+        for item in self.book.get_items():
+            name = f"{folder}/{item.file_name}" if item.manifest else item.file_name
+            if isinstance(item, epub.EpubNcx):
+                self._stream(name, _encoded(ncx_pieces(self.book, self.toc())))
+            elif isinstance(item, epub.EpubNav):
+                self._stream(name, _encoded(nav_pieces(self.book, item, self.toc(), self.options)))
+            elif isinstance(item, RenderedPage):
+                self._stream(name, item.page.chunks(), item.page.size)
+            else:
+                self.out.writestr(name, item.get_content())
+
+    def _stream(self, name: str, chunks: Iterable[bytes], size: int = 0) -> None:
+        """Member `name` of `chunks`: the bytes writestr writes for their concatenation (its
+        ZipInfo and open-and-write; its file_size when known, which decides zip64 only
+        past 2 GB)."""
+        info = self.out._member(name)
+        info.file_size = size
+        with self.out.open(info, mode="w") as member:
+            for chunk in chunks:
+                member.write(chunk)
 
     def write(self) -> None:
         with FixedTimeZip(self.file_name, self.date_time) as self.out:
@@ -131,26 +157,123 @@ class PackageWriter(epub.EpubWriter):
             self._write_items()
 
 
-def _as_pairs(entries: list) -> list:
-    """The table of contents with every leaf `Link` as a (Link, []) pair."""
-    return [(entry[0], _as_pairs(entry[1])) if isinstance(entry, tuple) else (entry, []) for entry in entries]
+# lxml's (libxml2's) escaping of serialised text and attribute values beyond &, < and >,
+# so that nav_pieces and ncx_pieces give its bytes
+_TEXT_ESCAPES = {"\r": "&#13;"}
+_ATTRIBUTE_ESCAPES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
-def _toc_entries(toc: list, numbers: Iterator[int]) -> list:
-    """(text, href, children) -> ebooklib's table of contents: a Link, or (Link, children).
-    Links get ids ("toc-1", ...) as ebooklib's own NCX builder requires of leaves."""
-    entries = []
-    for text, href, children in toc:
-        link = epub.Link(href, text, f"toc-{next(numbers)}")
-        entries.append((link, _toc_entries(children, numbers)) if children else link)
-    return entries
+def _attribute(value: str) -> str:
+    return _sax_escape(value, _ATTRIBUTE_ESCAPES)
+
+
+def _element(indent: int, tag: str, attributes: str, text: str | None) -> str:
+    """A pretty-printed leaf element on its own line, as lxml writes it (no text: `<tag/>`)."""
+    if text is None:
+        return f"{' ' * indent}<{tag}{attributes}/>\n"
+    return f"{' ' * indent}<{tag}{attributes}>{_sax_escape(text, _TEXT_ESCAPES)}</{tag}>\n"
+
+
+def _encoded(pieces: Iterable[str], size: int = 64 * 1024) -> Iterator[bytes]:
+    """`pieces` as UTF-8, in batches of about `size` characters."""
+    batch, count = [], 0
+    for piece in pieces:
+        batch.append(piece)
+        count += len(piece)
+        if count >= size:
+            yield "".join(batch).encode("utf-8")
+            batch, count = [], 0
+    if batch:
+        yield "".join(batch).encode("utf-8")
+
+
+def nav_pieces(book: epub.EpubBook, item: epub.EpubNav, toc: Iterable[tuple[int, str, str]],
+               options: dict) -> Iterator[str]:
+    """The navigation document as ebooklib's `_get_nav` builds it (the toc nav, here with the
+    id "toc", then the guide's landmarks, here hidden), serialised as lxml pretty-prints it.
+    An entry with entries under it holds their <ol>; one without holds none (EPUB forbids
+    an empty one)."""
+    title = item.title or book.title
+    here = posixpath.dirname(item.file_name)
+    language = _attribute(book.language)
+    yield "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n"
+    yield f'<html xmlns="{_XHTML}" xmlns:epub="{_OPS}" lang="{language}" xml:lang="{language}">\n  <head>\n'
+    yield _element(4, "title", "", title)
+    for link in item.links:
+        yield f'    <link href="{_attribute(link.get("href", ""))}" rel="stylesheet" type="text/css"/>\n'
+    yield "  </head>\n"
+    yield f'  <body dir="{_attribute(item.direction)}">\n' if item.direction else "  <body>\n"
+    yield '    <nav epub:type="toc" id="toc" role="doc-toc">\n'
+    yield _element(6, "h2", "", title)
+    yield "      <ol>\n"
+    depth = 0  # of the entry whose <li> is open; its <ol> (if any) is at 2 + 4 * (depth + 1)
+    for entry_depth, text, href in toc:
+        if depth and entry_depth > depth:  # the first entry under the open one
+            yield f"{' ' * (6 + 4 * depth)}<ol>\n"
+        else:
+            while depth >= entry_depth:
+                yield f"{' ' * (4 + 4 * depth)}</li>\n"
+                if depth > entry_depth:
+                    yield f"{' ' * (2 + 4 * depth)}</ol>\n"
+                depth -= 1
+        depth = entry_depth
+        yield f"{' ' * (4 + 4 * depth)}<li>\n"
+        yield _element(6 + 4 * depth, "a", f' href="{_attribute(posixpath.relpath(href, here))}"', text)
+    while depth:
+        yield f"{' ' * (4 + 4 * depth)}</li>\n"
+        if depth > 1:
+            yield f"{' ' * (2 + 4 * depth)}</ol>\n"
+        depth -= 1
+    yield "      </ol>\n    </nav>\n"
+    if book.guide and options.get("epub3_landmark"):
+        to_landmark = {"notes": "rearnotes", "text": "bodymatter"}  # as ebooklib maps guide types
+        yield '    <nav epub:type="landmarks" hidden="hidden">\n'
+        yield _element(6, "h2", "", options.get("landmark_title", "Guide"))
+        yield "      <ol>\n"
+        for entry in book.guide:
+            kind = entry.get("type", "")
+            href = posixpath.relpath(entry.get("href", ""), here)
+            yield "        <li>\n"
+            yield _element(10, "a", f' epub:type="{_attribute(to_landmark.get(kind, kind))}" '
+                           f'href="{_attribute(href)}"', entry.get("title", ""))
+            yield "        </li>\n"
+        yield "      </ol>\n    </nav>\n"
+    yield "  </body>\n</html>\n"
+
+
+def ncx_pieces(book: epub.EpubBook, toc: Iterable[tuple[int, str, str]]) -> Iterator[str]:
+    """The NCX as ebooklib's `_get_ncx` builds it from (Link, children) pairs (its linear
+    branch: ids "sep_N" and play order 1, 2, ... in reading order), serialised as lxml
+    pretty-prints it."""
+    yield ("<?xml version='1.0' encoding='utf-8'?>\n"
+           '<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">\n  <head>\n'
+           f'    <meta content="{_attribute(book.uid)}" name="dtb:uid"/>\n'
+           '    <meta content="0" name="dtb:depth"/>\n'
+           '    <meta content="0" name="dtb:totalPageCount"/>\n'
+           '    <meta content="0" name="dtb:maxPageNumber"/>\n  </head>\n  <docTitle>\n')
+    yield _element(4, "text", "", book.title)
+    yield "  </docTitle>\n  <navMap>\n"
+    depth = 0  # of the open navPoint
+    for number, (entry_depth, text, href) in enumerate(toc):
+        while depth >= entry_depth:
+            yield f"{' ' * (2 + 2 * depth)}</navPoint>\n"
+            depth -= 1
+        depth = entry_depth
+        indent = " " * (2 + 2 * depth)
+        yield f'{indent}<navPoint id="sep_{number}" playOrder="{number + 1}">\n{indent}  <navLabel>\n'
+        yield _element(6 + 2 * depth, "text", "", text)
+        yield f'{indent}  </navLabel>\n{indent}  <content src="{_attribute(href)}"/>\n'
+    while depth:
+        yield f"{' ' * (2 + 2 * depth)}</navPoint>\n"
+        depth -= 1
+    yield "  </navMap>\n</ncx>\n"
 
 
 def stable_identifier(meta: Meta, pages: Iterable[bytes]) -> str:
     """The book id: meta's `identifier` if given, else its `isbn` as a urn:isbn, else a
-    urn:uuid derived from the metadata and the rendered pages, so the same document gives
-    the same id (and a changed one a new id) without serialising the whole tree a second
-    time."""
+    urn:uuid derived from the metadata and the rendered pages' bytes (in order, in chunks
+    of any size: only the digest is kept), so the same document gives the same id (and a
+    changed one a new id) without serialising the whole tree a second time."""
     extra = dict(meta.extra)
     if extra.get("identifier", "").strip():
         return extra["identifier"].strip()
@@ -166,7 +289,7 @@ def stable_identifier(meta: Meta, pages: Iterable[bytes]) -> str:
 def _metadata(book: epub.EpubBook, context: RenderContext, pages: BookPages) -> None:
     meta = context.doc.meta
     documents = ([pages.cover] if pages.cover is not None else []) + pages.pages
-    book.set_identifier(xml_safe(stable_identifier(meta, (page.content for page in documents))))
+    book.set_identifier(xml_safe(stable_identifier(meta, (chunk for page in documents for chunk in page.chunks()))))
     book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": f"docforge {__version__}"})
     book.set_title(pages.title)
     book.set_language(xml_safe(context.language))
@@ -240,7 +363,6 @@ def build_book(context: RenderContext, pages: BookPages) -> epub.EpubBook:
     toc_title = xml_safe(context.labels.contents) or "Contents"
     nav = book.add_item(epub.EpubNav(title=toc_title, direction="rtl" if context.direction == "rtl" else None))
     nav.add_item(css)
-    book.toc = _toc_entries(pages.toc(context.outline(context.toc_depth)), itertools.count(1))
     # asked for, the contents come before the article; else the nav is off the reading order
     book.spine = ([*cover, nav, *documents] if context.toc
                   else [*cover, *documents, (nav, "no")])
@@ -266,4 +388,4 @@ def _image_item(resource: Resource, cover: bool) -> epub.EpubItem:
 
 def write_package(context: RenderContext, pages: BookPages, out: BinaryIO) -> None:
     """The EPUB of `pages` into `out`."""
-    PackageWriter(out, build_book(context, pages), context).write()
+    PackageWriter(out, build_book(context, pages), context, pages).write()

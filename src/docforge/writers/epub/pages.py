@@ -13,17 +13,26 @@ too), so its link is always within the file and note ids ("fn-N", from the
 document-wide numbers) are unique across the book. Images become package files (one per
 distinct content, named by Resource.name); a remote image cannot be shown (an EPUB would
 need the remote-resources property) and its alt text is. Also the table of contents as
-(text, href, children), for the navigation document and the NCX. This module must never
-package anything (that is package.py) nor import ebooklib.
+(depth, text, href) in reading order, for the navigation document and the NCX.
+
+Memory: a book never holds its files' markup at once. Each file is rendered piece by
+piece (BodyRenderer.block_pieces) into one spooled temporary file (in memory while small,
+on disk past `SPOOL_IN_MEMORY`), and a Page is where its bytes lie there; package.py reads
+them back chunk by chunk for the book id and the zip. The article's files are ranges of
+the document's blocks, never copies of the block sequence, and the table of contents is
+made as it is read from the document's headings (the tree transforms.outline builds, one
+entry at a time). This module must never package anything (that is package.py) nor
+import ebooklib.
 """
 from __future__ import annotations
 
 import os
+import tempfile
+from typing import Iterator, Sequence
 
 from ...errors import InputError
 from ...labels import is_rtl
-from ...model import Div, Figure, Heading, Reference, Span, Table, plain_text, walk
-from ...transforms import OutlineEntry
+from ...model import Code, CodeBlock, Div, Figure, Heading, Math, Reference, Span, Table, Text, plain_text, walk
 from ..base import RenderContext
 from ..html import BodyRenderer
 from ..resources import Resource
@@ -36,49 +45,106 @@ COVER_METADATA = "cover-image"  # pandoc's metadata key for the cover
 # passes this many characters: about 120-250 KB of XHTML, below the 300 KB past which
 # older reading systems (Adobe RMSDK) refuse or crawl
 SPLIT_AT = 100_000
+# the rendered files stay in memory up to this many bytes (a short book never touches the
+# disk), then move to a temporary file
+SPOOL_IN_MEMORY = 256 * 1024
+CHUNK = 64 * 1024  # bytes per read from the spool, per write into it
+
+
+class Spool:
+    """The rendered files' bytes, one after the other, in a spooled temporary file."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._file.seek(self.size)
+        self._file.write(data)
+        self.size += len(data)
+
+    def chunks(self, start: int, size: int) -> Iterator[bytes]:
+        """The bytes [start, start + size) in chunks of at most CHUNK bytes; each read
+        seeks, so several readers (and the writer) may interleave."""
+        end = start + size
+        while start < end:
+            self._file.seek(start)
+            chunk = self._file.read(min(CHUNK, end - start))
+            if not chunk:
+                raise OSError("the EPUB's temporary file ended early")
+            start += len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class Page:
-    """One XHTML file of the book: its manifest id, path under EPUB/, title, markup and
-    manifest properties ("mathml" when it holds MathML)."""
-    __slots__ = ("uid", "file_name", "title", "content", "properties")
+    """One XHTML file of the book: its manifest id, path under EPUB/, title, manifest
+    properties ("mathml" when it holds MathML), and where its markup lies in the spool."""
+    __slots__ = ("uid", "file_name", "title", "properties", "_spool", "_start", "size")
 
-    def __init__(self, uid: str, file_name: str, title: str, content: bytes,
+    def __init__(self, uid: str, file_name: str, title: str, spool: Spool, start: int, size: int,
                  properties: tuple[str, ...] = ()) -> None:
-        self.uid, self.file_name, self.title, self.content = uid, file_name, title, content
+        self.uid, self.file_name, self.title = uid, file_name, title
+        self._spool, self._start, self.size = spool, start, size
         self.properties = properties
+
+    def chunks(self) -> Iterator[bytes]:
+        """The file's markup, chunk by chunk."""
+        return self._spool.chunks(self._start, self.size)
+
+    @property
+    def content(self) -> bytes:
+        """The whole markup (for a small file: the cover, a test)."""
+        return b"".join(self.chunks())
 
 
 # the nodes whose ids links may point at ("#id"), found in whichever file holds them
 _ANCHORED = frozenset((Heading, Reference, Table, Figure, Div, Span))
 
 
-def split_sections(blocks: tuple) -> list[tuple]:
-    """Blocks grouped into files: whatever precedes the first top-level heading, then one
-    group per top-level heading (the smallest heading level the document uses)."""
-    levels = [b.level for b in blocks if type(b) is Heading]
-    top = min(levels) if levels else None
-    groups: list[list] = [[]]
-    for block in blocks:
-        if type(block) is Heading and block.level == top and groups[-1]:
-            groups.append([])
-        groups[-1].append(block)
-    return [tuple(g) for g in groups if g]
+# every character str.split (and so plain_text) treats as whitespace (Py_UNICODE_ISSPACE)
+_SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+           "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_TEXT_NODES = (Text, Code, CodeBlock, Math)
 
 
-def article_parts(blocks: tuple) -> list[tuple]:
-    """The article's blocks as the files that hold them: one file, unless the text passes
-    SPLIT_AT characters; then a file ends after the first top-level section that takes it
-    past SPLIT_AT (a long article without top-level sections stays one file)."""
-    parts: list[list] = [[]]
+def _shown_characters(block) -> int:
+    """How many characters of `block`'s text are not whitespace: a lower bound of
+    len(plain_text(block)) (collapsing whitespace keeps every other character), counted
+    without building the text (plain_text of a long table or paragraph holds its every
+    word at once)."""
+    count = 0
+    for node in walk(block, inlines=True):
+        if type(node) in _TEXT_NODES:
+            text = node.text
+            if len(text) <= 4096:
+                count += sum(map(len, text.split()))
+            else:  # one long run: count its spaces instead of splitting it
+                count += len(text) - sum(map(text.count, _SPACES))
+    return count
+
+
+def article_parts(blocks: Sequence) -> list[range]:
+    """The article's files as ranges of `blocks`: one file, unless the text passes
+    SPLIT_AT characters; then a file ends after the first top-level section (a group
+    opened by a heading of the smallest level the document uses at its top) that takes it
+    past SPLIT_AT (a long article without top-level sections stays one file). No range
+    for no blocks. The text's length (plain_text's) is needed only while a file is below
+    SPLIT_AT, and only for a block that does not pass it alone (`_shown_characters`)."""
+    top = min((b.level for b in blocks if type(b) is Heading), default=None)
+    starts = [0]
     size = 0
-    for group in split_sections(blocks):
-        if size >= SPLIT_AT:
-            parts.append([])
+    for index, block in enumerate(blocks):
+        if index and type(block) is Heading and block.level == top and size >= SPLIT_AT:
+            starts.append(index)  # a new top-level section after the file passed SPLIT_AT
             size = 0
-        parts[-1].extend(group)
-        size += sum(len(plain_text(block)) for block in group)
-    return [tuple(part) for part in parts if part]
+        if size < SPLIT_AT:
+            shown = _shown_characters(block)
+            size += shown if size + shown >= SPLIT_AT else len(plain_text(block))
+    count = len(blocks)
+    return [range(start, stop) for start, stop in zip(starts, starts[1:] + [count]) if stop > start]
 
 
 def _escaped(text: str) -> str:
@@ -86,21 +152,19 @@ def _escaped(text: str) -> str:
     return escape(text, "html")[0]
 
 
-def xhtml_page(uid: str, file_name: str, title: str, language: str, body: str, body_type: str,
-               properties: tuple[str, ...] = ()) -> Page:
-    """A complete XHTML content document around `body` (`body_type`: its epub:type);
-    `title` is never empty (BookPages gives the catalogue's "Untitled")."""
+def xhtml_frame(title: str, language: str, body_type: str) -> tuple[str, str]:
+    """What comes before and after the body of a complete XHTML content document (`body_type`:
+    the body's epub:type); `title` is never empty (BookPages gives the catalogue's "Untitled")."""
     lang = _escaped(language)
     direction = ' dir="rtl"' if is_rtl(language) else ""
-    content = (
+    head = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
         f'lang="{lang}" xml:lang="{lang}"{direction}>\n'
         f'<head>\n<meta charset="utf-8"/>\n<title>{_escaped(title).strip()}</title>\n'
         f'<link rel="stylesheet" type="text/css" href="../{CSS_PATH}"/>\n</head>\n'
-        f'<body epub:type="{body_type}">\n<article>\n{body}\n</article>\n</body>\n</html>\n'
-    ).encode("utf-8")
-    return Page(uid, file_name, title, content, properties)
+        f'<body epub:type="{body_type}">\n<article>\n')
+    return head, "\n</article>\n</body>\n</html>\n"
 
 
 def load_cover(context: RenderContext) -> Resource | None:
@@ -132,17 +196,19 @@ class BookPages:
     (the first opens with the title block); `cover` the cover page (None without a cover
     image, `cover_image` its image); `file_of` maps every anchor id (headings, tables,
     figures, references, divs and spans) to the file that holds it; `images` the embedded
-    images by file name."""
+    images by file name. The files' bytes live in a spool until `close()` (or the end of
+    a `with` block)."""
 
     def __init__(self, context: RenderContext, cover_image: Resource | None = None) -> None:
         doc = context.doc
+        self.context = context
         parts = article_parts(doc.blocks)
         names = (["text/article.xhtml"] if len(parts) <= 1
                  else [f"text/article-{n:03d}.xhtml" for n in range(1, len(parts) + 1)])
         self.file_of: dict[str, str] = {}
         self.images: dict[str, Resource] = {}
         self._rendering = ""  # the file being rendered: links within it are "#id"
-        for name, blocks in zip(names, parts):
+        for name, blocks in zip(names, self._part_blocks(doc.blocks, parts)):
             for block in blocks:
                 for node in walk(block, inlines=True):
                     if type(node) in _ANCHORED and node.id:
@@ -152,7 +218,15 @@ class BookPages:
         self.title = xml_safe(doc.meta.title).strip() or xml_safe(self.labels.untitled).strip() or "Untitled"
         self.body = BodyRenderer(context, xhtml=True, heading_shift=0, href_for=self.href,
                                  image_src=self.embed, remote_images=False, anchor_ids=self.file_of)
-        language = context.language
+        self.spool = Spool()
+        try:
+            self._render(doc, names, parts, cover_image)
+        except BaseException:
+            self.spool.close()
+            raise
+
+    def _render(self, doc, names: list[str], parts: list[range], cover_image: Resource | None) -> None:
+        language = self.context.language
         self.cover_image = cover_image
         self.cover = None
         if cover_image is not None:
@@ -160,27 +234,80 @@ class BookPages:
             alt = _escaped(f"{self.labels.cover}{self.labels.colon}{self.title}")
             cover_body = (f'<div class="cover"><img src="{self.embed(cover_image)}" alt="{alt}" '
                           'role="doc-cover"/></div>')
-            self.cover = xhtml_page("cover", "text/cover.xhtml", self.title, language, cover_body, "cover")
+            self.cover = self._page("cover", "text/cover.xhtml", self.title, language, "cover", [cover_body])
         self.pages = []
-        for index, (name, blocks) in enumerate(zip(names, parts or [()])):
+        for index, (name, blocks) in enumerate(zip(names, self._part_blocks(doc.blocks, parts) if parts else [()])):
             self._rendering = name
-            markup = []
-            if index == 0:
-                markup.append(self.body.title_block()
-                              or f'<h1 class="title">{self.body.text(doc.meta.title or self.title)}</h1>')
             self.body.uses_mathml = False
-            markup.append(self.body.blocks(blocks))
-            markup.append(self.body.footnote_asides())
-            if index == len(names) - 1:
-                markup.append(self.body.keywords_block())
-            properties = ("mathml",) if self.body.uses_mathml else ()
-            self.pages.append(xhtml_page(name.split("/")[-1].removesuffix(".xhtml"), name,
-                                         self._page_title(index, blocks), language,
-                                         "\n".join(part for part in markup if part), "bodymatter",
-                                         properties))
+            self.pages.append(self._page(name.split("/")[-1].removesuffix(".xhtml"), name,
+                                         self._page_title(index, blocks), language, "bodymatter",
+                                         self._page_pieces(doc, blocks, first=index == 0,
+                                                           last=index == len(names) - 1),
+                                         mathml=True))
         self.body.report()
 
-    def _page_title(self, index: int, blocks: tuple) -> str:
+    @staticmethod
+    def _part_blocks(blocks: Sequence, parts: list[range]) -> Iterator[Sequence]:
+        """Each file's blocks: the document's own sequence when it is one file, else a slice."""
+        if len(parts) == 1 and len(parts[0]) == len(blocks):
+            yield blocks
+            return
+        for part in parts:
+            yield blocks[part.start:part.stop]
+
+    def _page_pieces(self, doc, blocks: Sequence, first: bool, last: bool) -> Iterator[str]:
+        """A file's body markup as non-empty pieces, in order (the asides after the blocks:
+        rendering the blocks collects the notes)."""
+        if first:
+            yield (self.body.title_block()
+                   or f'<h1 class="title">{self.body.text(doc.meta.title or self.title)}</h1>')
+        yield from self.body.block_pieces(blocks)
+        asides = self.body.footnote_asides()
+        if asides:
+            yield asides
+        if last:
+            keywords = self.body.keywords_block()
+            if keywords:
+                yield keywords
+
+    def _page(self, uid: str, file_name: str, title: str, language: str, body_type: str,
+              pieces, mathml: bool = False) -> Page:
+        """A content document written into the spool: the frame around `pieces` joined by
+        newlines, encoded a batch of about CHUNK characters at a time."""
+        head, tail = xhtml_frame(title, language, body_type)
+        start = self.spool.size
+        batch, size = [head], len(head)
+        separator = ""
+        for piece in pieces:
+            batch.append(separator)
+            separator = "\n"
+            if len(piece) >= CHUNK:  # a long piece (a table, a long paragraph) is encoded in slices
+                self.spool.write("".join(batch).encode("utf-8"))
+                for at in range(0, len(piece), CHUNK):
+                    self.spool.write(piece[at:at + CHUNK].encode("utf-8"))
+                batch, size = [], 0
+                continue
+            batch.append(piece)
+            size += len(piece) + 1
+            if size >= CHUNK:
+                self.spool.write("".join(batch).encode("utf-8"))
+                batch, size = [], 0
+        batch.append(tail)
+        self.spool.write("".join(batch).encode("utf-8"))
+        properties = ("mathml",) if mathml and self.body.uses_mathml else ()
+        return Page(uid, file_name, title, self.spool, start, self.spool.size - start, properties)
+
+    def close(self) -> None:
+        """Let go of the rendered files (the spool's temporary file)."""
+        self.spool.close()
+
+    def __enter__(self) -> "BookPages":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _page_title(self, index: int, blocks: Sequence) -> str:
         """The book's title for its first file; "heading – title" (the catalogue's
         page_title) for the others, so a reading system's list of files says where each one is."""
         heading = next((b for b in blocks if type(b) is Heading), None) if index else None
@@ -207,17 +334,29 @@ class BookPages:
         """Where reading starts: the first file of the article."""
         return self.pages[0]
 
-    def toc(self, entries: tuple[OutlineEntry, ...]) -> list:
-        """(text, href relative to EPUB/, children) for the title (the first file) and every heading
-        whose file is known, nested as the outline is."""
-        def convert(items) -> list:
-            result = []
-            for entry in items:
-                target = self.file_of.get(entry.id)
-                if target is None:
+    def toc(self, max_level: int) -> Iterator[tuple[int, str, str]]:
+        """(depth, text, href relative to EPUB/) in reading order: the title (the first file,
+        depth 1), then every heading down to `max_level` whose file is known, at its depth in
+        the heading tree of transforms.outline (levels made consecutive; a heading without a
+        file is left out with the headings under it). Made as the headings are read: the
+        tree is never held."""
+        yield 1, self.title, self.pages[0].file_name
+        levels: list[int] = []  # the levels of the open headings, outermost first
+        left_out_below = None  # the depth of a heading left out: its subtree goes too
+        for node in walk(self.context.doc, inlines=False):
+            if not isinstance(node, Heading) or node.level > max_level:
+                continue
+            while levels and levels[-1] >= node.level:
+                levels.pop()
+            levels.append(node.level)
+            depth = len(levels)
+            if left_out_below is not None:
+                if depth > left_out_below:
                     continue
-                text = " ".join(xml_safe(entry.text).split()) or xml_safe(self.labels.section)
-                result.append((text, f"{target}#{entry.id}", convert(entry.children)))
-            return result
-
-        return [(self.title, self.pages[0].file_name, [])] + convert(entries)
+                left_out_below = None
+            target = self.file_of.get(node.id)
+            if target is None:
+                left_out_below = depth
+                continue
+            text = " ".join(xml_safe(plain_text(node, notes=False)).split()) or xml_safe(self.labels.section)
+            yield depth, text, f"{target}#{node.id}"
