@@ -68,13 +68,18 @@ class _RecordType(type):
         return cls
 
 
-def _compile_init(class_name: str, names: tuple[str, ...], defaults: dict) -> object:
-    """One small exec per class: positional-or-keyword parameters, defaults bound by name."""
+def _compile_init(class_name: str, names: tuple[str, ...], defaults: dict,
+                  converters: dict | None = None) -> object:
+    """One small exec per class: positional-or-keyword parameters, defaults bound by name;
+    a field named in `converters` stores `converter(value)` instead of the value."""
+    converters = converters or {}
     params = ", ".join(f"{n}=_default_{n}" if n in defaults else n for n in names)
-    body = "".join(f"    _set(self, {n!r}, {n})\n" for n in names) or "    pass\n"
+    body = "".join(f"    _set(self, {n!r}, _convert_{n}({n}))\n" if n in converters else
+                   f"    _set(self, {n!r}, {n})\n" for n in names) or "    pass\n"
     source = f"def __init__(self{', ' if names else ''}{params}):\n{body}"
     scope: dict[str, object] = {"_set": object.__setattr__}
     scope.update((f"_default_{n}", v) for n, v in defaults.items())
+    scope.update((f"_convert_{n}", f) for n, f in converters.items())
     exec(compile(source, f"<record {class_name}>", "exec"), scope)
     init = scope["__init__"]
     init.__qualname__ = f"{class_name}.__init__"  # type: ignore[attr-defined]
@@ -108,6 +113,13 @@ class Record(metaclass=_RecordType):
 
     def __reduce__(self):
         return (self.__class__, self._values())
+
+
+def convert_fields(cls: type, converters: dict) -> None:
+    """Give record class `cls` an __init__ that passes the named fields through their
+    converters (model.py packs long sequences so); equality, hashing and pickling are
+    unchanged, since they go through __init__ and the stored values."""
+    cls.__init__ = _compile_init(cls.__name__, cls._fields, cls._defaults, converters)  # type: ignore[misc]
 
 
 def replace(record: Record, **changes: object) -> Record:

@@ -17,7 +17,7 @@ from typing import Callable
 
 from .labels import labels_for
 from .model import (Cell, CitationRef, Document, Figure, Heading, Note, Reference, References,
-                    Table, Text, map_tree, plain_text, walk)
+                    Table, Text, map_tree, pack, plain_text, walk)
 from .records import Record, replace
 
 _SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)
@@ -123,15 +123,19 @@ def _notes_fixer():
 
 def _square_table(node):
     if type(node) is Table:
-        width = max([len(node.header)] + [len(r) for r in node.rows] + [1])
+        width = max([len(node.header), 1] + [len(r) for r in node.rows])
         pad = lambda cells: tuple(cells) + (Cell(()),) * (width - len(cells))  # noqa: E731
         aligns = tuple(node.aligns[:width]) + ("default",) * (width - len(node.aligns[:width]))
-        rows = tuple(pad(r) for r in node.rows)
+        # rows rebuilt only when one is short, and then as a packed sequence built row by
+        # row (a long table's rows are model.Packed: no whole copy of them is made)
+        rows = node.rows
+        if any(len(r) < width for r in rows):
+            rows = pack(pad(r) for r in rows)
         # a table without a header row keeps none: padding it would make an empty header
         # row (empty <th> cells that a screen reader announces as nothing)
         # (a table with no row at all keeps one empty header row: every writer draws a row)
         header = pad(node.header) if node.header or not rows else ()
-        if (header, aligns, rows) != (node.header, node.aligns, node.rows):
+        if header != node.header or aligns != node.aligns or rows is not node.rows:
             return replace(node, header=header, rows=rows, aligns=aligns)
     return node
 
