@@ -46,7 +46,7 @@ def parse(text: str, previews: bool = True, decisions: bool = True) -> ParseResu
     """One parse: the Document, its diagnostics and the decision behind each block (with
     `previews`, each decision also quotes the start of its block, for --explain; without
     `decisions`, none is kept)."""
-    state = ParseState(classify(normalize_newlines(text).split("\n")), previews, decisions)
+    state = ParseState(classify(normalize_newlines(text)), previews, decisions)
     for rule in DOCUMENT_RULES:
         rule(state)
     read_blocks(state)

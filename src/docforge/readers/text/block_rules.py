@@ -64,8 +64,7 @@ def fenced_code(state: ParseState, pos: int) -> Optional[int]:
     end = pos + 1
     while end < len(state.lines) and state.lines[end].kind != "fence_close":
         end += 1
-    body = state.lines[pos + 1:end]
-    code = "\n".join(ln.raw for ln in body)
+    code = "\n".join(ln.raw for ln in state.lines(pos + 1, end))
     last = state.lines[min(end, len(state.lines) - 1)]
     state.emit(CodeBlock(code, line.text), "code", "fenced_code", line, last, code)
     return end + 1

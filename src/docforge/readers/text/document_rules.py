@@ -21,11 +21,13 @@ block, and the field labels they consume are markup, never dropped text.
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Callable
 
 from ..language import detect, diagnostic
 from .predicates import (KEYWORD_LABEL, KEYWORD_SEPARATORS, collapse, columns, core_end, looks_like_keywords,
                          looks_like_heading, looks_like_names, permalink_mark, reaches, short_line_runs)
+from .lines import BLANK
 from .state import ParseState
 
 SENTENCE_FINAL = frozenset(".!?。！？")
@@ -53,7 +55,7 @@ def front_matter_block(state: ParseState) -> None:
         close += 1
     if close >= state.end or lines[close].raw.strip() != "---":
         return
-    body = lines[k + 1:close]
+    body = [lines[j] for j in range(k + 1, close)]  # at most 60 lines
     if not body or not all(YAML_LINE.match(ln.raw) or ln.kind == "blank" for ln in body):
         return  # not front matter: the lines are read as the article
     key = ""
@@ -184,35 +186,68 @@ def measure_layout(state: ParseState) -> None:
     hard-wrapped when lines stay within a common width of 30-100 columns and most text
     lines followed by text reach that width without ending a sentence (the width is then
     remembered for unwrapping)."""
-    body = state.lines[state.start:state.end]
-    nonblank = [ln for ln in body if ln.kind != "blank"]
-    gaps = sum(1 for a, b in zip(body, body[1:]) if a.kind == "blank" and b.kind != "blank")
-    if nonblank and body[0].kind == "blank":
+    lines, start, end = state.lines, state.start, state.end
+    kinds = lines.kinds
+    # blank-line gaps from the kind codes alone (a gap: a blank line before a non-blank one)
+    nonblank = gaps = 0
+    for k in range(start, end):
+        if kinds[k] != BLANK:
+            nonblank += 1
+            if k > start and kinds[k - 1] == BLANK:
+                gaps += 1
+    if nonblank and kinds[start] == BLANK:
         gaps -= 1
-    state.layout.blank_separated = gaps >= max(1, (len(nonblank) - 1) // 5)
-    text_lengths = sorted(columns(ln.raw.rstrip()) for ln in nonblank[:5000]
-                          if ln.kind in ("text", "bullet", "ordered") and len(ln.raw) < 400)
+    state.layout.blank_separated = gaps >= max(1, (nonblank - 1) // 5)
+    text_lengths = []
+    seen = 0
+    for ln in lines(start, end):
+        if ln.kind == "blank":
+            continue
+        seen += 1
+        if seen > 5000:
+            break
+        if ln.kind in ("text", "bullet", "ordered") and len(ln.raw) < 400:
+            text_lengths.append(columns(ln.raw.rstrip()))
     if len(text_lengths) < 4:
         return
+    text_lengths.sort()
     width = text_lengths[int(0.95 * (len(text_lengths) - 1))]
-    runs = [(a, b) for a, b in zip(body, body[1:]) if a.kind == "text" and b.kind == "text"
-            or a.kind in ("bullet", "ordered", "text") and b.kind == "text" and b.indent > a.indent]
-    if not 30 <= width <= 100 or len(runs) < 3:
+    if not 30 <= width <= 100:
         return
-    # a wrapped line runs on: it reached the width and does not end a sentence
-    wrapped = sorted(columns(a.raw.rstrip()) for a, _ in runs
-                     if reaches(a, width) and core_end(a.text) not in ".!?。！？:")
-    state.layout.hard_wrapped = len(wrapped) * 2 >= len(runs)
+    # runs: a text line followed by text, or an item or text line followed by an indented
+    # text line; a wrapped line runs on: it reached the width and does not end a sentence
+    runs, wrapped, surely = 0, [], []
+    for a, b in _pairs(lines, start, end):
+        if a.kind == "text" and b.kind == "text" or a.kind in ("bullet", "ordered", "text") and (
+                b.kind == "text" and b.indent > a.indent):
+            runs += 1
+            if reaches(a, width) and core_end(a.text) not in ".!?。！？:":
+                wrapped.append(columns(a.raw.rstrip()))
+            if b.text[:1].islower():
+                surely.append(columns(a.raw.rstrip()))
+    if runs < 3:
+        return
+    state.layout.hard_wrapped = len(wrapped) * 2 >= runs
     if not state.layout.hard_wrapped:
         return
     # The wrap width: the longest line that surely ran on (the next starts in lower case,
     # mid-sentence); without case (CJK), the longest line that ran on, ignoring a few
     # outliers (a long heading right above its paragraph also "runs on").
-    surely = sorted(columns(a.raw.rstrip()) for a, b in runs if b.text[:1].islower())
+    wrapped.sort()
+    surely.sort()
     if len(surely) >= 3:
         state.layout.width = surely[len(surely) - 1 - len(surely) // 30]
     else:
         state.layout.width = wrapped[max(0, len(wrapped) - 1 - max(2, len(wrapped) // 30))]
+
+
+def _pairs(lines, start: int, end: int):
+    """Each body line with the next one, made in passing (no list of the body's lines)."""
+    prev = None
+    for ln in lines(start, end):
+        if prev is not None:
+            yield prev, ln
+        prev = ln
 
 
 LONG_LINE = 100  # columns: longer than any wrap width measure_layout accepts
@@ -226,10 +261,13 @@ def stray_blank_lines(state: ParseState) -> None:
     line stays a block of its own instead of being joined with its neighbours."""
     if not state.layout.blank_separated:
         return
-    body = state.lines[state.start:state.end]
-    gaps = sum(1 for a, b in zip(body, body[1:]) if a.kind == "blank" and b.kind != "blank")
-    run_on = sum(1 for a, b in zip(body, body[1:]) if a.kind == "text" and b.kind == "text"
-                 and columns(a.raw.rstrip()) > LONG_LINE and core_end(a.text) in SENTENCE_FINAL)
+    gaps = run_on = 0
+    for a, b in _pairs(state.lines, state.start, state.end):
+        if a.kind == "blank" and b.kind != "blank":
+            gaps += 1
+        elif a.kind == "text" and b.kind == "text" and columns(a.raw.rstrip()) > LONG_LINE and (
+                core_end(a.text) in SENTENCE_FINAL):
+            run_on += 1
     if run_on * 3 >= gaps:
         state.layout.blank_separated = False
 
@@ -250,7 +288,7 @@ def survey_lines(state: ParseState) -> None:
     counts: dict = {}
     marks: dict = {}
     at_indent: dict = {}  # indent -> [text lines, long ones]
-    for ln in state.lines[state.start:state.end]:
+    for ln in state.lines(state.start, state.end):
         if ln.kind == "text":
             mark = permalink_mark(ln.text)
             if mark:
@@ -264,8 +302,8 @@ def survey_lines(state: ParseState) -> None:
             state.dash_items = True
     # a run is of distinct lines: a label the body repeats (`Answer`) is a record's field and
     # breaks it, so the record titles between such labels are not taken for a run
-    body = state.lines[state.start:state.end]
-    flags = [ln.kind == "text" and counts.get(ln.text, 0) < REPEATED and looks_like_heading(ln.text) for ln in body]
+    flags = bytearray(ln.kind == "text" and counts.get(ln.text, 0) < REPEATED and looks_like_heading(ln.text)
+                      for ln in state.lines(state.start, state.end))
     state.short_runs = {state.start + k for k in short_line_runs(flags, SHORT_RUN)}
     state.line_counts = counts
     state.heading_mark = max((m for m, n in marks.items() if n >= MARKED_HEADINGS), key=marks.get, default="")
@@ -297,9 +335,11 @@ def detect_language(state: ParseState) -> None:
 def index_lines(state: ParseState) -> None:
     """For every index, the next non-blank index (so lookahead is O(1) and the parse linear)."""
     n = len(state.lines)
-    nxt = [n] * (n + 1)
+    kinds = state.lines.kinds
+    nxt = array("q", bytes(8 * (n + 1)))
+    nxt[n] = n
     for k in range(n - 1, -1, -1):
-        nxt[k] = k if state.lines[k].kind != "blank" else nxt[k + 1]
+        nxt[k] = k if kinds[k] != BLANK else nxt[k + 1]
     state.next_nonblank = nxt
 
 
