@@ -265,6 +265,8 @@ class PackedBuilder:
             self._pending = []
 
     def __getitem__(self, index):
+        if type(index) is int and index >= self._packed:  # the last items: the usual question
+            return self._pending[index - self._packed]
         n = len(self)
         if type(index) is slice:
             return [self[i] for i in range(n)[index]]

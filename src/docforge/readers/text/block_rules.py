@@ -950,7 +950,9 @@ def read_blocks(state: ParseState) -> None:
 def _track_references(state: ParseState, blocks_before: int) -> None:
     """After each block: a References-like heading opens a references section, one intro
     paragraph may follow, then entries; anything else closes it."""
-    for block in state.blocks[blocks_before:]:
+    blocks = state.blocks
+    for k in range(blocks_before, len(blocks)):
+        block = blocks[k]
         kind = type(block)
         if kind is Heading:
             state.references_state = "heading" if is_reference_heading(plain_text(block)) else ""

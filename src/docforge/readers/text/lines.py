@@ -83,7 +83,7 @@ class LineTable(dict):
     `lines(a, b)`) makes the Lines in passing without keeping them; `kinds` holds every
     line's kind code (KINDS), for passes that need nothing else.
     """
-    __slots__ = ("text", "starts", "kinds", "forms", "spans", "count")
+    __slots__ = ("text", "starts", "kinds", "forms", "spans", "indents", "count")
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -92,6 +92,7 @@ class LineTable(dict):
         self.kinds = bytearray()
         self.forms = bytearray()
         self.spans = array("H")     # per line: text start, text end, marker start, marker end
+        self.indents = array("H")   # per line its indent (_SPAN_LIMIT: count it again)
         self.count = 0
 
     def __len__(self) -> int:
@@ -123,6 +124,7 @@ class LineTable(dict):
         self.kinds.append(_KIND_CODE[line.kind])
         self.forms.append(form)
         self.spans.extend(spans)
+        self.indents.append(min(line.indent, _SPAN_LIMIT))
         self.count += 1
 
     def __missing__(self, k: int) -> Line:
@@ -152,22 +154,25 @@ class LineTable(dict):
     def _make(self, k: int) -> Line:
         raw = self.text[self.starts[k]:self.starts[k + 1] - 1]
         form, kind, number = self.forms[k], KINDS[self.kinds[k]], k + 1
+        indent = self.indents[k]
+        if indent == _SPAN_LIMIT:
+            indent = indent_of(raw)
         if form == RAW:
-            return Line(number, kind, raw, indent_of(raw), "", raw)
+            return Line(number, kind, raw, indent, "", raw)
         if form == SPANS:
             t, te, m, me = self.spans[4 * k:4 * k + 4]
-            return Line(number, kind, raw[t:te], indent_of(raw), raw[m:me], raw)
+            return Line(number, kind, raw[t:te], indent, raw[m:me], raw)
         if form == RECLASSIFY:
             return classify_line(number, raw)
         stripped = raw.strip()
         if form == FENCE_CLOSE:
-            return Line(number, kind, stripped, indent_of(raw), stripped, raw)
+            return Line(number, kind, stripped, indent, stripped, raw)
         if form == STRAY_FENCE:
-            return Line(number, kind, collapse(stripped), indent_of(raw), "", raw)
+            return Line(number, kind, collapse(stripped), indent, "", raw)
         if form == FENCE_OPEN:
             m = FENCE.fullmatch(stripped)
-            return Line(number, kind, collapse(m.group(2)), indent_of(raw), m.group(1), raw)  # type: ignore[union-attr]
-        return Line(number, "text", collapse(raw), indent_of(raw), "", raw)  # NUMBER_AS_TEXT
+            return Line(number, kind, collapse(m.group(2)), indent, m.group(1), raw)  # type: ignore[union-attr]
+        return Line(number, "text", collapse(raw), indent, "", raw)  # NUMBER_AS_TEXT
 
 
 def classify(text: str) -> LineTable:
@@ -206,21 +211,21 @@ def classify(text: str) -> LineTable:
         if fence is not None:
             stripped = raw.strip()
             if stripped.startswith(fence) and not stripped.strip(fence[0]):
-                table.add(Line(number, "fence_close", stripped, 0, stripped, raw), FENCE_CLOSE)
+                table.add(Line(number, "fence_close", stripped, indent_of(raw), stripped, raw), FENCE_CLOSE)
                 fence = None
             else:
-                table.add(Line(number, "code", raw, 0, "", raw), RAW)
+                table.add(Line(number, "code", raw, indent_of(raw), "", raw), RAW)
             continue
         if k in closable:
             if not closable[k]:  # nothing closes it: text, so one stray ``` cannot eat an article
-                table.add(Line(number, "stray_fence", "", 0, "", raw), STRAY_FENCE)
+                table.add(Line(number, "stray_fence", "", indent_of(raw), "", raw), STRAY_FENCE)
                 continue
             fence = FENCE.fullmatch(raw.strip()).group(1)  # type: ignore[union-attr]
-            table.add(Line(number, "fence_open", "", 0, fence, raw), FENCE_OPEN)
+            table.add(Line(number, "fence_open", "", indent_of(raw), fence, raw), FENCE_OPEN)
             continue
         line = classify_line(number, raw)
         if _long_number_is_text(line, last):
-            table.add(Line(number, "text", "", 0, "", raw), NUMBER_AS_TEXT)
+            table.add(Line(number, "text", "", line.indent, "", raw), NUMBER_AS_TEXT)
         else:
             table.add(line)
     starts.append(start)
