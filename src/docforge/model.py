@@ -5,6 +5,13 @@ holding tuples, never lists, so a Document can be hashed, compared and shared be
 node kind means one thing. The module holds data and the two generic tree
 helpers (`walk`, `map_tree`); it must never know about a file format.
 
+A sequence that grows with the input (a document's blocks, a table's rows, the entries
+of References, list items: PACKED_FIELDS) is stored as a `Packed` (packed.py) when it
+has more than packed.PACK_AT items: compressed chunks decoded as they are read, equal
+to and hashing as the tuple of its items. Code reading the IR treats every sequence
+field as a read-only Sequence (iterate, len, index, slice; never `type(x) is tuple`,
+never a whole copy of a long one); the traversals here read a Packed a chunk at a time.
+
 The document title lives in `Meta.title`, not in the blocks: section headings
 start at level 1.
 """

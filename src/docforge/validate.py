@@ -8,7 +8,8 @@ the tree once and raises a FormatError naming the first bad field by its path
 produce valid trees, so only documents handed to `docforge.write()` are checked.
 
 What each field must hold is read from the record classes' annotations, so a new node
-type is checked without a change here. This module never changes a document.
+type is checked without a change here; a "tuple" field may also be a model.Packed (a long
+sequence), which the check reads as it goes. This module never changes a document.
 """
 from __future__ import annotations
 

@@ -3,7 +3,10 @@ far, and the reason for each block (the Decisions `docforge inspect --explain` s
 
 The rules of every stage read and extend one ParseState; it is a plain mutable class
 (records are immutable), made afresh for each parse and never shared between parses.
-It decides nothing itself: what a line or a block is, is the rules' business.
+It decides nothing itself: what a line or a block is, is the rules' business. It holds
+the lines compact (lines.LineTable) and the blocks packed as they come (PackedBuilder),
+and a Decision per block only when the parse explains (`keep_decisions`), so what one
+parse holds is the packed IR plus a bounded window, not a record per line and block.
 """
 from __future__ import annotations
 
