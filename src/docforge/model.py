@@ -333,34 +333,37 @@ def walk(node: object, inlines: bool = True) -> Iterator[object]:
     Iterative, so 300-deep nesting cannot hit Python's recursion limit.
     """
     child_fields = _CHILD_FIELDS if inlines else _BLOCK_CHILD_FIELDS
-    # a stack of iterators, not of nodes: a packed block list is decoded as the walk
-    # reaches it, so the walk never holds more of a long sequence than a chunk
-    stack: list[Iterator[object]] = [iter((node,))]
-    push, pop = stack.append, stack.pop
-    packed = _PACKED_TYPES
+    # A packed sequence (a long block list) goes onto the stack as one generator over its
+    # items, taken one at a time, so the walk never holds more of it than a chunk.
+    stack: list[object] = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    packed, generator, end = _PACKED_TYPES, _GENERATOR, _END
     while stack:
-        for current in stack[-1]:
-            yield current
-            names = child_fields.get(type(current))
-            if names:
-                values = [getattr(current, name) for name in names]
-                if any(type(v) in packed for v in values):
-                    push(_chain_nodes(values))
-                    break
-                kids = [k for v in values for k in _nodes_in(v)]
-                if kids:
-                    push(iter(kids))
-                    break
-        else:
-            pop()
+        current = pop()
+        if type(current) is generator:
+            item = next(current, end)  # type: ignore[call-overload]
+            if item is end:
+                continue
+            push(current)  # the rest of the sequence, after this item's subtree
+            current = item
+        yield current
+        names = child_fields.get(type(current))
+        if names:
+            kids: list[object] = []
+            for name in names:
+                value = getattr(current, name)
+                if type(value) in packed:
+                    kids.append(_nodes_in(value))
+                else:
+                    kids.extend(_nodes_in(value))
+            if kids:
+                kids.reverse()
+                extend(kids)
 
 
 _PACKED_TYPES = frozenset((Packed, PackedSlice))
-
-
-def _chain_nodes(values: list) -> Iterator[object]:
-    for value in values:
-        yield from _nodes_in(value)
+_GENERATOR = type(_nodes_in(()))
+_END = object()
 
 
 def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type] | None = None) -> object:
