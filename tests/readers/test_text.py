@@ -604,3 +604,9 @@ def test_a_long_feed_reads_into_a_packed_ir_without_losing_text():
         (f"item {i}", str(i * 7), f"a note about row {i}") for i in range(10000)]
     assert [(e.label, model.plain_text(Paragraph(e.inlines)), e.url) for e in refs.entries] == [
         (str(i), line.split(". ", 1)[1], f"https://example.org/{i}") for i, line in enumerate(entries, 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" |\\\\ab\t", max_size=12))
+def test_counting_a_rows_cells_agrees_with_splitting_it(raw):
+    assert block_rules._cell_count(raw) == len(block_rules.split_row(raw))

@@ -218,7 +218,17 @@ def _row_text(raw: str) -> str:
 
 def _cell_count(raw: str) -> int:
     """How many cells split_row finds in `raw` (without making them)."""
-    return len(UNESCAPED_PIPE.findall(_row_text(raw))) + 1
+    if "\\" in raw:  # an escaped pipe is no separator
+        return len(UNESCAPED_PIPE.findall(_row_text(raw))) + 1
+    text = raw.strip()
+    count = text.count("|") + 1
+    if text[:1] == "|":  # the outer pipes, as _row_text drops them
+        count -= 1
+        if len(text) > 1 and text[-1] == "|":
+            count -= 1
+    elif text[-1:] == "|":
+        count -= 1
+    return count
 
 
 def split_row(raw: str) -> list[str]:
