@@ -411,7 +411,12 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
             value = replace(value, **changes)  # type: ignore[arg-type]
         return fn(value) if acts_on is None or cls in acts_on else value
 
-    return rebuild(node)
+    try:
+        return rebuild(node)
+    finally:
+        # rebuild refers to itself through its closure: without this the cycle, and the
+        # fixers' state it holds (every heading id...), would wait for the cyclic collector
+        del rebuild
 
 
 def plain_text(node: object, notes: bool = True) -> str:
