@@ -21,6 +21,8 @@ Must stay small and boring: no inheritance of fields, no mutable records, no ord
 """
 from __future__ import annotations
 
+from operator import attrgetter
+
 _MISSING = object()
 
 
@@ -62,6 +64,11 @@ class _RecordType(type):
         namespace["_fields"] = names
         namespace["_field_meta"] = field_meta
         namespace["_defaults"] = defaults
+        # the values as one tuple, read in C where there are two fields or more (equality,
+        # hashing and pickling use it; pickling every record of a packed chunk, model.Packed)
+        namespace["_getter"] = (attrgetter(*names) if len(names) > 1 else
+                                staticmethod(lambda record, field=names[0]: (getattr(record, field),)) if names
+                                else staticmethod(lambda record: ()))
         cls = super().__new__(mcls, name, bases, namespace)
         if names or "__init__" not in namespace:
             cls.__init__ = _compile_init(name, names, defaults)  # type: ignore[misc]
@@ -91,15 +98,15 @@ class Record(metaclass=_RecordType):
     every record class `_fields`, `_field_meta` and `_defaults`.)"""
 
     def _values(self) -> tuple:
-        return tuple([getattr(self, n) for n in self._fields])
+        return self._getter(self)  # type: ignore[attr-defined]
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        return self._getter(self) == other._getter(other)  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash((self.__class__.__name__,) + self._values())
+        return hash((self.__class__.__name__,) + self._getter(self))  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
@@ -112,7 +119,7 @@ class Record(metaclass=_RecordType):
         raise FrozenInstanceError(f"cannot delete field {name!r} of an immutable {type(self).__name__}")
 
     def __reduce__(self):
-        return (self.__class__, self._values())
+        return (self.__class__, self._getter(self))  # type: ignore[attr-defined]
 
 
 def convert_fields(cls: type, converters: dict) -> None:
