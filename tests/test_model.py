@@ -146,3 +146,11 @@ def test_references_and_square_tables_keep_packed_rows_packed():
     table, refs = doc.blocks
     assert type(table.rows) is Packed and all(len(r) == 2 for r in table.rows)
     assert type(refs.entries) is Packed and [e.label for e in refs.entries] == [str(i) for i in range(1, 301)]
+
+
+def test_a_builder_goes_on_from_a_packed_sequence_sharing_its_chunks():
+    start = pack(tuple(range(300)))
+    builder = PackedBuilder.of(start)
+    builder.append("more")
+    built = builder.build()
+    assert built == tuple(range(300)) + ("more",) and built._chunks[:start.chunk_count] == start._chunks

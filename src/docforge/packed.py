@@ -245,6 +245,15 @@ class PackedBuilder:
         self._pending: list = []
         self._packed = 0   # items in _chunks
 
+    @classmethod
+    def of(cls, packed: Packed) -> "PackedBuilder":
+        """A builder that goes on from `packed` (its chunks shared, not decoded)."""
+        builder = cls()
+        builder._chunks = list(packed._chunks)
+        builder._ends = array("q", packed._ends)
+        builder._packed = len(packed)
+        return builder
+
     def __len__(self) -> int:
         return self._packed + len(self._pending)
 

@@ -96,12 +96,17 @@ def heading_levels(state: ParseState) -> None:
 
 
 def _rebuild_blocks(state: ParseState, fn) -> None:
-    """state.blocks with each block b at index k replaced by fn(k, b), packed again as it
-    goes (one pass; the unpacked list never exists)."""
-    new = PackedBuilder()
-    for k, block in enumerate(state.blocks):
-        new.append(fn(k, block))
-    state.blocks = new
+    """state.blocks with each block b at index k replaced by fn(k, b), in one pass over
+    the packed chunks (Packed.map: a chunk whose blocks fn leaves alone is kept as it is,
+    and the unpacked list never exists)."""
+    blocks = state.blocks.build()
+    position = iter(range(len(blocks)))
+    if type(blocks) is tuple:
+        new = PackedBuilder()
+        new.extend(fn(next(position), b) for b in blocks)
+        state.blocks = new
+    else:
+        state.blocks = PackedBuilder.of(blocks.map(lambda b: fn(next(position), b)))
 
 
 def citation_links(state: ParseState) -> None:
