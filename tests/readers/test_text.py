@@ -610,3 +610,14 @@ def test_a_long_feed_reads_into_a_packed_ir_without_losing_text():
 @given(st.text(alphabet=" |\\\\ab\t", max_size=12))
 def test_counting_a_rows_cells_agrees_with_splitting_it(raw):
     assert block_rules._cell_count(raw) == len(block_rules.split_row(raw))
+
+
+def test_a_long_nested_list_is_read_item_by_item_into_packed_items():
+    from docforge import model
+    feed = "Many Items\n\nAn intro paragraph that is long enough to be text.\n\n" + "".join(
+        f"- item {i}\n" + (f"  - sub item {i}\n" if i % 5 == 0 else "") for i in range(3000))
+    items = reader.read(feed, None)[0].blocks[1].items
+    assert type(items) is model.Packed and len(items) == 3000
+    assert [model.plain_text(item.blocks[0]) for item in items] == [f"item {i}" for i in range(3000)]
+    assert [model.plain_text(item.blocks[1]) for item in items if len(item.blocks) > 1] == [
+        f"sub item {i}" for i in range(0, 3000, 5)]

@@ -417,19 +417,19 @@ def list_block(state: ParseState, pos: int) -> Optional[int]:
     line = state.lines[pos]
     if line.kind not in LIST_KINDS:
         return None
-    items, end = _collect_items(state, pos, LIST_KINDS, same_kind=True)
-    state.deepest_list = max(state.deepest_list, len(items))
-    state.emit(build_list(items), "bullet_list" if line.kind == "bullet" else "ordered_list",
+    where: list[int] = []
+    counted = [0]
+
+    def counting(items):
+        for item in items:
+            counted[0] += 1
+            yield item
+    built = build_list(counting(_items(state, pos, LIST_KINDS, True, where)))
+    end = where[0]
+    state.deepest_list = max(state.deepest_list, counted[0])
+    state.emit(built, "bullet_list" if line.kind == "bullet" else "ordered_list",
                "list_block", line, state.lines[end - 1], line.text)
     return end
-
-
-def _collect_items(state: ParseState, pos: int, kinds: tuple, same_kind: bool):
-    """Items from `pos` on: (indent, first line, text parts), and the position after them
-    (see _items)."""
-    where: list[int] = []
-    items = list(_items(state, pos, kinds, same_kind, where))
-    return items, where[0]
 
 
 def _items(state: ParseState, pos: int, kinds: tuple, same_kind: bool, where: list):
@@ -488,33 +488,38 @@ def _continues_item(state: ParseState, line: Line) -> bool:
     return state.layout.hard_wrapped or line.kind != "text" or not line.text[:1].isupper()
 
 
-def build_list(items: list) -> BulletList | OrderedList:
-    """Nest items by indentation with an explicit stack (no recursion): an item deeper than
-    the one before opens a sub-list inside it; a shallower one closes sub-lists."""
-    # each frame: [indent, kind, first marker, list of [ListItem blocks list]]
+def build_list(items) -> BulletList | OrderedList:
+    """Nest items (an iterable, read once) by indentation with an explicit stack (no
+    recursion): an item deeper than the one before opens a sub-list inside it; a shallower
+    one closes sub-lists. Each list's finished items are packed as they come."""
+    # each frame: [indent, kind, first marker, finished ListItems, blocks of the open item or None]
     stack: list[list] = []
 
     def close() -> BulletList | OrderedList:
-        indent, kind, marker, entries = stack.pop()
-        built = tuple(ListItem(tuple(blocks)) for blocks in entries)
+        indent, kind, marker, done, current = stack.pop()
+        if current is not None:
+            done.append(ListItem(tuple(current)))
         if kind == "ordered":
-            return OrderedList(built, _ordinal(marker))
-        return BulletList(built)
+            return OrderedList(done.build(), _ordinal(marker))
+        return BulletList(done.build())
 
     for indent, ln, parts in items:
         while len(stack) > 1 and indent < stack[-1][0]:
             sub = close()
-            stack[-1][3][-1].append(sub)
-        if stack and indent > stack[-1][0] and stack[-1][3]:
-            stack.append([indent, ln.kind, ln.marker, []])
+            stack[-1][4].append(sub)
+        if stack and indent > stack[-1][0] and stack[-1][4] is not None:
+            stack.append([indent, ln.kind, ln.marker, PackedBuilder(), None])
         elif stack and indent < stack[-1][0]:
             stack[-1][0] = indent  # shallower than the outer list: it joins the outer list
         if not stack:
-            stack.append([indent, ln.kind, ln.marker, []])
-        stack[-1][3].append([Paragraph(parse_inlines(join_wrapped(parts)))])
+            stack.append([indent, ln.kind, ln.marker, PackedBuilder(), None])
+        frame = stack[-1]
+        if frame[4] is not None:
+            frame[3].append(ListItem(tuple(frame[4])))
+        frame[4] = [Paragraph(parse_inlines(join_wrapped(parts)))]
     while len(stack) > 1:
         sub = close()
-        stack[-1][3][-1].append(sub)
+        stack[-1][4].append(sub)
     return close()
 
 
