@@ -118,6 +118,7 @@ def _notes_fixer():
                 return replace(node, label=label)
         return node
 
+    fix.count = lambda: counter  # type: ignore[attr-defined]  # how many notes it numbered
     return fix
 
 
@@ -194,7 +195,9 @@ def number_figures(doc: Document, prefix: str = "Figure") -> Document:
 
 def number_notes(doc: Document) -> Document:
     """Number footnotes 1, 2, 3... in document order (the label every format shows)."""
-    return _notes_in_reading_order(map_tree(doc, _notes_fixer(), frozenset({Note})))  # type: ignore[arg-type]
+    notes = _notes_fixer()
+    doc = map_tree(doc, notes, frozenset({Note}))  # type: ignore[assignment]
+    return _notes_in_reading_order(doc) if notes.count() > 1 else doc  # type: ignore[attr-defined]
 
 
 def _notes_in_reading_order(doc: Document) -> Document:
@@ -273,12 +276,14 @@ def prepare(doc: Document, style=None) -> Document:
     figures, figure_ids = _figures_fixer(labels.figure_label)
     doc = map_tree(doc, _chain(_square_table, references, tables, figures),
                    frozenset({Table, Reference, Figure}))  # type: ignore[assignment]
+    notes = _notes_fixer()
     second = [_heading_ids_fixer(reference_ids | table_ids | figure_ids),
-              _citations_fixer(set(reference_ids)), _notes_fixer()]
+              _citations_fixer(set(reference_ids)), notes]
     if style is not None and style.headings.numbering:
         second.append(_heading_numbers_fixer())
     doc = map_tree(doc, _chain(*second), frozenset({Heading, CitationRef, Note}))  # type: ignore[assignment]
-    return _notes_in_reading_order(doc)
+    # one note or none is in reading order already: no walk over the whole tree for it
+    return _notes_in_reading_order(doc) if notes.count() > 1 else doc  # type: ignore[attr-defined]
 
 
 class OutlineEntry(Record):
