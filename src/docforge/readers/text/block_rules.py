@@ -47,7 +47,7 @@ from ...model import (BulletList, Cell, CodeBlock, Heading, ListItem, OrderedLis
 from ...records import replace
 from .inline import parse_inlines, urls_in
 from .line_rules import UNESCAPED_PIPE
-from .lines import Line
+from .lines import BLANK, Line
 from .predicates import (MAX_HEADING_CHARS, all_caps, collapse, core_end, is_reference_heading, join_wrapped,
                          label_and_value, looks_like_attribution, looks_like_caption, looks_like_ui_text, looks_like_code, looks_like_dateline, looks_like_photo_credit,
                          permalink_mark,
@@ -946,9 +946,9 @@ def read_blocks(state: ParseState) -> None:
     """The stage: from `state.start` to `state.end`, blank lines skipped, the first rule of
     BLOCK_RULES that applies reads each block (text_paragraph applies to any line)."""
     pos = state.start
+    kinds = state.lines.kinds
     while pos < state.end:
-        line = state.lines[pos]
-        if line.kind == "blank":
+        if kinds[pos] == BLANK:  # told by the kind byte: a blank line's Line is never made
             pos += 1
             continue
         blocks_before = len(state.blocks)

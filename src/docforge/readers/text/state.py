@@ -16,7 +16,7 @@ from typing import Optional
 from ...errors import Diagnostic
 from ...model import Document, Meta, PackedBuilder, plain_text
 from ...records import Record
-from .lines import Line
+from .lines import BLANK, Line
 
 
 class Decision(Record):
@@ -58,7 +58,7 @@ class ParseState:
                  "previews", "keep_decisions")
 
     def __init__(self, lines, previews: bool = True, keep_decisions: bool = True) -> None:
-        self.lines = lines                 # a lines.LineTable (or a list of Line)
+        self.lines = lines                 # a lines.LineTable
         self.previews = previews           # decisions quote their block (--explain); else ""
         self.keep_decisions = keep_decisions  # read() needs none: no Decision per block then
         self.start = 0                     # first index of `lines` that is body
@@ -106,7 +106,7 @@ class ParseState:
         return self.lines[k] if k < self.end else None
 
     def blank_after(self, pos: int) -> bool:
-        return pos + 1 < self.end and self.lines[pos + 1].kind == "blank"
+        return pos + 1 < self.end and self.lines.kinds[pos + 1] == BLANK
 
     def result(self) -> ParseResult:
         """The Document built so far, its diagnostics, and every decision by first line."""
