@@ -568,3 +568,40 @@ def test_epub_navigation_document_and_ncx_are_written_in_batches(monkeypatch):
         for name in ("EPUB/nav.xhtml", "EPUB/toc.ncx"):
             assert len(streamed[name]) > 2 and b"".join(streamed[name]) == book.read(name)
             assert max(map(len, streamed[name])) < book.getinfo(name).file_size / 2
+
+
+def test_the_text_reader_holds_a_bounded_window_of_line_records_and_packs_blocks_as_it_reads(monkeypatch):
+    """The reader's scratch is not a record per input line: the line table keeps offsets
+    and at most CACHED_LINES made Lines, and the blocks are packed chunk by chunk while
+    they are read (model.PackedBuilder), not at the end."""
+    from docforge.readers import text
+    from docforge import packed
+    from docforge.readers.text import block_rules, lines as text_lines
+    seen = {}
+    read_blocks = block_rules.read_blocks
+
+    def spy(state):
+        read_blocks(state)
+        seen["records"] = dict.__len__(state.lines)
+        seen["line_count"] = len(state.lines)
+        seen["chunks"] = len(state.blocks._chunks)
+    monkeypatch.setattr(text, "read_blocks", spy)
+    feed = "A Title\n\n" + "\n\n".join(f"Heading Number {i}\nA paragraph under heading {i}, long enough to be text."
+                                       for i in range(5000)) + "\n"
+    doc = text.read(feed)[0]
+    assert seen["line_count"] == feed.count("\n") + 1
+    assert 0 < seen["records"] <= text_lines.CACHED_LINES < seen["line_count"]
+    assert seen["chunks"] >= 10_000 // packed.CHUNK - 1
+    assert len(doc.blocks) == 10_000 and type(doc.blocks) is model.Packed
+
+
+def test_a_bad_field_inside_a_packed_block_list_is_named_by_its_index():
+    import pytest
+    from docforge.errors import FormatError
+    from docforge.validate import check
+    blocks = tuple(Paragraph((Text(f"p{i}"),)) for i in range(500)) + (Paragraph("just a string"),)  # type: ignore[arg-type]
+    doc = Document(blocks=blocks)
+    assert type(doc.blocks) is model.Packed
+    with pytest.raises(FormatError, match=r"blocks\[500\]\.inlines: str"):
+        check(doc)
+    check(Document(blocks=blocks[:500]))  # the good part passes

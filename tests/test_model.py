@@ -38,3 +38,119 @@ def test_map_tree_rebuilds_only_what_changed():
 
 def test_plain_text_joins_inlines_and_separates_blocks():
     assert plain_text(rich_document().blocks[3]) == "First bullet Nested bullet Second bullet"
+
+
+# ----------------------------------------------------------------- packed sequences
+
+import pickle
+
+from hypothesis import given, settings, strategies as st
+
+from docforge import model, packed
+from docforge.model import Cell, Packed, PackedBuilder, Reference, References, Table, pack
+
+
+def _paragraphs(n: int, prefix: str = "p") -> tuple:
+    return tuple(Paragraph((Text(f"{prefix}{i}"),)) for i in range(n))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.integers(), st.text(max_size=5), st.none()), max_size=700),
+       st.integers(-800, 800), st.integers(-800, 800), st.sampled_from([None, 1, 2, -1, 5]))
+def test_a_packed_sequence_behaves_as_the_tuple_of_its_items(items, start, stop, step):
+    t = tuple(items)
+    p = pack(t)
+    assert (type(p) is tuple) == (len(t) <= packed.PACK_AT)
+    assert len(p) == len(t) and bool(p) == bool(t)
+    assert list(p) == list(t) and list(reversed(p)) == list(reversed(t))
+    assert p == t and t == p and not p != t and hash(p) == hash(t)
+    assert pickle.loads(pickle.dumps(p)) == t
+    for k in (0, len(t) // 2, len(t) - 1, -1, -len(t)):
+        if t:
+            assert p[k] == t[k]
+    with pytest.raises(IndexError):
+        p[len(t)]
+    part = p[start:stop:step]
+    assert tuple(part) == t[start:stop:step] and part == t[start:stop:step]
+    assert len(part) == len(t[start:stop:step]) and hash(part) == hash(t[start:stop:step])
+    assert part[1:3] == t[start:stop:step][1:3]
+    assert p + ("x",) == t + ("x",) and ("x",) + p == ("x",) + t
+    if t:
+        assert p != t[:-1] and p != t[:-1] + ("not an item",)
+
+
+def test_long_sequences_of_records_are_packed_and_equal_the_tuples():
+    blocks = _paragraphs(1000)
+    doc = Document(blocks=blocks)
+    assert type(doc.blocks) is Packed and doc.blocks.chunk_count == 1000 // packed.CHUNK + 1
+    same = Document(blocks=_paragraphs(1000))
+    assert doc == same and hash(doc) == hash(same) and doc.blocks == blocks
+    assert doc != Document(blocks=_paragraphs(999) + (Paragraph((Text("other"),)),))
+    short = Document(blocks=_paragraphs(3))
+    assert type(short.blocks) is tuple
+    assert pickle.loads(pickle.dumps(doc)) == doc
+    table = Table((Cell((Text("h"),)),), tuple((Cell((Text(str(i)),)),) for i in range(500)))
+    assert type(table.rows) is Packed and table.rows[499][0].inlines[0].text == "499"
+
+
+def test_the_tree_helpers_read_packed_sequences_as_tuples():
+    rows = tuple((Cell((Text(f"r{i}"),)), Cell((Text("v"),))) for i in range(300))
+    items = tuple(ListItem((Paragraph((Text(f"item {i}"),)),)) for i in range(200))
+    blocks = _paragraphs(400) + (Table((Cell((Text("h"),)), Cell(())), rows), BulletList(items)) + _paragraphs(100, "q")
+    doc = Document(blocks=blocks)
+    assert type(doc.blocks) is Packed and type(doc.blocks[400].rows) is Packed and type(doc.blocks[401].items) is Packed
+    texts = [n.text for n in walk(doc) if type(n) is Text]
+    expected = [f"p{i}" for i in range(400)] + ["h"] + [x for i in range(300) for x in (f"r{i}", "v")] \
+        + [f"item {i}" for i in range(200)] + [f"q{i}" for i in range(100)]
+    assert texts == expected
+    assert plain_text(doc) == " ".join(expected)
+    assert sum(1 for n in walk(doc, inlines=False) if type(n) is Paragraph) == 700
+    assert model.children(doc.blocks[400]).__next__() == Cell((Text("h"),))
+
+
+def test_map_tree_over_a_packed_sequence_rebuilds_only_the_chunks_it_changes():
+    doc = Document(blocks=_paragraphs(1000))
+    assert map_tree(doc, lambda n: n) is doc
+    target = "p700"
+
+    def shout(node):
+        if type(node) is Text and node.text == target:
+            return Text(target.upper())
+        return node
+    new = map_tree(doc, shout)
+    assert type(new.blocks) is Packed and new.blocks[700].inlines[0].text == "P700"
+    assert [b.inlines[0].text for b in new.blocks][:700] == [f"p{i}" for i in range(700)]
+    # every chunk but the one holding block 700 is the same compressed chunk
+    shared = sum(a is b for a, b in zip(new.blocks._chunks, doc.blocks._chunks))
+    assert shared == doc.blocks.chunk_count - 1
+
+
+def test_a_builder_packs_as_it_grows_and_can_drop_its_last_items():
+    builder = PackedBuilder()
+    builder.extend(range(1000))
+    assert len(builder) == 1000 and builder[-1] == 999 and builder[10] == 10 and builder[-3:] == [997, 998, 999]
+    builder.truncate(300)
+    builder.append("end")
+    built = builder.build()
+    assert type(built) is Packed and built == tuple(range(300)) + ("end",)
+    small = PackedBuilder()
+    small.extend("abc")
+    assert small.build() == ("a", "b", "c") and type(small.build()) is tuple
+
+
+def test_references_and_square_tables_keep_packed_rows_packed():
+    from docforge.transforms import prepare
+    rows = tuple((Cell((Text(str(i)),)),) if i % 2 else (Cell((Text(str(i)),)), Cell(())) for i in range(400))
+    entries = tuple(Reference("", "", (Text(f"entry {i}"),)) for i in range(300))
+    doc = prepare(Document(blocks=(Table((Cell(()), Cell(())), rows), References(entries))))
+    table, refs = doc.blocks
+    assert type(table.rows) is Packed and all(len(r) == 2 for r in table.rows)
+    assert type(refs.entries) is Packed and [e.label for e in refs.entries] == [str(i) for i in range(1, 301)]
+
+
+def test_a_builder_goes_on_from_a_packed_sequence_sharing_its_chunks():
+    start = pack(tuple(range(300)))
+    builder = PackedBuilder.of(start)
+    builder.append("more")
+    built = builder.build()
+    assert built == tuple(range(300)) + ("more",) and built._chunks[:start.chunk_count] == start._chunks

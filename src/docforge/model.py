@@ -5,6 +5,13 @@ holding tuples, never lists, so a Document can be hashed, compared and shared be
 node kind means one thing. The module holds data and the two generic tree
 helpers (`walk`, `map_tree`); it must never know about a file format.
 
+A sequence that grows with the input (a document's blocks, a table's rows, the entries
+of References, list items: PACKED_FIELDS) is stored as a `Packed` (packed.py) when it
+has more than packed.PACK_AT items: compressed chunks decoded as they are read, equal
+to and hashing as the tuple of its items. Code reading the IR treats every sequence
+field as a read-only Sequence (iterate, len, index, slice; never `type(x) is tuple`,
+never a whole copy of a long one); the traversals here read a Packed a chunk at a time.
+
 The document title lives in `Meta.title`, not in the blocks: section headings
 start at level 1.
 """
@@ -14,7 +21,8 @@ import contextlib
 import sys
 from typing import Callable, Iterator, Union
 
-from .records import Record, replace
+from .packed import SEQUENCE_TYPES, Packed, PackedBuilder, PackedSequence, PackedSlice, pack, pack_long
+from .records import Record, convert_fields, replace
 
 
 # ----------------------------------------------------------------- inlines
@@ -253,6 +261,19 @@ class Document(Record):
 
 Node = Union[Document, Meta, Block, Part, Inline]
 
+# The sequences that grow with the input: given a tuple of more than packed.PACK_AT
+# items, these records store it as a Packed (see packed.py), so every reader gets a
+# compact IR without knowing it. Inline runs and a row's cells stay tuples (they are
+# short), and so does everything in a small document.
+PACKED_FIELDS: dict[type, tuple[str, ...]] = {
+    Document: ("blocks",), Table: ("rows",), References: ("entries",), BulletList: ("items",),
+    OrderedList: ("items",), ListItem: ("blocks",), Quote: ("blocks",), Div: ("blocks",),
+    Figure: ("blocks",), Note: ("blocks",), DefinitionList: ("items",), DefinitionItem: ("definitions",),
+    LineBlock: ("lines",)}
+for _cls, _names in PACKED_FIELDS.items():
+    convert_fields(_cls, {name: pack_long for name in _names})
+del _cls, _names
+
 INLINE_TYPES: tuple[type, ...] = (Text, Emph, Strong, Code, Link, CitationRef, LineBreak,
                                   Strikeout, Superscript, Subscript, SmallCaps, Underline, Span,
                                   Math, RawInline, Image, Note)
@@ -291,9 +312,12 @@ def children(node: object) -> Iterator[object]:
         yield from _nodes_in(getattr(node, name))
 
 
+_SEQUENCES = frozenset(SEQUENCE_TYPES)
+
+
 def _nodes_in(value: object) -> Iterator[object]:
-    if type(value) is tuple:
-        for item in value:
+    if type(value) in _SEQUENCES:
+        for item in value:  # type: ignore[attr-defined]
             if type(item) is tuple:
                 yield from _nodes_in(item)
             elif type(item) in _CHILD_FIELDS:
@@ -309,17 +333,37 @@ def walk(node: object, inlines: bool = True) -> Iterator[object]:
     Iterative, so 300-deep nesting cannot hit Python's recursion limit.
     """
     child_fields = _CHILD_FIELDS if inlines else _BLOCK_CHILD_FIELDS
-    stack = [node]
-    pop, extend = stack.pop, stack.extend
+    # A packed sequence (a long block list) goes onto the stack as one generator over its
+    # items, taken one at a time, so the walk never holds more of it than a chunk.
+    stack: list[object] = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    packed, generator, end = _PACKED_TYPES, _GENERATOR, _END
     while stack:
         current = pop()
+        if type(current) is generator:
+            item = next(current, end)  # type: ignore[call-overload]
+            if item is end:
+                continue
+            push(current)  # the rest of the sequence, after this item's subtree
+            current = item
         yield current
         names = child_fields.get(type(current))
         if names:
-            kids = [k for name in names for k in _nodes_in(getattr(current, name))]
+            kids: list[object] = []
+            for name in names:
+                value = getattr(current, name)
+                if type(value) in packed:
+                    kids.append(_nodes_in(value))
+                else:
+                    kids.extend(_nodes_in(value))
             if kids:
                 kids.reverse()
                 extend(kids)
+
+
+_PACKED_TYPES = frozenset((Packed, PackedSlice))
+_GENERATOR = type(_nodes_in(()))
+_END = object()
 
 
 def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type] | None = None) -> object:
@@ -339,6 +383,11 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
 
     def rebuild(value: object) -> object:
         cls = type(value)
+        if cls is Packed:  # chunk by chunk; unchanged chunks are shared
+            return value.map(rebuild)  # type: ignore[union-attr]
+        if cls is PackedSlice:
+            items = [rebuild(v) for v in value]  # type: ignore[union-attr]
+            return value if all(a is b for a, b in zip(items, value)) else pack(items)  # type: ignore[call-overload]
         if cls is tuple:
             if inert.issuperset(map(type, value)):  # type: ignore[call-overload]
                 return value
@@ -362,7 +411,12 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
             value = replace(value, **changes)  # type: ignore[arg-type]
         return fn(value) if acts_on is None or cls in acts_on else value
 
-    return rebuild(node)
+    try:
+        return rebuild(node)
+    finally:
+        # rebuild refers to itself through its closure: without this the cycle, and the
+        # fixers' state it holds (every heading id...), would wait for the cyclic collector
+        del rebuild
 
 
 def plain_text(node: object, notes: bool = True) -> str:
@@ -375,6 +429,13 @@ def plain_text(node: object, notes: bool = True) -> str:
         if len(texts) == len(node.inlines):  # type: ignore[union-attr]
             return " ".join("".join(texts).split())
     parts: list[str] = []
+    _collect_text(node, notes, parts)
+    return " ".join("".join(parts).split())
+
+
+def _collect_text(node: object, notes: bool, parts: list[str]) -> None:
+    """Append the text of `node` to `parts` (see plain_text). A packed sequence is read
+    item by item where it is met, never unpacked onto the stack."""
     stack: list[object] = [node]
     pop, extend = stack.pop, stack.extend
     while stack:
@@ -389,6 +450,17 @@ def plain_text(node: object, notes: bool = True) -> str:
         if cls is LineBreak:
             parts.append(" ")
             continue
+        if cls in _PACKED_TYPES:
+            for item in current:  # type: ignore[attr-defined]
+                if type(item) is tuple:
+                    parts.append(" ")
+                    for child in _nodes_in(item):
+                        _collect_text(child, notes, parts)
+                elif type(item) in _CHILD_FIELDS:
+                    if type(item) in _BLOCK_SET:
+                        parts.append(" ")
+                    _collect_text(item, notes, parts)
+            continue
         names = _CHILD_FIELDS.get(cls)
         if not names or (cls is Note and not notes):
             continue
@@ -397,6 +469,9 @@ def plain_text(node: object, notes: bool = True) -> str:
             value = getattr(current, name)
             if cls in _BLOCK_SET:  # between a figure's content and its caption, a term and its definitions
                 kids.append(" ")
+            if type(value) in _PACKED_TYPES:
+                kids.append(value)
+                continue
             for item in (value if type(value) is tuple else (value,)):
                 if type(item) is tuple:  # a table row, a line of a LineBlock
                     kids.append(" ")
@@ -408,7 +483,6 @@ def plain_text(node: object, notes: bool = True) -> str:
                     kids.append(item)
         kids.reverse()
         extend(kids)
-    return " ".join("".join(parts).split())
 
 
 _BLOCK_SET = frozenset(BLOCK_TYPES + PART_TYPES)

@@ -21,6 +21,8 @@ Must stay small and boring: no inheritance of fields, no mutable records, no ord
 """
 from __future__ import annotations
 
+from operator import attrgetter
+
 _MISSING = object()
 
 
@@ -62,19 +64,29 @@ class _RecordType(type):
         namespace["_fields"] = names
         namespace["_field_meta"] = field_meta
         namespace["_defaults"] = defaults
+        # the values as one tuple, read in C where there are two fields or more (equality,
+        # hashing and pickling use it; pickling every record of a packed chunk, model.Packed)
+        namespace["_getter"] = (attrgetter(*names) if len(names) > 1 else
+                                staticmethod(lambda record, field=names[0]: (getattr(record, field),)) if names
+                                else staticmethod(lambda record: ()))
         cls = super().__new__(mcls, name, bases, namespace)
         if names or "__init__" not in namespace:
             cls.__init__ = _compile_init(name, names, defaults)  # type: ignore[misc]
         return cls
 
 
-def _compile_init(class_name: str, names: tuple[str, ...], defaults: dict) -> object:
-    """One small exec per class: positional-or-keyword parameters, defaults bound by name."""
+def _compile_init(class_name: str, names: tuple[str, ...], defaults: dict,
+                  converters: dict | None = None) -> object:
+    """One small exec per class: positional-or-keyword parameters, defaults bound by name;
+    a field named in `converters` stores `converter(value)` instead of the value."""
+    converters = converters or {}
     params = ", ".join(f"{n}=_default_{n}" if n in defaults else n for n in names)
-    body = "".join(f"    _set(self, {n!r}, {n})\n" for n in names) or "    pass\n"
+    body = "".join(f"    _set(self, {n!r}, _convert_{n}({n}))\n" if n in converters else
+                   f"    _set(self, {n!r}, {n})\n" for n in names) or "    pass\n"
     source = f"def __init__(self{', ' if names else ''}{params}):\n{body}"
     scope: dict[str, object] = {"_set": object.__setattr__}
     scope.update((f"_default_{n}", v) for n, v in defaults.items())
+    scope.update((f"_convert_{n}", f) for n, f in converters.items())
     exec(compile(source, f"<record {class_name}>", "exec"), scope)
     init = scope["__init__"]
     init.__qualname__ = f"{class_name}.__init__"  # type: ignore[attr-defined]
@@ -86,15 +98,15 @@ class Record(metaclass=_RecordType):
     every record class `_fields`, `_field_meta` and `_defaults`.)"""
 
     def _values(self) -> tuple:
-        return tuple([getattr(self, n) for n in self._fields])
+        return self._getter(self)  # type: ignore[attr-defined]
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        return self._getter(self) == other._getter(other)  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash((self.__class__.__name__,) + self._values())
+        return hash((self.__class__.__name__,) + self._getter(self))  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
@@ -107,7 +119,14 @@ class Record(metaclass=_RecordType):
         raise FrozenInstanceError(f"cannot delete field {name!r} of an immutable {type(self).__name__}")
 
     def __reduce__(self):
-        return (self.__class__, self._values())
+        return (self.__class__, self._getter(self))  # type: ignore[attr-defined]
+
+
+def convert_fields(cls: type, converters: dict) -> None:
+    """Give record class `cls` an __init__ that passes the named fields through their
+    converters (model.py packs long sequences so); equality, hashing and pickling are
+    unchanged, since they go through __init__ and the stored values."""
+    cls.__init__ = _compile_init(cls.__name__, cls._fields, cls._defaults, converters)  # type: ignore[misc]
 
 
 def replace(record: Record, **changes: object) -> Record:

@@ -17,7 +17,7 @@ from typing import Callable
 
 from .labels import labels_for
 from .model import (Cell, CitationRef, Document, Figure, Heading, Note, Reference, References,
-                    Table, Text, map_tree, plain_text, walk)
+                    Table, Text, map_tree, pack, plain_text, walk)
 from .records import Record, replace
 
 _SLUG_DROP = re.compile(r"[^\w\s-]", re.UNICODE)
@@ -118,20 +118,25 @@ def _notes_fixer():
                 return replace(node, label=label)
         return node
 
+    fix.count = lambda: counter  # type: ignore[attr-defined]  # how many notes it numbered
     return fix
 
 
 def _square_table(node):
     if type(node) is Table:
-        width = max([len(node.header)] + [len(r) for r in node.rows] + [1])
+        width = max([len(node.header), 1] + [len(r) for r in node.rows])
         pad = lambda cells: tuple(cells) + (Cell(()),) * (width - len(cells))  # noqa: E731
         aligns = tuple(node.aligns[:width]) + ("default",) * (width - len(node.aligns[:width]))
-        rows = tuple(pad(r) for r in node.rows)
+        # rows rebuilt only when one is short, and then as a packed sequence built row by
+        # row (a long table's rows are model.Packed: no whole copy of them is made)
+        rows = node.rows
+        if any(len(r) < width for r in rows):
+            rows = pack(pad(r) for r in rows)
         # a table without a header row keeps none: padding it would make an empty header
         # row (empty <th> cells that a screen reader announces as nothing)
         # (a table with no row at all keeps one empty header row: every writer draws a row)
         header = pad(node.header) if node.header or not rows else ()
-        if (header, aligns, rows) != (node.header, node.aligns, node.rows):
+        if header != node.header or aligns != node.aligns or rows is not node.rows:
             return replace(node, header=header, rows=rows, aligns=aligns)
     return node
 
@@ -190,7 +195,9 @@ def number_figures(doc: Document, prefix: str = "Figure") -> Document:
 
 def number_notes(doc: Document) -> Document:
     """Number footnotes 1, 2, 3... in document order (the label every format shows)."""
-    return _notes_in_reading_order(map_tree(doc, _notes_fixer(), frozenset({Note})))  # type: ignore[arg-type]
+    notes = _notes_fixer()
+    doc = map_tree(doc, notes, frozenset({Note}))  # type: ignore[assignment]
+    return _notes_in_reading_order(doc) if notes.count() > 1 else doc  # type: ignore[attr-defined]
 
 
 def _notes_in_reading_order(doc: Document) -> Document:
@@ -269,12 +276,14 @@ def prepare(doc: Document, style=None) -> Document:
     figures, figure_ids = _figures_fixer(labels.figure_label)
     doc = map_tree(doc, _chain(_square_table, references, tables, figures),
                    frozenset({Table, Reference, Figure}))  # type: ignore[assignment]
+    notes = _notes_fixer()
     second = [_heading_ids_fixer(reference_ids | table_ids | figure_ids),
-              _citations_fixer(set(reference_ids)), _notes_fixer()]
+              _citations_fixer(set(reference_ids)), notes]
     if style is not None and style.headings.numbering:
         second.append(_heading_numbers_fixer())
     doc = map_tree(doc, _chain(*second), frozenset({Heading, CitationRef, Note}))  # type: ignore[assignment]
-    return _notes_in_reading_order(doc)
+    # one note or none is in reading order already: no walk over the whole tree for it
+    return _notes_in_reading_order(doc) if notes.count() > 1 else doc  # type: ignore[attr-defined]
 
 
 class OutlineEntry(Record):

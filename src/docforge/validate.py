@@ -8,9 +8,12 @@ the tree once and raises a FormatError naming the first bad field by its path
 produce valid trees, so only documents handed to `docforge.write()` are checked.
 
 What each field must hold is read from the record classes' annotations, so a new node
-type is checked without a change here. This module never changes a document.
+type is checked without a change here; a "tuple" field may also be a model.Packed (a long
+sequence), which the check reads as it goes. This module never changes a document.
 """
 from __future__ import annotations
+
+from itertools import chain
 
 from . import model
 from .errors import FormatError
@@ -54,39 +57,63 @@ def check(doc: object) -> None:
     if type(doc) is not model.Document:
         raise FormatError(f"write() needs a docforge Document, not {type(doc).__name__}; "
                           "build one with docforge.model or docforge.read()")
-    stack: list[tuple[object, str]] = [(doc, "document")]
+    # a stack of iterators over (node, path), so a packed block list (model.Packed) is
+    # read as the check reaches it, never unpacked onto the stack whole
+    stack: list = [iter(((doc, "document"),))]
     while stack:
-        node, path = stack.pop()
-        for field, kind, classes in _SCHEMA[type(node)]:
-            value = getattr(node, field)
-            where = f"{path}.{field}"
-            if kind in ("str", "int", "bool"):
-                if type(value) is not {"str": str, "int": int, "bool": bool}[kind]:
-                    _fail(where, value, f"a {kind}")
-            elif kind == "strs":
-                if type(value) is not tuple or any(type(v) is not str for v in value):
-                    _fail(where, value, "a tuple of strings")
-            elif kind == "pairs":
-                if type(value) is not tuple or any(type(v) is not tuple or len(v) != 2
-                                                   or any(type(x) is not str for x in v) for v in value):
-                    _fail(where, value, "a tuple of (key, value) string pairs")
-            elif kind == "node":
-                if type(value) not in classes:
-                    _fail(where, value, f"a {_names(classes)}")
-                stack.append((value, where))
-            else:
-                rows = value if kind == "rows" else (value,)
-                if type(value) is not tuple or any(type(r) is not tuple for r in rows):
-                    _fail(where, value, f"a tuple of {'tuples of ' if kind == 'rows' else ''}{_names(classes)}")
-                for r, row in enumerate(rows):
-                    for i, child in enumerate(row):
-                        at = f"{where}[{r}][{i}]" if kind == "rows" else f"{where}[{i}]"
-                        if type(child) not in classes:
-                            _fail(at, child, f"a {_names(classes)}")
-                        stack.append((child, at))
-        if type(node) is model.Heading and node.level not in _LEVELS:
-            raise FormatError(f"{path}.level: {node.level} is not a heading level; use 1 to 6 "
-                              "(the title is meta.title)")
+        for node, path in stack[-1]:
+            kids = _check_node(node, path)
+            if kids is not None:
+                stack.append(kids)
+                break
+        else:
+            stack.pop()
+
+
+def _check_node(node: object, path: str):
+    """Check the fields of `node`; an iterator over its (child, path) pairs, which checks
+    each child's type as it is reached, or None when it has no children."""
+    children = []
+    for field, kind, classes in _SCHEMA[type(node)]:
+        value = getattr(node, field)
+        where = f"{path}.{field}"
+        if kind in ("str", "int", "bool"):
+            if type(value) is not {"str": str, "int": int, "bool": bool}[kind]:
+                _fail(where, value, f"a {kind}")
+        elif kind == "strs":
+            if type(value) is not tuple or any(type(v) is not str for v in value):
+                _fail(where, value, "a tuple of strings")
+        elif kind == "pairs":
+            if type(value) is not tuple or any(type(v) is not tuple or len(v) != 2
+                                               or any(type(x) is not str for x in v) for v in value):
+                _fail(where, value, "a tuple of (key, value) string pairs")
+        elif kind == "node":
+            if type(value) not in classes:
+                _fail(where, value, f"a {_names(classes)}")
+            children.append(iter(((value, where),)))
+        else:
+            if type(value) not in _SEQUENCES:
+                _fail(where, value, f"a tuple of {'tuples of ' if kind == 'rows' else ''}{_names(classes)}")
+            children.append(_members(value, kind, classes, where))
+    if type(node) is model.Heading and node.level not in _LEVELS:
+        raise FormatError(f"{path}.level: {node.level} is not a heading level; use 1 to 6 "
+                          "(the title is meta.title)")
+    return chain.from_iterable(children) if children else None
+
+
+_SEQUENCES = frozenset(model.SEQUENCE_TYPES)
+
+
+def _members(value, kind: str, classes, where: str):
+    """The children in a sequence field, each checked as it is reached."""
+    for r, row in enumerate(value if kind == "rows" else (value,)):
+        if kind == "rows" and type(row) is not tuple:
+            _fail(where, value, f"a tuple of tuples of {_names(classes)}")
+        for i, child in enumerate(row):
+            at = f"{where}[{r}][{i}]" if kind == "rows" else f"{where}[{i}]"
+            if type(child) not in classes:
+                _fail(at, child, f"a {_names(classes)}")
+            yield child, at
 
 
 def _fail(where: str, value: object, expected: str) -> None:

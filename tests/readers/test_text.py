@@ -513,3 +513,111 @@ def test_the_byline_and_dek_reach_the_body_text_of_docx_pdf_and_epub(tmp_path):
     for text in (docx_text, epub_text, pdf_text):
         assert "Hans Beispiel" in text and "Erika Muster" in text
         assert "Wie eine Stadt ihren alten Hafen neu erfindet" in text
+
+
+# ----------------------------------------------------------------- compact lines
+
+def _lines_as_a_list(text: str) -> list:
+    """The oracle: the reader's former classification, one Line record per line in a list."""
+    from docforge.readers.text.lines import FENCE, Line, classify_line, indent_of
+    from docforge.readers.text.predicates import collapse
+    raw_lines = text.split("\n")
+    closable, longest_after = {}, {"`": 0, "~": 0}
+    for k in range(len(raw_lines) - 1, -1, -1):
+        stripped = raw_lines[k].strip()
+        m = FENCE.fullmatch(stripped) if stripped[:1] in ("`", "~") else None
+        if m:
+            closable[k] = longest_after[m.group(1)[0]] >= len(m.group(1))
+            if not m.group(2).strip():
+                longest_after[m.group(1)[0]] = max(longest_after[m.group(1)[0]], len(m.group(1)))
+    lines, fence = [], None
+    for k, raw in enumerate(raw_lines):
+        number, stripped = k + 1, raw.strip()
+        if fence is not None:
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                lines.append(Line(number, "fence_close", stripped, indent_of(raw), stripped, raw))
+                fence = None
+            else:
+                lines.append(Line(number, "code", raw, indent_of(raw), "", raw))
+        elif k in closable and not closable[k]:
+            lines.append(Line(number, "stray_fence", collapse(stripped), indent_of(raw), "", raw))
+        elif k in closable:
+            m = FENCE.fullmatch(stripped)
+            fence = m.group(1)
+            lines.append(Line(number, "fence_open", collapse(m.group(2)), indent_of(raw), fence, raw))
+        else:
+            lines.append(classify_line(number, raw))
+    last = {}
+    for k, line in enumerate(lines):
+        if line.kind in ("ordered", "bracket_item") and line.marker.isdigit():
+            if len(line.marker) > 3 and last.get(line.kind) != int(line.marker) - 1:
+                lines[k] = Line(line.number, "text", collapse(line.raw), line.indent, "", line.raw)
+            else:
+                last[line.kind] = int(line.marker)
+    return lines
+
+
+LINE_SHAPES = ["", "   ", "Plain text line", "  indented text", "\ttabbed", "- item", "* star  item", "• dot",
+               "・カタカナ", "1. first", "999. late", "1000. next", "2024. A year", "(a) letter", "iv. roman",
+               "[3] Author", "[1000] far", "2.1 Section", "# Hash", "## Closed ##", "#", "> quote", ">",
+               "\\escaped", "=====", "-----", "***", "- - -", "a | b", "| a | b |", "--- | ---", ":--|--:",
+               "```", "```python", "~~~~", "``` stray", "````", "x\u3000y", "  spaced   words  ", "\x0bodd\x1c"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(LINE_SHAPES), st.text(alphabet=" \t-*#>|`~0.)[]1aZ:・", max_size=10)),
+                max_size=40))
+def test_the_line_table_makes_every_line_as_the_list_had_it(shapes):
+    from docforge.readers.text.lines import classify
+    text = "\n".join(shapes)
+    table = classify(text)
+    expected = _lines_as_a_list(text)
+    assert len(table) == len(expected)
+    assert list(table) == expected                      # made in passing
+    assert [table[k] for k in range(len(table))] == expected  # made and cached
+    assert [table.kind(k) for k in range(len(table))] == [ln.kind for ln in expected]
+
+
+def test_a_long_feed_reads_into_a_packed_ir_without_losing_text():
+    """A 1 MB feed: the blocks, the rows of its table and its references are packed chunks
+    (model.Packed, counted here), and every word of the input is in the Document."""
+    from docforge import model, packed
+    rows = [f"item {i} | {i * 7} | a note about row {i}" for i in range(10000)]
+    paragraphs = [f"Paragraph {i} says something long enough to be running text [{i % 50 + 1}]." for i in range(7000)]
+    entries = [f"{i}. Author {i}. A study of shaded streets, {2000 + i % 25}. https://example.org/{i}" for i in range(1, 2501)]
+    feed = "\n\n".join(["A Long Feed", *paragraphs, "Name | Value | Note\n:--- | ---: | ---\n" + "\n".join(rows),
+                        "References", "\n".join(entries)]) + "\n"
+    assert len(feed) > 1_000_000
+    doc = reader.read(feed, None)[0]
+    blocks = doc.blocks
+    assert type(blocks) is model.Packed and len(blocks) == 7000 + 3
+    assert blocks.chunk_count == -(-len(blocks) // packed.CHUNK)
+    table, refs = blocks[-3], blocks[-1]
+    assert type(table) is model.Table and type(table.rows) is model.Packed
+    assert table.rows.chunk_count == -(-10000 // packed.CHUNK)
+    assert type(refs) is model.References and type(refs.entries) is model.Packed
+    # no text lost: every paragraph, cell and entry holds what the feed wrote
+    paragraph_texts = [model.plain_text(b) for b in blocks if type(b) is model.Paragraph]
+    assert paragraph_texts == [f"Paragraph {i} says something long enough to be running text ." for i in range(7000)]
+    assert sum(1 for b in blocks[:7000] for i in b.inlines if type(i) is model.CitationRef) == 7000
+    assert [tuple(model.plain_text(c) for c in row) for row in table.rows] == [
+        (f"item {i}", str(i * 7), f"a note about row {i}") for i in range(10000)]
+    assert [(e.label, model.plain_text(Paragraph(e.inlines)), e.url) for e in refs.entries] == [
+        (str(i), line.split(". ", 1)[1], f"https://example.org/{i}") for i, line in enumerate(entries, 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" |\\\\ab\t", max_size=12))
+def test_counting_a_rows_cells_agrees_with_splitting_it(raw):
+    assert block_rules._cell_count(raw) == len(block_rules.split_row(raw))
+
+
+def test_a_long_nested_list_is_read_item_by_item_into_packed_items():
+    from docforge import model
+    feed = "Many Items\n\nAn intro paragraph that is long enough to be text.\n\n" + "".join(
+        f"- item {i}\n" + (f"  - sub item {i}\n" if i % 5 == 0 else "") for i in range(3000))
+    items = reader.read(feed, None)[0].blocks[1].items
+    assert type(items) is model.Packed and len(items) == 3000
+    assert [model.plain_text(item.blocks[0]) for item in items] == [f"item {i}" for i in range(3000)]
+    assert [model.plain_text(item.blocks[1]) for item in items if len(item.blocks) > 1] == [
+        f"sub item {i}" for i in range(0, 3000, 5)]

@@ -11,7 +11,7 @@ becomes Reference.label, leaves the text). This module never reads files.
 """
 from __future__ import annotations
 
-from ..model import (CitationRef, Document, Heading, Link, OrderedList, Paragraph, Reference,
+from ..model import (CitationRef, Document, Heading, Link, OrderedList, PackedBuilder, Paragraph, Reference,
                      References, Span, Text, map_tree, plain_text)
 from ..records import replace
 from .text.line_rules import BRACKET_ITEM, ORDERED_NUMBER
@@ -55,36 +55,49 @@ def _list_entries(block: OrderedList) -> list[Reference] | None:
 
 
 def recover_references(doc: Document) -> Document:
-    if any(type(b) is References for b in doc.blocks):
+    # a first pass decides whether there is anything to do (most documents: no), a second
+    # rebuilds the block list with one block of lookahead, packed as it goes (model.Packed)
+    headed = False
+    for block in doc.blocks:
+        if type(block) is References:
+            return doc
+        if not headed and type(block) is Heading and is_reference_heading(plain_text(block, notes=False)):
+            headed = True
+    if not headed:
         return doc
-    blocks = list(doc.blocks)
-    out: list = []
-    i, changed = 0, False
-    while i < len(blocks):
-        block = blocks[i]
+    out = PackedBuilder()
+    labels: dict[str, str] = {}
+    changed = False
+    rest = iter(doc.blocks)
+    following = next(rest, None)
+    while following is not None:
+        block, following = following, next(rest, None)
         out.append(block)
-        i += 1
         if type(block) is not Heading or not is_reference_heading(plain_text(block, notes=False)):
             continue
-        if i < len(blocks) and type(blocks[i]) is OrderedList:
-            entries = _list_entries(blocks[i])
+        if type(following) is OrderedList:
+            entries = _list_entries(following)
             if entries:
-                out.append(References(tuple(entries)))
-                i += 1
+                out.append(_recovered(entries, labels))
+                following = next(rest, None)
                 changed = True
             continue
         entries = []
-        while i < len(blocks) and (entry := _labelled_entry(blocks[i])) is not None:
+        while following is not None and (entry := _labelled_entry(following)) is not None:
             entries.append(entry)
-            i += 1
+            following = next(rest, None)
         if entries:
-            out.append(References(tuple(entries)))
+            out.append(_recovered(entries, labels))
             changed = True
     if not changed:
         return doc
-    doc = replace(doc, blocks=tuple(out))
-    return _link_citations(doc, {r.id: r.label for b in out if type(b) is References
-                                 for r in b.entries if r.id})
+    return _link_citations(replace(doc, blocks=out.build()), labels)
+
+
+def _recovered(entries: list[Reference], labels: dict[str, str]) -> References:
+    """The References block of recovered entries; their anchors go into `labels`."""
+    labels.update((r.id, r.label) for r in entries if r.id)
+    return References(tuple(entries))
 
 
 def _link_citations(doc: Document, labels: dict[str, str]) -> Document:

@@ -42,10 +42,11 @@ from .state import Decision, ParseResult, ParseState
 __all__ = ["Decision", "ParseResult", "TextReader", "explain", "parse", "read", "reader"]
 
 
-def parse(text: str, previews: bool = True) -> ParseResult:
+def parse(text: str, previews: bool = True, decisions: bool = True) -> ParseResult:
     """One parse: the Document, its diagnostics and the decision behind each block (with
-    `previews`, each decision also quotes the start of its block, for --explain)."""
-    state = ParseState(classify(normalize_newlines(text).split("\n")), previews)
+    `previews`, each decision also quotes the start of its block, for --explain; without
+    `decisions`, none is kept)."""
+    state = ParseState(classify(normalize_newlines(text)), previews, decisions)
     for rule in DOCUMENT_RULES:
         rule(state)
     read_blocks(state)
@@ -58,7 +59,7 @@ class TextReader:
     """The `text` reader: feed text in, Document and diagnostics out (see the module doc)."""
 
     def read(self, text: str, options: ReadOptions | None = None) -> tuple[Document, list[Diagnostic]]:
-        result = parse(text, previews=False)  # nobody reads them: a block's text is not copied
+        result = parse(text, previews=False, decisions=False)  # nobody reads them
         return result.document, result.diagnostics
 
     def explain(self, text: str) -> list[Decision]:

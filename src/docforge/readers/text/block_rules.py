@@ -39,20 +39,21 @@ never looks further ahead than the block it reads (lookahead is O(1) through
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Callable, Optional
 
-from ...model import (BulletList, Cell, CodeBlock, Heading, ListItem, OrderedList, Paragraph, Quote, Reference,
-                      References, Table, Text, ThematicBreak, plain_text)
+from ...model import (BulletList, Cell, CodeBlock, Heading, ListItem, OrderedList, PackedBuilder, Paragraph, Quote,
+                      Reference, References, Table, Text, ThematicBreak, plain_text)
 from ...records import replace
 from .inline import parse_inlines, urls_in
 from .line_rules import UNESCAPED_PIPE
-from .lines import Line
+from .lines import BLANK, Line
 from .predicates import (MAX_HEADING_CHARS, all_caps, collapse, core_end, is_reference_heading, join_wrapped,
                          label_and_value, looks_like_attribution, looks_like_caption, looks_like_ui_text, looks_like_code, looks_like_dateline, looks_like_photo_credit,
                          permalink_mark,
                          looks_like_exclamation_heading, looks_like_field, looks_like_heading, looks_like_score,
                          FRAGMENT_START, starts_with_function_word, wrapped_whole, wraps_into)
-from .state import ParseState
+from .state import HEADING_KINDS, ParseState
 
 
 def fenced_code(state: ParseState, pos: int) -> Optional[int]:
@@ -63,8 +64,7 @@ def fenced_code(state: ParseState, pos: int) -> Optional[int]:
     end = pos + 1
     while end < len(state.lines) and state.lines[end].kind != "fence_close":
         end += 1
-    body = state.lines[pos + 1:end]
-    code = "\n".join(ln.raw for ln in body)
+    code = "\n".join(ln.raw for ln in state.lines(pos + 1, end))
     last = state.lines[min(end, len(state.lines) - 1)]
     state.emit(CodeBlock(code, line.text), "code", "fenced_code", line, last, code)
     return end + 1
@@ -120,21 +120,27 @@ def pipe_table(state: ParseState, pos: int) -> Optional[int]:
         return None
     if not UNESCAPED_PIPE.search(line.raw):
         return None
-    rows: list[list[str]] = [split_row(line.raw)]
-    numbers = [line.number]
     aligns = [align_of(spec) for spec in split_row(state.lines[pos + 1].raw)]
-    end = pos + 2
+    # two passes over the rows: the width first, then each row read, padded and packed as
+    # it comes, so no list of every row's strings or cells is ever held
+    header = split_row(line.raw)
+    width, rows, end = len(header), 1, pos + 2
     while end < state.end and state.lines[end].kind not in ("blank", "fence_open") and (
             UNESCAPED_PIPE.search(state.lines[end].raw)) and not _heads_a_table(state, end):
         if state.lines[end].kind != "table_sep":
-            rows.append(split_row(state.lines[end].raw))
-            numbers.append(state.lines[end].number)
+            width = max(width, _cell_count(state.lines[end].raw))
+            rows += 1
         end += 1
-    width = _square(state, rows, numbers, header=True)
+    header_width = len(header)
+    header_cells = _cells(state, header, line.number, width, header_width, header=True)
+    body = PackedBuilder()
+    for k in range(pos + 2, end):
+        ln = state.lines[k]
+        if ln.kind != "table_sep":
+            body.append(_cells(state, split_row(ln.raw), ln.number, width, header_width))
     aligns = (aligns + ["default"] * width)[:width]
-    cells = [tuple(Cell(parse_inlines(c)) for c in row) for row in rows]
-    state.emit(Table(cells[0], tuple(cells[1:]), tuple(aligns)), "table", "pipe_table", line,
-               state.lines[end - 1], f"{width} columns x {len(rows)} rows")
+    state.emit(Table(header_cells, body.build(), tuple(aligns)), "table", "pipe_table", line,
+               state.lines[end - 1], f"{width} columns x {rows} rows")
     return end
 
 
@@ -144,20 +150,18 @@ def _heads_a_table(state: ParseState, pos: int) -> bool:
     return pos + 1 < state.end and state.lines[pos + 1].kind == "table_sep" and state.lines[pos].kind != "table_sep"
 
 
-def _square(state: ParseState, rows: list[list[str]], numbers: list[int], header: bool) -> int:
-    """Pad short rows to the widest one, with a diagnostic per padded row; the width."""
-    width = max(len(r) for r in rows)
-    header_width = len(rows[0]) if header else 0
-    for k, (row, number) in enumerate(zip(rows, numbers)):
-        if len(row) < width:
-            if header and k == 0:
-                state.warn(f"table header has {len(row)} cells, widest row has {width}; padded", number)
-            elif width == header_width:
-                state.warn(f"table row has {len(row)} cells, header has {header_width}; padded", number)
-            else:
-                state.warn(f"table row has {len(row)} cells, widest row has {width}; padded", number)
-            row.extend([""] * (width - len(row)))
-    return width
+def _cells(state: ParseState, row: list[str], number: int, width: int, header_width: int,
+           header: bool = False) -> tuple:
+    """One row's cells, padded to `width` with a diagnostic when it is short."""
+    if len(row) < width:
+        if header:
+            state.warn(f"table header has {len(row)} cells, widest row has {width}; padded", number)
+        elif width == header_width:
+            state.warn(f"table row has {len(row)} cells, header has {header_width}; padded", number)
+        else:
+            state.warn(f"table row has {len(row)} cells, widest row has {width}; padded", number)
+        row.extend([""] * (width - len(row)))
+    return tuple(Cell(parse_inlines(c)) for c in row)
 
 
 def is_pipe_row(line: Line) -> bool:
@@ -176,8 +180,8 @@ def pipe_rows_table(state: ParseState, pos: int) -> Optional[int]:
     line = state.lines[pos]
     if not is_pipe_row(line) or _heads_a_table(state, pos):
         return None
-    rows: list[list[str]] = []
-    numbers: list[int] = []
+    positions = array("q")  # the rows' line indices: the width first, then the rows (see pipe_table)
+    width = 0
     end = last = pos
     while end < state.end:
         ln = state.lines[end]
@@ -187,27 +191,49 @@ def pipe_rows_table(state: ParseState, pos: int) -> Optional[int]:
                 end = nxt
                 continue
             break
-        if not is_pipe_row(ln) or (rows and _heads_a_table(state, end)):
+        if not is_pipe_row(ln) or (positions and _heads_a_table(state, end)):
             break
-        rows.append(split_row(ln.raw))
-        numbers.append(ln.number)
+        width = max(width, _cell_count(ln.raw))
+        positions.append(end)
         last = end
         end += 1
-    width = _square(state, rows, numbers, header=False)
-    cells = tuple(tuple(Cell(parse_inlines(c)) for c in row) for row in rows)
-    state.emit(Table((), cells, ("default",) * width), "table", "pipe_rows_table", line,
-               state.lines[last], f"{width} columns x {len(rows)} rows, no header")
+    body = PackedBuilder()
+    for k in positions:
+        ln = state.lines[k]
+        body.append(_cells(state, split_row(ln.raw), ln.number, width, 0))
+    state.emit(Table((), body.build(), ("default",) * width), "table", "pipe_rows_table", line,
+               state.lines[last], f"{width} columns x {len(positions)} rows, no header")
     return last + 1
 
 
-def split_row(raw: str) -> list[str]:
-    """`| a | b \\| c |` -> ["a", "b | c"]: outer pipes optional, `\\|` a literal pipe."""
+def _row_text(raw: str) -> str:
+    """A row's line without its outer pipes."""
     text = raw.strip()
     if text.startswith("|"):
         text = text[1:]
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
-    return [collapse(cell.replace("\\|", "|")) for cell in UNESCAPED_PIPE.split(text)]
+    return text
+
+
+def _cell_count(raw: str) -> int:
+    """How many cells split_row finds in `raw` (without making them)."""
+    if "\\" in raw:  # an escaped pipe is no separator
+        return len(UNESCAPED_PIPE.findall(_row_text(raw))) + 1
+    text = raw.strip()
+    count = text.count("|") + 1
+    if text[:1] == "|":  # the outer pipes, as _row_text drops them
+        count -= 1
+        if len(text) > 1 and text[-1] == "|":
+            count -= 1
+    elif text[-1:] == "|":
+        count -= 1
+    return count
+
+
+def split_row(raw: str) -> list[str]:
+    """`| a | b \\| c |` -> ["a", "b | c"]: outer pipes optional, `\\|` a literal pipe."""
+    return [collapse(cell.replace("\\|", "|")) for cell in UNESCAPED_PIPE.split(_row_text(raw))]
 
 
 def align_of(spec: str) -> str:
@@ -232,9 +258,10 @@ def references_list(state: ParseState, pos: int) -> Optional[int]:
     line = state.lines[pos]
     if line.kind not in ENTRY_KINDS or state.references_state not in ("heading", "intro", "entries"):
         return None
-    items, end = _collect_items(state, pos, ENTRY_KINDS, same_kind=False)
-    entries = []
-    for _, ln, parts in items:
+    where: list[int] = []
+    entries = PackedBuilder()
+    repeated: list[tuple[int, int]] = []  # (entry index, line number) of labels used before
+    for _, ln, parts in _items(state, pos, ENTRY_KINDS, False, where):
         text = join_wrapped(parts)
         if ln.kind == "bracket_item":
             text = text[text.index("]") + 1:].strip()
@@ -248,28 +275,37 @@ def references_list(state: ParseState, pos: int) -> Optional[int]:
         if not urls and re.search(r"\bLink\s*$", text):
             state.warn(f"reference {label} ends with a 'Link' placeholder but the feed gives no URL; "
                        "kept as text", ln.number)
+        if label in state.reference_labels:
+            repeated.append((len(entries), ln.number))
+        else:
+            state.reference_labels.add(label)
         entries.append(Reference(f"ref-{label}", label, parse_inlines(text), urls[-1] if urls else ""))
-    numbers = [ln.number for _, ln, _ in items]
-    state.emit(References(tuple(_unique_labels(entries, numbers, state))), "references", "references_list", line,
+    if repeated:
+        entries = _renumber_repeated(entries, repeated, state)
+    end = where[0]
+    state.emit(References(entries.build()), "references", "references_list", line,
                state.lines[end - 1], f"{len(entries)} entries")
     state.references_state = "entries"
     return end
 
 
-def _unique_labels(entries: list[Reference], numbers: list[int], state: ParseState) -> list[Reference]:
+def _renumber_repeated(entries: PackedBuilder, repeated: list, state: ParseState) -> PackedBuilder:
     """Entry labels must be unique in the document ("1." twice: the second gets the next
-    free number, with a diagnostic)."""
-    out = []
-    for e, number in zip(entries, numbers):
-        if e.label in state.reference_labels:
+    free number after the list's numbers, with a diagnostic). The new numbers are above
+    every label of the list, so they are given once the list is read."""
+    new_labels = {}
+    for index, number in repeated:
+        old = entries[index].label
+        state.reference_count += 1
+        while str(state.reference_count) in state.reference_labels:
             state.reference_count += 1
-            while str(state.reference_count) in state.reference_labels:
-                state.reference_count += 1
-            label = str(state.reference_count)
-            state.warn(f"reference number {e.label} is used twice; numbered {label}", number)
-            e = replace(e, id=f"ref-{label}", label=label)
-        state.reference_labels.add(e.label)
-        out.append(e)
+        label = str(state.reference_count)
+        state.warn(f"reference number {old} is used twice; numbered {label}", number)
+        state.reference_labels.add(label)
+        new_labels[index] = label
+    out = PackedBuilder()
+    for k, e in enumerate(entries):
+        out.append(replace(e, id=f"ref-{new_labels[k]}", label=new_labels[k]) if k in new_labels else e)
     return out
 
 
@@ -381,20 +417,30 @@ def list_block(state: ParseState, pos: int) -> Optional[int]:
     line = state.lines[pos]
     if line.kind not in LIST_KINDS:
         return None
-    items, end = _collect_items(state, pos, LIST_KINDS, same_kind=True)
-    state.deepest_list = max(state.deepest_list, len(items))
-    state.emit(build_list(items), "bullet_list" if line.kind == "bullet" else "ordered_list",
+    where: list[int] = []
+    counted = [0]
+
+    def counting(items):
+        for item in items:
+            counted[0] += 1
+            yield item
+    built = build_list(counting(_items(state, pos, LIST_KINDS, True, where)))
+    end = where[0]
+    state.deepest_list = max(state.deepest_list, counted[0])
+    state.emit(built, "bullet_list" if line.kind == "bullet" else "ordered_list",
                "list_block", line, state.lines[end - 1], line.text)
     return end
 
 
-def _collect_items(state: ParseState, pos: int, kinds: tuple, same_kind: bool):
-    """Items from `pos` on: (indent, first line, text parts). Continuation lines are text
-    lines indented deeper than the item, or, in hard-wrapped text, lines continuing a full
-    line. Blank lines inside are allowed when the list goes on right after them."""
+def _items(state: ParseState, pos: int, kinds: tuple, same_kind: bool, where: list):
+    """Yield the items from `pos` on, each (indent, first line, text parts) once its last
+    continuation line is read; then append the position after them to `where`.
+    Continuation lines are text lines indented deeper than the item, or, in hard-wrapped
+    text, lines continuing a full line. Blank lines inside are allowed when the list goes
+    on right after them. A generator, so a long bibliography is read entry by entry."""
     lines, base, kind = state.lines, state.lines[pos].indent, state.lines[pos].kind
     first_marker = state.lines[pos].marker  # "- a" then "* b" at the outer level: two lists
-    items: list[tuple[int, Line, list[str]]] = []
+    item = None  # the item being read: (indent, line, parts)
     end = pos
     while end < state.end:
         ln = lines[end]
@@ -405,29 +451,33 @@ def _collect_items(state: ParseState, pos: int, kinds: tuple, same_kind: bool):
                         kind != "bullet" or lines[nxt].marker == first_marker) or not same_kind):
                 end = nxt
                 continue
-            if nxt < state.end and items and lines[nxt].kind == "text" and lines[nxt].indent > items[-1][0]:
+            if nxt < state.end and item and lines[nxt].kind == "text" and lines[nxt].indent > item[0]:
                 end = nxt  # a further paragraph of the item, indented under it
                 continue
             break
-        if ln.kind in kinds and items and _next_section(state, end):
+        if ln.kind in kinds and item and _next_section(state, end):
             break
         if ln.kind in kinds and (ln.indent > base or ln.kind == kind and (
                 kind != "bullet" or ln.marker == first_marker) or not same_kind):
-            items.append((ln.indent, ln, [ln.text] if ln.text else []))
+            if item:
+                yield item
+            item = (ln.indent, ln, [ln.text] if ln.text else [])
             end += 1
             continue
-        if items and ln.kind not in ("fence_open", "table_sep") and ln.indent > items[-1][0] and (
+        if item and ln.kind not in ("fence_open", "table_sep") and ln.indent > item[0] and (
                 ln.kind not in kinds) and _continues_item(state, ln):
-            items[-1][2].append(collapse(ln.raw))
+            item[2].append(collapse(ln.raw))
             end += 1
             continue
-        if items and ln.kind == "text" and lines[end - 1].kind != "blank" and ln.text[:1].islower() \
+        if item and ln.kind == "text" and lines[end - 1].kind != "blank" and ln.text[:1].islower() \
                 and wraps_into(lines[end - 1], ln, state.layout.width):  # an unindented continuation
-            items[-1][2].append(ln.text)
+            item[2].append(ln.text)
             end += 1
             continue
         break
-    return items, end
+    if item:
+        yield item
+    where.append(end)
 
 
 def _continues_item(state: ParseState, line: Line) -> bool:
@@ -438,33 +488,38 @@ def _continues_item(state: ParseState, line: Line) -> bool:
     return state.layout.hard_wrapped or line.kind != "text" or not line.text[:1].isupper()
 
 
-def build_list(items: list) -> BulletList | OrderedList:
-    """Nest items by indentation with an explicit stack (no recursion): an item deeper than
-    the one before opens a sub-list inside it; a shallower one closes sub-lists."""
-    # each frame: [indent, kind, first marker, list of [ListItem blocks list]]
+def build_list(items) -> BulletList | OrderedList:
+    """Nest items (an iterable, read once) by indentation with an explicit stack (no
+    recursion): an item deeper than the one before opens a sub-list inside it; a shallower
+    one closes sub-lists. Each list's finished items are packed as they come."""
+    # each frame: [indent, kind, first marker, finished ListItems, blocks of the open item or None]
     stack: list[list] = []
 
     def close() -> BulletList | OrderedList:
-        indent, kind, marker, entries = stack.pop()
-        built = tuple(ListItem(tuple(blocks)) for blocks in entries)
+        indent, kind, marker, done, current = stack.pop()
+        if current is not None:
+            done.append(ListItem(tuple(current)))
         if kind == "ordered":
-            return OrderedList(built, _ordinal(marker))
-        return BulletList(built)
+            return OrderedList(done.build(), _ordinal(marker))
+        return BulletList(done.build())
 
     for indent, ln, parts in items:
         while len(stack) > 1 and indent < stack[-1][0]:
             sub = close()
-            stack[-1][3][-1].append(sub)
-        if stack and indent > stack[-1][0] and stack[-1][3]:
-            stack.append([indent, ln.kind, ln.marker, []])
+            stack[-1][4].append(sub)
+        if stack and indent > stack[-1][0] and stack[-1][4] is not None:
+            stack.append([indent, ln.kind, ln.marker, PackedBuilder(), None])
         elif stack and indent < stack[-1][0]:
             stack[-1][0] = indent  # shallower than the outer list: it joins the outer list
         if not stack:
-            stack.append([indent, ln.kind, ln.marker, []])
-        stack[-1][3].append([Paragraph(parse_inlines(join_wrapped(parts)))])
+            stack.append([indent, ln.kind, ln.marker, PackedBuilder(), None])
+        frame = stack[-1]
+        if frame[4] is not None:
+            frame[3].append(ListItem(tuple(frame[4])))
+        frame[4] = [Paragraph(parse_inlines(join_wrapped(parts)))]
     while len(stack) > 1:
         sub = close()
-        stack[-1][3][-1].append(sub)
+        stack[-1][4].append(sub)
     return close()
 
 
@@ -840,8 +895,9 @@ def _heading(state: ParseState, level: int, text: str, rule: str, first: Line, l
         top = re.match(r"[0-9]+", text)
         state.section_number = int(top.group(0)) if top else state.section_number
     state.emit(heading, "heading", rule, first, last, text)
-    state.heading_kinds.append((len(state.blocks) - 1, "explicit" if explicit else
-                                "numbered" if numbered else "bare"))
+    indices, kinds = state.heading_kinds
+    indices.append(len(state.blocks) - 1)
+    kinds.append(HEADING_KINDS.index("explicit" if explicit else "numbered" if numbered else "bare"))
 
 
 BlockRule = Callable[[ParseState, int], Optional[int]]
@@ -890,9 +946,9 @@ def read_blocks(state: ParseState) -> None:
     """The stage: from `state.start` to `state.end`, blank lines skipped, the first rule of
     BLOCK_RULES that applies reads each block (text_paragraph applies to any line)."""
     pos = state.start
+    kinds = state.lines.kinds
     while pos < state.end:
-        line = state.lines[pos]
-        if line.kind == "blank":
+        if kinds[pos] == BLANK:  # told by the kind byte: a blank line's Line is never made
             pos += 1
             continue
         blocks_before = len(state.blocks)
@@ -909,7 +965,9 @@ def read_blocks(state: ParseState) -> None:
 def _track_references(state: ParseState, blocks_before: int) -> None:
     """After each block: a References-like heading opens a references section, one intro
     paragraph may follow, then entries; anything else closes it."""
-    for block in state.blocks[blocks_before:]:
+    blocks = state.blocks
+    for k in range(blocks_before, len(blocks)):
+        block = blocks[k]
         kind = type(block)
         if kind is Heading:
             state.references_state = "heading" if is_reference_heading(plain_text(block)) else ""

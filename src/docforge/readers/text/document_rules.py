@@ -21,11 +21,13 @@ block, and the field labels they consume are markup, never dropped text.
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Callable
 
 from ..language import detect, diagnostic
 from .predicates import (KEYWORD_LABEL, KEYWORD_SEPARATORS, collapse, columns, core_end, looks_like_keywords,
                          looks_like_heading, looks_like_names, permalink_mark, reaches, short_line_runs)
+from .lines import BLANK, KINDS
 from .state import ParseState
 
 SENTENCE_FINAL = frozenset(".!?。！？")
@@ -53,7 +55,7 @@ def front_matter_block(state: ParseState) -> None:
         close += 1
     if close >= state.end or lines[close].raw.strip() != "---":
         return
-    body = lines[k + 1:close]
+    body = [lines[j] for j in range(k + 1, close)]  # at most 60 lines
     if not body or not all(YAML_LINE.match(ln.raw) or ln.kind == "blank" for ln in body):
         return  # not front matter: the lines are read as the article
     key = ""
@@ -184,37 +186,78 @@ def measure_layout(state: ParseState) -> None:
     hard-wrapped when lines stay within a common width of 30-100 columns and most text
     lines followed by text reach that width without ending a sentence (the width is then
     remembered for unwrapping)."""
-    body = state.lines[state.start:state.end]
-    nonblank = [ln for ln in body if ln.kind != "blank"]
-    gaps = sum(1 for a, b in zip(body, body[1:]) if a.kind == "blank" and b.kind != "blank")
-    if nonblank and body[0].kind == "blank":
+    lines, start, end = state.lines, state.start, state.end
+    kinds = lines.kinds
+    # blank-line gaps from the kind codes alone (a gap: a blank line before a non-blank one)
+    nonblank = gaps = 0
+    for k in range(start, end):
+        if kinds[k] != BLANK:
+            nonblank += 1
+            if k > start and kinds[k - 1] == BLANK:
+                gaps += 1
+    if nonblank and kinds[start] == BLANK:
         gaps -= 1
-    state.layout.blank_separated = gaps >= max(1, (len(nonblank) - 1) // 5)
-    text_lengths = sorted(columns(ln.raw.rstrip()) for ln in nonblank[:5000]
-                          if ln.kind in ("text", "bullet", "ordered") and len(ln.raw) < 400)
+    state.layout.blank_separated = gaps >= max(1, (nonblank - 1) // 5)
+    text_lengths = []
+    seen = 0
+    for ln in lines(start, end):
+        if ln.kind == "blank":
+            continue
+        seen += 1
+        if seen > 5000:
+            break
+        if ln.kind in ("text", "bullet", "ordered") and len(ln.raw) < 400:
+            text_lengths.append(columns(ln.raw.rstrip()))
     if len(text_lengths) < 4:
         return
+    text_lengths.sort()
     width = text_lengths[int(0.95 * (len(text_lengths) - 1))]
-    runs = [(a, b) for a, b in zip(body, body[1:]) if a.kind == "text" and b.kind == "text"
-            or a.kind in ("bullet", "ordered", "text") and b.kind == "text" and b.indent > a.indent]
-    if not 30 <= width <= 100 or len(runs) < 3:
+    if not 30 <= width <= 100:
         return
-    # a wrapped line runs on: it reached the width and does not end a sentence
-    wrapped = sorted(columns(a.raw.rstrip()) for a, _ in runs
-                     if reaches(a, width) and core_end(a.text) not in ".!?。！？:")
-    state.layout.hard_wrapped = len(wrapped) * 2 >= len(runs)
+    # runs: a text line followed by text, or an item or text line followed by an indented
+    # text line; a wrapped line runs on: it reached the width and does not end a sentence
+    runs, wrapped, surely = 0, [], []
+    for a, b in _pairs_into_text(lines, start, end, RUN_STARTS):
+        if a.kind == "text" or b.indent > a.indent:
+            runs += 1
+            if reaches(a, width) and core_end(a.text) not in ".!?。！？:":
+                wrapped.append(columns(a.raw.rstrip()))
+            if b.text[:1].islower():
+                surely.append(columns(a.raw.rstrip()))
+    if runs < 3:
+        return
+    state.layout.hard_wrapped = len(wrapped) * 2 >= runs
     if not state.layout.hard_wrapped:
         return
     # The wrap width: the longest line that surely ran on (the next starts in lower case,
     # mid-sentence); without case (CJK), the longest line that ran on, ignoring a few
     # outliers (a long heading right above its paragraph also "runs on").
-    surely = sorted(columns(a.raw.rstrip()) for a, b in runs if b.text[:1].islower())
+    wrapped.sort()
+    surely.sort()
     if len(surely) >= 3:
         state.layout.width = surely[len(surely) - 1 - len(surely) // 30]
     else:
         state.layout.width = wrapped[max(0, len(wrapped) - 1 - max(2, len(wrapped) // 30))]
 
 
+TEXT = KINDS.index("text")
+RUN_STARTS = frozenset(KINDS.index(kind) for kind in ("text", "bullet", "ordered"))
+
+
+def _pairs_into_text(lines, start: int, end: int, firsts: frozenset):
+    """Each pair of body lines (a, b) where b is a text line and a's kind code is in
+    `firsts`, made in passing; the kind bytes pick them, so other lines are never made."""
+    kinds = lines.kinds
+    made_at, made = -1, None  # b of the last pair is often a of the next
+    for k in range(start, end - 1):
+        if kinds[k + 1] != TEXT or kinds[k] not in firsts:
+            continue
+        a = made if made_at == k else lines.line(k)
+        made_at, made = k + 1, lines.line(k + 1)
+        yield a, made
+
+
+TEXT_ONLY = frozenset((TEXT,))
 LONG_LINE = 100  # columns: longer than any wrap width measure_layout accepts
 
 
@@ -226,10 +269,10 @@ def stray_blank_lines(state: ParseState) -> None:
     line stays a block of its own instead of being joined with its neighbours."""
     if not state.layout.blank_separated:
         return
-    body = state.lines[state.start:state.end]
-    gaps = sum(1 for a, b in zip(body, body[1:]) if a.kind == "blank" and b.kind != "blank")
-    run_on = sum(1 for a, b in zip(body, body[1:]) if a.kind == "text" and b.kind == "text"
-                 and columns(a.raw.rstrip()) > LONG_LINE and core_end(a.text) in SENTENCE_FINAL)
+    kinds = state.lines.kinds
+    gaps = sum(1 for k in range(state.start + 1, state.end) if kinds[k - 1] == BLANK and kinds[k] != BLANK)
+    run_on = sum(1 for a, _ in _pairs_into_text(state.lines, state.start, state.end, TEXT_ONLY)
+                 if columns(a.raw.rstrip()) > LONG_LINE and core_end(a.text) in SENTENCE_FINAL)
     if run_on * 3 >= gaps:
         state.layout.blank_separated = False
 
@@ -247,25 +290,46 @@ def survey_lines(state: ParseState) -> None:
     headings carry (`¶`, ` #`, three times or more), the indentations that set labels apart (several short lines have them, few
     paragraphs), and whether the body
     writes list items with `- ` (its list style)."""
-    counts: dict = {}
     marks: dict = {}
     at_indent: dict = {}  # indent -> [text lines, long ones]
-    for ln in state.lines[state.start:state.end]:
-        if ln.kind == "text":
-            mark = permalink_mark(ln.text)
-            if mark:
-                marks[mark] = marks.get(mark, 0) + 1
-            if len(ln.text) <= SHORT_LINE:
-                counts[ln.text] = counts.get(ln.text, 0) + 1
-            tally = at_indent.setdefault(ln.indent, [0, 0])
-            tally[0] += 1
-            tally[1] += columns(ln.raw.strip()) > LONG_LINE
-        elif ln.kind == "bullet" and ln.marker == "-":
-            state.dash_items = True
+    # one pass: per distinct short text line an id and its count; per body line its id
+    # (-1 for others) and whether it looks like a heading, so the runs are found after it
+    # without making any line again
+    ids: dict = {}
+    tallies = array("q")
+    line_ids = array("q")
+    heading_like = bytearray()
+    lines, kinds, bullet = state.lines, state.lines.kinds, KINDS.index("bullet")
+    for k in range(state.start, state.end):
+        kind = kinds[k]
+        if kind != TEXT:
+            line_ids.append(-1)
+            heading_like.append(0)
+            if kind == bullet and lines.line(k).marker == "-":
+                state.dash_items = True
+            continue
+        ln = lines.line(k)
+        mark = permalink_mark(ln.text)
+        if mark:
+            marks[mark] = marks.get(mark, 0) + 1
+        if len(ln.text) <= SHORT_LINE:
+            found = ids.get(ln.text)
+            if found is None:
+                found = ids[ln.text] = len(tallies)
+                tallies.append(0)
+            tallies[found] += 1
+            line_ids.append(found)
+        else:
+            line_ids.append(-1)
+        heading_like.append(looks_like_heading(ln.text))
+        tally = at_indent.setdefault(ln.indent, [0, 0])
+        tally[0] += 1
+        tally[1] += columns(ln.raw.strip()) > LONG_LINE
     # a run is of distinct lines: a label the body repeats (`Answer`) is a record's field and
     # breaks it, so the record titles between such labels are not taken for a run
-    body = state.lines[state.start:state.end]
-    flags = [ln.kind == "text" and counts.get(ln.text, 0) < REPEATED and looks_like_heading(ln.text) for ln in body]
+    flags = bytearray(heading_like[j] and (line_ids[j] < 0 or tallies[line_ids[j]] < REPEATED)
+                      for j in range(len(heading_like)))
+    counts = {text: tallies[i] for text, i in ids.items()}
     state.short_runs = {state.start + k for k in short_line_runs(flags, SHORT_RUN)}
     state.line_counts = counts
     state.heading_mark = max((m for m, n in marks.items() if n >= MARKED_HEADINGS), key=marks.get, default="")
@@ -297,9 +361,11 @@ def detect_language(state: ParseState) -> None:
 def index_lines(state: ParseState) -> None:
     """For every index, the next non-blank index (so lookahead is O(1) and the parse linear)."""
     n = len(state.lines)
-    nxt = [n] * (n + 1)
+    kinds = state.lines.kinds
+    nxt = array("q", bytes(8 * (n + 1)))
+    nxt[n] = n
     for k in range(n - 1, -1, -1):
-        nxt[k] = k if state.lines[k].kind != "blank" else nxt[k + 1]
+        nxt[k] = k if kinds[k] != BLANK else nxt[k + 1]
     state.next_nonblank = nxt
 
 

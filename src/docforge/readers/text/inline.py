@@ -27,7 +27,8 @@ CITATION = re.compile(r"\[([0-9]{1,9}(?:\s*[,;–-]\s*[0-9]{1,9}){0,20})\]")
 
 
 SHARED_RUN_CHARS = 32    # longer runs rarely repeat
-SHARED_RUNS = 16_384     # ~2.5 MB at most, for the life of the process
+SHARED_RUNS = 1_024      # ~150 KB at most, for the life of the process (the packed IR
+# shares nothing between chunks, so a larger share would only cost memory)
 _shared: dict[str, tuple] = {}
 
 

@@ -15,29 +15,34 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ...model import (BulletList, Cell, Heading, ListItem, OrderedList, Paragraph, Reference, References,
-                      deep_recursion, map_tree, plain_text)
+from ...model import (BulletList, Cell, Heading, ListItem, OrderedList, PackedBuilder, Paragraph, Reference,
+                      References, deep_recursion, map_tree, plain_text)
 from ...records import replace
 from .inline import link_citations, urls_in
 from .predicates import RESOURCE_HEADINGS, all_caps, normalize_heading
-from .state import Decision, ParseState
+from .state import HEADING_KINDS, Decision, ParseState
+
+EXPLICIT, BARE = HEADING_KINDS.index("explicit"), HEADING_KINDS.index("bare")
 
 
 def final_resources_section(state: ParseState) -> None:
     """The last section, titled Resources / Links / Further reading / 延伸阅读 ..., holding
     only lists (optionally after one intro paragraph): its lists are references."""
-    last = max((k for k, b in enumerate(state.blocks) if type(b) is Heading), default=None)
-    if last is None or normalize_heading(plain_text(state.blocks[last])) not in RESOURCE_HEADINGS:
+    headings = state.heading_kinds[0]
+    if not headings:
         return
-    body = state.blocks[last + 1:]
-    if body and type(body[0]) is Paragraph:
-        body = body[1:]
-    if not body or any(type(b) not in (BulletList, OrderedList) for b in body):
+    last = headings[-1]
+    blocks = state.blocks
+    if normalize_heading(plain_text(blocks[last])) not in RESOURCE_HEADINGS:
         return
-    first = len(state.blocks) - len(body)
+    first = last + 1
+    if first < len(blocks) and type(blocks[first]) is Paragraph:
+        first += 1
+    if first >= len(blocks) or any(type(blocks[k]) not in (BulletList, OrderedList) for k in range(first, len(blocks))):
+        return
     entries: list[Reference] = []
-    for block in body:
-        for item in _flat_items(block):
+    for k in range(first, len(blocks)):
+        for item in _flat_items(blocks[k]):
             text = plain_text(item.blocks[0]) if item.blocks else ""
             urls = urls_in(text)
             state.reference_count += 1
@@ -47,10 +52,12 @@ def final_resources_section(state: ParseState) -> None:
             state.reference_labels.add(label)
             entries.append(Reference(f"ref-{label}", label, item.blocks[0].inlines if item.blocks else (),
                                      urls[-1] if urls else ""))
-    decision = state.decisions[first]
-    state.blocks[first:] = [References(tuple(entries))]
-    state.decisions[first:] = [Decision("references", "final_resources_section", decision.first_line,
-                                        state.decisions[-1].last_line, f"{len(entries)} entries")]
+    blocks.truncate(first)
+    blocks.append(References(tuple(entries)))
+    if state.keep_decisions:
+        decision = state.decisions[first]
+        state.decisions[first:] = [Decision("references", "final_resources_section", decision.first_line,
+                                            state.decisions[-1].last_line, f"{len(entries)} entries")]
 
 
 def _flat_items(block) -> list[ListItem]:
@@ -72,25 +79,41 @@ def _flat_items(block) -> list[ListItem]:
 def heading_levels(state: ParseState) -> None:
     """Levels from evidence only: `#` counts shifted so the top one is 1; numbering depth;
     ALL-CAPS headings over mixed-case ones (when the document starts with an ALL-CAPS one)."""
-    explicit = [k for k, how in state.heading_kinds if how == "explicit"]
+    indices, kinds = state.heading_kinds
+    blocks = state.blocks
+    explicit = [k for k, how in zip(indices, kinds) if how == EXPLICIT]
+    bare = [k for k, how in zip(indices, kinds) if how == BARE]
+    changes: dict[int, int] = {}  # block index -> its new level
     if explicit:
-        shift = min(state.blocks[k].level for k in explicit) - 1
+        shift = min(blocks[k].level for k in explicit) - 1
         if shift > 0:
-            for k in explicit:
-                state.blocks[k] = replace(state.blocks[k], level=state.blocks[k].level - shift)
-    bare = [k for k, how in state.heading_kinds if how == "bare"]
-    caps = {k for k in bare if all_caps(plain_text(state.blocks[k]))}
+            changes.update((k, blocks[k].level - shift) for k in explicit)
+    caps = {k for k in bare if all_caps(plain_text(blocks[k]))}
     if caps and len(caps) < len(bare) and bare[0] in caps:
-        for k in bare:
-            if k not in caps:
-                state.blocks[k] = replace(state.blocks[k], level=2)
+        changes.update((k, 2) for k in bare if k not in caps)
+    if changes:
+        _rebuild_blocks(state, lambda k, b: replace(b, level=changes[k]) if k in changes else b)
+
+
+def _rebuild_blocks(state: ParseState, fn) -> None:
+    """state.blocks with each block b at index k replaced by fn(k, b), in one pass over
+    the packed chunks (Packed.map: a chunk whose blocks fn leaves alone is kept as it is,
+    and the unpacked list never exists)."""
+    blocks = state.blocks.build()
+    position = iter(range(len(blocks)))
+    if type(blocks) is tuple:
+        new = PackedBuilder()
+        new.extend(fn(next(position), b) for b in blocks)
+        state.blocks = new
+    else:
+        state.blocks = PackedBuilder.of(blocks.map(lambda b: fn(next(position), b)))
 
 
 def citation_links(state: ParseState) -> None:
     """`[1]`, `[2, 3]`, `[4-6]` in paragraphs, list items and cells become CitationRefs when
     references with those labels exist; others stay text."""
-    known = frozenset(int(e.label) for b in state.blocks if type(b) is References
-                      for e in b.entries if e.label.isdigit())
+    # every References block the reader made took its labels from reference_labels
+    known = frozenset(int(label) for label in state.reference_labels if label.isdigit())
     if not known:
         return
 
@@ -104,8 +127,8 @@ def citation_links(state: ParseState) -> None:
     # map_tree recurses about four frames per list level; CPython 3.11 does that without
     # growing the C stack, so raising the limit to what this document needs is safe
     with deep_recursion(max(20_000, 8 * state.deepest_list + 1_000)):
-        state.blocks = [b if type(b) in (References, Heading) else fix(b) if type(b) is Paragraph
-                        else map_tree(b, fix, frozenset({Paragraph, Cell})) for b in state.blocks]
+        _rebuild_blocks(state, lambda k, b: b if type(b) in (References, Heading) else fix(b) if type(b) is Paragraph
+                        else map_tree(b, fix, frozenset({Paragraph, Cell})))
 
 
 PostRule = Callable[[ParseState], None]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -429,11 +430,12 @@ def looks_like_caption(text: str) -> bool:
     return m is not None and text[m.start():m.end()].split(".")[0][-3:].islower()
 
 
-def short_line_runs(flags: list[bool], at_least: int) -> set[int]:
-    """The indices of `flags` in runs of at least `at_least` consecutive True values."""
+def short_line_runs(flags, at_least: int) -> set[int]:
+    """The indices of `flags` (a sequence of booleans or 0/1) in runs of at least
+    `at_least` consecutive true values."""
     out: set[int] = set()
     start = None
-    for k, flag in enumerate(flags + [False]):
+    for k, flag in enumerate(chain(flags, (False,))):
         if flag and start is None:
             start = k
         elif not flag and start is not None:

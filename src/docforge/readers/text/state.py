@@ -3,16 +3,20 @@ far, and the reason for each block (the Decisions `docforge inspect --explain` s
 
 The rules of every stage read and extend one ParseState; it is a plain mutable class
 (records are immutable), made afresh for each parse and never shared between parses.
-It decides nothing itself: what a line or a block is, is the rules' business.
+It decides nothing itself: what a line or a block is, is the rules' business. It holds
+the lines compact (lines.LineTable) and the blocks packed as they come (PackedBuilder),
+and a Decision per block only when the parse explains (`keep_decisions`), so what one
+parse holds is the packed IR plus a bounded window, not a record per line and block.
 """
 from __future__ import annotations
 
+from array import array
 from typing import Optional
 
 from ...errors import Diagnostic
-from ...model import Document, Meta, plain_text
+from ...model import Document, Meta, PackedBuilder, plain_text
 from ...records import Record
-from .lines import Line
+from .lines import BLANK, Line
 
 
 class Decision(Record):
@@ -32,6 +36,9 @@ class ParseResult(Record):
     decisions: list[Decision]
 
 
+HEADING_KINDS = ("explicit", "numbered", "bare")
+
+
 class Layout:
     """How the body is laid out (decided once by measure_layout)."""
     __slots__ = ("blank_separated", "hard_wrapped", "width")
@@ -48,22 +55,26 @@ class ParseState:
                  "decisions", "meta_decisions", "diagnostics", "references_state", "heading_kinds",
                  "reference_count", "reference_labels", "section_number", "deepest_list",
                  "line_counts", "label_indents", "dash_items", "heading_mark", "candidate", "short_runs",
-                 "previews")
+                 "previews", "keep_decisions")
 
-    def __init__(self, lines: list[Line], previews: bool = True) -> None:
-        self.lines = lines
+    def __init__(self, lines, previews: bool = True, keep_decisions: bool = True) -> None:
+        self.lines = lines                 # a lines.LineTable
         self.previews = previews           # decisions quote their block (--explain); else ""
+        self.keep_decisions = keep_decisions  # read() needs none: no Decision per block then
         self.start = 0                     # first index of `lines` that is body
         self.end = len(lines)              # one past the last body index
         self.next_nonblank: list[int] = []
         self.layout = Layout()
         self.meta: dict = {"authors": [], "keywords": []}
-        self.blocks: list = []
-        self.decisions: list[Decision] = []        # parallel to blocks
+        # the blocks read so far, packed a chunk at a time as they come (model.Packed), so
+        # the parse never holds the whole unpacked block list
+        self.blocks = PackedBuilder()
+        self.decisions: list[Decision] = []        # parallel to blocks, unless keep_decisions is off
         self.meta_decisions: list[Decision] = []
         self.diagnostics: list[Diagnostic] = []
         self.references_state = ""         # "", "heading", "intro", "entries"
-        self.heading_kinds: list = []      # (block index, "explicit"|"numbered"|"bare")
+        # block index of every heading, and its kind (HEADING_KINDS) in a parallel array
+        self.heading_kinds = (array("q"), bytearray())
         self.reference_count = 0           # the highest reference number given so far
         self.reference_labels: set = set()
         self.section_number = 0            # the top number of the last numbered heading ("2" of 2.1)
@@ -78,8 +89,9 @@ class ParseState:
     def emit(self, block, kind: str, rule: str, first: Line, last: Line, preview: str = "") -> None:
         """Append `block`, decided by the rule named `rule` from lines `first`..`last`."""
         self.blocks.append(block)
-        self.decisions.append(Decision(kind, rule, first.number, last.number,
-                                       (preview or plain_text(block))[:70] if self.previews else ""))
+        if self.keep_decisions:
+            self.decisions.append(Decision(kind, rule, first.number, last.number,
+                                           (preview or plain_text(block))[:70] if self.previews else ""))
 
     def note(self, kind: str, rule: str, line: int, value: str) -> None:
         """Record that the rule named `rule` read a metadata field from `line`."""
@@ -94,7 +106,7 @@ class ParseState:
         return self.lines[k] if k < self.end else None
 
     def blank_after(self, pos: int) -> bool:
-        return pos + 1 < self.end and self.lines[pos + 1].kind == "blank"
+        return pos + 1 < self.end and self.lines.kinds[pos + 1] == BLANK
 
     def result(self) -> ParseResult:
         """The Document built so far, its diagnostics, and every decision by first line."""
@@ -103,6 +115,6 @@ class ParseState:
                                  authors=tuple(meta["authors"]), date=meta.get("date", ""),
                                  language=meta.get("language", ""), keywords=tuple(meta["keywords"]),
                                  extra=tuple(sorted(meta.get("extra", ())))),
-                            tuple(self.blocks))
+                            self.blocks.build())
         decisions = sorted(self.meta_decisions + self.decisions, key=lambda d: d.first_line)
         return ParseResult(document, self.diagnostics, decisions)
