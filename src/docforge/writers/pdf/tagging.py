@@ -41,6 +41,7 @@ from __future__ import annotations
 import os
 import re
 import weakref
+from array import array
 from typing import Iterable, NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
@@ -51,6 +52,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Frame, Image, KeepTogether, Paragraph, Preformatted
 
+from .pdffile import Sink, StreamingDocument
 from .scripts import logical_text
 
 _NO_OUTER = object()
@@ -176,12 +178,14 @@ def group(flowables: Iterable, name: str, **attrs) -> list:
 
 
 class Node:
-    """A structure element: kids are Nodes, (page, mcid) pairs or ("annot", index)."""
-    __slots__ = ("role", "attrs", "parent", "kids", "ref")
+    """A structure element while it can still change: kids are element numbers, (page,
+    mcid) pairs or ("annot", object number, page); `num` is its object number, reserved
+    when it is made, so that it is written (and forgotten) as soon as it is complete."""
+    __slots__ = ("role", "attrs", "parent", "kids", "num", "mark")
 
-    def __init__(self, role: str, attrs: dict, parent: Node | None) -> None:
+    def __init__(self, role: str, attrs: dict, parent: Node | None, num: int, mark: Mark | None = None) -> None:
         self.role, self.attrs, self.parent, self.kids = role, dict(attrs), parent, []
-        self.ref = None
+        self.num, self.mark = num, mark
 
 
 def _leaf(flowable) -> Mark | None:
@@ -204,12 +208,17 @@ def _leaf(flowable) -> Mark | None:
 class Tagger:
     """The structure of one PDF being drawn (one per canvas, so per layout pass)."""
 
-    def __init__(self, options: Options) -> None:
-        self.options = options
-        self.root = Node("Document", {}, None)
-        self.nodes: dict[Mark, Node] = {}
-        self.mcids: dict[int, list[Node]] = {}    # page index -> the node of each MCID
-        self.annotations: list = []               # (annotation object, node, page index)
+    def __init__(self, options: Options, doc) -> None:
+        self.options, self.doc = options, doc
+        self.tree_num = doc.reserve()             # the StructTreeRoot
+        self.root = Node("Document", {}, None, doc.reserve())
+        self.root.kids = array("i")               # only elements: the top level can be long
+        self.nodes: dict[Mark, Node] = {}         # the elements not yet written, by their mark
+        self.chain: list[Node] = [self.root]      # the path to the element drawn last
+        self.retired: list[Node] = []             # left by the drawing: written at the page's end
+        self.mcids: dict[int, list[int]] = {}     # page index -> the element number of each MCID
+        # the parent tree: a key per page and per link annotation, in the order they are made
+        self.tree_keys, self.tree_values = array("i"), array("i")
         self.stack: list = []                     # open sequences: [node or None, start index]
         # flowables drawn in this pass carry it (`_df_drawn`): a repeat is an artifact. Not a
         # set of them: platypus lets go of each flowable once drawn, and so must this.
@@ -217,19 +226,97 @@ class Tagger:
         self.registered: dict[int, object] = {}   # contents tables whose cells have their paths
         self.label_for: Node | None = None        # the LI whose bullet the next text is
         self.spans_carried: list[str] = []        # language spans a paragraph's earlier part left open
-        self.with_id: list[Node] = []
+        self.with_id: list[tuple[str, int]] = []  # (ID, element number): the IDTree
         self.link_text = ""
+        self.elements = 0                         # written so far (tests)
 
     # ---------------------------------------------------------------- the tree
+    def new_node(self, role: str, attrs: dict, parent: Node, mark: Mark | None = None) -> Node:
+        node = Node(role, attrs, parent, self.doc.reserve(), mark)
+        parent.kids.append(node.num)
+        return node
+
     def node(self, path: tuple, leaf: Mark | None) -> Node:
+        """The element of `path` (+ `leaf`), made where missing. Drawing is in document
+        order, so the elements of the previous path that are not on this one are complete."""
+        chain, old = [self.root], self.chain
         parent = self.root
         for mark in path + ((leaf,) if leaf is not None else ()):
             found = self.nodes.get(mark)
             if found is None:
-                found = self.nodes[mark] = Node(mark.role, mark.attrs, parent)
-                parent.kids.append(found)
+                found = self.nodes[mark] = self.new_node(mark.role, mark.attrs, parent, mark)
+            chain.append(found)
             parent = found
+        common = 0
+        while common < len(old) and common < len(chain) and old[common] is chain[common]:
+            common += 1
+        self.retired.extend(reversed(old[common:]))
+        self.chain = chain
         return parent
+
+    def next_key(self) -> int:
+        return len(self.tree_keys)
+
+    def page_done(self, page, index: int) -> None:
+        """Called as page `index` is written: its /StructParents, its parent tree entry (the
+        element of each MCID, an object of its own) and the elements now complete."""
+        doc = self.doc
+        page.__NoDefault__ = PAGE_KEYS
+        page.Tabs = PDFName("S")
+        key = page.StructParents = self.next_key()
+        array_num = doc.reserve()
+        doc.write_object(array_num, ("[" + " ".join(f"{n} 0 R" for n in self.mcids.pop(index, ())) + "]").encode())
+        self.tree_keys.append(key)
+        self.tree_values.append(array_num)
+        self.write_retired()
+
+    def write_retired(self, everything: bool = False) -> None:
+        active = set() if everything else {id(n) for n in self.chain} | {id(e[0]) for e in self.stack}
+        waiting = []
+        for node in self.retired:
+            if id(node) in active:
+                waiting.append(node)
+            else:
+                self.write(node)
+        self.retired = waiting
+
+    def write(self, node: Node) -> None:
+        """Write a complete element and forget it (a mark seen again gets a new element)."""
+        if node.kids is None:  # retired twice: left, entered again, left
+            return
+        if node.mark is not None and self.nodes.get(node.mark) is node:
+            del self.nodes[node.mark]
+        if "ID" in node.attrs:
+            self.with_id.append((node.attrs["ID"], node.num))
+        doc = self.doc
+        first_page = next((k[0] for k in node.kids if type(k) is tuple and k[0] != "annot"), None)
+        kids: list[str] = []
+        for kid in node.kids:
+            if type(kid) is int:
+                kids.append(f"{kid} 0 R")
+            elif kid[0] == "annot":
+                kids.append(f"<< /Type /OBJR /Obj {kid[1]} 0 R /Pg {doc.page_number(kid[2])} 0 R >>")
+            elif kid[0] == first_page:
+                kids.append(str(kid[1]))
+            else:
+                kids.append(f"<< /Type /MCR /Pg {doc.page_number(kid[0])} 0 R /MCID {kid[1]} >>")
+        parent = node.parent.num if node.parent is not None else self.tree_num
+        # one kid is written bare: shorter, and some checkers read nothing else
+        entries = [f"/Type /StructElem /S /{node.role} /P {parent} 0 R",
+                   "/K " + (kids[0] if len(kids) == 1 else "[" + " ".join(kids) + "]")]
+        if first_page is not None:
+            entries.append(f"/Pg {doc.page_number(first_page)} 0 R")
+        out = ("<< " + " ".join(entries)).encode("latin-1")
+        for key, value in node.attrs.items():
+            if key.startswith("_"):
+                continue
+            if key == "A":
+                out += b" /A << " + " ".join(f"/{k} /{v}" for k, v in value.items()).encode("latin-1") + b" >>"
+            else:
+                out += f" /{key} ".encode("latin-1") + PDFString(value).format(doc)
+        doc.write_object(node.num, out + b" >>")
+        node.kids = None
+        self.elements += 1
 
     def register_cells(self, flowable, leaf: Mark) -> None:
         """Paths for the cells of a table (TH/TD by row, the header row in THead) or of a
@@ -276,7 +363,7 @@ class Tagger:
             page = canv._pageNumber - 1
             ids = self.mcids.setdefault(page, [])
             code.append(f"/{node.role} <</MCID {len(ids)}>> BDC")
-            ids.append(node)
+            ids.append(node.num)
             node.kids.append((page, len(ids) - 1))
         self.stack.append([node, len(code)])
 
@@ -337,56 +424,32 @@ class Tagger:
 
     # ------------------------------------------------------------------- save
     def finish(self, canv) -> None:
-        """Write the structure tree, parent tree, XMP and the catalog and page entries."""
+        """Write what is left of the structure tree, the parent tree, the IDTree, XMP and
+        the catalog's entries (the pages and their elements are written already)."""
         doc = canv._doc
-        pages = doc.Pages.pages
-        for index, page in enumerate(pages):
-            page.__NoDefault__ = PAGE_KEYS
-            page.Tabs = PDFName("S")
-            page.StructParents = index
-        page_names = [doc.Reference(page).name for page in pages]
-        tree = doc.Reference(PDFDictionary({}))
-        for index, (annotation, node, page) in enumerate(self.annotations):
-            key = len(pages) + index
-            if isinstance(annotation, PDFDictionary):
-                annotation["StructParent"] = key
-            else:
-                annotation.permitted = annotation.permitted + ("StructParent",)
-                annotation.otherkw["StructParent"] = key
-            node.kids.append(("annot", doc.Reference(annotation).name, page))
-        # Tens of thousands of elements: each is one object that writes itself from its
-        # Node when the file is formatted, not a tree of reportlab PDF objects.
-        stack = [self.root]
-        while stack:
-            node = stack.pop()
-            node.ref = doc.Reference(_Element(node, page_names, tree.name)).name
-            if "ID" in node.attrs:
-                self.with_id.append(node)
-            stack.extend(k for k in node.kids if isinstance(k, Node))
-        parent_tree = doc.Reference(_Lazy(lambda number: self._parent_tree(number, len(pages))))
-        doc.idToObject[tree.name].dict.update({
-            "Type": PDFName("StructTreeRoot"), "K": PDFObjectReference(self.root.ref),
-            "ParentTree": parent_tree, "ParentTreeNextKey": len(pages) + len(self.annotations)})
+        self.retired.extend(reversed(self.chain[1:]))
+        self.chain = [self.root]
+        self.write_retired(everything=True)
+        for node in list(self.nodes.values()):  # made, never drawn into (an empty group)
+            self.write(node)
+        self.nodes.clear()
+        self.write(self.root)
+        parent_tree = doc.reserve()
+        doc.write_object(parent_tree, ("<< /Nums [" + "\n".join(
+            f"{key} {value} 0 R" for key, value in zip(self.tree_keys, self.tree_values)) + "] >>").encode())
+        entries = [f"/Type /StructTreeRoot /K {self.root.num} 0 R /ParentTree {parent_tree} 0 R "
+                   f"/ParentTreeNextKey {self.next_key()}"]
         if self.with_id:  # elements with an /ID (notes: PDF/UA wants one) are found through the IDTree
-            named = sorted((node.attrs["ID"], node.ref) for node in self.with_id)
-            doc.idToObject[tree.name].dict["IDTree"] = _Lazy(lambda number: "<< /Names [" + " ".join(
-                f"{PDFString(key).format(doc).decode('latin-1')} {number(ref)}" for key, ref in named) + "] >>")
+            entries.append("/IDTree << /Names [" + " ".join(
+                f"{PDFString(key).format(doc).decode('latin-1')} {num} 0 R" for key, num in sorted(self.with_id)) + "] >>")
+        doc.write_object(self.tree_num, ("<< " + " ".join(entries) + " >>").encode("latin-1"))
         catalog = doc.Catalog
-        catalog.StructTreeRoot = tree
+        catalog.StructTreeRoot = PDFObjectReference("R%d" % self.tree_num)
         catalog.MarkInfo = PDFDictionary({"Marked": "true"})
         catalog.Metadata = self._xmp()
         canv.setViewerPreference("DisplayDocTitle", "true")
         if self.options.language:
             catalog.Lang = PDFString(self.options.language)
-
-    def _parent_tree(self, number, page_count: int) -> str:
-        parts = ["<< /Nums ["]
-        for index in range(page_count):
-            parts.append(f"{index} [{' '.join(number(n.ref) for n in self.mcids.get(index, ()))}]")
-        for index, (_, node, _) in enumerate(self.annotations):
-            parts.append(f"{page_count + index} {number(node.ref)}")
-        parts.append("] >>")
-        return "\n".join(parts)
 
     def _xmp(self) -> PDFStream:
         title = xml_escape(self.options.title)
@@ -406,61 +469,6 @@ class Tagger:
             '</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>')
         return PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
                          packet.encode("utf-8"), filters=[])
-
-
-class _Lazy(PDFObject):
-    """An object whose text is made when the file is formatted, from the object numbers
-    then known: `make(number)` gets a function from an object name to "n 0 R"."""
-
-    def __init__(self, make) -> None:
-        self.make = make
-
-    def format(self, document):
-        numbers = document.idToObjectNumberAndVersion
-
-        def number(name: str) -> str:
-            return "%d %d R" % numbers[name]
-        return self.make(number).encode("latin-1")
-
-
-class _Element(_Lazy):
-    """A structure element's dictionary, written from its Node."""
-
-    def __init__(self, node: Node, page_names: list[str], tree_name: str) -> None:
-        self.node, self.page_names, self.tree_name = node, page_names, tree_name
-
-    def format(self, document):
-        node, pages = self.node, self.page_names
-        numbers = document.idToObjectNumberAndVersion
-
-        def number(name: str) -> str:
-            return "%d %d R" % numbers[name]
-        first_page = next((k[0] for k in node.kids if type(k) is tuple and k[0] != "annot"), None)
-        kids: list[str] = []
-        for kid in node.kids:
-            if type(kid) is Node:
-                kids.append(number(kid.ref))
-            elif kid[0] == "annot":
-                kids.append(f"<< /Type /OBJR /Obj {number(kid[1])} /Pg {number(pages[kid[2]])} >>")
-            elif kid[0] == first_page:
-                kids.append(str(kid[1]))
-            else:
-                kids.append(f"<< /Type /MCR /Pg {number(pages[kid[0]])} /MCID {kid[1]} >>")
-        parent = number(node.parent.ref if node.parent is not None else self.tree_name)
-        # one kid is written bare: shorter, and some checkers read nothing else
-        entries = [f"/Type /StructElem /S /{node.role} /P {parent}",
-                   "/K " + (kids[0] if len(kids) == 1 else "[" + " ".join(kids) + "]")]
-        if first_page is not None:
-            entries.append(f"/Pg {number(pages[first_page])}")
-        out = ("<< " + " ".join(entries)).encode("latin-1")
-        for key, value in node.attrs.items():
-            if key.startswith("_"):
-                continue
-            if key == "A":
-                out += b" /A << " + " ".join(f"/{k} /{v}" for k, v in value.items()).encode("latin-1") + b" >>"
-            else:
-                out += f" /{key} ".encode("latin-1") + PDFString(value).format(document)
-        return out + b" >>"
 
 
 def _tagged_draw_on(flowable, original, canv, x, y, _sW=0):
@@ -557,12 +565,23 @@ class LogicalTextObject(PDFTextObject):
 
 
 class TaggingCanvas(rl_canvas.Canvas):
-    """A canvas that keeps a Tagger (when `tag_options` is set) and writes it at save()."""
+    """A canvas that writes its file as the pages are made (pdffile.py) and keeps a Tagger
+    (when `tag_options` is set), which writes the structure as it is complete.
+    `multi_pass`: a pass of a multi-pass build writes to a temporary file first."""
     tag_options: Options | None = None
+    multi_pass = False
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._df_tagger = Tagger(self.tag_options) if self.tag_options is not None else None
+    def __init__(self, filename, *args, **kwargs):
+        super().__init__(filename, *args, **kwargs)
+        old = self._doc
+        doc = self._doc = StreamingDocument(Sink(filename, self.multi_pass), compression=old.compression,
+                                            invariant=old.invariant, pdfVersion=old._pdfVersion)
+        if getattr(old.Catalog, "Lang", None) is not None:
+            doc.Catalog.Lang = old.Catalog.Lang
+        self._make_preamble()
+        self._df_tagger = Tagger(self.tag_options, doc) if self.tag_options is not None else None
+        if self._df_tagger is not None:
+            doc.page_hook = self._df_tagger.page_done
         self.setNamedCB(LANGUAGE_CALLBACK, _language_callback)  # called untagged too: it must exist
 
     def beginText(self, x=0, y=0, direction=None):
@@ -592,11 +611,12 @@ class TaggingCanvas(rl_canvas.Canvas):
         tagger.label_for = None
         tagger._unmark(self)  # only the paragraph's q/cm are in it yet: no MCID without text
         item = li.parent
-        label = Node("Lbl", {}, item)
-        item.kids.insert(item.kids.index(li), label)
+        label = Node("Lbl", {}, item, self._doc.reserve())
+        item.kids.insert(item.kids.index(li.num), label.num)
         tagger._open(self, label)
         super().drawText(aTextObject)
         tagger._close(self)
+        tagger.retired.append(label)
         tagger._open(self, node)
 
     def _close_spans(self, text, tagger: Tagger, node: Node) -> None:
@@ -622,11 +642,11 @@ class TaggingCanvas(rl_canvas.Canvas):
         if alts:
             node.attrs["_alts"] = alts
         tagger._close(self)
-        figure = Node("Figure", {"Alt": alt or "image"}, node)
-        node.kids.append(figure)
+        figure = tagger.new_node("Figure", {"Alt": alt or "image"}, node)
         tagger._open(self, figure)
         result = super().drawImage(image, *args, **kwargs)
         tagger._close(self)
+        tagger.retired.append(figure)
         tagger._open(self, node)
         return result
 
@@ -646,18 +666,26 @@ class TaggingCanvas(rl_canvas.Canvas):
 
     def _addAnnotation(self, annotation, name=None, addtopage=1):
         tagger = self._df_tagger
-        if tagger is not None:
-            text = tagger.link_text or "link"
-            tagger.link_text = ""
-            if isinstance(annotation, PDFDictionary):
-                annotation["Contents"] = PDFString(text)
-            else:
-                annotation.Contents = text
-            node = tagger.current() or tagger.root
-            link = Node("Link", {}, node)
-            node.kids.append(link)
-            tagger.annotations.append((annotation, link, self._pageNumber - 1))
-        return super()._addAnnotation(annotation, name, addtopage)
+        if tagger is None:
+            return super()._addAnnotation(annotation, name, addtopage)
+        text = tagger.link_text or "link"
+        tagger.link_text = ""
+        key = tagger.next_key()
+        if isinstance(annotation, PDFDictionary):
+            annotation["Contents"] = PDFString(text)
+            annotation["StructParent"] = key
+        else:
+            annotation.Contents = text
+            annotation.permitted = annotation.permitted + ("StructParent",)
+            annotation.otherkw["StructParent"] = key
+        result = super()._addAnnotation(annotation, name, addtopage)
+        number = self._doc.idToObjectNumberAndVersion[getattr(annotation, "__InternalName__")][0]
+        link = tagger.new_node("Link", {}, tagger.current() or tagger.root)
+        link.kids.append(("annot", number, self._pageNumber - 1))
+        tagger.retired.append(link)
+        tagger.tree_keys.append(key)
+        tagger.tree_values.append(link.num)
+        return result
 
     def save(self):
         if self._df_tagger is not None:
