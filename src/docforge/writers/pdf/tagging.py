@@ -163,9 +163,10 @@ def role(flowables: Iterable, name: str, **attrs) -> list:
     return out
 
 
-def group(flowables: Iterable, name: str, **attrs) -> list:
-    """Put `flowables` (and what a KeepTogether among them holds) inside a new element."""
-    mark = Mark(name, attrs)
+def group(flowables: Iterable, name: str, mark: Mark | None = None, **attrs) -> list:
+    """Put `flowables` (and what a KeepTogether among them holds) inside a new element (or
+    in `mark`'s, when an element's flowables are made in parts)."""
+    mark = mark or Mark(name, attrs)
     out = list(flowables)
     stack = list(out)
     while stack:
@@ -178,14 +179,28 @@ def group(flowables: Iterable, name: str, **attrs) -> list:
 
 
 class Node:
-    """A structure element while it can still change: kids are element numbers, (page,
-    mcid) pairs or ("annot", object number, page); `num` is its object number, reserved
-    when it is made, so that it is written (and forgotten) as soon as it is complete."""
+    """A structure element while it can still change: kids are element numbers (>= 0) and
+    marked-content references (`_mcr`: page and MCID in one negative number), in an array
+    (a table body has a kid per row); a Link's annotation is its attr "_annot". `num` is
+    its object number, reserved when it is made, so that it is written (and forgotten) as
+    soon as it is complete."""
     __slots__ = ("role", "attrs", "parent", "kids", "num", "mark")
 
     def __init__(self, role: str, attrs: dict, parent: Node | None, num: int, mark: Mark | None = None) -> None:
-        self.role, self.attrs, self.parent, self.kids = role, dict(attrs), parent, []
+        self.role, self.attrs, self.parent, self.kids = role, dict(attrs), parent, array("q")
         self.num, self.mark = num, mark
+
+
+_MCID_BITS = 24
+
+
+def _mcr(page: int, mcid: int) -> int:
+    return -((page << _MCID_BITS) | mcid) - 1
+
+
+def _page_mcid(kid: int) -> tuple[int, int]:
+    value = -kid - 1
+    return value >> _MCID_BITS, value & ((1 << _MCID_BITS) - 1)
 
 
 def _leaf(flowable) -> Mark | None:
@@ -212,7 +227,6 @@ class Tagger:
         self.options, self.doc = options, doc
         self.tree_num = doc.reserve()             # the StructTreeRoot
         self.root = Node("Document", {}, None, doc.reserve())
-        self.root.kids = array("i")               # only elements: the top level can be long
         self.nodes: dict[Mark, Node] = {}         # the elements not yet written, by their mark
         self.chain: list[Node] = [self.root]      # the path to the element drawn last
         self.retired: list[Node] = []             # left by the drawing: written at the page's end
@@ -289,17 +303,20 @@ class Tagger:
         if "ID" in node.attrs:
             self.with_id.append((node.attrs["ID"], node.num))
         doc = self.doc
-        first_page = next((k[0] for k in node.kids if type(k) is tuple and k[0] != "annot"), None)
+        first_page = next((_page_mcid(k)[0] for k in node.kids if k < 0), None)
         kids: list[str] = []
         for kid in node.kids:
-            if type(kid) is int:
+            if kid >= 0:
                 kids.append(f"{kid} 0 R")
-            elif kid[0] == "annot":
-                kids.append(f"<< /Type /OBJR /Obj {kid[1]} 0 R /Pg {doc.page_number(kid[2])} 0 R >>")
-            elif kid[0] == first_page:
-                kids.append(str(kid[1]))
+                continue
+            page, mcid = _page_mcid(kid)
+            if page == first_page:
+                kids.append(str(mcid))
             else:
-                kids.append(f"<< /Type /MCR /Pg {doc.page_number(kid[0])} 0 R /MCID {kid[1]} >>")
+                kids.append(f"<< /Type /MCR /Pg {doc.page_number(page)} 0 R /MCID {mcid} >>")
+        annot = node.attrs.get("_annot")
+        if annot is not None:
+            kids.append(f"<< /Type /OBJR /Obj {annot[0]} 0 R /Pg {doc.page_number(annot[1])} 0 R >>")
         parent = node.parent.num if node.parent is not None else self.tree_num
         # one kid is written bare: shorter, and some checkers read nothing else
         entries = [f"/Type /StructElem /S /{node.role} /P {parent} 0 R",
@@ -353,6 +370,8 @@ class Tagger:
                     item._df_path = path + (section, row_mark)
                     item._df_leaf = cell_role
                     _wrap_draw(item)
+        if hasattr(flowable, "_df_body_tags"):  # tables.RowGroups: body rows tagged as they are made
+            flowable._df_body_tags = (path, body)
 
     # ---------------------------------------------------------- marked content
     def _open(self, canv, node: Node | None, properties: str = "") -> None:
@@ -364,7 +383,7 @@ class Tagger:
             ids = self.mcids.setdefault(page, [])
             code.append(f"/{node.role} <</MCID {len(ids)}>> BDC")
             ids.append(node.num)
-            node.kids.append((page, len(ids) - 1))
+            node.kids.append(_mcr(page, len(ids) - 1))
         self.stack.append([node, len(code)])
 
     def _close(self, canv) -> None:
@@ -373,7 +392,7 @@ class Tagger:
         if len(code) == start:  # nothing was drawn: no empty sequence, no MCID
             code.pop()
             if node is not None:
-                page, mcid = node.kids.pop()
+                page, _ = _page_mcid(node.kids.pop())
                 self.mcids[page].pop()
         else:
             code.append("EMC")
@@ -416,7 +435,7 @@ class Tagger:
         node, start = self.stack.pop()
         del canv._code[start - 1]
         if node is not None:
-            page, mcid = node.kids.pop()
+            page, _ = _page_mcid(node.kids.pop())
             self.mcids[page].pop()
 
     def current(self) -> Node | None:
@@ -469,6 +488,22 @@ class Tagger:
             '</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>')
         return PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
                          packet.encode("utf-8"), filters=[])
+
+
+def tag_body_rows(rows, tags) -> None:
+    """Tag the cells of table body rows made after their table was registered
+    (tables.RowGroups makes each page's rows): `tags` is (the table's path, its TBody)."""
+    path, body = tags
+    for row in rows:
+        row_mark = Mark("TR")
+        for cell in row:
+            cell_role = Mark("TD")
+            for item in cell if isinstance(cell, (list, tuple)) else (cell,):
+                if getattr(item, "drawOn", None) is None:
+                    continue
+                item._df_path = path + (body, row_mark)
+                item._df_leaf = cell_role
+                _wrap_draw(item)
 
 
 def _tagged_draw_on(flowable, original, canv, x, y, _sW=0):
@@ -681,7 +716,7 @@ class TaggingCanvas(rl_canvas.Canvas):
         result = super()._addAnnotation(annotation, name, addtopage)
         number = self._doc.idToObjectNumberAndVersion[getattr(annotation, "__InternalName__")][0]
         link = tagger.new_node("Link", {}, tagger.current() or tagger.root)
-        link.kids.append(("annot", number, self._pageNumber - 1))
+        link.attrs["_annot"] = (number, self._pageNumber - 1)
         tagger.retired.append(link)
         tagger.tree_keys.append(key)
         tagger.tree_values.append(link.num)
