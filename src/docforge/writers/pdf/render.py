@@ -46,7 +46,7 @@ from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, 
                       Heading, Image, LineBlock, LineBreak, Link, Math, Note, OrderedList,
                       Paragraph as IRParagraph, Quote, RawBlock, RawInline, Reference, References,
                       SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table, Text,
-                      ThematicBreak, Underline, map_tree, plain_text)
+                      ThematicBreak, Underline, map_tree, plain_text, walk)
 from ...transforms import OutlineEntry
 from ..base import RenderContext, TreeRenderer
 from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
@@ -104,6 +104,8 @@ def _drop_note(node):
 
 def _without_notes(node):
     """`node` with its footnotes left out: a heading's outline and contents entry hold its words only."""
+    if not any(type(child) is Note for child in walk(node)):
+        return node  # the usual heading: map_tree's closure is a cycle per call, freed late
     return map_tree(node, _drop_note, frozenset({Note}))
 
 
