@@ -4,9 +4,8 @@ Everything drawn outside the text frame lives here, so that it is decided in one
 and marked as an artifact (/Artifact /Pagination) in one place: the running header (the
 title, in the heading family with per-character fallback, at the right margin when it is
 mostly right-to-left), drawn on every page but the
-first, which holds the title block, and the "Page X of Y" footer, on every page; the page
-counter advances with the pages kept back for it, so link destinations name the page they
-are on. The canvas and the frame are tagging.py's (the PDF is tagged unless the
+first, which holds the title block, and the "Page X of Y" footer, on every page, both in
+a second content stream of each page written at the end, when the count is known. The canvas and the frame are tagging.py's (the PDF is tagged unless the
 benchmark's DOCFORGE_PDF_UNTAGGED=1 is set).
 `DocTemplate` enters each heading the renderer gives an outline entry (those down to the
 toc depth) into the PDF outline and the table of contents as it is placed. `build` lays the
@@ -77,9 +76,10 @@ class DocTemplate(BaseDocTemplate):
 def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | None = None,
                     tags: tagging.Options | None = None, multi_pass: bool = False):
     """A canvas class that knows the page count when it draws the running header and the
-    "Page X of Y" footer in the document's language (`labels.page_of`; pages are kept
-    until save(), then decorated), and, given `tags`, tags the content and marks the
-    furniture as artifacts (tagging.py)."""
+    "Page X of Y" footer in the document's language (`labels.page_of`): each page is
+    written when done with /Contents [body, footer] (pdffile.py), and the footers are drawn
+    at save(); given `tags`, it tags the content and marks the furniture as artifacts
+    (tagging.py). `multi_pass`: a TOC build, whose passes write to a temporary file."""
     labels = labels or labels_for("en", style)
     multi_pass_build = multi_pass
     muted = colors.HexColor(style.colors.muted)

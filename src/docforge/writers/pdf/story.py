@@ -3,7 +3,8 @@ reportlab's builder takes them, so that only the blocks near the page being plac
 alive as flowables (a whole story of laid-out paragraphs was 30-130 bytes per input byte).
 
 `story_parts(renderer)` yields the story in order, one list of flowables per step (the
-title block and contents, then each top-level block, the Notes section, the keywords):
+title block and contents, then each top-level block, a long References list in parts of
+render.REFERENCE_PART entries, the Notes section, the keywords):
 PdfRenderer.story() joins them into the whole list (what a multi-pass build with a table
 of contents needs, since each pass lays the same flowables out again), and `LazyStory`
 hands them to a single-pass build (`BaseDocTemplate.build`) as the list it consumes.

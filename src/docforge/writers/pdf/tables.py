@@ -10,9 +10,12 @@ the header row (a table without one, header=(), draws none and tags no TH). A Ta
 (with the headings above it, its caption, header and first rows) or on the next: a table
 is moved whole only when it fits a page and moving it leaves at most a third of this one
 empty. A part of more than GROUP_ROWS rows is a RowGroups flowable: measured
-once, then a reportlab table per page of just the rows that page holds (same widths,
-header repeated, stripes continued), since reportlab's own split re-measures every
-remaining row on every page (quadratic). A table with a row taller than a page
+once, GROUP_ROWS rows at a time, then a reportlab table per page of just the rows that
+page holds (same widths, header repeated, stripes continued), since reportlab's own split
+re-measures every remaining row on every page (quadratic); those rows are made again from
+the IR for their page (a table's Paragraphs were 160 bytes per input byte), unless making
+them recorded a note, math or raw markup (then they are made once and kept). The rows
+are read from the IR as needed (`TableRows`), never copied whole. A table with a row taller than a page
 (reportlab cannot split inside a row) is written as paragraphs, "header: value", with a
 diagnostic (what rendering the cells recorded, footnotes above all, is rewound first:
 their markers were thrown away). A caption is rendered once; the parts after the first repeat it without its link

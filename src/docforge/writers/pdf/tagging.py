@@ -29,8 +29,12 @@ by the canvas's text objects (`LogicalTextObject`), so pdftotext, PDFium and scr
 readers get the logical word (pdfminer/pdfplumber read no ActualText and still see the
 glyphs); right-to-left words get none, since those readers reorder visual lines themselves.
 
-Element dictionaries are formatted from their nodes when reportlab writes the file (a
-1 MB feed has some 25,000), and nothing here keeps a drawn flowable alive.
+Each element gets its object number when it is made and is written (pdffile.py's
+StreamingDocument) at the end of the page on which the drawing left it (drawing is in
+document order, so it gets nothing more), then forgotten: a 1 MB feed has some 25,000
+elements, and only those on the current path stay in memory. Each page's parent tree
+entry is an array object written with the page; keys go to pages and link annotations in
+the order they are made. Nothing here keeps a drawn flowable alive.
 
 It never changes what is drawn or where (only marked-content operators are added around
 drawing), never renders IR nodes, and does nothing at all on a canvas without a tagger
