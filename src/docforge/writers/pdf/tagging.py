@@ -81,6 +81,10 @@ class Options(NamedTuple):
 def destinations(context, notes) -> "LinkNames":
     """What each internal link destination is, in words: a link annotation's /Contents
     (headings by their text, notes and references by their labels)."""
+    return LinkNames(context, notes)
+
+
+def _section_and_reference_names(context) -> dict[str, str]:
     named: dict[str, str] = {}
     stack = list(context.outline(6))
     while stack:
@@ -89,19 +93,22 @@ def destinations(context, notes) -> "LinkNames":
         stack.extend(entry.children)
     for ref_id, label in context.reference_labels.items():
         named[ref_id] = f"Go to reference {label}"
-    return LinkNames(named, notes)
+    return named
 
 
 class LinkNames:
-    """`destinations`' names; the notes' are looked up as the links are drawn, because a
-    single-pass build (story.py) registers each note only when its block is made, which
-    is before any link to it is drawn."""
-    __slots__ = ("_named", "_notes", "_seen")
+    """`destinations`' names, made when the first internal link is drawn (a document of
+    many headings and no internal link needs none); the notes' are looked up as the links
+    are drawn, because a single-pass build (story.py) registers each note only when its
+    block is made, which is before any link to it is drawn."""
+    __slots__ = ("_context", "_named", "_notes", "_seen")
 
-    def __init__(self, named: dict, notes) -> None:
-        self._named, self._notes, self._seen = named, notes, 0
+    def __init__(self, context, notes) -> None:
+        self._context, self._named, self._notes, self._seen = context, None, notes, 0
 
     def get(self, name, default=None):
+        if self._named is None:
+            self._named = _section_and_reference_names(self._context)
         if name not in self._named and len(self._notes.entries) > self._seen:
             for entry in self._notes.entries[self._seen:]:
                 self._named[entry.id] = f"Go to note {entry.label}"
