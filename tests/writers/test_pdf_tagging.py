@@ -102,9 +102,13 @@ def test_catalog_xmp_and_pages(built):
         assert str(pdf.docinfo.Title) == " ".join(doc.meta.title.split())
         assert (doc.meta.language or "en") in str(meta.get("dc:language")), name
         tree = root.StructTreeRoot
-        for index, page in enumerate(pdf.pages):
-            assert page.Tabs == "/S" and int(page.StructParents) == index, name
-        assert int(tree.ParentTreeNextKey) >= len(pdf.pages)
+        # a key per page and per link annotation, given as they are made: all different,
+        # in increasing page order, and below ParentTreeNextKey
+        keys = [int(page.StructParents) for page in pdf.pages]
+        links = [int(a.StructParent) for page in pdf.pages for a in page.get("/Annots", [])]
+        assert all(page.Tabs == "/S" for page in pdf.pages), name
+        assert keys == sorted(keys) and len(set(keys + links)) == len(keys + links), name
+        assert int(tree.ParentTreeNextKey) == len(keys + links), name
 
 
 def test_headings_lists_tables_follow_the_document(built):

@@ -5,7 +5,8 @@ styles.py makes the paragraph styles from the theme, render.py (PdfRenderer) tur
 IR into flowables, linebreak.py chooses the lines of justified and hyphenated paragraphs,
 scripts.py shapes complex scripts and sets right-to-left lines in visual order, tables.py
 lays tables out, images.py loads and sizes images, notes.py keeps the footnotes for the
-Notes section, tagging.py makes it a tagged PDF (PDF/UA-1 structure), story.py hands
+Notes section, tagging.py makes it a tagged PDF (PDF/UA-1 structure), pdffile.py writes
+each page to the output as it is done (reportlab's save() held the whole file), story.py hands
 the flowables to a single-pass build as it takes them (only a table of contents, laid
 out in several passes, needs the whole story at once), page.py draws the page
 furniture and builds the file. `PdfWriter` only wires them together for one

@@ -4,9 +4,8 @@ Everything drawn outside the text frame lives here, so that it is decided in one
 and marked as an artifact (/Artifact /Pagination) in one place: the running header (the
 title, in the heading family with per-character fallback, at the right margin when it is
 mostly right-to-left), drawn on every page but the
-first, which holds the title block, and the "Page X of Y" footer, on every page; the page
-counter advances with the pages kept back for it, so link destinations name the page they
-are on. The canvas and the frame are tagging.py's (the PDF is tagged unless the
+first, which holds the title block, and the "Page X of Y" footer, on every page, both in
+a second content stream of each page written at the end, when the count is known. The canvas and the frame are tagging.py's (the PDF is tagged unless the
 benchmark's DOCFORGE_PDF_UNTAGGED=1 is set).
 `DocTemplate` enters each heading the renderer gives an outline entry (those down to the
 toc depth) into the PDF outline and the table of contents as it is placed. `build` lays the
@@ -75,44 +74,39 @@ class DocTemplate(BaseDocTemplate):
 
 
 def numbered_canvas(title: str, fonts: FontSet, style: Style, labels: Labels | None = None,
-                    tags: tagging.Options | None = None):
+                    tags: tagging.Options | None = None, multi_pass: bool = False):
     """A canvas class that knows the page count when it draws the running header and the
-    "Page X of Y" footer in the document's language (`labels.page_of`; pages are kept
-    until save(), then decorated), and, given `tags`, tags the content and marks the
-    furniture as artifacts (tagging.py)."""
+    "Page X of Y" footer in the document's language (`labels.page_of`): each page is
+    written when done with /Contents [body, footer] (pdffile.py), and the footers are drawn
+    at save(); given `tags`, it tags the content and marks the furniture as artifacts
+    (tagging.py). `multi_pass`: a TOC build, whose passes write to a temporary file."""
     labels = labels or labels_for("en", style)
+    multi_pass_build = multi_pass
     muted = colors.HexColor(style.colors.muted)
     rule = colors.HexColor(style.colors.rule)
     margins = style.page
 
     class NumberedCanvas(tagging.TaggingCanvas):
         tag_options = tags
+        multi_pass = multi_pass_build
 
         def __init__(self, *args, **kwargs):
             # start every page in an embedded font: reportlab's default, Helvetica, is not
             kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.body.names["regular"]
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-            # Link destinations (headings, notes, references, the outline) name their page by
-            # the document's page counter, which only the real showPage advances: unless it
-            # is advanced here too, every destination names page 1. save() winds it back
-            # before the real showPages number the pages again.
-            self._doc.pageCounter += 1
 
         def save(self):
-            total = len(self._pages)
-            self._doc.pageCounter = 1
-            pages, self._pages = self._pages, []
+            # Each page was written when it was done (pdffile.py), its /Contents [body,
+            # footer]; the footers are drawn now that the page count is known.
+            if len(self._code):
+                self.showPage()
+            doc = self._doc
+            total = doc.page_count
             for number in range(1, total + 1):
-                # taken off the list: a page's operators go once they are a PDF page
-                state, pages[number - 1] = pages[number - 1], None
-                self.__dict__.update(state)
+                self._code = []
                 self._decorate(number, total)
-                super().showPage()
+                doc.write_footer(number - 1, "\n".join(self._code) + "\n")
+            self._code = []
             super().save()
 
         def _decorate(self, number: int, total: int) -> None:
@@ -179,9 +173,11 @@ def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, pa
     tags = tagging.Options(context.language, doc_title,
                            tuple(" ".join(xml_safe(a).split()) for a in meta.authors),
                            destinations or {}) if tagging.enabled() else None
-    canvasmaker = numbered_canvas(title, fonts, style, context.labels, tags)
+    canvasmaker = numbered_canvas(title, fonts, style, context.labels, tags, multi_pass=bool(context.toc))
     previous_invariant, previous_epoch = rl_config.invariant, os.environ.get("SOURCE_DATE_EPOCH")
+    previous_a85 = rl_config.useA85
     rl_config.invariant = 1  # fixed dates and ids: byte-identical output
+    rl_config.useA85 = 0     # Flate alone: ASCII85 on top makes every stream a quarter bigger
     # reportlab reads SOURCE_DATE_EPOCH itself (and fails on a malformed one): give it the
     # date every writer uses, so PDF, DOCX and EPUB of one run carry the same date
     os.environ["SOURCE_DATE_EPOCH"] = str(int(context.timestamp.timestamp()))
@@ -195,6 +191,7 @@ def build(story: list, out: BinaryIO, context: RenderContext, fonts: FontSet, pa
                               f"({str(exc)[:120]}); shorten it or use a larger --paper") from None
     finally:
         rl_config.invariant = previous_invariant
+        rl_config.useA85 = previous_a85
         if previous_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:

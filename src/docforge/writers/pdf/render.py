@@ -46,7 +46,7 @@ from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, 
                       Heading, Image, LineBlock, LineBreak, Link, Math, Note, OrderedList,
                       Paragraph as IRParagraph, Quote, RawBlock, RawInline, Reference, References,
                       SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table, Text,
-                      ThematicBreak, Underline, map_tree, plain_text)
+                      ThematicBreak, Underline, map_tree, plain_text, walk)
 from ...transforms import OutlineEntry
 from ..base import RenderContext, TreeRenderer
 from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
@@ -65,6 +65,7 @@ _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\
 BULLETS = "•◦▪"             # by nesting depth, repeating
 LONG_HEADING_CHARS = 300     # a longer "heading" is laid out like a paragraph
 PARAGRAPH_CHUNK_CHARS = 10_000  # a longer paragraph (two pages or more) is set in pieces of this size
+REFERENCE_PART = 32          # references handed to a single-pass build at a time (story.py)
 # reportlab splits an over-long word by re-measuring it character by character, which is
 # quadratic: a 10,000-character "word" took seconds, and far longer inside KeepTogether.
 # Such runs (never real words; URLs are far shorter) are given a break every 100 characters.
@@ -103,6 +104,8 @@ def _drop_note(node):
 
 def _without_notes(node):
     """`node` with its footnotes left out: a heading's outline and contents entry hold its words only."""
+    if not any(type(child) is Note for child in walk(node)):
+        return node  # the usual heading: map_tree's closure is a cycle per call, freed late
     return map_tree(node, _drop_note, frozenset({Note}))
 
 
@@ -666,12 +669,31 @@ class PdfRenderer(TreeRenderer):
         return p
 
     def block_references(self, node: References, depth: int) -> list:
-        """The entries; like list items, the first keeps with the second and the one
-        before the last with the last (no entry alone at a page's foot or head)."""
-        story = [self._reference(entry) for entry in node.entries]
-        if len(story) >= 3:
-            story[0].keepWithNext = story[-2].keepWithNext = 1
-        return tagging.group([tagging.group(tagging.group([entry], "LBody"), "LI")[0] for entry in story], "L")
+        return [flowable for part in self.reference_parts(node) for flowable in part]
+
+    def reference_parts(self, node: References) -> Iterator[list]:
+        """The entries, REFERENCE_PART at a time (a single-pass build takes them as it
+        places them: story.py), in one L; like list items, the first keeps with the second
+        and the one before the last with the last (no entry alone at a page's foot or head)."""
+        count, listed, part = len(node.entries), tagging.Mark("L"), []
+        for index, reference in enumerate(node.entries):
+            entry = self._reference(reference)
+            if count >= 3 and index in (0, count - 2):
+                entry.keepWithNext = 1
+            part.append(tagging.group(tagging.group([entry], "LBody"), "LI")[0])
+            if len(part) == REFERENCE_PART:
+                yield tagging.group(part, "L", mark=listed)
+                part = []
+        if part or not count:
+            yield tagging.group(part, "L", mark=listed)
+
+    def block_parts(self, node) -> Iterator[list]:
+        """A top-level block's flowables in parts: a long References list a part of its
+        entries at a time, any other block in one part."""
+        if type(node) is References:
+            yield from self.reference_parts(node)
+        else:
+            yield self.dispatch[type(node)](self, node, 0)
 
     def block_figure(self, node: Figure, depth: int) -> list:
         """The content (an image alone in its paragraph drawn as a centred block), then

@@ -3,7 +3,8 @@ reportlab's builder takes them, so that only the blocks near the page being plac
 alive as flowables (a whole story of laid-out paragraphs was 30-130 bytes per input byte).
 
 `story_parts(renderer)` yields the story in order, one list of flowables per step (the
-title block and contents, then each top-level block, the Notes section, the keywords):
+title block and contents, then each top-level block, a long References list in parts of
+render.REFERENCE_PART entries, the Notes section, the keywords):
 PdfRenderer.story() joins them into the whole list (what a multi-pass build with a table
 of contents needs, since each pass lays the same flowables out again), and `LazyStory`
 hands them to a single-pass build (`BaseDocTemplate.build`) as the list it consumes.
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Iterator
 from reportlab.platypus import Paragraph, Spacer
 from reportlab.platypus.doctemplate import _ktAllow
 
-from ...model import Heading
+from ...model import Heading, Note, walk
 
 if TYPE_CHECKING:
     from .render import PdfRenderer
@@ -51,14 +52,16 @@ def _made_parts(renderer: PdfRenderer) -> Iterator[list]:
     blocks = doc.blocks
     notes_at = _notes_position(blocks)
     for index in range(notes_at):
-        block = blocks[index]
-        part = render[type(block)](renderer, block, 0)
-        made += len(part)
-        yield part
+        for part in renderer.block_parts(blocks[index]):
+            made += len(part)
+            yield part
     # the Notes section lists every note, also those met after its place (in the references,
-    # an appendix): the blocks after it are rendered before it is made. They are handed
-    # over without a reference kept here, so that each flowable goes once it is drawn.
-    rest = [render[type(block)](renderer, block, 0) for block in blocks[notes_at:]]
+    # an appendix): blocks after it that hold a note are rendered before it is made. They
+    # are handed over without a reference kept here, so that each flowable goes once it is
+    # drawn. Without notes there, they are made as they are taken, like the blocks above.
+    after = range(notes_at, len(blocks))
+    noted = any(type(node) is Note for index in after for node in walk(blocks[index]))
+    rest = [part for index in after for part in renderer.block_parts(blocks[index])] if noted else []
     rest.reverse()  # taken from the end, as made: in order
     if renderer.notes.entries:
         heading = blocks[notes_at] if notes_at < len(blocks) and type(blocks[notes_at]) is Heading else None
@@ -66,10 +69,15 @@ def _made_parts(renderer: PdfRenderer) -> Iterator[list]:
         made += len(notes)
         yield notes
         del notes
-    part = None
     while rest:
         made += len(rest[-1])
         yield rest.pop()
+    if not noted:
+        for index in after:
+            for part in renderer.block_parts(blocks[index]):
+                made += len(part)
+                yield part
+    part = None
     if doc.meta.keywords:
         body = renderer.fonts.body
         labels = context.labels

@@ -10,9 +10,12 @@ the header row (a table without one, header=(), draws none and tags no TH). A Ta
 (with the headings above it, its caption, header and first rows) or on the next: a table
 is moved whole only when it fits a page and moving it leaves at most a third of this one
 empty. A part of more than GROUP_ROWS rows is a RowGroups flowable: measured
-once, then a reportlab table per page of just the rows that page holds (same widths,
-header repeated, stripes continued), since reportlab's own split re-measures every
-remaining row on every page (quadratic). A table with a row taller than a page
+once, GROUP_ROWS rows at a time, then a reportlab table per page of just the rows that
+page holds (same widths, header repeated, stripes continued), since reportlab's own split
+re-measures every remaining row on every page (quadratic); those rows are made again from
+the IR for their page (a table's Paragraphs were 160 bytes per input byte), unless making
+them recorded a note, math or raw markup (then they are made once and kept). The rows
+are read from the IR as needed (`TableRows`), never copied whole. A table with a row taller than a page
 (reportlab cannot split inside a row) is written as paragraphs, "header: value", with a
 diagnostic (what rendering the cells recorded, footnotes above all, is rewound first:
 their markers were thrown away). A caption is rendered once; the parts after the first repeat it without its link
@@ -24,8 +27,9 @@ these functions: this module decides the layout, never the markup of a node.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
@@ -144,14 +148,14 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
     t = renderer.theme.table
     styles, body = renderer.styles, renderer.fonts.body
     head_rows = 1 if node.header else 0  # a table without a header row draws none
-    rows = ((node.header,) if node.header else ()) + node.rows
+    rows = TableRows(node)
     if any(len(plain_text(cells[c])) > CELL_LIMIT_CHARS for cells in rows for c in range(lo, min(hi, len(cells)))):
         return _as_paragraphs(renderer, rows, lo, hi, head_rows)
-    texts = [[plain_text(cells[c]) if c < len(cells) else "" for cells in rows] for c in range(lo, hi)]
+    texts = [_ColumnTexts(rows, c) for c in range(lo, hi)]
     size = styles["cell"].fontSize
     widths = column_widths(texts, renderer.frame_width, char_width=size * 0.55, padding=CELL_PADDING)
     head_style = styles["cell_head"]
-    needs = [_widest_piece(column[0], head_style, None) + CELL_PADDING + 0.5 if head_rows else 0.0
+    needs = [_widest_piece(column.first(), head_style, None) + CELL_PADDING + 0.5 if head_rows else 0.0
              for column in texts]
     widths, header_fits = fit_header_words(widths, needs, renderer.frame_width)
     if not header_fits:
@@ -159,7 +163,7 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
         # and the header cells hyphenated
         hyphenator = language_hyphenator(renderer.context.language)
         whole = needs
-        needs = [_widest_piece(column[0], head_style, hyphenator) + CELL_PADDING + 0.5 if head_rows else 0.0
+        needs = [_widest_piece(column.first(), head_style, hyphenator) + CELL_PADDING + 0.5 if head_rows else 0.0
                  for column in texts]
         for column in sorted(range(len(needs)), key=lambda c: whole[c]):
             # the shortest header words are still kept whole, as many as there is room for
@@ -169,23 +173,23 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
         head_style = hyphenated_style(head_style, renderer.context.language)
     state = renderer.checkpoint()
     cell_styles: dict = {}
-    data = []
-    room = renderer.image_width
-    try:
-        for r, cells in enumerate(rows):
-            row = []
+
+    def render_row(cells, head: bool) -> list:
+        row = []
+        room = renderer.image_width
+        try:
             for c in range(lo, hi):
                 cell = cells[c] if c < len(cells) else Cell(())
                 align = node.aligns[c] if c < len(node.aligns) else "default"
-                key = (r < head_rows, align)
-                style = cell_styles.get(key)
+                style = cell_styles.get((head, align))
                 if style is None:
-                    style = cell_styles[key] = cell_style(head_style if r < head_rows else styles["cell"], align)
+                    style = cell_styles[(head, align)] = cell_style(head_style if head else styles["cell"], align)
                 renderer.image_width = max(1.0, widths[c - lo] - CELL_PADDING)
                 row.append(renderer.paragraph(renderer.inlines(cell.inlines, body), style, plain_text(cell)))
-            data.append(row)
-    finally:
-        renderer.image_width = room
+        finally:
+            renderer.image_width = room
+        return row
+
     def commands(phase: int) -> list:
         """The table's style; `phase` is the body row (0-based) its first body row is, so
         the zebra stripes of row groups continue one another."""
@@ -199,7 +203,7 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
             ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ] + ([("ROWBACKGROUNDS", (0, head_rows), (-1, -1), stripes[phase % 2:] + stripes[:phase % 2])]
-             if t.zebra and len(data) - head_rows > 1 else [])
+             if t.zebra and len(node.rows) > 1 else [])
 
     def make(rows: list, phase: int = 0) -> RLTable:
         table = RLTable(rows, colWidths=widths, repeatRows=head_rows if len(rows) > 1 else 0,
@@ -208,14 +212,100 @@ def _part(renderer: PdfRenderer, node: Table, lo: int, hi: int) -> RLTable | Row
         table._df_header_rows = head_rows  # tagging.py: TH only in a header row
         return table
 
-    table = make(data)
-    table.wrap(renderer.frame_width, renderer.frame_height)
-    if max(table._rowHeights, default=0) > renderer.frame_height * ROW_TALLER_THAN_PAGE:
+    if len(node.rows) <= GROUP_ROWS:
+        data = [render_row(cells, r < head_rows) for r, cells in enumerate(rows)]
+        table = make(data)
+        table.wrap(renderer.frame_width, renderer.frame_height)
+        if max(table._rowHeights, default=0) > renderer.frame_height * ROW_TALLER_THAN_PAGE:
+            renderer.rewind(state)
+            return _as_paragraphs(renderer, rows, lo, hi, head_rows)
+        return table
+    # A long table is measured GROUP_ROWS rows at a time (a row's height depends only on
+    # its cells and the column widths) and its rows are not kept: each page's rows are
+    # made again from the IR (RowGroups), unless making them recorded something (a note,
+    # math, raw markup), which must happen once: then they are made once and kept.
+    header = [render_row(node.header, True)] if head_rows else []
+    heights, width, pending = array("d"), 0.0, list(header)
+    for cells in node.rows:
+        pending.append(render_row(cells, False))
+        if len(pending) >= GROUP_ROWS:
+            width = _measure(make(pending), renderer, heights)
+            pending = []
+    if pending:
+        width = _measure(make(pending), renderer, heights)
+    del pending
+    if max(heights) > renderer.frame_height * ROW_TALLER_THAN_PAGE:
         renderer.rewind(state)
         return _as_paragraphs(renderer, rows, lo, hi, head_rows)
-    if len(data) - head_rows > GROUP_ROWS:
-        return RowGroups(data, table._rowHeights, table._width, make, head_rows=head_rows)
-    return table
+    if renderer.checkpoint() == state:
+        body_rows = _MadeRows(node.rows, render_row, head_rows)
+    else:
+        renderer.rewind(state)
+        body_rows = [render_row(cells, False) for cells in node.rows]
+    return RowGroups(header, body_rows, heights, width, make, head_rows=head_rows)
+
+
+def _measure(table: RLTable, renderer: PdfRenderer, heights: array) -> float:
+    """Add the heights of `table`'s rows to `heights`; its width."""
+    table.wrap(renderer.frame_width, renderer.frame_height)
+    heights.extend(table._rowHeights)
+    return table._width
+
+
+class TableRows:
+    """A table's rows, the header row (when there is one) first, read from the IR as they
+    are asked for (never a copy of a long table's rows)."""
+    __slots__ = ("header", "rows", "head_rows")
+
+    def __init__(self, node: Table) -> None:
+        self.header, self.rows, self.head_rows = node.header, node.rows, 1 if node.header else 0
+
+    def __len__(self) -> int:
+        return self.head_rows + len(self.rows)
+
+    def __getitem__(self, index: int):
+        if index < self.head_rows:
+            return self.header
+        return self.rows[index - self.head_rows]
+
+    def __iter__(self):
+        if self.head_rows:
+            yield self.header
+        yield from self.rows
+
+
+class _ColumnTexts:
+    """The plain text of one column's cells, made as column_widths reads them."""
+    __slots__ = ("rows", "column")
+
+    def __init__(self, rows: TableRows, column: int) -> None:
+        self.rows, self.column = rows, column
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        c = self.column
+        for cells in self.rows:
+            yield plain_text(cells[c]) if c < len(cells) else ""
+
+    def first(self) -> str:
+        return next(iter(self), "")
+
+
+class _MadeRows:
+    """A long table's body rows made from the IR when a page needs them (see `_part`)."""
+    __slots__ = ("rows", "render_row", "head_rows")
+
+    def __init__(self, rows, render_row, head_rows: int) -> None:
+        self.rows, self.render_row, self.head_rows = rows, render_row, head_rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, window: slice) -> list:
+        rows = self.rows
+        return [self.render_row(rows[i], False) for i in range(*window.indices(len(rows)))]
 
 
 FIRST_ROWS = 2          # a table starts on a page only with its header and this many rows
@@ -274,43 +364,51 @@ class RowGroups(Flowable):
     column widths), but each page costs the rows it holds rather than all the rows left
     (reportlab's own split re-measures those), so a long table takes linear time."""
 
-    def __init__(self, data: list, heights, width: float, make, start: int | None = None,
-                 sums: list | None = None, head_rows: int = 1):
+    def __init__(self, header: list, body, heights, width: float, make, start: int | None = None,
+                 sums: array | None = None, head_rows: int = 1, body_tags=None):
         super().__init__()
-        self.head_rows = self._df_header_rows = head_rows  # 1: data[0] is the header row; 0: none (tagging.py)
-        self.data, self.make, self.width = data, make, width
-        self.start = head_rows if start is None else start
+        self.head_rows = self._df_header_rows = head_rows  # 1: header[0] is the header row; 0: none (tagging.py)
+        # `data` is what tagging.py tags when the table is registered: the header; the body
+        # rows are tagged as each page's are made (`_df_body_tags`, set by tagging.py)
+        self.data, self.body, self.make, self.width = header, body, make, width
+        self._df_body_tags = body_tags
+        self.start = head_rows if start is None else start  # the first row left, counted with the header
         # sums[i]: the height of rows 0..i-1 (row 0 the header, when there is one)
-        self.sums = sums if sums is not None else list(accumulate(heights, initial=0))
+        self.sums = sums if sums is not None else array("d", accumulate(heights, initial=0))
+        self.rows = head_rows + len(body)
         self.header_height = self.sums[head_rows]
         self.height = self.header_height + self.sums[-1] - self.sums[self.start]
         self.hAlign = "LEFT"
 
     def _table(self, end: int) -> RLTable:
         """The header and rows start..end-1, striped as they are in the whole table."""
-        return self.make(self.data[:self.head_rows] + self.data[self.start:end], self.start - self.head_rows)
+        rows = self.body[self.start - self.head_rows:end - self.head_rows]
+        if self._df_body_tags is not None:
+            tagging.tag_body_rows(rows, self._df_body_tags)
+        return self.make(self.data + rows, self.start - self.head_rows)
 
     def wrap(self, availWidth, availHeight):
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
         if self.height <= availHeight:
-            return [self._table(len(self.data))]
+            return [self._table(self.rows)]
         # the rows that fit by the measured heights, and one more for reportlab to decide on
         room = availHeight - self.header_height + self.sums[self.start]
-        end = max(self.start + 1, min(len(self.data), bisect_right(self.sums, room)))
+        end = max(self.start + 1, min(self.rows, bisect_right(self.sums, room)))
         table = self._table(end)
         parts = table.split(availWidth, availHeight)
         if not parts:
             return []  # not even one row fits: the frame moves on
         placed = len(parts[0]._cellvalues) - self.head_rows
-        if self.start + placed >= len(self.data):
+        if self.start + placed >= self.rows:
             return [parts[0]]
-        rest = RowGroups(self.data, (), self.width, self.make, self.start + placed, self.sums, self.head_rows)
+        rest = RowGroups(self.data, self.body, (), self.width, self.make, self.start + placed, self.sums,
+                         self.head_rows, self._df_body_tags)
         return [parts[0], rest]
 
     def draw(self):  # everything left fitted
-        table = self._table(len(self.data))
+        table = self._table(self.rows)
         table.wrapOn(self.canv, self.width, self.height)
         table.drawOn(self.canv, 0, 0)
 
@@ -324,7 +422,7 @@ def _as_paragraphs(renderer: PdfRenderer, rows, lo: int, hi: int, head_rows: int
 
     body, item = renderer.fonts.body, renderer.styles["item"]
     header, story = (rows[0] if head_rows else ()), []
-    for cells in rows[head_rows:] or rows[:1]:
+    for cells in islice(rows, head_rows if len(rows) > head_rows else 0, None if len(rows) > head_rows else 1):
         for c in range(lo, hi):
             head = plain_text(header[c]) if c < len(header) else ""
             cell = cells[c] if c < len(cells) else Cell(())
