@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, example, given, settings
 
 import docforge
 from docforge import formats
-from docforge.model import Code, CodeBlock, Document, Emph, Link, Meta, Paragraph, Strong, Text
+from docforge.model import Code, CodeBlock, Document, Emph, LineBreak, Link, Meta, Paragraph, Strong, Text
 from docforge.writers.semantics import safe_url
 from conftest import run_pandoc
 from strategies import deep_list, documents
@@ -206,9 +206,9 @@ def _shown_text(node, urls: bool = False, in_link: bool = False) -> str:
 
 
 def _blank(inlines) -> bool:
-    """Inlines of text and markup only (no citation, note, image…, which prepare or the
-    writer may show) whose text is blank."""
-    return all(isinstance(n, (Text, Code)) and not n.text.strip()
+    """Inlines of text, line breaks and markup only (no citation, note, image…, which
+    prepare or the writer may show) whose text is blank."""
+    return all(isinstance(n, (Text, Code)) and not n.text.strip() or isinstance(n, LineBreak)
                or isinstance(n, (Emph, Strong)) and _blank(n.inlines) for n in inlines)
 
 
@@ -401,8 +401,11 @@ def hang_guard(seconds: int = EXAMPLE_LIMIT_S):
 
 
 # make fuzz's finds: a link without text after "0" (HTML shows its URL there: "0https…"),
+# one holding only a line break before "0" ("…c=20"),
 # and link text "\ud800 lone" (DOCX trimmed the space the surrogate left: "0lone")
 _LINK_WITHOUT_TEXT = Document(Meta(title=""), (Paragraph((Text("0"), Link((), "https://example.org/a?b=1&c=2"))),))
+_LINK_OF_A_LINE_BREAK = Document(Meta(title=""), (Paragraph((
+    Link((LineBreak(),), "https://example.org/a?b=1&c=2"), Text("0"))),))
 _LINK_TEXT_AFTER_A_LONE_SURROGATE = Document(Meta(title=""), (Paragraph((
     Text("0"), Link((Text("\ud800 lone"),), "https://example.org/a?b=1&c=2"))),))
 
@@ -416,6 +419,7 @@ def test_property_no_word_is_lost(fmt):
     @WORDS_FUZZ
     @given(documents)
     @example(_LINK_WITHOUT_TEXT)
+    @example(_LINK_OF_A_LINE_BREAK)
     @example(_LINK_TEXT_AFTER_A_LONE_SURROGATE)
     def check(doc):
         with hang_guard():
