@@ -231,6 +231,26 @@ def test_embedded_dates_come_from_the_document_then_the_input_file(tmp_path, mon
     assert PdfReader(tmp_path / "epoch.pdf").metadata["/CreationDate"].startswith("D:20231114221320")
 
 
+@pytest.mark.parametrize("written, stamp", [("March 4, 2021", "20210304"), ("Monday, 4 March 2021", "20210304"),
+                                            ("14 mars 2026", "20260314"), ("14. März 2026", "20260314"),
+                                            ("2026年3月14日", "20260314"), ("Sept 3rd 2026", "20260903"),
+                                            ("Last updated March 4, 2021", "20250615"),
+                                            ("31 February 2021", "20250615")])
+def test_a_date_written_with_a_month_name_dates_the_pdf_and_docx(tmp_path, monkeypatch, written, stamp):
+    """`Date: March 4, 2021` is the document's date as much as 2021-03-04 (it gave the file's
+    modification time); text that is not only a date, or no real day, still does."""
+    import docx as python_docx
+    from pypdf import PdfReader
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    source = tmp_path / "dated.txt"
+    source.write_text(f"Title: A Title\nDate: {written}\n\nA paragraph of the article.\n", encoding="utf-8")
+    os.utime(source, (1_750_000_000, 1_750_000_000))  # 2025-06-15
+    docforge.convert(source, to=["pdf", "docx"], output=tmp_path / "out")
+    pdf = PdfReader(tmp_path / "out" / "dated.pdf").metadata["/CreationDate"]
+    created = python_docx.Document(tmp_path / "out" / "dated.docx").core_properties.created
+    assert pdf.startswith(f"D:{stamp}") and created.strftime("%Y%m%d") == stamp
+
+
 def test_an_unusable_epub_cover_stops_the_conversion_before_any_format_is_written(tmp_path):
     src = tmp_path / "a.txt"
     src.write_text("A Title\n\nSome text here.\n", encoding="utf-8")

@@ -164,6 +164,31 @@ def test_short_texts_in_rarer_code_pages_decode_right(encoding, sample):
     assert text == sample and _same_codec(diag.message.split()[4], encoding)
 
 
+@pytest.mark.parametrize("sample, misread_as", [
+    ("Très bien.\n", "big5"),        # "Tr" + one Han character for "ès"
+    ("Zut, très\n", "utf_16_be"),   # ten bytes, five CJK-looking characters
+    ("Un élève\n", "big5"),
+])
+def test_a_few_accented_words_are_not_read_as_a_multi_byte_encoding(sample, misread_as):
+    """charset-normalizer proposes Big5 or UTF-16 for a line of French in cp1252 (every
+    accented letter followed by a byte that can end a double-byte character): a reading
+    whose non-ASCII characters are glued to Latin letters, or UTF-16 without a BOM or NULs,
+    is not taken; the code pages are judged instead."""
+    from charset_normalizer import from_bytes
+    data = sample.encode("cp1252")
+    assert any(m.encoding == misread_as for m in from_bytes(data))  # the trap is there
+    text, [diag] = decode(data, "note.txt")
+    assert text == sample and "decoded as cp1252" in diag.message
+
+
+def test_short_cjk_texts_keep_their_multi_byte_reading():
+    for sample, encoding in (("中国的人工智能发展很快。政府发布了新的政策。", "gb18030"),
+                             ("こんにちは世界", "shift_jis"), ("Pythonで書く", "shift_jis"),
+                             ("안녕하세요", "euc-kr")):
+        text, [diag] = decode(sample.encode(encoding), "cjk.txt")
+        assert text == sample, (encoding, text)
+
+
 def test_a_close_call_is_said_and_names_the_runner_up():
     """Four accented letters that read as French in cp1252 and as Slovak in cp1250: cp1252
     wins (the WHATWG default for Western text), and the diagnostic says it was close."""

@@ -419,6 +419,8 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
     names = resolve_formats(to, output)
     the_style = _resolve_style(style)
     targets = output_paths(src, names, output, many_inputs, relative)
+    if many_inputs and output is not None and str(output) != "-" and not Path(output).exists():
+        make_output_dir(Path(output))  # called for one file of the caller's own batch: as a batch does
     result = ConversionResult(src)
     if src != "-":
         real_input = Path(src).resolve()
@@ -475,7 +477,10 @@ def convert(source: str | os.PathLike, to: str | Sequence[str] | None = None,
             stream.flush()
             continue
         if output is not None and Path(target) != Path(output):
-            make_output_dir(Path(target).parent)
+            if many_inputs:  # the batch made -o: never recreate it if it vanished meanwhile
+                make_output_subdir(Path(output), Path(target).parent, src)
+            else:
+                make_output_dir(Path(target).parent)
         _write(each, fmt, target, result.diagnostics)
         if produced_by is not None:
             produced_by.record(fmt, target)
@@ -522,6 +527,32 @@ def make_output_dir(directory: Path) -> None:
     except OSError as exc:
         raise OutputError(f"{directory}: cannot create the output directory ({exc.strerror}); "
                           "choose another -o") from None
+
+
+def output_dir_gone(source: str, output) -> OutputError:
+    """The one message for a batch file whose output directory was deleted during the batch."""
+    return OutputError(f"{source}: not converted: the output directory {output} disappeared "
+                       "during the batch; recreate it and run again")
+
+
+def make_output_subdir(output: Path, directory: Path, source: str) -> None:
+    """Create `directory` (a batch's -o, or a folder below it mirroring the inputs') one
+    level at a time below `output`, which the batch made: a deleted `output` is an error
+    for this file, not silently made again (mkdir(parents=True) would)."""
+    if not output.is_dir():
+        raise output_dir_gone(source, output)
+    current = output
+    for part in directory.relative_to(output).parts:
+        current = current / part
+        try:
+            current.mkdir(exist_ok=True)
+        except FileNotFoundError:
+            raise output_dir_gone(source, output) from None
+        except FileExistsError:
+            raise OutputError(f"{current}: exists and is not a directory; choose another -o") from None
+        except OSError as exc:
+            raise OutputError(f"{current}: cannot create the output directory ({exc.strerror}); "
+                              "choose another -o") from None
 
 
 def render(doc: Document, names: Sequence[str], *, style: Style | str | os.PathLike | None = None,

@@ -3,8 +3,10 @@
 Decoding order: an explicit encoding; a BOM (UTF-32, UTF-8, UTF-16); strict UTF-8 (the
 fast path: one decode and a bounded look at the first kilobytes); UTF-8 with a few invalid
 bytes stays UTF-8, those bytes replaced by U+FFFD and reported with their lines; anything
-else goes to charset-normalizer, whose single-byte candidates are ranked by how plausible
-their text reads (charsets.py; cp1252 on a tie, as in the WHATWG encoding standard). A
+else goes to charset-normalizer, whose multi-byte pick is taken only when its text is
+plausible (not a few accented Latin letters read as Big5 or UTF-16), and whose single-byte
+candidates are ranked by how plausible their text reads (charsets.py; cp1252 on a tie, as
+in the WHATWG encoding standard). A
 guessed encoding is always a diagnostic, naming the runner-up when the call was close.
 Binary data (magic numbers, NULs, mostly control or private-use characters, bytes no code
 page reads as words) and empty inputs are refused with an InputError, and so is damaged
@@ -124,9 +126,10 @@ def _decode_not_utf8(data: bytes, source: str, diagnostics: list[Diagnostic]) ->
         except UnicodeDecodeError:  # valid in the detector's sample only: judge the code pages
             pass
         else:
-            diagnostics.append(Diagnostic(f"not UTF-8; decoded as {name} (detected); "
-                                          "pass --encoding to override"))
-            return text
+            if _plausible_multi_byte(name, text):
+                diagnostics.append(Diagnostic(f"not UTF-8; decoded as {name} (detected); "
+                                              "pass --encoding to override"))
+                return text
     proposed: dict[str, float] = {}  # encoding -> the detector's coherence, best first
     for match in matches:
         for name in (match.encoding, *match.could_be_from_charset):
@@ -144,6 +147,24 @@ def _decode_not_utf8(data: bytes, source: str, diagnostics: list[Diagnostic]) ->
     diagnostics.append(Diagnostic(f"not UTF-8; decoded as {verdict.encoding} ({how}); "
                                   "pass --encoding to override"))
     return text
+
+
+_GLUED_TO_LATIN = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])")
+
+
+def _plausible_multi_byte(encoding: str, text: str) -> bool:
+    """Whether the detector's multi-byte reading can be text. On a short input it proposes
+    one for a few accented letters: "Très bien" as Big5 ("Tr" + one Han character that ate
+    the "s"), 8 bytes of French as UTF-16. UTF-16/32 without a byte-order mark would have
+    had NULs (refused as binary before this); a CJK reading that holds only one non-ASCII
+    character, or in which half of them or more touch a Latin letter, is Latin text misread
+    (real CJK characters stand next to each other; Latin words meet them at a run's ends)."""
+    if encoding.replace("-", "_").lower().startswith(("utf_16", "utf_32")):
+        return False
+    sample = text[:65536]
+    wide = len(sample) - len(sample.encode("ascii", errors="ignore"))
+    glued = len(set(m.start() for m in _GLUED_TO_LATIN.finditer(sample)))
+    return wide >= 2 and glued * 2 < wide
 
 
 def _utf8_with_replacements(data: bytes, diagnostics: list[Diagnostic], invalid: int | None = None) -> str:

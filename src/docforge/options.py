@@ -58,13 +58,17 @@ class WriteOptions(Record):
     def timestamp(self, document_date: str = "") -> datetime:
         """The date embedded in files (PDF and DOCX dates, EPUB dcterms:modified, zip entries):
         SOURCE_DATE_EPOCH when set and a number; else the document's own date (`Date:` /
-        meta.date, in ISO form: 2026-03-14, 2026-03 or 2026); else the input file's
+        meta.date, in ISO form: 2026-03-14, 2026-03 or 2026, or written with a month name
+        of the label catalogue's languages: "March 14, 2026", "14 mars 2026",
+        "2026年3月14日"); else the input file's
         modification time; else a fixed date. The same input and options always give the
         same date. Clamped to 1980-2099 (zip and PDF limits)."""
         raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         seconds: float | None = int(raw) if raw.lstrip("-").isdigit() else None
         if seconds is None:
             seconds = _iso_date_seconds(document_date)
+        if seconds is None and document_date.strip():
+            seconds = _written_date_seconds(document_date)
         if seconds is None:
             seconds = self.input_mtime
         if seconds is None:
@@ -74,6 +78,54 @@ class WriteOptions(Record):
 
 
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:$|[T ])")
+
+
+_CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(?:(\d{1,2})\s*[日일])?$")
+_DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th|er|º|ª)?$")
+# words a written date may hold besides its day, month and year ("14 de marzo de 2026",
+# "Monday, March 14, 2026"); anything else means the text is not just a date
+_DATE_FILLERS = frozenset("de del of the le am on monday tuesday wednesday thursday friday saturday sunday".split())
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _month_numbers() -> dict[str, int]:
+    """Month name (casefolded) -> 1-12: every language of the label catalogue, and English
+    abbreviations (Sept too)."""
+    from .labels import catalogue  # only for a date that is not ISO
+    names = {abbreviation: i for i, abbreviation in enumerate(_MONTH_ABBREVIATIONS, 1)}
+    names["sept"] = 9
+    for table in catalogue().values():
+        for i, month in enumerate(table.get("months", ()), 1):
+            names.setdefault(month.casefold(), i)
+    return names
+
+
+def _written_date_seconds(text: str) -> int | None:
+    """Midnight UTC of a date written with a month name, in any order of day, month and
+    year ("March 14, 2026", "14 mars 2026", "14. März 2026", "Sept 3rd 2026") or in the
+    CJK form ("2026年3月14日", "2026년 3월 14일"); None when the text holds anything else."""
+    text = text.strip()
+    if m := _CJK_DATE.match(text):
+        parts = (int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    else:
+        months = _month_numbers()
+        year = month = day = None
+        for word in re.findall(r"\w+", text.casefold()):
+            if word.isdigit() and len(word) == 4 and year is None:
+                year = int(word)
+            elif word in months and month is None:
+                month = months[word]
+            elif (d := _DAY.match(word)) and day is None:
+                day = int(d.group(1))
+            elif word not in _DATE_FILLERS:
+                return None
+        if year is None or month is None:
+            return None
+        parts = (year, month, day or 1)
+    try:
+        return int(datetime(*parts, tzinfo=timezone.utc).timestamp())
+    except ValueError:  # 31 February
+        return None
 
 
 def _iso_date_seconds(text: str) -> int | None:

@@ -71,6 +71,33 @@ def test_an_output_directory_deleted_mid_batch_is_not_recreated_and_its_files_do
     assert all(len(str(r.error).splitlines()) == 1 for r in results)
 
 
+def test_an_output_directory_deleted_while_a_file_converts_is_not_recreated_by_it(tmp_path, monkeypatch):
+    """The directory goes while the second file is being converted (after its check at the
+    start, before its write): that file fails too, rather than making -o again (it did:
+    mkdir(parents=True) before each write, so the batch went on into a new directory)."""
+    from docforge import api
+    inputs = make_inputs(tmp_path / "in", 4)
+    (inputs / "sub").mkdir()
+    (inputs / "sub" / "nested.txt").write_bytes((inputs / "article-000.txt").read_bytes())
+    out = tmp_path / "out"
+    contexts = []
+    original = api._context
+
+    def delete_during_the_second(*args, **kwargs):
+        contexts.append(1)
+        if len(contexts) == 2:
+            shutil.rmtree(out)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(api, "_context", delete_during_the_second)
+    results = docforge.convert_many([inputs], to="html,json", output=out, jobs=1, recursive=True)
+    assert len(contexts) == 2  # the later files fail at their start, without being read
+    assert not out.exists()
+    assert [r.ok for r in results] == [False] * 5
+    assert "disappeared during the batch" in str(results[1].error)
+    assert all(len(str(r.error).splitlines()) == 1 for r in results)
+
+
 def test_a_deleted_output_directory_in_a_pool_the_summary_counts_what_is_on_disk(tmp_path):
     inputs = make_inputs(tmp_path / "in", 12)
     out = tmp_path / "out"
@@ -82,6 +109,7 @@ def test_a_deleted_output_directory_in_a_pool_the_summary_counts_what_is_on_disk
             shutil.rmtree(out)
 
     results = docforge.convert_many([inputs], to="html", output=out, jobs=2, progress=delete_after_three)
+    assert not out.exists()  # the files in flight when it went did not make it again
     on_disk = sorted(p for p in out.rglob("*") if p.is_file()) if out.exists() else []
     assert sorted(p for r in results if r.ok for p in r.outputs) == on_disk
     assert sum(not r.ok for r in results) >= 3

@@ -1317,3 +1317,15 @@ def test_a_reference_docx_gets_the_documents_language(tmp_path, pandoc, language
     assert defaults.get(f"{w}val") == word_tag
     assert defaults.get(f"{w}eastAsia") == "zh-CN"  # the template's East Asian language kept (or Chinese's own)
     assert defaults.get(f"{w}bidi") == ("ar" if expect_rtl else "ar-SA")
+
+
+def test_spaces_at_the_ends_of_a_link_text_still_separate_its_words():
+    """Link text " here " (or "\ud800 lone", whose surrogate is dropped) kept its words apart
+    from the text around it; the hyperlink's run was trimmed ("seeherenow"; make fuzz)."""
+    from docforge.model import Link
+    for inner, shown in ((" here ", "see here now"), ("\ud800 lone", "see lonenow"), ("plain", "seeplainnow")):
+        doc = Document(Meta(title=""), (Paragraph((Text("see"), Link((Text(inner),), "https://example.org/"),
+                                                   Text("now"))),))
+        body = zipfile.ZipFile(io.BytesIO(docforge.write(doc, "docx"))).read("word/document.xml").decode()
+        runs = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", body.split("<w:body>")[1]))
+        assert runs == shown, (inner, runs)

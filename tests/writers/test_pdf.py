@@ -587,3 +587,18 @@ def test_an_item_that_starts_with_a_nested_list_keeps_its_number():
         ListItem((Paragraph((Text("second"),)),)))),))
     lines = extract(pdf_of(doc), body_only=True).splitlines()
     assert lines[1:] == ["1.", "◦ inner", "2. second"]
+
+
+def test_a_long_word_in_a_table_cell_over_several_pages_is_drawn_whole():
+    """make fuzz: a 4,000-letter word after a short run in a header cell is split over
+    pages by reportlab, and splitting a part reportlab had split off before raised
+    AttributeError ('_width_max'). Every letter is drawn."""
+    from pypdf import PdfReader
+    from docforge.model import BulletList, ListItem
+    word = "x" * 4000
+    table = Table(header=(Cell((Text(""),)), Cell((Text("head"), Text(word)))),
+                  rows=((Cell((Text("a"),)), Cell((Text("中文标题"),))),), aligns=("left", "left"))
+    doc = Document(Meta(title=""), (BulletList((ListItem((table,)),)),))
+    reader = PdfReader(io.BytesIO(docforge.write(doc, "pdf")))
+    assert len(reader.pages) > 1
+    assert "".join(page.extract_text() for page in reader.pages).count("x") == len(word)

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from .. import api
-from ..errors import ConversionError, DocforgeError, OutputError
+from ..errors import ConversionError, DocforgeError
 
 
 class ConversionTimeout(ConversionError):
@@ -96,8 +96,7 @@ def convert_file(source: str, relative: Path | None, common: dict, timeout: floa
                 return storage.convert_stored(source, relative, **common)
             if output is not None and str(output) != "-" and common.get("many_inputs") \
                     and not Path(output).is_dir():  # the batch made it: someone removed it since
-                raise OutputError(f"{source}: not converted: the output directory {output} disappeared "
-                                  "during the batch; recreate it and run again")
+                raise api.output_dir_gone(source, output)
             return api.convert(source, relative=relative, **common)
     except _Deadline:
         return api.ConversionResult(source, error=timeout_error(source, timeout or 0))

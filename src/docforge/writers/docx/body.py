@@ -1113,9 +1113,13 @@ class BodyBuilder(TreeRenderer):
                 self.out.append(LINE_BREAK)
             # the one rule for control characters before plain_text collapses whitespace, so that
             # a form feed is a space counted like anywhere else (it was an uncounted one here)
-            text = plain_text(map_tree(Paragraph(tuple(piece)), self._clean_text, _TEXT_NODES))
+            cleaned = map_tree(Paragraph(tuple(piece)), self._clean_text, _TEXT_NODES)
+            text = plain_text(cleaned)
             if not text and len(pieces) > 1:
                 continue
+            if text:  # plain_text trims: a space at either end still separates the words around
+                raw = "".join(getattr(child, "text", "") for child in cleaned.inlines)
+                text = " " * (raw != raw.lstrip()) + text + " " * (raw != raw.rstrip())
             if url.startswith("#"):
                 self._hyperlink(None, internal_anchor(node.url), text, link_fmt)
             else:

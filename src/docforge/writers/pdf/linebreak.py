@@ -356,7 +356,12 @@ class TypesetParagraph(Paragraph):
             kept = self.blPara.lines[:count]
             # the first part keeps the lines chosen for the whole paragraph: re-broken on its
             # own, its last line would count as a paragraph's last line
-            first._df_fixed = (tuple(self._wrapWidths), ParaLines(kind=1, lines=kept), self._width_max)
+            # a part reportlab split off before was given its lines, never broken here, and
+            # has no _width_max (a long word in a table cell over several pages; make fuzz)
+            width_max = getattr(self, "_width_max", None)
+            if width_max is None:
+                width_max = max((line.maxWidth - line.extraSpace for line in kept), default=0)
+            first._df_fixed = (tuple(self._wrapWidths), ParaLines(kind=1, lines=kept), width_max)
             run = 0
             for line in reversed(kept):
                 if not getattr(line, "_df_flagged", False):
