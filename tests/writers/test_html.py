@@ -485,3 +485,17 @@ def test_a_table_without_a_header_row_is_written_without_one():
 def test_an_untitled_page_is_untitled_in_its_language():
     html = html_of(Document(Meta(language="de"), (Paragraph((Text("Hallo Welt"),)),)))
     assert "<title>Ohne Titel</title>" in html and "Untitled" not in html
+
+
+def test_every_bibliography_landmark_has_a_name_of_its_own():
+    # axe's landmark-unique (found by make fuzz): two unheaded reference lists were two
+    # doc-bibliography sections both named "References"; a headed one had no name at all
+    from docforge.model import Document, Heading, Meta, Paragraph, Reference, References, Text
+    refs = References((Reference("", "1", (Text("An entry."),)),))
+    doc = Document(Meta(title="Two lists"), (refs, Paragraph((Text("Between."),)), refs,
+                                             Heading(1, (Text("Sources"),)), refs))
+    page = docforge.write(doc, "html").decode()
+    assert 'role="doc-bibliography" aria-label="References">' in page
+    assert 'role="doc-bibliography" aria-label="References 2">' in page
+    assert 'role="doc-bibliography" aria-labelledby="sources">' in page
+    assert '<h2 id="sources">' in page

@@ -131,6 +131,7 @@ class BodyRenderer(TreeRenderer):
         once, in order, with one block of lookahead (a long IR sequence is never copied)."""
         open_levels: list[int] = []
         previous = None
+        unheaded = 0  # bibliographies without a heading of their own so far
         remaining = iter(blocks)
         block = next(remaining, _END)
         while block is not _END:
@@ -140,13 +141,18 @@ class BodyRenderer(TreeRenderer):
                     open_levels.pop()
                     yield "</section>"
                 # the section a References list opens is the bibliography (a landmark)
-                role = ' role="doc-bibliography"' if type(following) is References else ""
+                # named by its heading, so that two bibliographies are two distinct landmarks
+                role = (f' role="doc-bibliography" aria-labelledby="{self.text(block.id)}"'
+                        if type(following) is References and block.id else
+                        ' role="doc-bibliography"' if type(following) is References else "")
                 yield f'<section class="level{block.level}"{role}>'
                 open_levels.append(block.level)
                 yield from self.block_stream(block)
             elif type(block) is References and not (type(previous) is Heading and sections):
+                unheaded += 1  # landmarks must differ by name: "References", "References 2"...
+                name = self.context.labels.references + (f" {unheaded}" if unheaded > 1 else "")
                 yield from _around(f'<section class="bibliography" role="doc-bibliography" '
-                                   f'aria-label="{self.text(self.context.labels.references)}">',
+                                   f'aria-label="{self.text(name)}">',
                                    self.references_pieces(block), "</section>")
             else:
                 yield from self.block_stream(block)
