@@ -255,6 +255,7 @@ class Meta(Record):
 
 
 class Document(Record):
+    _weakrefable = True  # validate.vouch(): a reader's document is not checked again
     meta: Meta = Meta()
     blocks: tuple[Block, ...] = ()
 

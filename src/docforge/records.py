@@ -59,7 +59,9 @@ class _RecordType(type):
                 defaults[field] = value
             elif defaults:
                 raise TypeError(f"{name}: field {field!r} without a default follows one with a default")
-        namespace["__slots__"] = names
+        # a class that says `_weakrefable = True` can be weakly referenced (validate.py
+        # remembers the Documents its readers made so without keeping them alive)
+        namespace["__slots__"] = names + (("__weakref__",) if namespace.pop("_weakrefable", False) else ())
         namespace["__match_args__"] = names
         namespace["_fields"] = names
         namespace["_field_meta"] = field_meta
