@@ -74,7 +74,28 @@ class _RecordType(type):
         cls = super().__new__(mcls, name, bases, namespace)
         if names or "__init__" not in namespace:
             cls.__init__ = _compile_init(name, names, defaults)  # type: ignore[misc]
+        if "__reduce__" not in namespace:
+            cls.__reduce__ = _reducer(cls, names)  # type: ignore[method-assign]
         return cls
+
+
+def _reducer(cls: type, names: tuple[str, ...]):
+    """The class's __reduce__, with the class and its value getter bound: pickling a packed
+    chunk (model.Packed) calls it for every record, so it does no lookups of its own."""
+    if len(names) > 1:
+        values = attrgetter(*names)
+
+        def __reduce__(self):
+            return (cls, values(self))
+    elif names:
+        value = attrgetter(names[0])
+
+        def __reduce__(self):
+            return (cls, (value(self),))
+    else:
+        def __reduce__(self):
+            return (cls, ())
+    return __reduce__
 
 
 def _compile_init(class_name: str, names: tuple[str, ...], defaults: dict,
@@ -119,10 +140,6 @@ class Record(metaclass=_RecordType):
 
     def __delattr__(self, name: str) -> None:
         raise FrozenInstanceError(f"cannot delete field {name!r} of an immutable {type(self).__name__}")
-
-    def __reduce__(self):
-        return (self.__class__, self._getter(self))  # type: ignore[attr-defined]
-
 
 def convert_fields(cls: type, converters: dict) -> None:
     """Give record class `cls` an __init__ that passes the named fields through their
