@@ -19,7 +19,7 @@ from ...model import (BulletList, Cell, Heading, ListItem, OrderedList, PackedBu
                       References, deep_recursion, map_tree, plain_text)
 from ...records import replace
 from .inline import link_citations, urls_in
-from .predicates import RESOURCE_HEADINGS, all_caps, normalize_heading
+from .predicates import RESOURCE_HEADINGS, normalize_heading
 from .state import HEADING_KINDS, Decision, ParseState
 
 EXPLICIT, BARE = HEADING_KINDS.index("explicit"), HEADING_KINDS.index("bare")
@@ -79,16 +79,15 @@ def _flat_items(block) -> list[ListItem]:
 def heading_levels(state: ParseState) -> None:
     """Levels from evidence only: `#` counts shifted so the top one is 1; numbering depth;
     ALL-CAPS headings over mixed-case ones (when the document starts with an ALL-CAPS one)."""
-    indices, kinds = state.heading_kinds
-    blocks = state.blocks
-    explicit = [k for k, how in zip(indices, kinds) if how == EXPLICIT]
+    indices, kinds, levels, all_caps_text = state.heading_kinds
+    explicit = [(k, level) for k, how, level in zip(indices, kinds, levels) if how == EXPLICIT]
     bare = [k for k, how in zip(indices, kinds) if how == BARE]
     changes: dict[int, int] = {}  # block index -> its new level
     if explicit:
-        shift = min(blocks[k].level for k in explicit) - 1
+        shift = min(level for _, level in explicit) - 1
         if shift > 0:
-            changes.update((k, blocks[k].level - shift) for k in explicit)
-    caps = {k for k in bare if all_caps(plain_text(blocks[k]))}
+            changes.update((k, level - shift) for k, level in explicit)
+    caps = {k for k, how, upper in zip(indices, kinds, all_caps_text) if how == BARE and upper}
     if caps and len(caps) < len(bare) and bare[0] in caps:
         changes.update((k, 2) for k in bare if k not in caps)
     if changes:
