@@ -13,10 +13,12 @@ adjusted (a level, a citation) keeps the Decision of the rule that read it.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from ...model import (BulletList, Cell, Heading, ListItem, OrderedList, PackedBuilder, Paragraph, Reference,
                       References, deep_recursion, map_tree, plain_text)
+from ...packed import PACKED_IN_PICKLE
 from ...records import replace
 from .inline import link_citations, urls_in
 from .predicates import RESOURCE_HEADINGS, normalize_heading
@@ -108,6 +110,23 @@ def _rebuild_blocks(state: ParseState, fn) -> None:
         state.blocks = PackedBuilder.of(blocks.map(lambda b: fn(next(position), b)))
 
 
+def _map_blocks(state: ParseState, fn, may_change) -> None:
+    """state.blocks with each block b replaced by fn(b), skipping the packed chunks whose
+    pickle `may_change` rules out (Packed.map): they are kept without being unpickled."""
+    blocks = state.blocks.build()
+    if type(blocks) is tuple:
+        new = PackedBuilder()
+        new.extend(fn(b) for b in blocks)
+        state.blocks = new
+    else:
+        state.blocks = PackedBuilder.of(blocks.map(fn, may_change))
+
+
+# a chunk can hold a citation marker only if its text has `[` and a digit in a row (a
+# pickle keeps text as UTF-8), or if a nested Packed hides its text
+_MARKER_START = re.compile(rb"\[[0-9]|" + re.escape(PACKED_IN_PICKLE))
+
+
 def citation_links(state: ParseState) -> None:
     """`[1]`, `[2, 3]`, `[4-6]` in paragraphs, list items and cells become CitationRefs when
     references with those labels exist; others stay text."""
@@ -126,8 +145,9 @@ def citation_links(state: ParseState) -> None:
     # map_tree recurses about four frames per list level; CPython 3.11 does that without
     # growing the C stack, so raising the limit to what this document needs is safe
     with deep_recursion(max(20_000, 8 * state.deepest_list + 1_000)):
-        _rebuild_blocks(state, lambda k, b: b if type(b) in (References, Heading) else fix(b) if type(b) is Paragraph
-                        else map_tree(b, fix, frozenset({Paragraph, Cell})))
+        _map_blocks(state, lambda b: b if type(b) in (References, Heading) else fix(b) if type(b) is Paragraph
+                    else map_tree(b, fix, frozenset({Paragraph, Cell})),
+                    lambda raw: _MARKER_START.search(raw) is not None)
 
 
 PostRule = Callable[[ParseState], None]
