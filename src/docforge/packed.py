@@ -19,7 +19,9 @@ cheap and the cache never holds more than a few chunks whatever the number of se
 short sequences stay tuples, so small documents and hand-built records see no change);
 `PackedBuilder` is the append-only form readers fill as they go, packing each chunk as it
 fills, so the whole unpacked sequence never exists; `Packed.map(fn)` builds the mapped
-sequence chunk by chunk, sharing every chunk whose items fn left unchanged.
+sequence chunk by chunk, sharing every chunk whose items fn left unchanged, and with
+`may_change` (a test of a chunk's pickle, which names its records' classes and holds
+their text as UTF-8) shares the chunks it rules out without unpickling them.
 
 This module knows nothing of the IR's node types and must never keep decoded items
 beyond its bounded cache (that would undo what it is for).

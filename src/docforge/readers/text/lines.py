@@ -8,8 +8,8 @@ ordinary text (a stray ``` must not turn the rest of an article into code).
 Must never drop text (`Line.raw` keeps every line as written) and must stay linear in
 the size of the input: the fence pairing is one backward and one forward pass. The lines
 are kept compact (LineTable: offsets into the one text, a kind byte per line), and a
-Line record is made when a rule asks for it, so the reader's scratch is not a record and
-a string per input line.
+Line (a named tuple: cheap to make again) is made when a rule asks for it, so the
+reader's scratch is not a record and a string per input line.
 """
 from __future__ import annotations
 
