@@ -695,3 +695,24 @@ def test_writing_a_pdf_leaves_no_reference_cycle_per_paragraph():
     small, large = cyclic_garbage(20), cyclic_garbage(200)
     # what is left is the canvas and its destinations, freed with it at the end: a few per heading
     assert large - small < 10 * (200 - 20)  # about 5 per section now; 45 when text objects were cycles
+
+
+def test_a_document_the_feed_reader_made_is_not_walked_again_but_a_changed_one_is(monkeypatch):
+    import pytest
+    from docforge import validate
+    from docforge.errors import FormatError
+    from docforge.records import replace
+    doc = docforge.read_text("Title\n\nA paragraph.\n")
+    walked = []
+    original = validate._check_node
+    monkeypatch.setattr(validate, "_check_node", lambda node, path: walked.append(path) or original(node, path))
+    validate.check(doc)
+    assert walked == []  # vouched for by the reader: no walk
+    broken = replace(doc, blocks=doc.blocks + (Paragraph("just a string"),))  # type: ignore[arg-type]
+    with pytest.raises(FormatError, match=r"inlines: str"):
+        validate.check(broken)
+    assert walked  # a new Document is checked, even one made from a reader's
+    hand_built = Document(blocks=tuple(doc.blocks))
+    walked.clear()
+    validate.check(hand_built)  # equal to the reader's, but built by hand: checked
+    assert walked

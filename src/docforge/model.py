@@ -21,7 +21,8 @@ import contextlib
 import sys
 from typing import Callable, Iterator, Union
 
-from .packed import SEQUENCE_TYPES, Packed, PackedBuilder, PackedSequence, PackedSlice, pack, pack_long
+from .packed import (PACKED_IN_PICKLE, SEQUENCE_TYPES, Packed, PackedBuilder, PackedSequence, PackedSlice, pack,
+                     pack_long)
 from .records import Record, convert_fields, replace
 
 
@@ -255,6 +256,7 @@ class Meta(Record):
 
 
 class Document(Record):
+    _weakrefable = True  # validate.vouch(): a reader's document is not checked again
     meta: Meta = Meta()
     blocks: tuple[Block, ...] = ()
 
@@ -381,10 +383,13 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
     inert = frozenset() if only is None else frozenset(
         [str] + [cls for cls, names in _CHILD_FIELDS.items() if not names and cls not in only])
 
+    may_change = None if only is None else _mentions_any(only)
+
     def rebuild(value: object) -> object:
         cls = type(value)
-        if cls is Packed:  # chunk by chunk; unchanged chunks are shared
-            return value.map(rebuild)  # type: ignore[union-attr]
+        if cls is Packed:  # chunk by chunk; unchanged chunks are shared (and, when no
+            # class fn acts on is named in a chunk, not even unpickled)
+            return value.map(rebuild, may_change)  # type: ignore[union-attr]
         if cls is PackedSlice:
             items = [rebuild(v) for v in value]  # type: ignore[union-attr]
             return value if all(a is b for a, b in zip(items, value)) else pack(items)  # type: ignore[call-overload]
@@ -417,6 +422,22 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
         # rebuild refers to itself through its closure: without this the cycle, and the
         # fixers' state it holds (every heading id...), would wait for the cyclic collector
         del rebuild
+
+
+def _mentions_any(classes: frozenset) -> Callable[[bytes], bool]:
+    """A test of a chunk's pickle: may it hold a node of one of `classes`? A pickle names
+    the class of every record it holds (once, as UTF-8), so no name means no such node
+    anywhere in the chunk, unless a nested Packed hides it (those chunks are always read).
+    A name inside the text only makes the test say yes when no is right: safe."""
+    needles = tuple(sorted(cls.__name__.encode() for cls in classes)) + (PACKED_IN_PICKLE,)
+
+    def may_hold(raw: bytes) -> bool:
+        for needle in needles:
+            if needle in raw:
+                return True
+        return False
+
+    return may_hold
 
 
 def plain_text(node: object, notes: bool = True) -> str:

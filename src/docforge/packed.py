@@ -19,7 +19,9 @@ cheap and the cache never holds more than a few chunks whatever the number of se
 short sequences stay tuples, so small documents and hand-built records see no change);
 `PackedBuilder` is the append-only form readers fill as they go, packing each chunk as it
 fills, so the whole unpacked sequence never exists; `Packed.map(fn)` builds the mapped
-sequence chunk by chunk, sharing every chunk whose items fn left unchanged.
+sequence chunk by chunk, sharing every chunk whose items fn left unchanged, and with
+`may_change` (a test of a chunk's pickle, which names its records' classes and holds
+their text as UTF-8) shares the chunks it rules out without unpickling them.
 
 This module knows nothing of the IR's node types and must never keep decoded items
 beyond its bounded cache (that would undo what it is for).
@@ -169,12 +171,23 @@ class Packed(PackedSequence):
     def __reduce__(self):
         return (_rebuild, (self._chunks, self._ends.tobytes()))
 
-    def map(self, fn: Callable[[object], object]) -> "Packed":
+    def map(self, fn: Callable[[object], object],
+            may_change: Callable[[bytes], bool] | None = None) -> "Packed":
         """The sequence of fn(item), chunk by chunk; a chunk whose items fn returns
-        unchanged (the same objects) is shared, and when every chunk is, self is returned."""
+        unchanged (the same objects) is shared, and when every chunk is, self is returned.
+        `may_change(pickle)`, when given, is asked first with the chunk's pickle (which
+        names the classes of its records, and holds its text as UTF-8): when it says no,
+        the chunk is shared without being unpickled (the dearest part of a decode)."""
         chunks, changed = [], False
         for blob in self._chunks:
-            items = decode(blob)
+            if may_change is not None:
+                raw = zlib.decompress(blob)
+                if not may_change(raw):
+                    chunks.append(blob)
+                    continue
+                items = pickle.loads(raw)
+            else:
+                items = decode(blob)
             new = tuple([fn(item) for item in items])
             if any(a is not b for a, b in zip(new, items)):
                 chunks.append(encode(new))
@@ -188,6 +201,10 @@ def _rebuild(chunks: tuple, ends: bytes) -> Packed:
     counts = array("q")
     counts.frombytes(ends)
     return Packed(chunks, counts)
+
+
+# what a pickle holding a Packed shows of it (its chunks are compressed): see model.map_tree
+PACKED_IN_PICKLE = _rebuild.__name__.encode()
 
 
 class PackedSlice(PackedSequence):

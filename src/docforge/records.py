@@ -59,7 +59,9 @@ class _RecordType(type):
                 defaults[field] = value
             elif defaults:
                 raise TypeError(f"{name}: field {field!r} without a default follows one with a default")
-        namespace["__slots__"] = names
+        # a class that says `_weakrefable = True` can be weakly referenced (validate.py
+        # remembers the Documents its readers made so without keeping them alive)
+        namespace["__slots__"] = names + (("__weakref__",) if namespace.pop("_weakrefable", False) else ())
         namespace["__match_args__"] = names
         namespace["_fields"] = names
         namespace["_field_meta"] = field_meta
@@ -71,20 +73,45 @@ class _RecordType(type):
                                 else staticmethod(lambda record: ()))
         cls = super().__new__(mcls, name, bases, namespace)
         if names or "__init__" not in namespace:
-            cls.__init__ = _compile_init(name, names, defaults)  # type: ignore[misc]
+            cls.__init__ = _compile_init(cls, names, defaults)  # type: ignore[misc]
+        if "__reduce__" not in namespace:
+            cls.__reduce__ = _reducer(cls, names)  # type: ignore[method-assign]
         return cls
 
 
-def _compile_init(class_name: str, names: tuple[str, ...], defaults: dict,
+def _reducer(cls: type, names: tuple[str, ...]):
+    """The class's __reduce__, with the class and its value getter bound: pickling a packed
+    chunk (model.Packed) calls it for every record, so it does no lookups of its own."""
+    if len(names) > 1:
+        values = attrgetter(*names)
+
+        def __reduce__(self):
+            return (cls, values(self))
+    elif names:
+        value = attrgetter(names[0])
+
+        def __reduce__(self):
+            return (cls, (value(self),))
+    else:
+        def __reduce__(self):
+            return (cls, ())
+    return __reduce__
+
+
+def _compile_init(cls: type, names: tuple[str, ...], defaults: dict,
                   converters: dict | None = None) -> object:
     """One small exec per class: positional-or-keyword parameters, defaults bound by name;
-    a field named in `converters` stores `converter(value)` instead of the value."""
+    a field named in `converters` stores `converter(value)` instead of the value. Each
+    field is stored through its slot's own setter (bound here), not object.__setattr__,
+    which looks the name up again for every field of every record (unpickling a packed
+    chunk builds thousands)."""
+    class_name = cls.__name__
     converters = converters or {}
     params = ", ".join(f"{n}=_default_{n}" if n in defaults else n for n in names)
-    body = "".join(f"    _set(self, {n!r}, _convert_{n}({n}))\n" if n in converters else
-                   f"    _set(self, {n!r}, {n})\n" for n in names) or "    pass\n"
+    body = "".join(f"    _set_{n}(self, _convert_{n}({n}))\n" if n in converters else
+                   f"    _set_{n}(self, {n})\n" for n in names) or "    pass\n"
     source = f"def __init__(self{', ' if names else ''}{params}):\n{body}"
-    scope: dict[str, object] = {"_set": object.__setattr__}
+    scope: dict[str, object] = {f"_set_{n}": _slot_setter(cls, n) for n in names}
     scope.update((f"_default_{n}", v) for n, v in defaults.items())
     scope.update((f"_convert_{n}", f) for n, f in converters.items())
     exec(compile(source, f"<record {class_name}>", "exec"), scope)
@@ -118,15 +145,18 @@ class Record(metaclass=_RecordType):
     def __delattr__(self, name: str) -> None:
         raise FrozenInstanceError(f"cannot delete field {name!r} of an immutable {type(self).__name__}")
 
-    def __reduce__(self):
-        return (self.__class__, self._getter(self))  # type: ignore[attr-defined]
+def _slot_setter(cls: type, name: str):
+    descriptor = cls.__dict__.get(name)
+    if descriptor is not None and hasattr(descriptor, "__set__"):
+        return descriptor.__set__
+    return lambda record, value: object.__setattr__(record, name, value)  # pragma: no cover - not a slot
 
 
 def convert_fields(cls: type, converters: dict) -> None:
     """Give record class `cls` an __init__ that passes the named fields through their
     converters (model.py packs long sequences so); equality, hashing and pickling are
     unchanged, since they go through __init__ and the stored values."""
-    cls.__init__ = _compile_init(cls.__name__, cls._fields, cls._defaults, converters)  # type: ignore[misc]
+    cls.__init__ = _compile_init(cls, cls._fields, cls._defaults, converters)  # type: ignore[misc]
 
 
 def replace(record: Record, **changes: object) -> Record:

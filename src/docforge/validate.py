@@ -5,7 +5,8 @@ every node), so `Paragraph("just a string")` or `Heading(9, ...)` would reach a 
 and fail there with a KeyError, or silently become something else. `check(doc)` walks
 the tree once and raises a FormatError naming the first bad field by its path
 ("blocks[3].inlines: a str, expected a tuple of inline nodes"). docforge's own readers
-produce valid trees, so only documents handed to `docforge.write()` are checked.
+produce valid trees, so only documents handed to `docforge.write()` are checked, and
+of those not the ones a docforge reader made and vouched for (`vouch`).
 
 What each field must hold is read from the record classes' annotations, so a new node
 type is checked without a change here; a "tuple" field may also be a model.Packed (a long
@@ -13,6 +14,7 @@ sequence), which the check reads as it goes. This module never changes a documen
 """
 from __future__ import annotations
 
+import weakref
 from itertools import chain
 
 from . import model
@@ -52,8 +54,24 @@ def _names(classes) -> str:
     return ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
 
 
+# The Documents docforge's own readers made, by id, held weakly (an entry goes when its
+# document does, so an id is never mistaken for a later object's)
+_VOUCHED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def vouch(doc: model.Document) -> model.Document:
+    """Mark `doc`, made by one of docforge's own readers (valid by construction), so that
+    check() passes it without a walk over the whole tree. Any change makes a new
+    Document, which is checked again."""
+    _VOUCHED[id(doc)] = doc
+    return doc
+
+
 def check(doc: object) -> None:
-    """Raise FormatError at the first field of `doc` that the IR does not allow."""
+    """Raise FormatError at the first field of `doc` that the IR does not allow (at once
+    for a document a docforge reader made and vouched for)."""
+    if type(doc) is model.Document and _VOUCHED.get(id(doc)) is doc:
+        return
     if type(doc) is not model.Document:
         raise FormatError(f"write() needs a docforge Document, not {type(doc).__name__}; "
                           "build one with docforge.model or docforge.read()")

@@ -278,6 +278,34 @@ def test_citations_link_only_to_existing_references():
     assert "[1, 7]" in plain_text(doc.blocks[1])
 
 
+def test_citation_linking_unpickles_only_the_packed_chunks_with_a_marker(monkeypatch):
+    import docforge.readers.text as text_reader
+    from docforge import packed
+    paragraphs = [f"Paragraph {i} says something, as paragraphs do." for i in range(1000)]
+    paragraphs[5] += " See [1]."
+    paragraphs[600] += " Also [2], and [7] which no entry has."
+    feed = "Title\n\n" + "\n\n".join(paragraphs) + "\n\nReferences\n\n1. First source\n2. Second source\n"
+    unpickled = []
+    real_loads = packed.pickle.loads
+
+    def counted(rule):
+        def run(state):
+            monkeypatch.setattr(packed.pickle, "loads", lambda raw: unpickled.append(rule.__name__) or real_loads(raw))
+            try:
+                rule(state)
+            finally:
+                monkeypatch.setattr(packed.pickle, "loads", real_loads)
+        return run
+    monkeypatch.setattr(text_reader, "POST_RULES", tuple(counted(r) for r in text_reader.POST_RULES))
+    doc, _ = read(feed)
+    assert type(doc.blocks) is packed.Packed and doc.blocks.chunk_count >= 7
+    assert unpickled.count("citation_links") == 2  # the chunks of paragraphs 5 and 600
+    cites = [(k, n.ref_id) for k, b in enumerate(doc.blocks) for n in walk(b) if type(n) is CitationRef]
+    texts = [plain_text(b) for b in doc.blocks]
+    assert [(texts[k].split()[1], ref) for k, ref in cites] == [("5", "ref-1"), ("600", "ref-2")]
+    assert texts[cites[1][0]].endswith("[7] which no entry has.")  # no entry 7: the marker stays text
+
+
 def test_reference_urls_and_dois():
     doc, _ = read("T\nSources\n- A. https://a.example/x.\n- B. doi:10.1234/abc\n- C 10.5555/xyz.1\n")
     refs = next(b for b in doc.blocks if type(b) is References)

@@ -33,6 +33,7 @@ from __future__ import annotations
 from ...errors import Diagnostic
 from ...model import Document
 from ...options import ReadOptions
+from ...validate import vouch
 from .block_rules import read_blocks
 from .document_rules import DOCUMENT_RULES
 from .lines import classify, normalize_newlines
@@ -60,7 +61,7 @@ class TextReader:
 
     def read(self, text: str, options: ReadOptions | None = None) -> tuple[Document, list[Diagnostic]]:
         result = parse(text, previews=False, decisions=False)  # nobody reads them
-        return result.document, result.diagnostics
+        return vouch(result.document), result.diagnostics
 
     def explain(self, text: str) -> list[Decision]:
         """Per block (and metadata field), the rule that decided it and its input lines."""

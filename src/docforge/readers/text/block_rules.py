@@ -895,9 +895,11 @@ def _heading(state: ParseState, level: int, text: str, rule: str, first: Line, l
         top = re.match(r"[0-9]+", text)
         state.section_number = int(top.group(0)) if top else state.section_number
     state.emit(heading, "heading", rule, first, last, text)
-    indices, kinds = state.heading_kinds
+    indices, kinds, levels, caps = state.heading_kinds
     indices.append(len(state.blocks) - 1)
     kinds.append(HEADING_KINDS.index("explicit" if explicit else "numbered" if numbered else "bare"))
+    levels.append(level)
+    caps.append(all_caps(plain_text(heading)))
 
 
 BlockRule = Callable[[ParseState, int], Optional[int]]

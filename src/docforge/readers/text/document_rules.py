@@ -319,15 +319,22 @@ def survey_lines(state: ParseState) -> None:
                 tallies.append(0)
             tallies[found] += 1
             line_ids.append(found)
+            heading_like.append(0)  # asked once per distinct text, after the pass
         else:
             line_ids.append(-1)
-        heading_like.append(looks_like_heading(ln.text))
+            heading_like.append(looks_like_heading(ln.text))
         tally = at_indent.setdefault(ln.indent, [0, 0])
         tally[0] += 1
         tally[1] += columns(ln.raw.strip()) > LONG_LINE
     # a run is of distinct lines: a label the body repeats (`Answer`) is a record's field and
     # breaks it, so the record titles between such labels are not taken for a run
-    flags = bytearray(heading_like[j] and (line_ids[j] < 0 or tallies[line_ids[j]] < REPEATED)
+    # (looks_like_heading only for the short texts that occur fewer than REPEATED times:
+    # most short lines of a feed repeat, and the predicate is the survey's dearest part)
+    short_heading = bytearray(len(tallies))
+    for text, i in ids.items():
+        if tallies[i] < REPEATED and looks_like_heading(text):
+            short_heading[i] = 1
+    flags = bytearray(heading_like[j] if line_ids[j] < 0 else short_heading[line_ids[j]]
                       for j in range(len(heading_like)))
     counts = {text: tallies[i] for text, i in ids.items()}
     state.short_runs = {state.start + k for k in short_line_runs(flags, SHORT_RUN)}

@@ -8,29 +8,36 @@ ordinary text (a stray ``` must not turn the rest of an article into code).
 Must never drop text (`Line.raw` keeps every line as written) and must stay linear in
 the size of the input: the fence pairing is one backward and one forward pass. The lines
 are kept compact (LineTable: offsets into the one text, a kind byte per line), and a
-Line record is made when a rule asks for it, so the reader's scratch is not a record and
-a string per input line.
+Line (a named tuple: cheap to make again) is made when a rule asks for it, so the
+reader's scratch is not a record and a string per input line.
 """
 from __future__ import annotations
 
 import re
 from array import array
 
-from ...records import Record
+from typing import NamedTuple
+
 from .line_rules import LINE_RULES, MAYBE_MARKED, PLAIN_RULES
 from .predicates import collapse
 
 FENCE = re.compile(r"(`{3,}|~{3,})\s*([^`]*)")
 
 
-class Line(Record):
-    """One input line. `number` is 1-based; `indent` counts columns (a tab is 4)."""
+class Line(NamedTuple):
+    """One input line. `number` is 1-based; `indent` counts columns (a tab is 4).
+    A named tuple, not a Record: the reader makes about three per input line (classify,
+    then LineTable makes them again on demand), and a tuple is built in one C call where
+    a Record's __init__ sets six slots one by one (a third of the reader's extra time)."""
     number: int
     kind: str
     text: str
     indent: int = 0
     marker: str = ""
     raw: str = ""
+
+
+_new_line = tuple.__new__  # _new_line(Line, (number, kind, text, indent, marker, raw)): no Python call
 
 
 def normalize_newlines(text: str) -> str:
@@ -55,7 +62,7 @@ def classify_line(number: int, raw: str) -> Line:
             kind, text, marker = found
             if text == raw:  # most lines: one string, not an equal copy (the reader's peak memory)
                 text = raw
-            return Line(number, kind, text, indent_of(raw), marker, raw)
+            return _new_line(Line, (number, kind, text, indent_of(raw), marker, raw))
     raise AssertionError("text_line matches every line")  # pragma: no cover
 
 
@@ -158,10 +165,10 @@ class LineTable(dict):
         if indent == _SPAN_LIMIT:
             indent = indent_of(raw)
         if form == RAW:
-            return Line(number, kind, raw, indent, "", raw)
+            return _new_line(Line, (number, kind, raw, indent, "", raw))
         if form == SPANS:
             t, te, m, me = self.spans[4 * k:4 * k + 4]
-            return Line(number, kind, raw[t:te], indent, raw[m:me], raw)
+            return _new_line(Line, (number, kind, raw[t:te], indent, raw[m:me], raw))
         if form == RECLASSIFY:
             return classify_line(number, raw)
         stripped = raw.strip()
@@ -214,7 +221,7 @@ def classify(text: str) -> LineTable:
                 table.add(Line(number, "fence_close", stripped, indent_of(raw), stripped, raw), FENCE_CLOSE)
                 fence = None
             else:
-                table.add(Line(number, "code", raw, indent_of(raw), "", raw), RAW)
+                table.add(_new_line(Line, (number, "code", raw, indent_of(raw), "", raw)), RAW)
             continue
         if k in closable:
             if not closable[k]:  # nothing closes it: text, so one stray ``` cannot eat an article

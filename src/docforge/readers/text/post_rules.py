@@ -13,13 +13,15 @@ adjusted (a level, a citation) keeps the Decision of the rule that read it.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from ...model import (BulletList, Cell, Heading, ListItem, OrderedList, PackedBuilder, Paragraph, Reference,
                       References, deep_recursion, map_tree, plain_text)
+from ...packed import PACKED_IN_PICKLE
 from ...records import replace
 from .inline import link_citations, urls_in
-from .predicates import RESOURCE_HEADINGS, all_caps, normalize_heading
+from .predicates import RESOURCE_HEADINGS, normalize_heading
 from .state import HEADING_KINDS, Decision, ParseState
 
 EXPLICIT, BARE = HEADING_KINDS.index("explicit"), HEADING_KINDS.index("bare")
@@ -79,16 +81,15 @@ def _flat_items(block) -> list[ListItem]:
 def heading_levels(state: ParseState) -> None:
     """Levels from evidence only: `#` counts shifted so the top one is 1; numbering depth;
     ALL-CAPS headings over mixed-case ones (when the document starts with an ALL-CAPS one)."""
-    indices, kinds = state.heading_kinds
-    blocks = state.blocks
-    explicit = [k for k, how in zip(indices, kinds) if how == EXPLICIT]
+    indices, kinds, levels, all_caps_text = state.heading_kinds
+    explicit = [(k, level) for k, how, level in zip(indices, kinds, levels) if how == EXPLICIT]
     bare = [k for k, how in zip(indices, kinds) if how == BARE]
     changes: dict[int, int] = {}  # block index -> its new level
     if explicit:
-        shift = min(blocks[k].level for k in explicit) - 1
+        shift = min(level for _, level in explicit) - 1
         if shift > 0:
-            changes.update((k, blocks[k].level - shift) for k in explicit)
-    caps = {k for k in bare if all_caps(plain_text(blocks[k]))}
+            changes.update((k, level - shift) for k, level in explicit)
+    caps = {k for k, how, upper in zip(indices, kinds, all_caps_text) if how == BARE and upper}
     if caps and len(caps) < len(bare) and bare[0] in caps:
         changes.update((k, 2) for k in bare if k not in caps)
     if changes:
@@ -109,6 +110,23 @@ def _rebuild_blocks(state: ParseState, fn) -> None:
         state.blocks = PackedBuilder.of(blocks.map(lambda b: fn(next(position), b)))
 
 
+def _map_blocks(state: ParseState, fn, may_change) -> None:
+    """state.blocks with each block b replaced by fn(b), skipping the packed chunks whose
+    pickle `may_change` rules out (Packed.map): they are kept without being unpickled."""
+    blocks = state.blocks.build()
+    if type(blocks) is tuple:
+        new = PackedBuilder()
+        new.extend(fn(b) for b in blocks)
+        state.blocks = new
+    else:
+        state.blocks = PackedBuilder.of(blocks.map(fn, may_change))
+
+
+# a chunk can hold a citation marker only if its text has `[` and a digit in a row (a
+# pickle keeps text as UTF-8), or if a nested Packed hides its text
+_MARKER_START = re.compile(rb"\[[0-9]|" + re.escape(PACKED_IN_PICKLE))
+
+
 def citation_links(state: ParseState) -> None:
     """`[1]`, `[2, 3]`, `[4-6]` in paragraphs, list items and cells become CitationRefs when
     references with those labels exist; others stay text."""
@@ -127,8 +145,9 @@ def citation_links(state: ParseState) -> None:
     # map_tree recurses about four frames per list level; CPython 3.11 does that without
     # growing the C stack, so raising the limit to what this document needs is safe
     with deep_recursion(max(20_000, 8 * state.deepest_list + 1_000)):
-        _rebuild_blocks(state, lambda k, b: b if type(b) in (References, Heading) else fix(b) if type(b) is Paragraph
-                        else map_tree(b, fix, frozenset({Paragraph, Cell})))
+        _map_blocks(state, lambda b: b if type(b) in (References, Heading) else fix(b) if type(b) is Paragraph
+                    else map_tree(b, fix, frozenset({Paragraph, Cell})),
+                    lambda raw: _MARKER_START.search(raw) is not None)
 
 
 PostRule = Callable[[ParseState], None]

@@ -73,8 +73,10 @@ class ParseState:
         self.meta_decisions: list[Decision] = []
         self.diagnostics: list[Diagnostic] = []
         self.references_state = ""         # "", "heading", "intro", "entries"
-        # block index of every heading, and its kind (HEADING_KINDS) in a parallel array
-        self.heading_kinds = (array("q"), bytearray())
+        # block index of every heading, and in parallel arrays its kind (HEADING_KINDS), its
+        # level and whether its text is ALL CAPS: what post_rules.heading_levels decides
+        # by, kept here so that it never reads the packed blocks back
+        self.heading_kinds = (array("q"), bytearray(), array("q"), bytearray())
         self.reference_count = 0           # the highest reference number given so far
         self.reference_labels: set = set()
         self.section_number = 0            # the top number of the last numbered heading ("2" of 2.1)
