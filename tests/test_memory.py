@@ -373,7 +373,7 @@ def test_a_long_table_list_or_reference_list_is_many_html_pieces_of_a_row_item_o
     assert len(pieces) > 900 and max(map(len, pieces)) < 400
     assert "\n".join(pieces) in page
     assert page.count("<tr>") == 301 and page.count("<li>") == 300 and page.count('<li id="ref-') == 300
-    assert '<section class="level1" role="doc-bibliography">' in page
+    assert '<section class="level1" role="doc-bibliography" aria-labelledby="references">' in page
 
 
 def test_html_pieces_of_each_block_join_to_its_markup_even_when_empty():
@@ -412,8 +412,9 @@ def test_html_pieces_of_each_block_join_to_its_markup_even_when_empty():
     assert ["\n".join(body.block_stream(block)) for block in context.doc.blocks] == expected
     assert [body.render(block) for block in context.doc.blocks] == expected
     # References without a heading before them: each in a bibliography section of its own
-    section = '<section class="bibliography" role="doc-bibliography" aria-label="References">\n{}\n</section>'
-    assert body.blocks(context.doc.blocks) == "\n".join(expected[:-2] + [section.format(e) for e in expected[-2:]])
+    section = '<section class="bibliography" role="doc-bibliography" aria-label="References{}">\n{}\n</section>'
+    assert body.blocks(context.doc.blocks) == "\n".join(
+        expected[:-2] + [section.format(n, e) for n, e in zip(("", " 2"), expected[-2:])])
 
 
 def test_a_long_table_or_bibliography_is_encoded_to_json_a_few_rows_at_a_time():
