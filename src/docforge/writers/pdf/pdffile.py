@@ -36,7 +36,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import (BasicFonts, Destination, LinkAnnotation, PDFArray, PDFCatalog,
                                       PDFDocument, PDFIndirectObject, PDFInfo, PDFName, PDFObjectReference,
                                       PDFOutlines, PDFOutlines0, PDFPages, PDFStream, PDFTrailer,
-                                      PDFZCompress, pdfdocEnc)
+                                      PDFZCompress, OutlineEntryObject, pdfdocEnc)
 
 _KEPT_TYPES = (PDFPages, PDFOutlines, PDFOutlines0, PDFInfo)
 _HEADER_MARK = b"\n%\223\214\213\236 ReportLab Generated PDF document (opensource)\n"
@@ -78,6 +78,111 @@ def _unbound_link(obj) -> bool:
     return isinstance(dest, Destination) and (dest.fmt is None or dest.page is None)
 
 
+class CompactOutline(PDFOutlines):
+    """reportlab's outline kept as one (level, title, key, closed) row per entry instead of
+    its nested lists and, at save, one object graph of every entry: here the entries get
+    their object numbers at save in the order reportlab gives them (depth first) and each is
+    formatted only when it is written (StreamingDocument._write_or_keep), so the same file
+    comes out. Headings reach it through canvas.addOutlineEntry, as before."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._levels = array("b")
+        self._closed = array("b")
+        self._titles: list[str] = []
+        self._keys: list[str] = []
+        self._first_number = 0
+        self._links = None  # per entry, at save: parent, prev, next, first child, last child, count
+
+    def addOutlineEntry(self, destinationname, level=0, title=None, closed=None):
+        if destinationname is None:
+            return
+        if not isinstance(level, int) or level < 0:
+            raise ValueError(f"outline level must be a non-negative integer, got {level!r}")
+        if level > self.currentlevel + 1:
+            raise ValueError(f"can't jump from outline level {self.currentlevel} to level {level}, need intermediates")
+        self.currentlevel = level
+        self._levels.append(level)
+        self._closed.append(1 if closed else 0)
+        self._titles.append(destinationname if title is None else title)
+        self._keys.append(destinationname)
+
+    def prepare(self, document, canvas) -> None:
+        count = len(self._levels)
+        if not count:
+            self.first = self.last = None
+            self.count = 0
+            self.ready = -1
+            return
+        self._canvas = canvas
+        self._parent_ref = document.Reference(document.Outlines)
+        levels, closed = self._levels, self._closed
+        parent, prev, next_, first, last = (array("i", [-1]) * count for _ in range(5))
+        visible_below = array("i", [0]) * count
+        stack: list[int] = []  # the open ancestors of the entry being placed
+        last_top = -1
+        for index in range(count):
+            del stack[levels[index]:]
+            up = stack[-1] if stack else -1
+            parent[index] = up
+            before = last[up] if up >= 0 else last_top
+            if before >= 0 and (up >= 0 or parent[before] == -1):
+                prev[index] = before
+                next_[before] = index
+            if up >= 0:
+                if first[up] < 0:
+                    first[up] = index
+                last[up] = index
+            else:
+                last_top = index
+            stack.append(index)
+        # reportlab's count(): an entry is one line, plus its open children's lines
+        top_visible = 0
+        for index in range(count - 1, -1, -1):
+            visible = 1 + (visible_below[index] if first[index] >= 0 and not closed[index] else 0)
+            up = parent[index]
+            if up >= 0:
+                visible_below[up] += visible
+            else:
+                top_visible += visible
+        base = document.objectcounter
+        for _ in range(count):
+            document.reserve()
+        self._first_number = base + 1
+        self._links = (parent, prev, next_, first, last, visible_below)
+        # reportlab's maketree adds one to the root's /Count per entry with children (it
+        # reuses the counter to name the levels); kept so that the file stays the same
+        self.count = top_visible + sum(1 for index in range(count) if first[index] >= 0)
+        self.first = PDFObjectReference("R%d" % (base + 1))
+        top_last = last_top
+        self.last = PDFObjectReference("R%d" % (base + 1 + top_last))
+        self.ready = 1
+
+    def entry_index(self, number: int) -> int | None:
+        """Which entry object `number` is (None when it is not one)."""
+        if self._links is None:
+            return None
+        index = number - self._first_number
+        return index if 0 <= index < len(self._levels) else None
+
+    def entry_body(self, index: int, document) -> bytes:
+        parent, prev, next_, first, last, visible_below = self._links
+        ref = lambda i: PDFObjectReference("R%d" % (self._first_number + i))
+        entry = OutlineEntryObject()
+        entry.Title = self._titles[index]
+        entry.Parent = ref(parent[index]) if parent[index] >= 0 else self._parent_ref
+        entry.Dest = self._canvas._bookmarkReference(self._keys[index])
+        if prev[index] >= 0:
+            entry.Prev = ref(prev[index])
+        if next_[index] >= 0:
+            entry.Next = ref(next_[index])
+        if first[index] >= 0:
+            entry.First, entry.Last = ref(first[index]), ref(last[index])
+            entry.Count = -visible_below[index] if self._closed[index] else visible_below[index]
+        self._titles[index] = None  # written: nothing names it again
+        return entry.format(document)
+
+
 class StreamingDocument(PDFDocument):
     """A reportlab PDFDocument that writes each page and its objects when the page is added."""
 
@@ -96,6 +201,8 @@ class StreamingDocument(PDFDocument):
         self._footers = array("i")          # object number of each page's footer stream
         self.page_hook = None               # called with (page, index) before a page is written
         self._version = self._pdfVersion
+        if type(self.Outlines) is PDFOutlines:
+            self.outline = self.Outlines = self.Catalog.Outlines = CompactOutline()
         self._emit(pdfdocEnc("%%PDF-%s.%s" % self._version) + _HEADER_MARK)
 
     # ------------------------------------------------------------- writing
@@ -149,7 +256,11 @@ class StreamingDocument(PDFDocument):
 
     def _write_or_keep(self, number: int, keep) -> None:
         name = self.numberToId.get(number)
-        if name is None:  # reserved for the caller
+        if name is None:  # reserved for the caller, or an outline entry (written at the end)
+            outline = self.Outlines
+            index = outline.entry_index(number) if isinstance(outline, CompactOutline) else None
+            if index is not None:
+                self.write_object(number, outline.entry_body(index, self))
             return
         obj = self.idToObject[name]
         if keep(obj, name):
