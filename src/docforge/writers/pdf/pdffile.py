@@ -35,7 +35,7 @@ from array import array
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import (BasicFonts, Destination, LinkAnnotation, PDFArray, PDFCatalog,
                                       PDFDocument, PDFIndirectObject, PDFInfo, PDFName, PDFObjectReference,
-                                      PDFOutlines, PDFOutlines0, PDFPages, PDFStream, PDFTrailer,
+                                      PDFObject, PDFOutlines, PDFOutlines0, PDFPages, PDFStream, PDFTrailer,
                                       PDFZCompress, OutlineEntryObject, pdfdocEnc)
 
 _KEPT_TYPES = (PDFPages, PDFOutlines, PDFOutlines0, PDFInfo)
@@ -171,7 +171,10 @@ class CompactOutline(PDFOutlines):
         entry = OutlineEntryObject()
         entry.Title = self._titles[index]
         entry.Parent = ref(parent[index]) if parent[index] >= 0 else self._parent_ref
-        entry.Dest = self._canvas._bookmarkReference(self._keys[index])
+        key = self._keys[index]
+        destinations = self._canvas._destinations
+        target = destinations.target(key) if isinstance(destinations, CompactDestinations) else None
+        entry.Dest = target if target is not None else self._canvas._bookmarkReference(key)
         if prev[index] >= 0:
             entry.Prev = ref(prev[index])
         if next_[index] >= 0:
@@ -181,6 +184,73 @@ class CompactOutline(PDFOutlines):
             entry.Count = -visible_below[index] if self._closed[index] else visible_below[index]
         self._titles[index] = None  # written: nothing names it again
         return entry.format(document)
+
+
+class _Fixed(PDFObject):
+    """A destination already formatted: what it said when its page was written."""
+    __slots__ = ("data", "page")
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.page = data, None
+
+    def format(self, document) -> bytes:
+        return self.data
+
+
+class CompactDestinations(dict):
+    """The canvas's bookmark name -> destination map (canvas._destinations), where a
+    destination bound to a page already written is kept as its formatted bytes instead of
+    reportlab's Destination, its format object and its page reference (three objects per
+    link target, kept to the end: two per heading). Asked for again (a link drawn later,
+    the outline at save, the name bound again), it is a Destination again, which formats
+    to the same bytes unless it is bound anew."""
+    __slots__ = ("_document", "_live")
+
+    def __init__(self, document) -> None:
+        super().__init__()
+        self._document = document
+        self._live: list[str] = []  # names whose value is a Destination
+
+    def __setitem__(self, name, destination) -> None:
+        dict.__setitem__(self, name, destination)
+        self._live.append(name)
+
+    def __getitem__(self, name):
+        value = dict.__getitem__(self, name)
+        if type(value) is bytes:
+            destination = Destination(name)
+            destination.fmt, destination.page = _Fixed(value), True
+            self[name] = destination
+            return destination
+        return value
+
+    def target(self, name):
+        """What a link or outline entry written now points at, without making it live again."""
+        value = dict.get(self, name)
+        return _Fixed(value) if type(value) is bytes else value
+
+    def compact(self, pages_written: int) -> None:
+        """Format the destinations bound to pages written so far (called after each page)."""
+        live, self._live = self._live, []
+        document = self._document
+        for name in live:
+            destination = dict.get(self, name)
+            if type(destination) is bytes or destination is None:
+                continue
+            page = destination.page
+            if destination.fmt is None or page is None:
+                self._live.append(name)  # a link target not drawn yet
+                continue
+            if page is not True and _page_index(page) >= pages_written:
+                self._live.append(name)
+                continue
+            dict.__setitem__(self, name, destination.format(document))
+
+
+def _page_index(reference) -> int:
+    """The 0-based index of reportlab's page reference ("Page<n>", n from 1)."""
+    name = reference.name
+    return int(name[4:]) - 1 if name[:4] == "Page" and name[4:].isdigit() else 1 << 30
 
 
 class StreamingDocument(PDFDocument):
@@ -200,6 +270,7 @@ class StreamingDocument(PDFDocument):
         self._page_numbers = array("i")     # object number of each page, by index
         self._footers = array("i")          # object number of each page's footer stream
         self.page_hook = None               # called with (page, index) before a page is written
+        self.destinations: CompactDestinations | None = None  # the canvas's, made compact after each page
         self._version = self._pdfVersion
         if type(self.Outlines) is PDFOutlines:
             self.outline = self.Outlines = self.Catalog.Outlines = CompactOutline()
@@ -300,6 +371,8 @@ class StreamingDocument(PDFDocument):
             self.page_hook(page, index)
         self._write_registered(number, name, page)
         self._write_waiting(self._waits)
+        if self.destinations is not None:
+            self.destinations.compact(self.page_count)
 
     def write_footer(self, index: int, code: str) -> None:
         """Page `index`'s second content stream (drawn over its body)."""

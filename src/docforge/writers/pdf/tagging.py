@@ -56,7 +56,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Frame, Image, KeepTogether, Paragraph, Preformatted
 
-from .pdffile import Sink, StreamingDocument
+from .pdffile import CompactDestinations, Sink, StreamingDocument
 from .scripts import logical_text
 
 _NO_OUTER = object()
@@ -625,6 +625,7 @@ class TaggingCanvas(rl_canvas.Canvas):
         if getattr(old.Catalog, "Lang", None) is not None:
             doc.Catalog.Lang = old.Catalog.Lang
         self._make_preamble()
+        self._destinations = doc.destinations = CompactDestinations(doc)
         self._df_tagger = Tagger(self.tag_options, doc) if self.tag_options is not None else None
         if self._df_tagger is not None:
             doc.page_hook = self._df_tagger.page_done
