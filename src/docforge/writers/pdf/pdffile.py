@@ -89,8 +89,10 @@ class CompactOutline(PDFOutlines):
         super().__init__()
         self._levels = array("b")
         self._closed = array("b")
-        self._titles: list[str] = []
-        self._keys: list[str] = []
+        # titles and keys as UTF-8 in one buffer (a str is 50 bytes before its first letter),
+        # entry i's title then key ending at _ends[2i] and _ends[2i + 1]
+        self._text = bytearray()
+        self._ends = array("q")
         self._first_number = 0
         self._links = None  # per entry, at save: parent, prev, next, first child, last child, count
 
@@ -104,8 +106,9 @@ class CompactOutline(PDFOutlines):
         self.currentlevel = level
         self._levels.append(level)
         self._closed.append(1 if closed else 0)
-        self._titles.append(destinationname if title is None else title)
-        self._keys.append(destinationname)
+        for text in (destinationname if title is None else title, destinationname):
+            self._text += text.encode("utf-8", "surrogatepass")
+            self._ends.append(len(self._text))
 
     def prepare(self, document, canvas) -> None:
         count = len(self._levels)
@@ -168,10 +171,13 @@ class CompactOutline(PDFOutlines):
     def entry_body(self, index: int, document) -> bytes:
         parent, prev, next_, first, last, visible_below = self._links
         ref = lambda i: PDFObjectReference("R%d" % (self._first_number + i))
+        ends, text = self._ends, self._text
+        start = ends[2 * index - 1] if index else 0
+        title = text[start:ends[2 * index]].decode("utf-8", "surrogatepass")
+        key = text[ends[2 * index]:ends[2 * index + 1]].decode("utf-8", "surrogatepass")
         entry = OutlineEntryObject()
-        entry.Title = self._titles[index]
+        entry.Title = title
         entry.Parent = ref(parent[index]) if parent[index] >= 0 else self._parent_ref
-        key = self._keys[index]
         destinations = self._canvas._destinations
         target = destinations.target(key) if isinstance(destinations, CompactDestinations) else None
         entry.Dest = target if target is not None else self._canvas._bookmarkReference(key)
@@ -182,7 +188,6 @@ class CompactOutline(PDFOutlines):
         if first[index] >= 0:
             entry.First, entry.Last = ref(first[index]), ref(last[index])
             entry.Count = -visible_below[index] if self._closed[index] else visible_below[index]
-        self._titles[index] = None  # written: nothing names it again
         return entry.format(document)
 
 
