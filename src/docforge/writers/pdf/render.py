@@ -152,6 +152,7 @@ class PdfRenderer(TreeRenderer):
         self.link_color = context.style.colors.link
         # tagged headings H1..H6 by the heading tree's consecutive levels: PDF/UA lets no level be skipped
         self.tag_levels = _tree_levels(context.outline(6))
+        context.forget_outline()  # the link names (tagging.py) make it again at the first internal link
         self.images = PdfImages(context)
         self.notes = NoteRegistry(context.anchors)
         self.image_width: float | None = None  # the room an inline image has (a table column), else the frame
