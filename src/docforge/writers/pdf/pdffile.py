@@ -16,7 +16,9 @@ format(): objects are numbered as reportlab numbers them (`Reference`), and an o
 written is forgotten (an automatically named one, "R<n>", is object n, so its name needs
 no entry). What must wait is kept: the page tree, the fonts (subsets grow until the
 end), the outline, the catalog and info, and a link whose destination is not yet drawn
-(retried at each page end). `reserve()` gives a number to an object written by the
+(retried at each page end). What is kept per heading is compact: the outline is one row
+per entry (CompactOutline, its entries numbered and formatted at the end as reportlab
+would), and a destination whose page is written is its formatted bytes (CompactDestinations). `reserve()` gives a number to an object written by the
 caller (`write_object`: the footers of "Page X of Y", tagging.py's structure elements);
 `page_number(i)` is page i's object number, reserved ahead when a structure element
 needs it before the page is done. A page's /Contents is [its stream, its footer]: the
