@@ -717,3 +717,43 @@ def test_a_document_the_feed_reader_made_is_not_walked_again_but_a_changed_one_i
     walked.clear()
     validate.check(hand_built)  # equal to the reader's, but built by hand: checked
     assert walked
+
+
+def test_pdf_destinations_and_outline_entries_are_not_objects_kept_per_heading(monkeypatch):
+    # reportlab kept a Destination (with its format object and page reference) per link
+    # target and built the whole outline's object graph at save; pdffile.py keeps the
+    # formatted destination and one outline row per heading instead
+    import pikepdf
+    from reportlab.pdfbase import pdfdoc
+    from docforge.writers.pdf import pdffile
+    headings = 120
+    blocks = [block for i in range(headings)
+              for block in (Heading(1 + i % 2, (Text(f"Part {i}"),)), Paragraph((Text(f"text {i}"),)))]
+    blocks.append(Paragraph((model.Link((Text("back to the start"),), "#part-0"),)))
+    doc = Document(Meta(title="Parts"), tuple(blocks))
+    alive = []
+    original = pdffile.StreamingDocument.SaveToFile
+
+    def spy(self, filename, canvas):
+        gc.collect()
+        alive.append(sum(1 for obj in gc.get_objects() if isinstance(obj, pdfdoc.Destination)))
+        alive.append(sum(1 for obj in gc.get_objects() if isinstance(obj, pdfdoc.OutlineEntryObject)))
+        return original(self, filename, canvas)
+
+    monkeypatch.setattr(pdffile.StreamingDocument, "SaveToFile", spy)
+    pdf = pikepdf.open(io.BytesIO(docforge.write(doc, "pdf")))
+    assert alive[0] < 5 and alive[1] == 0
+    titles = []
+    item = pdf.Root.Outlines.First
+    while item is not None:
+        titles.append(str(item.Title))
+        child = item.get("/First")
+        while child is not None:
+            titles.append(str(child.Title))
+            child = child.get("/Next")
+        item = item.get("/Next")
+    assert titles == [f"Part {i}" for i in range(headings)]
+    pages = [page.objgen for page in pdf.pages]
+    first = pdf.Root.Outlines.First
+    links = [annot for page in pdf.pages for annot in page.get("/Annots", []) if "/Dest" in annot]
+    assert links and all(annot.Dest[0].objgen == first.Dest[0].objgen == pages[0] for annot in links)

@@ -602,3 +602,41 @@ def test_a_long_word_in_a_table_cell_over_several_pages_is_drawn_whole():
     reader = PdfReader(io.BytesIO(docforge.write(doc, "pdf")))
     assert len(reader.pages) > 1
     assert "".join(page.extract_text() for page in reader.pages).count("x") == len(word)
+
+
+def test_the_outline_tree_links_siblings_and_counts_open_entries_as_reportlab_did():
+    # pdffile.CompactOutline writes the outline from one row per heading: the tree, its
+    # sibling links, the closed entries (below the second level) and the counts must be
+    # what reportlab's own outline gave
+    import pikepdf
+    levels = [1, 2, 3, 4, 3, 2, 1, 3, 2, 4, 1]
+    doc = Document(Meta(title="Tree"), tuple(
+        block for index, level in enumerate(levels)
+        for block in (Heading(level, (Text(f"H{index}"),)), Paragraph((Text(f"text {index}"),)))))
+    pdf = pikepdf.open(io.BytesIO(pdf_of(doc, toc_depth=4)))
+
+    def tree(item):
+        rows = []
+        while item is not None:
+            children = tree(item.get("/First"))
+            count = int(item.Count) if "/Count" in item else None
+            rows.append((str(item.Title), count, children))
+            nxt = item.get("/Next")
+            if nxt is not None:
+                assert nxt.Prev.objgen == item.objgen
+            item = nxt
+        return rows
+
+    outlines = pdf.Root.Outlines
+    assert tree(outlines.First) == [
+        ("H0", 4, [("H1", 2, [("H2", -1, [("H3", None, [])]), ("H4", None, [])]), ("H5", None, [])]),
+        ("H6", 3, [("H7", None, []), ("H8", 1, [("H9", None, [])])]),
+        ("H10", None, []),
+    ]
+    # reportlab's root count: the open entries (10) plus one per entry with children (5)
+    assert int(outlines.Count) == 15
+    assert outlines.Last.Title == "H10"
+    for top in (outlines.First, outlines.First.Next):
+        assert top.Parent.objgen == outlines.objgen
+        assert top.First.Parent.objgen == top.objgen
+        assert top.Dest[0].objgen in {page.objgen for page in pdf.pages}

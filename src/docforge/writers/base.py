@@ -158,6 +158,11 @@ it (labels.py, with the theme's overrides) and `direction` "rtl" or "ltr"; `toc`
             entries = self._outline[max_level] = outline(self.doc, max_level)
         return entries
 
+    def forget_outline(self) -> None:
+        """Let the cached heading trees go (a writer that took what it needs from them: they
+        hold a str per heading to the end); outline() makes them again if asked."""
+        self._outline.clear()
+
     def citation_label(self, ref_id: str) -> str:
         return semantics.citation_label(self.reference_labels, ref_id)
 

@@ -16,7 +16,9 @@ format(): objects are numbered as reportlab numbers them (`Reference`), and an o
 written is forgotten (an automatically named one, "R<n>", is object n, so its name needs
 no entry). What must wait is kept: the page tree, the fonts (subsets grow until the
 end), the outline, the catalog and info, and a link whose destination is not yet drawn
-(retried at each page end). `reserve()` gives a number to an object written by the
+(retried at each page end). What is kept per heading is compact: the outline is one row
+per entry (CompactOutline, its entries numbered and formatted at the end as reportlab
+would), and a destination whose page is written is its formatted bytes (CompactDestinations). `reserve()` gives a number to an object written by the
 caller (`write_object`: the footers of "Page X of Y", tagging.py's structure elements);
 `page_number(i)` is page i's object number, reserved ahead when a structure element
 needs it before the page is done. A page's /Contents is [its stream, its footer]: the
@@ -35,8 +37,8 @@ from array import array
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import (BasicFonts, Destination, LinkAnnotation, PDFArray, PDFCatalog,
                                       PDFDocument, PDFIndirectObject, PDFInfo, PDFName, PDFObjectReference,
-                                      PDFOutlines, PDFOutlines0, PDFPages, PDFStream, PDFTrailer,
-                                      PDFZCompress, pdfdocEnc)
+                                      PDFObject, PDFOutlines, PDFOutlines0, PDFPages, PDFStream, PDFTrailer,
+                                      PDFZCompress, OutlineEntryObject, pdfdocEnc)
 
 _KEPT_TYPES = (PDFPages, PDFOutlines, PDFOutlines0, PDFInfo)
 _HEADER_MARK = b"\n%\223\214\213\236 ReportLab Generated PDF document (opensource)\n"
@@ -78,6 +80,186 @@ def _unbound_link(obj) -> bool:
     return isinstance(dest, Destination) and (dest.fmt is None or dest.page is None)
 
 
+class CompactOutline(PDFOutlines):
+    """reportlab's outline kept as one (level, title, key, closed) row per entry instead of
+    its nested lists and, at save, one object graph of every entry: here the entries get
+    their object numbers at save in the order reportlab gives them (depth first) and each is
+    formatted only when it is written (StreamingDocument._write_or_keep), so the same file
+    comes out. Headings reach it through canvas.addOutlineEntry, as before."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._levels = array("b")
+        self._closed = array("b")
+        # titles and keys as UTF-8 in one buffer (a str is 50 bytes before its first letter),
+        # entry i's title then key ending at _ends[2i] and _ends[2i + 1]
+        self._text = bytearray()
+        self._ends = array("q")
+        self._first_number = 0
+        self._links = None  # per entry, at save: parent, prev, next, first child, last child, count
+
+    def addOutlineEntry(self, destinationname, level=0, title=None, closed=None):
+        if destinationname is None:
+            return
+        if not isinstance(level, int) or level < 0:
+            raise ValueError(f"outline level must be a non-negative integer, got {level!r}")
+        if level > self.currentlevel + 1:
+            raise ValueError(f"can't jump from outline level {self.currentlevel} to level {level}, need intermediates")
+        self.currentlevel = level
+        self._levels.append(level)
+        self._closed.append(1 if closed else 0)
+        for text in (destinationname if title is None else title, destinationname):
+            self._text += text.encode("utf-8", "surrogatepass")
+            self._ends.append(len(self._text))
+
+    def prepare(self, document, canvas) -> None:
+        count = len(self._levels)
+        if not count:
+            self.first = self.last = None
+            self.count = 0
+            self.ready = -1
+            return
+        self._canvas = canvas
+        self._parent_ref = document.Reference(document.Outlines)
+        levels, closed = self._levels, self._closed
+        parent, prev, next_, first, last = (array("i", [-1]) * count for _ in range(5))
+        visible_below = array("i", [0]) * count
+        stack: list[int] = []  # the open ancestors of the entry being placed
+        last_top = -1
+        for index in range(count):
+            del stack[levels[index]:]
+            up = stack[-1] if stack else -1
+            parent[index] = up
+            before = last[up] if up >= 0 else last_top
+            if before >= 0 and (up >= 0 or parent[before] == -1):
+                prev[index] = before
+                next_[before] = index
+            if up >= 0:
+                if first[up] < 0:
+                    first[up] = index
+                last[up] = index
+            else:
+                last_top = index
+            stack.append(index)
+        # reportlab's count(): an entry is one line, plus its open children's lines
+        top_visible = 0
+        for index in range(count - 1, -1, -1):
+            visible = 1 + (visible_below[index] if first[index] >= 0 and not closed[index] else 0)
+            up = parent[index]
+            if up >= 0:
+                visible_below[up] += visible
+            else:
+                top_visible += visible
+        base = document.objectcounter
+        for _ in range(count):
+            document.reserve()
+        self._first_number = base + 1
+        self._links = (parent, prev, next_, first, last, visible_below)
+        # reportlab's maketree adds one to the root's /Count per entry with children (it
+        # reuses the counter to name the levels); kept so that the file stays the same
+        self.count = top_visible + sum(1 for index in range(count) if first[index] >= 0)
+        self.first = PDFObjectReference("R%d" % (base + 1))
+        top_last = last_top
+        self.last = PDFObjectReference("R%d" % (base + 1 + top_last))
+        self.ready = 1
+
+    def entry_index(self, number: int) -> int | None:
+        """Which entry object `number` is (None when it is not one)."""
+        if self._links is None:
+            return None
+        index = number - self._first_number
+        return index if 0 <= index < len(self._levels) else None
+
+    def entry_body(self, index: int, document) -> bytes:
+        parent, prev, next_, first, last, visible_below = self._links
+        ref = lambda i: PDFObjectReference("R%d" % (self._first_number + i))
+        ends, text = self._ends, self._text
+        start = ends[2 * index - 1] if index else 0
+        title = text[start:ends[2 * index]].decode("utf-8", "surrogatepass")
+        key = text[ends[2 * index]:ends[2 * index + 1]].decode("utf-8", "surrogatepass")
+        entry = OutlineEntryObject()
+        entry.Title = title
+        entry.Parent = ref(parent[index]) if parent[index] >= 0 else self._parent_ref
+        destinations = self._canvas._destinations
+        target = destinations.target(key) if isinstance(destinations, CompactDestinations) else None
+        entry.Dest = target if target is not None else self._canvas._bookmarkReference(key)
+        if prev[index] >= 0:
+            entry.Prev = ref(prev[index])
+        if next_[index] >= 0:
+            entry.Next = ref(next_[index])
+        if first[index] >= 0:
+            entry.First, entry.Last = ref(first[index]), ref(last[index])
+            entry.Count = -visible_below[index] if self._closed[index] else visible_below[index]
+        return entry.format(document)
+
+
+class _Fixed(PDFObject):
+    """A destination already formatted: what it said when its page was written."""
+    __slots__ = ("data", "page")
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.page = data, None
+
+    def format(self, document) -> bytes:
+        return self.data
+
+
+class CompactDestinations(dict):
+    """The canvas's bookmark name -> destination map (canvas._destinations), where a
+    destination bound to a page already written is kept as its formatted bytes instead of
+    reportlab's Destination, its format object and its page reference (three objects per
+    link target, kept to the end: two per heading). Asked for again (a link drawn later,
+    the outline at save, the name bound again), it is a Destination again, which formats
+    to the same bytes unless it is bound anew."""
+    __slots__ = ("_document", "_live")
+
+    def __init__(self, document) -> None:
+        super().__init__()
+        self._document = document
+        self._live: list[str] = []  # names whose value is a Destination
+
+    def __setitem__(self, name, destination) -> None:
+        dict.__setitem__(self, name, destination)
+        self._live.append(name)
+
+    def __getitem__(self, name):
+        value = dict.__getitem__(self, name)
+        if type(value) is bytes:
+            destination = Destination(name)
+            destination.fmt, destination.page = _Fixed(value), True
+            self[name] = destination
+            return destination
+        return value
+
+    def target(self, name):
+        """What a link or outline entry written now points at, without making it live again."""
+        value = dict.get(self, name)
+        return _Fixed(value) if type(value) is bytes else value
+
+    def compact(self, pages_written: int) -> None:
+        """Format the destinations bound to pages written so far (called after each page)."""
+        live, self._live = self._live, []
+        document = self._document
+        for name in live:
+            destination = dict.get(self, name)
+            if type(destination) is bytes or destination is None:
+                continue
+            page = destination.page
+            if destination.fmt is None or page is None:
+                self._live.append(name)  # a link target not drawn yet
+                continue
+            if page is not True and _page_index(page) >= pages_written:
+                self._live.append(name)
+                continue
+            dict.__setitem__(self, name, destination.format(document))
+
+
+def _page_index(reference) -> int:
+    """The 0-based index of reportlab's page reference ("Page<n>", n from 1)."""
+    name = reference.name
+    return int(name[4:]) - 1 if name[:4] == "Page" and name[4:].isdigit() else 1 << 30
+
+
 class StreamingDocument(PDFDocument):
     """A reportlab PDFDocument that writes each page and its objects when the page is added."""
 
@@ -95,7 +277,10 @@ class StreamingDocument(PDFDocument):
         self._page_numbers = array("i")     # object number of each page, by index
         self._footers = array("i")          # object number of each page's footer stream
         self.page_hook = None               # called with (page, index) before a page is written
+        self.destinations: CompactDestinations | None = None  # the canvas's, made compact after each page
         self._version = self._pdfVersion
+        if type(self.Outlines) is PDFOutlines:
+            self.outline = self.Outlines = self.Catalog.Outlines = CompactOutline()
         self._emit(pdfdocEnc("%%PDF-%s.%s" % self._version) + _HEADER_MARK)
 
     # ------------------------------------------------------------- writing
@@ -149,7 +334,11 @@ class StreamingDocument(PDFDocument):
 
     def _write_or_keep(self, number: int, keep) -> None:
         name = self.numberToId.get(number)
-        if name is None:  # reserved for the caller
+        if name is None:  # reserved for the caller, or an outline entry (written at the end)
+            outline = self.Outlines
+            index = outline.entry_index(number) if isinstance(outline, CompactOutline) else None
+            if index is not None:
+                self.write_object(number, outline.entry_body(index, self))
             return
         obj = self.idToObject[name]
         if keep(obj, name):
@@ -189,6 +378,8 @@ class StreamingDocument(PDFDocument):
             self.page_hook(page, index)
         self._write_registered(number, name, page)
         self._write_waiting(self._waits)
+        if self.destinations is not None:
+            self.destinations.compact(self.page_count)
 
     def write_footer(self, index: int, code: str) -> None:
         """Page `index`'s second content stream (drawn over its body)."""

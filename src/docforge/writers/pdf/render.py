@@ -83,13 +83,13 @@ def _break_word(match: re.Match) -> str:
     return " ".join(word[i:i + 100] for i in range(0, len(word), 100))
 
 
-def _outline_levels(entries: tuple[OutlineEntry, ...]) -> dict[str, int]:
-    """Heading id -> its level in the PDF outline (0 at the top), from the context's tree."""
+def _tree_levels(entries: tuple[OutlineEntry, ...]) -> dict[str, int]:
+    """Heading id -> its level in the context's heading tree (1 at the top)."""
     levels: dict[str, int] = {}
     stack = list(reversed(entries))
     while stack:
         entry = stack.pop()
-        levels[entry.id] = entry.level - 1
+        levels[entry.id] = entry.level
         stack.extend(reversed(entry.children))
     return levels
 
@@ -150,9 +150,9 @@ class PdfRenderer(TreeRenderer):
         self.anchors = context.anchors
         self.diagnostics = context.diagnostics
         self.link_color = context.style.colors.link
-        self.outline_levels = _outline_levels(context.outline(context.toc_depth))
         # tagged headings H1..H6 by the heading tree's consecutive levels: PDF/UA lets no level be skipped
-        self.tag_levels = {id_: level + 1 for id_, level in _outline_levels(context.outline(6)).items()}
+        self.tag_levels = _tree_levels(context.outline(6))
+        context.forget_outline()  # the link names (tagging.py) make it again at the first internal link
         self.images = PdfImages(context)
         self.notes = NoteRegistry(context.anchors)
         self.image_width: float | None = None  # the room an inline image has (a table column), else the frame
@@ -194,12 +194,21 @@ class PdfRenderer(TreeRenderer):
         mark, self.math_count, self.image_titles, self.raw_counts = state
         self.notes.rewind(mark)
 
+    def outline_level(self, heading: Heading) -> int | None:
+        """The heading's level in the PDF outline (0 at the top), None when it has no entry.
+        The tree down to the toc depth places a heading where the whole tree does (deeper
+        headings are popped before any shallower one is placed), so one tree serves both."""
+        if heading.level > self.context.toc_depth:
+            return None
+        level = self.tag_levels.get(heading.id)
+        return None if level is None else level - 1
+
     def notes_section(self, references_heading: Heading | None) -> list:
         """The heading "Notes" (in the document's language; at the References heading's level, in the outline with it)
         and every note, numbered with its label and listed by number; a note inside a note
         joins the list as its marker is met."""
         level = max(1, min(references_heading.level, 6)) if references_heading else 1
-        outline_level = (self.outline_levels.get(references_heading.id) if references_heading
+        outline_level = (self.outline_level(references_heading) if references_heading
                          else 0 if self.context.toc_depth >= 1 else None)
         section_id = "notes"
         while section_id in self.anchors:
@@ -558,9 +567,10 @@ class PdfRenderer(TreeRenderer):
             markup = self.inlines(piece, self.fonts.heading)
             story.append(self.paragraph((self.anchor(node.id) if index == 0 else "") + markup, piece_style,
                                         text if len(pieces) == 1 else plain_text(IRParagraph(piece))))
-        if node.id in self.outline_levels:  # headings down to the toc depth, not those in notes
+        outline_level = self.outline_level(node)
+        if outline_level is not None:  # headings down to the toc depth, not those in notes
             toc_markup = self.markup(text, self.fonts.body, counted=False) or "Section"
-            story[1]._df_outline = (self.outline_levels[node.id], xml_safe(text) or "Section",
+            story[1]._df_outline = (outline_level, xml_safe(text) or "Section",
                                     node.id, toc_markup)
         tagging.role(story[1:], f"H{self.tag_levels.get(node.id, level)}")  # one, even in pieces
         return story

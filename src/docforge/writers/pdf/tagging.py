@@ -56,7 +56,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Frame, Image, KeepTogether, Paragraph, Preformatted
 
-from .pdffile import Sink, StreamingDocument
+from .pdffile import CompactDestinations, Sink, StreamingDocument
 from .scripts import logical_text
 
 _NO_OUTER = object()
@@ -209,6 +209,21 @@ def _mcr(page: int, mcid: int) -> int:
     return -((page << _MCID_BITS) | mcid) - 1
 
 
+def _joined(texts, chunk: int = 1024) -> str:
+    """The texts joined by spaces, a chunk at a time: the document element has a kid per
+    top-level block, and a list of them all as strings was 1.2 bytes per input byte."""
+    parts: list[str] = []
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) == chunk:
+            parts.append(" ".join(batch))
+            batch = []
+    if batch or not parts:
+        parts.append(" ".join(batch))
+    return " ".join(parts)
+
+
 def _page_mcid(kid: int) -> tuple[int, int]:
     value = -kid - 1
     return value >> _MCID_BITS, value & ((1 << _MCID_BITS) - 1)
@@ -305,6 +320,20 @@ class Tagger:
                 self.write(node)
         self.retired = waiting
 
+    def _kid_texts(self, node: Node, first_page, annot):
+        doc = self.doc
+        for kid in node.kids:
+            if kid >= 0:
+                yield f"{kid} 0 R"
+                continue
+            page, mcid = _page_mcid(kid)
+            if page == first_page:
+                yield str(mcid)
+            else:
+                yield f"<< /Type /MCR /Pg {doc.page_number(page)} 0 R /MCID {mcid} >>"
+        if annot is not None:
+            yield f"<< /Type /OBJR /Obj {annot[0]} 0 R /Pg {doc.page_number(annot[1])} 0 R >>"
+
     def write(self, node: Node) -> None:
         """Write a complete element and forget it (a mark seen again gets a new element)."""
         if node.kids is None:  # retired twice: left, entered again, left
@@ -315,23 +344,15 @@ class Tagger:
             self.with_id.append((node.attrs["ID"], node.num))
         doc = self.doc
         first_page = next((_page_mcid(k)[0] for k in node.kids if k < 0), None)
-        kids: list[str] = []
-        for kid in node.kids:
-            if kid >= 0:
-                kids.append(f"{kid} 0 R")
-                continue
-            page, mcid = _page_mcid(kid)
-            if page == first_page:
-                kids.append(str(mcid))
-            else:
-                kids.append(f"<< /Type /MCR /Pg {doc.page_number(page)} 0 R /MCID {mcid} >>")
+        kid_count = len(node.kids)
         annot = node.attrs.get("_annot")
         if annot is not None:
-            kids.append(f"<< /Type /OBJR /Obj {annot[0]} 0 R /Pg {doc.page_number(annot[1])} 0 R >>")
+            kid_count += 1
         parent = node.parent.num if node.parent is not None else self.tree_num
         # one kid is written bare: shorter, and some checkers read nothing else
+        kids = _joined(self._kid_texts(node, first_page, annot))
         entries = [f"/Type /StructElem /S /{node.role} /P {parent} 0 R",
-                   "/K " + (kids[0] if len(kids) == 1 else "[" + " ".join(kids) + "]")]
+                   "/K " + (kids if kid_count == 1 else "[" + kids + "]")]
         if first_page is not None:
             entries.append(f"/Pg {doc.page_number(first_page)} 0 R")
         out = ("<< " + " ".join(entries)).encode("latin-1")
@@ -625,6 +646,7 @@ class TaggingCanvas(rl_canvas.Canvas):
         if getattr(old.Catalog, "Lang", None) is not None:
             doc.Catalog.Lang = old.Catalog.Lang
         self._make_preamble()
+        self._destinations = doc.destinations = CompactDestinations(doc)
         self._df_tagger = Tagger(self.tag_options, doc) if self.tag_options is not None else None
         if self._df_tagger is not None:
             doc.page_hook = self._df_tagger.page_done
