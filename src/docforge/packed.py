@@ -91,26 +91,24 @@ class PackedSequence(Sequence):
         return tuple_hash(self, len(self))
 
     def __add__(self, other: object):
-        if not isinstance(other, (tuple, PackedSequence)):
-            return NotImplemented
-        builder = PackedBuilder()
-        builder.extend(self)
-        builder.extend(other)
-        return builder.build()
+        return _joined(self, other) if isinstance(other, (tuple, PackedSequence)) else NotImplemented
 
     def __radd__(self, other: object):
-        if not isinstance(other, (tuple, PackedSequence)):
-            return NotImplemented
-        builder = PackedBuilder()
-        builder.extend(other)
-        builder.extend(self)
-        return builder.build()
+        return _joined(other, self) if isinstance(other, (tuple, PackedSequence)) else NotImplemented
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({tuple(self)!r})"
 
     def __bool__(self) -> bool:
         return len(self) > 0
+
+
+def _joined(first: Iterable, second: Iterable) -> "tuple | Packed":
+    """`first + second`, packed a chunk at a time as the two are read."""
+    builder = PackedBuilder()
+    builder.extend(first)
+    builder.extend(second)
+    return builder.build()
 
 
 class Packed(PackedSequence):

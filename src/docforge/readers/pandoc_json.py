@@ -254,13 +254,8 @@ class _Cursor:
             return
         while True:
             yield
-            after = self.peek()
-            self.pos += 1
-            if after == "]":
+            if self._closed_after_item("]"):
                 return
-            if after != ",":
-                self.pos -= 1
-                raise self.error("Expecting ',' delimiter")
 
     def members(self) -> Iterator[str]:
         self._expect("{", "'{'")
@@ -273,13 +268,19 @@ class _Cursor:
             key = self.value()
             self._expect(":", "':' delimiter")
             yield key
-            after = self.peek()
-            self.pos += 1
-            if after == "}":
+            if self._closed_after_item("}"):
                 return
-            if after != ",":
-                self.pos -= 1
-                raise self.error("Expecting ',' delimiter")
+
+    def _closed_after_item(self, closer: str) -> bool:
+        """Past the ',' after an item (False) or the container's closing `closer` (True)."""
+        after = self.peek()
+        self.pos += 1
+        if after == closer:
+            return True
+        if after != ",":
+            self.pos -= 1
+            raise self.error("Expecting ',' delimiter")
+        return False
 
     def end(self) -> None:
         if self.peek():

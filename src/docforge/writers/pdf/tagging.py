@@ -392,16 +392,10 @@ class Tagger:
         head, body = Mark("THead"), Mark("TBody")
         head_rows = getattr(flowable, "_df_header_rows", 1)  # 0: a table without a header row
         for index, row in enumerate(rows):
-            section = head if index < head_rows else body
-            row_mark = Mark("TR")
-            for cell in row:
-                cell_role = Mark("TH", {"A": {"O": "Table", "Scope": "Column"}}) if index < head_rows else Mark("TD")
-                for item in cell if isinstance(cell, (list, tuple)) else (cell,):
-                    if getattr(item, "drawOn", None) is None:
-                        continue
-                    item._df_path = path + (section, row_mark)
-                    item._df_leaf = cell_role
-                    _wrap_draw(item)
+            if index < head_rows:
+                _tag_row(row, path + (head,), lambda: Mark("TH", {"A": {"O": "Table", "Scope": "Column"}}))
+            else:
+                _tag_row(row, path + (body,), lambda: Mark("TD"))
         if hasattr(flowable, "_df_body_tags"):  # tables.RowGroups: body rows tagged as they are made
             flowable._df_body_tags = (path, body)
 
@@ -527,16 +521,22 @@ def tag_body_rows(rows, tags) -> None:
     (tables.RowGroups makes each page's rows): `tags` is (the table's path, its TBody)."""
     path, body = tags
     for row in rows:
-        row_mark = Mark("TR")
-        for cell in row:
-            cell_role = Mark("TD")
-            for item in cell if isinstance(cell, (list, tuple)) else (cell,):
-                if getattr(item, "drawOn", None) is None:
-                    continue
-                item._df_path = path + (body, row_mark)
-                item._df_leaf = cell_role
-                _wrap_draw(item)
+        _tag_row(row, path + (body,), lambda: Mark("TD"))
 
+
+
+def _tag_row(row, section_path: tuple, cell_role) -> None:
+    """Tag what each cell of a table row draws: one TR below `section_path`, and per cell a
+    new element from `cell_role()` (TH or TD) holding the cell's flowables."""
+    row_mark = Mark("TR")
+    for cell in row:
+        role = cell_role()
+        for item in cell if isinstance(cell, (list, tuple)) else (cell,):
+            if getattr(item, "drawOn", None) is None:
+                continue
+            item._df_path = section_path + (row_mark,)
+            item._df_leaf = role
+            _wrap_draw(item)
 
 def _tagged_draw_on(flowable, original, canv, x, y, _sW=0):
     tagger = getattr(canv, "_df_tagger", None)
