@@ -417,6 +417,27 @@ def test_html_pieces_of_each_block_join_to_its_markup_even_when_empty():
         expected[:-2] + [section.format(n, e) for n, e in zip(("", " 2"), expected[-2:])])
 
 
+
+def _json_pieces_noting_dumps(doc):
+    """The streamed JSON of `doc` in its pieces, and the length of every json.dumps string made."""
+    import docforge.writers.pandoc_json as pandoc_json
+    from docforge.writers.pandoc_json import AstRenderer, StreamingAst
+    made = []
+    original = pandoc_json._dumps
+
+    def spy(value):
+        text = original(value)
+        made.append(len(text))
+        return text
+
+    pandoc_json._dumps = spy
+    try:
+        pieces = list(StreamingAst(AstRenderer({})).document(doc))
+    finally:
+        pandoc_json._dumps = original
+    return pieces, made
+
+
 def test_a_long_table_or_bibliography_is_encoded_to_json_a_few_rows_at_a_time():
     # 2,048 rows or entries were dicts at once whatever their size (12 MB for a 1 MB table):
     # a batch now holds about _BATCH_CHARS of JSON, sized from the batch before it
@@ -429,20 +450,7 @@ def test_a_long_table_or_bibliography_is_encoded_to_json_a_few_rows_at_a_time():
                                       f"https://example.org/{i}") for i in range(1, 4001)))
     doc = prepare(Document(Meta(title="Long"), (Table((Cell((Text("Name"),)), Cell((Text("Value"),))), rows),
                                                 Heading(1, (Text("References"),)), refs)))
-    made = []
-    original = _dumps
-
-    def spy(value):
-        text = original(value)
-        made.append(len(text))
-        return text
-
-    import docforge.writers.pandoc_json as pandoc_json
-    pandoc_json._dumps = spy
-    try:
-        pieces = list(StreamingAst(AstRenderer({})).document(doc))
-    finally:
-        pandoc_json._dumps = original
+    pieces, made = _json_pieces_noting_dumps(doc)
     total = sum(map(len, pieces))
     assert total > 3_000_000 and max(made) < 3 * _BATCH_CHARS  # no json.dumps of a whole block
     assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
@@ -491,19 +499,7 @@ def test_a_table_row_or_reference_entry_holding_a_long_text_is_streamed_into_the
                Reference("ref-4", "4", (Text("short"),), "https://example.org/4"))
     doc = Document(Meta(title="Long cells"), (Table((Cell((Text("A"),)), Cell((Text("B"),))), rows, ("left", "right")),
                                               References(entries), References((Reference("r", "", (Text(long),)),))))
-    made = []
-    original = _dumps
-
-    def spy(value):
-        text = original(value)
-        made.append(len(text))
-        return text
-
-    pandoc_json._dumps = spy
-    try:
-        pieces = list(StreamingAst(AstRenderer({})).document(doc))
-    finally:
-        pandoc_json._dumps = original
+    pieces, made = _json_pieces_noting_dumps(doc)
     assert "".join(pieces) == _dumps(AstRenderer({}).document(doc))
     assert sum(map(len, pieces)) > 20 * _BATCH_CHARS and max(made) < 2 * _BATCH_CHARS
 

@@ -334,6 +334,25 @@ def _reordered(value):
     return value
 
 
+
+def _read_noting_value_sizes(text, monkeypatch):
+    """The reader's Document and diagnostics, and the length of every JSON value it decoded whole."""
+    from docforge.readers import pandoc_json
+    sizes = []
+    original = pandoc_json._Cursor.value
+
+    def value(self):
+        start = self.pos
+        result = original(self)
+        sizes.append(self.pos - start)
+        return result
+
+    monkeypatch.setattr(pandoc_json._Cursor, "value", value)
+    doc, diagnostics = reader.read(text)
+    monkeypatch.undo()
+    return doc, diagnostics, sizes
+
+
 def test_the_streamed_reading_gives_the_whole_value_conversion(pandoc, doc_and_diagnostics):
     from docforge.writers.pandoc_json import writer
     from ir_examples import pandoc_document, rich_document
@@ -364,18 +383,7 @@ def test_a_long_json_document_is_read_a_small_value_at_a_time(monkeypatch):
             + "Name | Value | Note\n:--- | ---: | ---\n" + rows + "\n\nA list follows.\n\n" + items
             + "\n\nReferences\n" + refs + "\n")
     text = docforge.write(docforge.read_text(feed), "json").decode()
-    sizes = []
-    original = pandoc_json._Cursor.value
-
-    def value(self):
-        start = self.pos
-        result = original(self)
-        sizes.append(self.pos - start)
-        return result
-
-    monkeypatch.setattr(pandoc_json._Cursor, "value", value)
-    doc, diagnostics = reader.read(text)
-    monkeypatch.undo()
+    doc, diagnostics, sizes = _read_noting_value_sizes(text, monkeypatch)
     assert len(text) > 1_000_000 and max(sizes) < 2_000
     assert (doc, diagnostics) == _whole_value_read(text)
     kinds = [type(b) for b in doc.blocks]
@@ -424,18 +432,7 @@ def test_long_inline_wrappers_line_blocks_definitions_figures_and_notes_are_stre
         Figure(many, (Text("A caption"),), "fig-1"),
     ))
     text = writer.dumps(doc)
-    sizes = []
-    original = pandoc_json._Cursor.value
-
-    def value(self):
-        start = self.pos
-        result = original(self)
-        sizes.append(self.pos - start)
-        return result
-
-    monkeypatch.setattr(pandoc_json._Cursor, "value", value)
-    back, diagnostics = reader.read(text)
-    monkeypatch.undo()
+    back, diagnostics, sizes = _read_noting_value_sizes(text, monkeypatch)
     assert len(text) > 1_000_000 and max(sizes) < 500
     assert (back, diagnostics) == _whole_value_read(text)
     assert back.blocks[1:] == doc.blocks[1:]
