@@ -132,7 +132,9 @@ def test_there_is_a_fixture_for_every_feature():
               "lists-indented-heading-after-list", "byline-von-dek", "headings-photo-credits",
               "headings-permalink-style", "headings-pipe-title", "headings-cjk-enumeration",
               "headings-repeated-label-values", "headings-captions", "headings-short-line-runs",
-              "headings-ui-text", "lists-lone-numbered-paragraph"}
+              "headings-ui-text", "lists-lone-numbered-paragraph",
+              # metadata fields under a bare title (issue 18)
+              "fields-under-title", "fields-under-bare-title"}
     assert wanted <= names, wanted - names
 
 
@@ -516,6 +518,8 @@ def test_a_short_last_line_is_keywords_only_with_evidence(last, keywords):
     ("Di Mario Esempio", ("Mario Esempio",)),
     ("Door Jan de Voorbeeld en Piet Model", ("Jan de Voorbeeld", "Piet Model")),
     ("Автор: Иван Примеров", ("Иван Примеров",)),
+    ("Author: Hans Beispiel und Erika Muster", ("Hans Beispiel", "Erika Muster")),
+    ("Authors: Jean Exemple et Marie Modèle", ("Jean Exemple", "Marie Modèle")),
     ("作者：张示例", ("张示例",)),
     ("By 2030, cities will look different", ()),
 ])
@@ -541,6 +545,66 @@ def test_the_byline_and_dek_reach_the_body_text_of_docx_pdf_and_epub(tmp_path):
     for text in (docx_text, epub_text, pdf_text):
         assert "Hans Beispiel" in text and "Erika Muster" in text
         assert "Wie eine Stadt ihren alten Hafen neu erfindet" in text
+
+
+@pytest.mark.parametrize("field, date", [
+    ("Date: 2021-03-04", "2021-03-04"),
+    ("Date: March 4, 2021", "March 4, 2021"),
+    ("Published: 4. März 2021", "4. März 2021"),
+    ("Date: 2021年3月4日", "2021年3月4日"),
+    ("Date: 04/03/2021", "04/03/2021"),
+    ("date: 2021-03-04T10:00Z", "2021-03-04T10:00Z"),
+])
+def test_a_date_line_under_a_bare_title_is_the_date(field, date):
+    doc = reader.read(f"Title\n{field}\nA first paragraph of the article, long enough to be body text.\n", None)[0]
+    assert doc.meta.title == "Title" and doc.meta.date == date
+    assert [plain_text(b) for b in doc.blocks] == ["A first paragraph of the article, long enough to be body text."]
+
+
+@pytest.mark.parametrize("text", [
+    # not a date: the sentence is the body's first paragraph
+    "Title\nDate: the day of the vote was moved twice.\nMore body text follows here.\n",
+    # not directly under the title (a paragraph between)
+    "Title\nThe council met on Tuesday and voted.\nDate: 2021-03-04\n",
+    # a second date under a title whose header fields gave one
+    "Date: 2020-01-01\nTitle\nDate: 2021-03-04\nBody text of the article.\n",
+])
+def test_a_date_line_elsewhere_stays_body_text(text):
+    doc = reader.read(text, None)[0]
+    body = " ".join(plain_text(b) for b in doc.blocks)
+    assert "Date:" in body and doc.meta.date in ("", "2020-01-01")
+
+
+def test_fields_under_title_and_byline_are_metadata_in_any_order():
+    text = ("Title\nAuthor: Jane Example\nDate: 2021-03-04\nBy Li Wei\nKeywords: harbour, storms\n"
+            "Language: en-GB\nSubtitle: not read: a subtitle comes before the byline\nBody text.\n")
+    doc = reader.read(text, None)[0]
+    m = doc.meta
+    assert (m.authors, m.date, m.keywords, m.language) == (("Jane Example", "Li Wei"), "2021-03-04",
+                                                           ("harbour", "storms"), "en-GB")
+    assert m.subtitle == "not read: a subtitle comes before the byline"
+    assert [plain_text(b) for b in doc.blocks] == ["Body text."]
+    decided = {d.kind: d.rule for d in explain(text) if d.kind.startswith("meta:")}
+    assert decided == {"meta:author": "byline_and_dek", "meta:date": "fields_under_title",
+                       "meta:keywords": "fields_under_title", "meta:language": "fields_under_title",
+                       "meta:subtitle": "fields_under_title"}
+
+
+def test_a_date_under_the_title_is_the_date_docx_and_pdf_show(tmp_path):
+    """Issue 18: the date line under a feed's title dates the DOCX (its Date paragraph,
+    as the language writes it) and the PDF (its title block and creation date)."""
+    import zipfile
+    from pypdf import PdfReader
+    source = tmp_path / "rain.txt"
+    source.write_text("Rain Gauges on Every Roof\nDate: 2021-03-04\n"
+                      "Every school in the district now keeps a rain gauge on its roof.\n", encoding="utf-8")
+    docforge.convert(str(source), to=["docx", "pdf"], output=str(tmp_path))
+    docx_xml = zipfile.ZipFile(tmp_path / "rain.docx").read("word/document.xml").decode("utf-8")
+    assert re.search(r'<w:pStyle w:val="Date"/>.*?March 4, 2021', docx_xml)
+    pdf = PdfReader(tmp_path / "rain.pdf")
+    assert "2021" in " ".join(pdf.pages[0].extract_text().split())
+    assert pdf.metadata["/CreationDate"].startswith("D:20210304")
+    assert "Date:" not in docx_xml
 
 
 # ----------------------------------------------------------------- compact lines

@@ -2,7 +2,9 @@
 the metadata and measure the layout, before any block is read.
 
 Header fields at the top (`Title:`, `Author:`, `Date:`, `Keywords:`/`Tags:`, or a `---`
-front-matter block) become metadata; otherwise the first line is the title; `By Jane
+front-matter block) become metadata; otherwise the first line is the title, and such
+fields right under it (or under its byline) are metadata too when each value is what its
+field holds (`Date: 2021-03-04`, `Date: March 4, 2021`: fields_under_title); `By Jane
 Example` under it (`Von`, `Par`, `Por`, `Di`, `Door`, `Автор:`, `作者：` ...) is the byline
 and a line between title and byline the subtitle (dek), both of which every writer shows
 under the title (HTML, EPUB, DOCX and PDF body text; pandoc JSON metadata); a last line of short phrases separated by `,` `;` `、` `，` (or labelled `Keywords:`) is
@@ -11,7 +13,8 @@ and at which width? whitespace lines scattered through one-paragraph-per-line te
 make it blank-separated), and survey_lines notes what the block rules compare a line with
 (repeated short lines, label indentations, runs of heading-like lines, the list style,
 the permalink sign of the page's headings). Each rule is a small named function, documented by the input it
-matches, run once in the order of DOCUMENT_RULES; each narrows the body
+matches, run once in the order of DOCUMENT_RULES (fields_under_title once more under a
+byline); each narrows the body
 (`state.start`/`state.end`) past what it took.
 
 The last rule tells the language when no field named it (readers/language.py).
@@ -25,8 +28,9 @@ from array import array
 from typing import Callable
 
 from ..language import detect, diagnostic
-from .predicates import (KEYWORD_LABEL, KEYWORD_SEPARATORS, collapse, columns, core_end, looks_like_keywords,
-                         looks_like_heading, looks_like_names, permalink_mark, reaches, short_line_runs)
+from .predicates import (KEYWORD_LABEL, KEYWORD_SEPARATORS, collapse, columns, core_end, looks_like_date,
+                         looks_like_keywords, looks_like_heading, looks_like_names, permalink_mark, reaches,
+                         short_line_runs)
 from .lines import BLANK, KINDS
 from .state import ParseState
 
@@ -134,11 +138,57 @@ def first_line_title(state: ParseState) -> None:
         state.start += 1
 
 
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+LONGEST_SUBTITLE = 160
+AUTHOR_KEYS = ("author", "authors", "by")
+
+
+def fields_under_title(state: ParseState) -> None:
+    """Under a bare title line (or under its byline), `Date: 2021-03-04`, `Date: March 4,
+    2021`, `Published: ...`, `Author: ...`, `Keywords: ...`, `Subtitle: ...`, `Language:
+    ...` lines, one after another, are metadata (the date is the one PDF and DOCX show).
+    Each value must be what its field holds (a date, names, keywords, a short line, a
+    language tag) and a single-valued field must not be known yet: the first line that
+    fails is body text, as is any `Date: ...` sentence further down. It runs after the
+    title rules, and byline_and_dek runs it again under the byline it took."""
+    lines, nxt = state.lines, state.next_nonblank
+    while state.start < state.end:
+        k = nxt[state.start]
+        if k >= state.end or lines.kinds[k] != TEXT:
+            return
+        line = lines[k]
+        m = FIELD.fullmatch(line.raw.strip())
+        if not m or not _fits_field(state, m.group(1).lower(), m.group(2).strip(), line.text):
+            return
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key in AUTHOR_KEYS:  # split as a byline is, at the language's `and` (`und`, `et` ...)
+            state.meta["authors"] += [a.strip() for a in NAME_JOINERS.split(value) if a.strip()]
+            state.note("meta:author", "fields_under_title", line.number, value)
+        else:
+            _store_field(state, key, value, line.number, "fields_under_title")
+        state.start = k + 1
+
+
+def _fits_field(state: ParseState, key: str, value: str, line_text: str) -> bool:
+    """Whether `value` is what field `key` holds, and the field may still take it."""
+    if key in ("date", "published"):
+        return "date" not in state.meta and looks_like_date(value)
+    if key in AUTHOR_KEYS:
+        return looks_like_names(value)
+    if key in ("subtitle",):
+        return "subtitle" not in state.meta and 0 < len(value) <= LONGEST_SUBTITLE
+    if key in ("lang", "language"):
+        return "language" not in state.meta and LANGUAGE_TAG.fullmatch(value) is not None
+    if key == "title":
+        return False  # the bare line above is the title; a second one is body text
+    return bool(value) and looks_like_keywords(line_text) is not None  # keywords, tags
+
+
 def byline_and_dek(state: ParseState) -> None:
     """Under the title, `By Jane Example` (`Von Hans Beispiel und Erika Muster`, `Par …`,
     `Por …`, `Di …`, `Door …`, `Автор: …`, `作者：…`) is the byline, its names split at
     the language's `and`; one short line between the title and a byline is the subtitle
-    (dek). Nothing else is touched."""
+    (dek); field lines right under the byline are metadata (fields_under_title)."""
     lines = state.lines
     first = state.next_nonblank[state.start] if state.start < len(state.next_nonblank) else state.end
     if first >= state.end:
@@ -159,6 +209,7 @@ def byline_and_dek(state: ParseState) -> None:
         state.meta["authors"] += names
         state.note("meta:author", "byline_and_dek", lines[by].number, m.group(1))
         state.start = by + 1
+        fields_under_title(state)
         return
 
 
@@ -382,6 +433,7 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     front_matter_block,
     header_fields,
     first_line_title,
+    fields_under_title,
     byline_and_dek,
     trailing_keyword_line,
     measure_layout,

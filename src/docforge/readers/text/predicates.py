@@ -190,6 +190,28 @@ def _tag_like(body: str, cjk: bool) -> bool:
     return not any(ch.isupper() for ch in body)
 
 
+# 04/03/2021, 4.3.2021, 2021/3/4 (day-month order unknown: shown as written), with a time
+NUMERIC_DATE = re.compile(r"(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}[./]\d{1,2}[./]\d{1,2})"
+                          r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+LONGEST_DATE = 40
+
+
+def looks_like_date(text: str) -> bool:
+    """`2021-03-04`, `2021-03-04T10:00Z`, `March 4, 2021`, `4. März 2021`, `2021年3月4日`,
+    `04/03/2021`: a date and nothing else (what `Date:` under a title may hold; `Date:
+    the day the vote was due` is not one). The ISO and written forms are the ones the
+    writers date a document by (options.py), so a date taken here dates its PDF and DOCX."""
+    from ...options import _iso_date_seconds, _written_date_seconds  # the writers' own parsers
+    text = text.strip()
+    if len(text) > LONGEST_DATE or not any(ch.isdigit() for ch in text):
+        return False
+    if NUMERIC_DATE.fullmatch(text):
+        return True
+    if re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:[T ][0-9:.+\-Z]{2,25})?", text):
+        return _iso_date_seconds(text) is not None
+    return _written_date_seconds(text) is not None
+
+
 def looks_like_names(text: str) -> bool:
     """`Jane Example and Li Wei`: capitalised words and particles, no digits, no sentence
     end; or a short CJK name list. ("By 2030, cities will..." is not a byline.)"""
