@@ -1,5 +1,6 @@
 import codecs
 import os
+import re
 
 import pytest
 from hypothesis import given
@@ -428,3 +429,63 @@ def test_inputs_over_the_default_size_limit_are_refused(tmp_path, monkeypatch):
         read_bytes(big)
     assert read_bytes(big, 4096) == b"x" * 2048
     assert options.DEFAULT_MAX_INPUT_SIZE == 1024 and 200 * 1024 * 1024 == 209715200
+
+
+# Short CJK inputs: too few characters for the detector's statistics (it read "中文" in GBK
+# as Big5 "笢恅", "日本" in Shift_JIS as Big5-HKSCS, "한국" in EUC-KR as Big5 "и措").
+_TOO_SHORT = re.compile(r"not UTF-8; decoded as (\S+) \(guessed: too short to detect reliably; "
+                        r"as (\S+) it would read '([^']*)' for '([^']*)'\); pass --encoding to override")
+
+
+@pytest.mark.parametrize("sample, encoding", [
+    ("中文", "gbk"), ("中文标题", "gbk"), ("你好世界", "gb2312"), ("简体中文测试\n", "gbk"),
+    ("中文", "big5"), ("繁體中文", "big5"), ("臺灣新聞報導", "big5"),
+    ("日本", "shift_jis"), ("日本語", "shift_jis"), ("先生", "shift_jis"), ("カタカナ\n", "shift_jis"),
+    ("한국", "euc_kr"), ("한국어", "euc_kr"), ("안녕하세요", "euc_kr"), ("뉴스 속보\n", "euc_kr"),
+])
+def test_very_short_cjk_texts_decode_to_their_characters_and_say_they_were_guessed(sample, encoding):
+    """A reading made of its language's common characters (each standard's first block:
+    GB2312 level 1, Big5's frequent hanzi, JIS level 1 and kana, KS X 1001 Hangul) wins
+    over readings that land on rare characters and over Latin-1 mojibake; the warning says
+    the input was too short to be sure and what the runner-up would have read."""
+    text, [diag] = decode(sample.encode(encoding), "short.txt")
+    assert text == sample
+    m = _TOO_SHORT.fullmatch(diag.message)
+    assert m, diag.message
+    chosen, runner_up, theirs, ours = m.groups()
+    from docforge.charsets import cjk_family  # decoded with the family's superset (gb18030 for GBK)
+    assert cjk_family(chosen) == cjk_family(encoding) and cjk_family(runner_up) != cjk_family(encoding)
+    assert ours == " ".join(sample.split()) and theirs != ours
+
+
+def test_shift_jis_that_holds_a_valid_utf8_sequence_by_chance_is_not_read_as_damaged_utf8():
+    """"先生" in Shift_JIS is a stray byte and then the UTF-8 of "搶": one valid sequence
+    proves nothing in four bytes; the CJK reading loses no byte."""
+    data = "先生".encode("shift_jis")
+    assert data.decode("utf-8", errors="replace") == "\ufffd搶"
+    text, [diag] = decode(data, "x.txt")
+    assert text == "先生" and "too short to detect reliably" in diag.message
+
+
+@pytest.mark.parametrize("sample, encoding, tag", [
+    ("今日", "euc_jp", "ja"), ("社会", "gbk", "zh-CN"),
+])
+def test_a_declared_language_decides_between_short_readings_that_tie(sample, encoding, tag):
+    """Undeclared, these two-character inputs are a toss-up between EUC encodings that
+    share their byte rows (the warning then shows the right reading as the runner-up);
+    a `Language:` field in the feed decides for its language."""
+    data = sample.encode(encoding)
+    guessed, [diag] = decode(data, "x.txt")
+    if guessed != sample:
+        assert f"it would read '{sample}'" in diag.message
+    text, _ = decode(f"Language: {tag}\n".encode("ascii") + data, "x.txt")
+    assert text == f"Language: {tag}\n{sample}"
+
+
+@pytest.mark.parametrize("data, expected", [
+    ("中文".encode("utf-8") + b"\xff", "中文\ufffd"),           # UTF-8 with one stray byte
+    ("Un café crème".encode("utf-8") + b" tr\xe8s", "Un café crème tr\ufffds"),
+])
+def test_short_damaged_utf8_stays_utf8(data, expected):
+    text, [diag] = decode(data, "x.txt")
+    assert text == expected and "invalid byte replaced" in diag.message

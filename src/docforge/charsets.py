@@ -1,5 +1,7 @@
 """Which of the encodings charset-normalizer proposes for a non-UTF-8 input reads as text,
-and whether the input is text at all.
+and whether the input is text at all; and, for an input of a few CJK characters (too
+short for the detector), which CJK encoding reads it as its language's common characters
+(`short_cjk_readings`, at the end).
 
 charset-normalizer stays the detector: it proposes the candidate encodings (and picks
 multi-byte ones such as GB18030 or Shift_JIS). Its measures tie for single-byte code pages
@@ -22,7 +24,8 @@ counts of such triples, so the cost is one linear pass and a few thousand table 
 per candidate.
 
 This module never reads files, never decides what to do with a verdict (io.py turns it
-into a diagnostic or an InputError) and never parses document structure.
+into a diagnostic or an InputError) and never parses document structure. For short CJK
+readings it asks fastText (lid.176, loaded by readers/language.py) how probable each is.
 """
 from __future__ import annotations
 
@@ -224,3 +227,136 @@ def _example(sample: bytes, best: Candidate, rival: Candidate) -> tuple[str, str
         if ours != theirs:
             return ours, theirs
     return "", ""
+
+
+# ---------------------------------------------------------------- short CJK inputs
+#
+# A few CJK characters are too few for the detector's statistics: "中文" in GBK is valid
+# Big5 ("笢恅"), valid EUC-KR and valid Shift_JIS (half-width katakana), and charset-normalizer
+# picks whichever it tries first. What still tells them apart is where the characters stand
+# in each encoding: every one of these standards puts the characters its language uses
+# most in one block (GB2312's level-1 hanzi, Big5's frequent hanzi, JIS level-1 kanji and
+# the kana, KS X 1001's 2,350 Hangul syllables) and the rare ones, extensions and
+# half-width forms elsewhere. Text in the right encoding is nearly all common characters;
+# the same bytes in a wrong one land mostly on rare ones.
+
+class CjkReading(NamedTuple):
+    """One CJK encoding's decoding of a short input, judged (more `common` reads better)."""
+    encoding: str
+    language: str      # the language the encoding is for (BCP 47)
+    text: str
+    wide: int          # non-ASCII characters
+    common: int        # of those, in the encoding's block of common characters
+
+
+# encoding (the codec used) -> its language and the (first, last) double-byte codes of the
+# common block(s): punctuation and symbols, kana, the frequent hanzi / kanji / Hangul
+_CJK_COMMON = {
+    "gb18030": ("zh-Hans", ((0xA1A1, 0xA3FE), (0xB0A1, 0xD7F9))),
+    "big5": ("zh-Hant", ((0xA140, 0xA3BF), (0xA440, 0xC67E))),
+    "cp932": ("ja", ((0x8140, 0x83D6), (0x889F, 0x9872))),
+    "euc_jp": ("ja", ((0xA1A1, 0xA5F6), (0xB0A1, 0xCFD3))),
+    "cp949": ("ko", ((0xA1A1, 0xA3FE), (0xB0A1, 0xC8FE))),
+}
+# what the detector calls the members of each family -> the codec read with
+_CJK_FAMILY = {
+    "gb18030": "gb18030", "gbk": "gb18030", "gb2312": "gb18030", "hz": "gb18030",
+    "big5": "big5", "cp950": "big5", "big5hkscs": "big5",
+    "shift_jis": "cp932", "cp932": "cp932", "shift_jis_2004": "cp932", "shift_jisx0213": "cp932",
+    "euc_jp": "euc_jp", "euc_jis_2004": "euc_jp", "euc_jisx0213": "euc_jp",
+    "euc_kr": "cp949", "cp949": "cp949",
+}
+# Below this many non-ASCII bytes (about 16 double-byte characters) the detector's pick
+# among CJK encodings is a coin toss; the common-block rule decides instead.
+SHORT_CJK_BYTES = 32
+# A reading wins only when at least this share of its characters are common ones.
+COMMON_SHARE = 0.8
+# fastText's probability above which a reading is taken for its language
+PROBABLE = 0.5
+
+
+def cjk_family(encoding: str) -> str | None:
+    """The codec `short_cjk_readings` reads a detector's CJK encoding name with, or None."""
+    return _CJK_FAMILY.get(encoding.replace("-", "_").lower())
+
+
+def short_cjk_readings(data: bytes, proposed: list[str], language: str = "") -> list[CjkReading]:
+    """Every CJK encoding's strict decoding of a short `data`, best first: readings of
+    common characters (`reads_as_common_cjk`) before others; among them the one in the
+    `language` the text declares, then the fewest rare characters, then Korean when words
+    are spaced (and fastText finds it probable), then the most probable in its language (fastText), then the detector's order (`proposed`), then a fixed
+    order. Encodings that cannot decode it are left out; so is a reading with private-use
+    or unassigned characters, and one whose non-ASCII characters are glued to Latin
+    letters (accented Latin text, not CJK)."""
+    order = list(dict.fromkeys([f for f in map(cjk_family, proposed) if f] + list(_CJK_COMMON)))
+    readings = []
+    for codec in order:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        lang, blocks = _CJK_COMMON[codec]
+        wide = common = 0
+        for char in text:
+            if char < "\x80":
+                continue
+            wide += 1
+            code = char.encode(codec)
+            value = int.from_bytes(code, "big") if len(code) == 2 else -1
+            common += any(first <= value <= last for first, last in blocks)
+        if wide and not glued_to_latin(text, wide) and not any(
+                unicodedata.category(char) in _BAD_CATEGORIES for char in text if char >= "\x80"):
+            readings.append(CjkReading(codec, lang, text, wide, common))
+    declared = _declared_language(language)
+    # Readings that tie on the blocks (the EUC encodings share their byte rows: GB2312's
+    # level-1 hanzi are EUC-JP's level-1 kanji and EUC-KR's Hangul bytes) go by how
+    # probable fastText finds each in its own language: "中文" as Chinese beats "嶄猟" as
+    # Japanese. The model is loaded only when a short input has such a reading.
+    probability = {r.encoding: _language_probability(r.text, r.language) for r in readings
+                   if reads_as_common_cjk(r)} if len(readings) > 1 else {}
+    # Korean puts spaces between words, Chinese and Japanese do not: "뉴스 속보" is Korean
+    # rather than the Big5 "景蝶 樓爾" that scores as well above (but "東京 大阪" in
+    # EUC-JP is no Korean "톺딸 쭹뷴": fastText finds those syllables improbable)
+    spaced = _SPACED_WORDS.search(data) is not None
+
+    def korean_words(r: CjkReading) -> bool:
+        return spaced and r.language == "ko" and probability.get(r.encoding, 0.0) >= PROBABLE
+
+    return sorted(readings, key=lambda r: (not reads_as_common_cjk(r), r.language != declared, r.wide - r.common,
+                                           not korean_words(r), -probability.get(r.encoding, 0.0),
+                                           order.index(r.encoding)))
+
+
+_SPACED_WORDS = re.compile(rb"[\x80-\xff][\x80-\xff] +[\x80-\xff][\x80-\xff]")
+
+
+def _language_probability(text: str, language: str) -> float:
+    """fastText's probability (lid.176, as readers/language.py loads it) that `text` is in
+    `language` (zh-Hans and zh-Hant are both its `zh`)."""
+    from .readers.language import _model  # the one loaded model; nothing is fetched
+    labels, probabilities = _model().predict(" ".join(text.split()), k=-1)
+    wanted = "__label__" + language.split("-")[0]
+    return next((float(p) for label, p in zip(labels, probabilities) if label == wanted), 0.0)
+
+
+def reads_as_common_cjk(reading: CjkReading) -> bool:
+    """Whether a reading is text of its language: two characters or more, nearly all common."""
+    return reading.wide >= 2 and reading.common >= COMMON_SHARE * reading.wide
+
+
+def _declared_language(tag: str) -> str:
+    """The language of `_CJK_COMMON` a language tag names: zh-Hant for zh-TW, zh-HK, zh-MO
+    and zh-Hant, zh-Hans for other Chinese, ja, ko; "" for any other tag."""
+    parts = tag.strip().lower().replace("_", "-").split("-")
+    if parts[0] == "zh":
+        return "zh-Hant" if any(p in ("hant", "tw", "hk", "mo") for p in parts[1:]) else "zh-Hans"
+    return parts[0] if parts[0] in ("ja", "ko") else ""
+
+
+_GLUED = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])")
+
+
+def glued_to_latin(text: str, wide: int) -> bool:
+    """Half or more of the non-ASCII characters touch a Latin letter: Latin text misread
+    (real CJK characters stand next to each other; Latin words meet them at a run's ends)."""
+    return len(set(m.start() for m in _GLUED.finditer(text))) * 2 >= wide

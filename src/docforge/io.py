@@ -6,7 +6,11 @@ bytes stays UTF-8, those bytes replaced by U+FFFD and reported with their lines;
 else goes to charset-normalizer, whose multi-byte pick is taken only when its text is
 plausible (not a few accented Latin letters read as Big5 or UTF-16), and whose single-byte
 candidates are ranked by how plausible their text reads (charsets.py; cp1252 on a tie, as
-in the WHATWG encoding standard). A
+in the WHATWG encoding standard). An input too short for the detector (under
+charsets.SHORT_CJK_BYTES non-ASCII bytes, a few CJK characters) is read in the CJK
+encoding whose reading is its language's common characters (charsets.short_cjk_readings;
+a `Language:` field decides a tie), before damaged UTF-8 or the code pages are considered,
+and its warning says it was too short to detect reliably and names the runner-up. A
 guessed encoding is always a diagnostic, naming the runner-up when the call was close.
 Binary data (magic numbers, NULs, mostly control or private-use characters, bytes no code
 page reads as words) and empty inputs are refused with an InputError, and so is damaged
@@ -112,13 +116,25 @@ def _decode_not_utf8(data: bytes, source: str, diagnostics: list[Diagnostic]) ->
     # each non-ASCII character decoded is a valid multi-byte sequence or an invalid byte;
     # legacy text has next to no valid sequences, damaged UTF-8 at least as many as damage
     valid_sequences = len(escaped) - (len(data) - high_bytes) - invalid
+    from . import charsets
+
+    # A few CJK characters in a legacy encoding can hold valid UTF-8 sequences by chance
+    # ("先生" in Shift_JIS: a stray byte, then "搶"): for so short an input they prove
+    # nothing, so a CJK reading of common characters, which loses no byte, goes first.
+    short = high_bytes < charsets.SHORT_CJK_BYTES
+    if short and valid_sequences:
+        text = _short_cjk(data, [], diagnostics)
+        if text is not None:
+            return text
     if valid_sequences >= invalid:
         return _utf8_with_replacements(data, diagnostics, invalid)
     from charset_normalizer import from_bytes  # only for the rare non-UTF-8 input
 
-    from . import charsets
-
     matches = list(from_bytes(data[:1_000_000]))
+    if short:
+        text = _short_cjk(data, [m.encoding for m in matches], diagnostics)
+        if text is not None:
+            return text
     if matches and not charsets.is_single_byte(matches[0].encoding):
         name = matches[0].encoding  # GB18030, Shift_JIS, Big5, EUC-KR: the detector's own field
         try:
@@ -149,7 +165,43 @@ def _decode_not_utf8(data: bytes, source: str, diagnostics: list[Diagnostic]) ->
     return text
 
 
-_GLUED_TO_LATIN = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])")
+# `Language: ja`, `lang: zh-TW` (a feed's header field, or front matter) in the bytes
+_DECLARED_LANGUAGE = re.compile(rb"(?im)^[ \t]*(?:lang|language)[ \t]*:[ \t]*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)")
+
+
+def _short_cjk(data: bytes, proposed: list[str], diagnostics: list[Diagnostic]) -> str | None:
+    """A short input (too few characters for the detector) whose best CJK reading is
+    common characters of its language (charsets.short_cjk_readings; the language a
+    `Language:` field declares is preferred), with a warning that says the input was too
+    short to be sure and what the runner-up would read; None when no CJK reading is text
+    (accented Latin: the code pages are judged instead)."""
+    from . import charsets
+
+    declared = _DECLARED_LANGUAGE.search(data[:_HEAD])
+    readings = charsets.short_cjk_readings(data, proposed, declared.group(1).decode() if declared else "")
+    if not readings or not charsets.reads_as_common_cjk(readings[0]):
+        return None
+    best = readings[0]
+    rival = next((r for r in readings[1:] if r.text != best.text), None)
+    if rival is None:  # no other CJK reading: what a Western code page would make of it
+        rival_name, rival_text = "cp1252", data.decode("cp1252", errors="replace")
+    else:
+        rival_name, rival_text = rival.encoding, rival.text
+    ours, theirs = _first_difference(best.text, rival_text)
+    diagnostics.append(Diagnostic(
+        f"not UTF-8; decoded as {best.encoding} (guessed: too short to detect reliably; as "
+        f"{rival_name} it would read '{theirs}' for '{ours}'); pass --encoding to override"))
+    return best.text
+
+
+def _first_difference(ours: str, theirs: str) -> tuple[str, str]:
+    """The first line the two readings spell differently (up to 40 characters, spaces
+    collapsed), as each spells it: a line break is one byte no CJK encoding uses inside
+    a character, so the lines of the two readings are the same lines of the input."""
+    for a, b in zip(ours.splitlines(), theirs.splitlines()):
+        if a != b:
+            return " ".join(a.split())[:40], " ".join(b.split())[:40]
+    return " ".join(ours.split())[:40], " ".join(theirs.split())[:40]
 
 
 def _plausible_multi_byte(encoding: str, text: str) -> bool:
@@ -161,10 +213,11 @@ def _plausible_multi_byte(encoding: str, text: str) -> bool:
     (real CJK characters stand next to each other; Latin words meet them at a run's ends)."""
     if encoding.replace("-", "_").lower().startswith(("utf_16", "utf_32")):
         return False
+    from .charsets import glued_to_latin
+
     sample = text[:65536]
     wide = len(sample) - len(sample.encode("ascii", errors="ignore"))
-    glued = len(set(m.start() for m in _GLUED_TO_LATIN.finditer(sample)))
-    return wide >= 2 and glued * 2 < wide
+    return wide >= 2 and not glued_to_latin(sample, wide)
 
 
 def _utf8_with_replacements(data: bytes, diagnostics: list[Diagnostic], invalid: int | None = None) -> str:
