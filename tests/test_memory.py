@@ -753,3 +753,45 @@ def test_pdf_destinations_and_outline_entries_are_not_objects_kept_per_heading(m
     first = pdf.Root.Outlines.First
     links = [annot for page in pdf.pages for annot in page.get("/Annots", []) if "/Dest" in annot]
     assert links and all(annot.Dest[0].objgen == first.Dest[0].objgen == pages[0] for annot in links)
+
+
+def _pdf_write_peak(doc: Document) -> int:
+    """tracemalloc's peak (bytes above the start) while `doc` is written as a PDF."""
+    import tracemalloc
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        docforge.write(doc, "pdf")
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def test_one_long_pdf_paragraph_peaks_at_a_few_bytes_per_input_byte():
+    # the PDF writer asked the whole paragraph's plain_text for its length, which splits
+    # the text into a list of every word: 10 traced bytes per input byte at the peak (11.7
+    # of RSS in growth.py); its pieces of PARAGRAPH_CHUNK_CHARS are laid out one at a time
+    sentence = "The quick survey of urban heat found that shaded streets stay cooler at night. "
+
+    def paragraph(size: int) -> Document:
+        return Document(Meta(title="One Long Paragraph"), (Paragraph((Text((sentence * (size // 80))[:size]),)),))
+
+    docforge.write(paragraph(200), "pdf")  # fonts and reportlab's caches: not per input byte
+    small, large = 20_000, 160_000
+    small_peak, large_peak = _pdf_write_peak(paragraph(small)), _pdf_write_peak(paragraph(large))
+    assert (large_peak - small_peak) / (large - small) < 3  # 0.35 now; 7.0 with the word list
+
+
+def test_the_pdf_writer_finds_a_paragraphs_length_as_plain_text_would():
+    from docforge.model import Emph, plain_text
+    from docforge.writers.pdf.render import plain_text_within
+    texts = ["", " ", "a", " a ", "a  b", "\n a\u00a0\u3000b \t", "abc def", "x\u2028y  "]
+    for first in texts:
+        for second in texts:
+            for inlines in ((Text(first), Text(second)), (Text(first), Emph((Text(second),))),
+                            (Note((Paragraph((Text(first),)),)), Text(second))):
+                node = Paragraph(inlines)
+                whole = plain_text(node)
+                for limit in range(0, 9):
+                    assert plain_text_within(node, limit) == (whole if len(whole) <= limit else None)

@@ -23,8 +23,14 @@ caller (`write_object`: the footers of "Page X of Y", tagging.py's structure ele
 `page_number(i)` is page i's object number, reserved ahead when a structure element
 needs it before the page is done. A page's /Contents is [its stream, its footer]: the
 footer ("Page X of Y", running header) is written at the end, when the page count is
-known. Streams are Flate without ASCII85 (a quarter smaller). The output is the same for
-the same input (reportlab's invariant mode still fixes dates and ids).
+known. Streams are Flate without ASCII85 (a quarter smaller). With `object_streams` (a
+tagged PDF) the header says PDF 1.5, `write_compressed` gathers objects that are no
+streams (tagging.py's structure elements, parent tree entries and roots; the outline's
+entries) OBJECTS_PER_STREAM at a time into deflated object streams, and the cross-reference table is a stream at the
+end (type 2 entries: stream and index); structure elements written one by one, ~100
+bytes each that compress badly alone, made a 2,000-row tagged table 1.13 MB, 12.5 bytes
+per input byte (0.36 MB, 4.0 in streams). The output is the same for the same input
+(reportlab's invariant mode still fixes dates and ids).
 
 Never lays out or draws anything, never changes what an object says, and never keeps an
 object after it is written.
@@ -33,6 +39,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import zlib
 from array import array
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import (BasicFonts, Destination, LinkAnnotation, PDFArray, PDFCatalog,
@@ -41,6 +48,8 @@ from reportlab.pdfbase.pdfdoc import (BasicFonts, Destination, LinkAnnotation, P
                                       PDFZCompress, OutlineEntryObject, pdfdocEnc)
 
 _KEPT_TYPES = (PDFPages, PDFOutlines, PDFOutlines0, PDFInfo)
+OBJECTS_PER_STREAM = 200  # objects gathered into one object stream (PDF 1.5) before it is written
+OBJECT_STREAM_VERSION = (1, 5)
 _HEADER_MARK = b"\n%\223\214\213\236 ReportLab Generated PDF document (opensource)\n"
 
 
@@ -263,7 +272,7 @@ def _page_index(reference) -> int:
 class StreamingDocument(PDFDocument):
     """A reportlab PDFDocument that writes each page and its objects when the page is added."""
 
-    def __init__(self, sink: Sink, **kwargs) -> None:
+    def __init__(self, sink: Sink, object_streams: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self._sink = sink
         self.idToObjectNumberAndVersion = _Numbers(self.idToObjectNumberAndVersion)
@@ -279,6 +288,12 @@ class StreamingDocument(PDFDocument):
         self.page_hook = None               # called with (page, index) before a page is written
         self.destinations: CompactDestinations | None = None  # the canvas's, made compact after each page
         self._version = self._pdfVersion
+        # object streams (write_compressed) need PDF 1.5 and a cross-reference stream
+        self._object_streams = object_streams
+        if object_streams and self._version < OBJECT_STREAM_VERSION:
+            self._version = OBJECT_STREAM_VERSION
+        self._container = array("i", [0])   # by object number: its object stream (0: at an offset)
+        self._gathered: list[tuple[int, bytes]] = []  # compressed objects not yet in a written stream
         if type(self.Outlines) is PDFOutlines:
             self.outline = self.Outlines = self.Catalog.Outlines = CompactOutline()
         self._emit(pdfdocEnc("%%PDF-%s.%s" % self._version) + _HEADER_MARK)
@@ -302,6 +317,43 @@ class StreamingDocument(PDFDocument):
     def write_object(self, number: int, body: bytes) -> None:
         self._record(number)
         self._emit(b"%d 0 obj\n" % number + body + (b"" if body.endswith(b"\n") else b"\n") + b"endobj\n")
+
+    def write_compressed(self, number: int, body: bytes) -> None:
+        """write_object for an object that is no stream: with object streams on, it goes
+        into the next object stream (OBJECTS_PER_STREAM of them deflated together; a
+        structure element alone is ~100 bytes that deflate poorly on their own)."""
+        if not self._object_streams:
+            self.write_object(number, body)
+            return
+        self._gathered.append((number, body))
+        if len(self._gathered) >= OBJECTS_PER_STREAM:
+            self._write_object_stream()
+
+    def _write_object_stream(self) -> None:
+        gathered, self._gathered = self._gathered, []
+        if not gathered:
+            return
+        stream_number = self.reserve()
+        container = self._container
+        if len(container) <= self.objectcounter:
+            container.extend([0] * (self.objectcounter + 1 - len(container)))
+        header, bodies, at = [], [], 0
+        for index, (number, body) in enumerate(gathered):
+            header.append(b"%d %d" % (number, at))
+            bodies.append(body)
+            at += len(body) + 1
+            container[number] = stream_number
+            self._record_at(number, index)
+        head = b" ".join(header) + b"\n"
+        data = zlib.compress(head + b"\n".join(bodies) + b"\n")
+        self.write_object(stream_number, b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
+                          b"stream\n%s\nendstream" % (len(gathered), len(head), len(data), data))
+
+    def _record_at(self, number: int, value: int) -> None:
+        offsets = self._offsets
+        if len(offsets) <= number:
+            offsets.extend([0] * (number + 1 - len(offsets)))
+        offsets[number] = value
 
     def write_stream(self, number: int, content: str | bytes, compress: bool = True) -> None:
         stream = PDFStream(content=content, filters=[PDFZCompress] if compress else [])
@@ -338,7 +390,7 @@ class StreamingDocument(PDFDocument):
             outline = self.Outlines
             index = outline.entry_index(number) if isinstance(outline, CompactOutline) else None
             if index is not None:
-                self.write_object(number, outline.entry_body(index, self))
+                self.write_compressed(number, outline.entry_body(index, self))
             return
         obj = self.idToObject[name]
         if keep(obj, name):
@@ -408,13 +460,14 @@ class StreamingDocument(PDFDocument):
             catalog.__NoDefault__ = PDFCatalog.__NoDefault__ + ["Version"]
             catalog.Version = PDFName("%s.%s" % self._pdfVersion)
         self._write_waiting(lambda obj, name: False)
+        self._write_object_stream()
+        if self._object_streams:
+            self._write_cross_reference_stream()
+            self._sink.close()
+            return
         count = self.objectcounter + 1
         offsets = self._offsets
-        if len(offsets) < count:
-            offsets.extend([0] * (count - len(offsets)))
-        missing = [n for n in range(1, count) if not offsets[n]]
-        if missing:
-            raise ValueError(f"PDF objects {missing[:5]} were reserved and never written")
+        self._check_written(count)
         start = self._position
         self._emit(b"xref\n0 %d\n0000000000 65535 f \n" % count)
         for low in range(1, count, 4096):
@@ -423,6 +476,46 @@ class StreamingDocument(PDFDocument):
                              Info=self.Reference(self.info), ID=self.ID())
         self._emit(trailer.format(self))
         self._sink.close()
+
+    def _check_written(self, count: int) -> None:
+        offsets, container = self._offsets, self._container
+        if len(offsets) < count:
+            offsets.extend([0] * (count - len(offsets)))
+        if len(container) < count:
+            container.extend([0] * (count - len(container)))
+        # an object at index 0 of an object stream has offset 0 too: its container says it is written
+        missing = [n for n in range(1, count) if not offsets[n] and not container[n]]
+        if missing:
+            raise ValueError(f"PDF objects {missing[:5]} were reserved and never written")
+
+    def _write_cross_reference_stream(self) -> None:
+        """The cross-reference table as a stream (PDF 1.5; what object streams need): per
+        object its type (1 at an offset, 2 in an object stream), its offset or stream and
+        its index there, in /W bytes each, deflated a block of entries at a time."""
+        number = self.reserve()
+        count = self.objectcounter + 1
+        self._record(number)
+        self._check_written(count)
+        offsets, container = self._offsets, self._container
+        start = self._position
+        wide = max(1, (max(start, count).bit_length() + 7) // 8)
+        compressor = zlib.compressobj()
+        chunks = [compressor.compress(b"\x00" + (0).to_bytes(wide, "big") + b"\xff\xff")]
+        for low in range(1, count, 4096):
+            block = bytearray()
+            for n in range(low, min(count, low + 4096)):
+                if container[n]:
+                    block += b"\x02" + container[n].to_bytes(wide, "big") + offsets[n].to_bytes(2, "big")
+                else:
+                    block += b"\x01" + offsets[n].to_bytes(wide, "big") + b"\x00\x00"
+            chunks.append(compressor.compress(bytes(block)))
+        chunks.append(compressor.flush())
+        data = b"".join(chunks)  # 3 + wide bytes per object before deflating
+        fields = b"/Type /XRef /Size %d /W [1 %d 2] /Root %s /Info %s /ID%s/Filter /FlateDecode /Length %d" % (
+            count, wide, self.Reference(self.Catalog).format(self), self.Reference(self.info).format(self),
+            self.ID(), len(data))  # the ID ends in a comment line of its own
+        self._emit(b"%d 0 obj\n<< " % number + fields + b"\n>>\nstream\n" + data + b"\nendstream\nendobj\n")
+        self._emit(b"startxref\n%d\n%%%%EOF\n" % start)
 
 
 class Sink:

@@ -46,7 +46,7 @@ from ...model import (BulletList, CitationRef, Code, CodeBlock, DefinitionList, 
                       Heading, Image, LineBlock, LineBreak, Link, Math, Note, OrderedList,
                       Paragraph as IRParagraph, Quote, RawBlock, RawInline, Reference, References,
                       SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table, Text,
-                      ThematicBreak, Underline, map_tree, plain_text, walk)
+                      ThematicBreak, Underline, _collect_text, map_tree, plain_text, walk)
 from ...transforms import OutlineEntry
 from ..base import RenderContext, TreeRenderer
 from ..semantics import BYLINE_SEPARATOR, caption_lead, internal_anchor, safe_url, shown_reference_url
@@ -252,8 +252,8 @@ class PdfRenderer(TreeRenderer):
         first = blocks[0] if blocks else None
         if (type(first) is IRParagraph and not _has_display_math(first.inlines)
                 and self._lone_image(first) is None):
-            plain = plain_text(first)
-            if len(plain) <= PARAGRAPH_CHUNK_CHARS:
+            plain = plain_text_within(first, PARAGRAPH_CHUNK_CHARS)
+            if plain is not None:
                 story: list = [self.paragraph(anchor + self.inlines(first.inlines, body), style, plain,
                                               factory=numbered)]
                 blocks = blocks[1:]
@@ -357,9 +357,9 @@ class PdfRenderer(TreeRenderer):
         huge paragraph costs O(n²) (a 500 KB line: 82 s). Pieces of a page or so, cut at
         sentence ends (else spaces) and set without indent or gap between them, keep it
         linear; the one trace is a short line where a piece ends."""
-        plain = plain_text(IRParagraph(inlines))
+        plain = plain_text_within(IRParagraph(inlines), PARAGRAPH_CHUNK_CHARS)
         body = self.fonts.body
-        if len(plain) <= PARAGRAPH_CHUNK_CHARS:
+        if plain is not None:
             return [self.paragraph(self.inlines(inlines, body), style, plain)]
         pieces = split_inlines(inlines, PARAGRAPH_CHUNK_CHARS)
         first, middle, last = continued_styles(style)
@@ -841,6 +841,38 @@ def keep_headings_in_parts(parts) -> Iterator[list]:
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？]\s+")
+_WHITESPACE = re.compile(r"\s+")  # what str.split() splits at (both are str.isspace)
+
+
+def plain_text_within(node: object, limit: int) -> str | None:
+    """plain_text(node) when it is at most `limit` characters long, else None, found
+    without plain_text's list of every word: for one long paragraph that list (a str
+    object per word) was the PDF writer's peak, 11 bytes per input byte. The length of
+    the collapsed text is counted from the raw text's whitespace runs instead: each
+    run inside the text becomes one space, a run at either end none."""
+    cls = type(node)
+    if (cls is IRParagraph or cls is Heading) and all(type(i) is Text for i in node.inlines):
+        parts = [i.text for i in node.inlines]  # type: ignore[union-attr]
+    else:
+        parts = []
+        _collect_text(node, True, parts)
+    if sum(map(len, parts)) > limit:
+        length = 0
+        gap = False  # a whitespace run after some text: one space if more text follows
+        for part in parts:
+            at = 0
+            for run in _WHITESPACE.finditer(part):
+                if run.start() > at:
+                    length += run.start() - at + gap
+                    gap = False
+                gap = gap or bool(length)
+                at = run.end()
+            if len(part) > at:
+                length += len(part) - at + gap
+                gap = False
+            if length > limit:
+                return None
+    return plain_text(node)
 
 
 def split_inlines(inlines: tuple, limit: int) -> list[tuple]:

@@ -32,8 +32,10 @@ glyphs); right-to-left words get none, since those readers reorder visual lines 
 Each element gets its object number when it is made and is written (pdffile.py's
 StreamingDocument) at the end of the page on which the drawing left it (drawing is in
 document order, so it gets nothing more), then forgotten: a 1 MB feed has some 25,000
-elements, and only those on the current path stay in memory. Each page's parent tree
-entry is an array object written with the page; keys go to pages and link annotations in
+elements, and only those on the current path stay in memory. Elements, parent tree
+entries and the roots are written into object streams (`write_compressed`: the canvas's
+document is made with object streams when it is tagged), a third of the bytes of a
+table-heavy PDF. Each page's parent tree entry is an array object written with the page; keys go to pages and link annotations in
 the order they are made. Nothing here keeps a drawn flowable alive.
 
 It never changes what is drawn or where (only marked-content operators are added around
@@ -305,7 +307,7 @@ class Tagger:
         page.Tabs = PDFName("S")
         key = page.StructParents = self.next_key()
         array_num = doc.reserve()
-        doc.write_object(array_num, ("[" + " ".join(f"{n} 0 R" for n in self.mcids.pop(index, ())) + "]").encode())
+        doc.write_compressed(array_num, ("[" + " ".join(f"{n} 0 R" for n in self.mcids.pop(index, ())) + "]").encode())
         self.tree_keys.append(key)
         self.tree_values.append(array_num)
         self.write_retired()
@@ -363,7 +365,7 @@ class Tagger:
                 out += b" /A << " + " ".join(f"/{k} /{v}" for k, v in value.items()).encode("latin-1") + b" >>"
             else:
                 out += f" /{key} ".encode("latin-1") + PDFString(value).format(doc)
-        doc.write_object(node.num, out + b" >>")
+        doc.write_compressed(node.num, out + b" >>")
         node.kids = None
         self.elements += 1
 
@@ -480,14 +482,14 @@ class Tagger:
         self.nodes.clear()
         self.write(self.root)
         parent_tree = doc.reserve()
-        doc.write_object(parent_tree, ("<< /Nums [" + "\n".join(
+        doc.write_compressed(parent_tree, ("<< /Nums [" + "\n".join(
             f"{key} {value} 0 R" for key, value in zip(self.tree_keys, self.tree_values)) + "] >>").encode())
         entries = [f"/Type /StructTreeRoot /K {self.root.num} 0 R /ParentTree {parent_tree} 0 R "
                    f"/ParentTreeNextKey {self.next_key()}"]
         if self.with_id:  # elements with an /ID (notes: PDF/UA wants one) are found through the IDTree
             entries.append("/IDTree << /Names [" + " ".join(
                 f"{PDFString(key).format(doc).decode('latin-1')} {num} 0 R" for key, num in sorted(self.with_id)) + "] >>")
-        doc.write_object(self.tree_num, ("<< " + " ".join(entries) + " >>").encode("latin-1"))
+        doc.write_compressed(self.tree_num, ("<< " + " ".join(entries) + " >>").encode("latin-1"))
         catalog = doc.Catalog
         catalog.StructTreeRoot = PDFObjectReference("R%d" % self.tree_num)
         catalog.MarkInfo = PDFDictionary({"Marked": "true"})
@@ -641,8 +643,10 @@ class TaggingCanvas(rl_canvas.Canvas):
     def __init__(self, filename, *args, **kwargs):
         super().__init__(filename, *args, **kwargs)
         old = self._doc
-        doc = self._doc = StreamingDocument(Sink(filename, self.multi_pass), compression=old.compression,
-                                            invariant=old.invariant, pdfVersion=old._pdfVersion)
+        # a tagged PDF's structure elements go into object streams (StreamingDocument.write_compressed)
+        doc = self._doc = StreamingDocument(Sink(filename, self.multi_pass), self.tag_options is not None,
+                                            compression=old.compression, invariant=old.invariant,
+                                            pdfVersion=old._pdfVersion)
         if getattr(old.Catalog, "Lang", None) is not None:
             doc.Catalog.Lang = old.Catalog.Lang
         self._make_preamble()
