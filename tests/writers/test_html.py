@@ -585,3 +585,15 @@ def test_the_missing_anchor_diagnostic_names_the_first_five_targets_and_counts_e
     [message] = [d.message for d in diagnostics if "in-document" in d.message]
     assert message.startswith("20 in-document links point at ids ")
     assert "('#gone-0', '#gone-1', '#gone-2', '#gone-3', '#gone-4' and others)" in message
+
+
+@pytest.mark.parametrize("fmt", ["html", "epub"])
+def test_a_bibliography_in_a_quote_is_named_apart_from_one_outside(fmt):
+    # axe's landmark-unique (found by make fuzz): a quote's blocks counted their unheaded
+    # reference lists from 1 again, so both lists were "References"
+    from docforge.model import Quote
+    refs = References((Reference("", "1", (Text("An entry."),)),))
+    doc = Document(Meta(title="T"), (refs, Quote((refs,)), Quote((Paragraph((Text("x"),)), refs))))
+    markup, _ = body_markup(doc, fmt)
+    names = re.findall(r'role="doc-bibliography" aria-label="([^"]*)"', markup)
+    assert names == ["References", "References 2", "References 3"]

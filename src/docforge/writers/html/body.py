@@ -145,6 +145,7 @@ class BodyRenderer(TreeRenderer):
         self._raw_ill_formed = 0                  # raw HTML an XHTML file cannot hold
         self._math_as_tex, self._math_first = 0, ""  # formulas shown as TeX source, the first
         self._bad_languages: list[str] = []
+        self._unheaded_bibliographies = 0  # References lists named "References", "References 2"...
         self._missing_links = 0  # in-document links to an id the output does not hold
         self._missing_targets: list[str] = []  # the first MISSING_TARGETS_NAMED such targets
         self._more_missing_targets = False  # another target besides those
@@ -179,7 +180,6 @@ class BodyRenderer(TreeRenderer):
         once, in order, with one block of lookahead (a long IR sequence is never copied)."""
         open_levels: list[int] = []
         previous = None
-        unheaded = 0  # bibliographies without a heading of their own so far
         remaining = iter(blocks)
         block = next(remaining, _END)
         while block is not _END:
@@ -197,7 +197,10 @@ class BodyRenderer(TreeRenderer):
                 open_levels.append(block.level)
                 yield from self.block_stream(block)
             elif type(block) is References and not (type(previous) is Heading and sections):
-                unheaded += 1  # landmarks must differ by name: "References", "References 2"...
+                # landmarks must differ by name: "References", "References 2"... counted over
+                # the whole rendering, as a quote's or div's blocks are a block_pieces of their own
+                self._unheaded_bibliographies += 1
+                unheaded = self._unheaded_bibliographies
                 name = self.context.labels.references + (f" {unheaded}" if unheaded > 1 else "")
                 yield from _around(f'<section class="bibliography" role="doc-bibliography" '
                                    f'aria-label="{self.text(name)}">',
