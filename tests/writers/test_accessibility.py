@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 import docforge
+from docforge.model import Document, Emph, LineBreak, Link, Meta, Paragraph, Text
 from docforge.options import WriteOptions
 from a11y_checkers import ace_check, axe_check, listing
 from conftest import DATA, SAMPLES
@@ -29,6 +30,15 @@ HEADERLESS = {
                      "ترتفع الأسعار مع الموسم كما يحدث كل عام في هذه الفترة.\n"),
 }
 
+# make fuzz's finds (axe link-name): links whose text the escaper drops or axe trims away
+# (controls, a lone surrogate, U+FEFF), beside blank ones, and links to a missing anchor
+UNNAMED_LINKS = Document(Meta(title="Links that show no text"), tuple(
+    Paragraph((Text(f"Link {n}: "), Link(content, url), Text(" (end)."))) for n, (content, url) in enumerate((
+        ((Emph((Text("\x01"),)),), "https://example.org/a"), ((Text("\x00\x01\x0b\x1b\x7f"),), "https://example.org/b"),
+        ((Text("\ud800"),), "https://example.org/c"), ((Text("\ufeff"),), "mailto:a@example.org"),
+        ((Emph((Text(" "),)),), "https://example.org/d"), ((LineBreak(),), "https://example.org/e"),
+        ((), "#ref-1"), ((Text("\ufeff"),), "#ref-1")), 1)))
+
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
@@ -47,6 +57,9 @@ def outputs(tmp_path_factory):
             docforge.write(docforge.read(text.encode(), name=f"{name}.txt"), fmt, target,
                            options=WriteOptions(epub_cover_image=str(IMAGES / "photo.jpg")))
             written[fmt].append(target)
+        target = folder / f"unnamed-links.{fmt}"
+        docforge.write(UNNAMED_LINKS, fmt, target)
+        written[fmt].append(target)
         target = folder / f"pandoc-nodes.{fmt}"
         docforge.write(pandoc_document(), fmt, target, style="handout", options=pandoc_options)
         written[fmt].append(target)

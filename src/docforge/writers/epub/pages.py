@@ -32,9 +32,10 @@ from typing import Iterator, Sequence
 
 from ...errors import InputError
 from ...labels import is_rtl
-from ...model import Code, CodeBlock, Div, Figure, Heading, Math, Reference, Span, Table, Text, plain_text, walk
+from ...model import Code, CodeBlock, Heading, Math, Text, plain_text, walk
 from ..base import RenderContext
 from ..html import BodyRenderer
+from ..html.body import anchor_ids_in
 from ..resources import Resource
 from ..xmltext import escape, xml_safe
 
@@ -98,10 +99,6 @@ class Page:
     def content(self) -> bytes:
         """The whole markup (for a small file: the cover, a test)."""
         return b"".join(self.chunks())
-
-
-# the nodes whose ids links may point at ("#id"), found in whichever file holds them
-_ANCHORED = frozenset((Heading, Reference, Table, Figure, Div, Span))
 
 
 # every character str.split (and so plain_text) treats as whitespace (Py_UNICODE_ISSPACE)
@@ -209,10 +206,9 @@ class BookPages:
         self.images: dict[str, Resource] = {}
         self._rendering = ""  # the file being rendered: links within it are "#id"
         for name, blocks in zip(names, self._part_blocks(doc.blocks, parts)):
-            for block in blocks:
-                for node in walk(block, inlines=True):
-                    if type(node) in _ANCHORED and node.id:
-                        self.file_of.setdefault(node.id, name)
+            for block in blocks:  # the ids links may point at ("#id"), in whichever file holds them
+                for anchor_id in anchor_ids_in(block):
+                    self.file_of.setdefault(anchor_id, name)
 
         self.labels = context.labels
         self.title = xml_safe(doc.meta.title).strip() or xml_safe(self.labels.untitled).strip() or "Untitled"

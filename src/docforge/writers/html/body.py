@@ -29,18 +29,23 @@ Accessibility markup (axe-core and Ace check it, tests/writers/test_accessibilit
 table sits in a focusable region named by its label and caption, as it may scroll; the
 section a References list opens is `doc-bibliography` (a list without a heading gets a
 named section of its own) and citations are `doc-biblioref` (entries carry no role:
-DPUB-ARIA 1.1 deprecates doc-biblioentry); a link with no text shows its URL.
+DPUB-ARIA 1.1 deprecates doc-biblioentry); a link whose markup shows no text
+(`shows_nothing`) shows its URL. An in-document link to an id the output does not hold
+(`href_for` gives None) keeps its text without a link, as the PDF does, and `report()`
+names such targets once.
 """
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Callable, Iterable, Iterator
+from unicodedata import category
 
 from ...model import (BulletList, Cell, CitationRef, Code, CodeBlock, DefinitionList, Div, Emph,
                       Figure, Heading, Image, LineBlock, LineBreak, Link, ListItem, Math, Note,
                       OrderedList, Paragraph, Quote, RawBlock, RawInline, Reference, References,
                       SmallCaps, Span, Strikeout, Strong, Subscript, Superscript, Table, Text,
-                      ThematicBreak, Underline, plain_text)
+                      ThematicBreak, Underline, plain_text, walk)
 from ...transforms import OutlineEntry
 from ..base import RenderContext, TreeRenderer
 from ..resources import Resource, data_uri, is_remote
@@ -56,12 +61,52 @@ _DIRECTIONS = frozenset(("ltr", "rtl", "auto"))
 _LONE_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)(\s[^<>]*)?(?<!/)>$")  # one tag, not self-closed
 _VOID = frozenset(("br", "hr", "wbr", "img", "input", "meta", "link", "area", "base", "col",
                    "embed", "source", "track"))
+MISSING_TARGETS_NAMED = 5  # a diagnostic names this many missing link targets, then counts the rest
+_TAG = re.compile(r"<[^>]*>")
+_IMG_ALT = re.compile(r'<img\s[^>]*?\balt="([^"]*)"')
 BACKLINK = "\u21a9\ufe0e"  # ↩︎ as text, not emoji: what pandoc's footnotes link back with
 
 
-def same_page_href(anchor_id: str) -> str:
-    """Where a link to `anchor_id` points when the whole document is one page."""
-    return f"#{anchor_id}"
+# the nodes whose ids in-document links ("#id") may point at: the markup carries their id
+ANCHORED_TYPES = frozenset((Heading, Reference, Table, Figure, Div, Span))
+
+
+def anchor_ids_in(node) -> Iterator[str]:
+    """The ids of the ANCHORED_TYPES nodes in `node` and below it, in document order."""
+    anchored = ANCHORED_TYPES
+    return (n.id for n in walk(node, inlines=True) if type(n) in anchored and n.id)
+
+
+class SamePageHrefs:
+    """href_for of a document that is one page: "#id" when the page holds `id`, else None
+    (a link to it would lead nowhere). The ids are collected on the first call, so a page
+    without in-document links never walks its document for them."""
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.ids: set[str] | None = None
+
+    def __call__(self, anchor_id: str) -> str | None:
+        if self.ids is None:
+            self.ids = set(anchor_ids_in(self.doc))
+        return f"#{anchor_id}" if anchor_id in self.ids else None
+
+
+def shows_nothing(markup: str) -> bool:
+    """Whether link content `markup` shows a reader nothing to see or hear: its text outside
+    tags (and the alt text of its images) is only whitespace and invisible format characters
+    (zero-width and no-break spaces, U+FEFF, soft hyphens), or nothing at all. Decided on
+    what was written, not the IR's text: controls and lone surrogates the escaper dropped, and
+    U+FEFF (a space to axe-core's trim, not to str.split), left links unnamed (axe link-name)."""
+    if "<" not in markup and "&" not in markup:  # most link text: no markup to look through
+        return _invisible(markup)
+    text = _TAG.sub("", markup)
+    alts = _IMG_ALT.findall(markup)
+    return all(_invisible(unescape(part)) for part in (text, *alts))
+
+
+def _invisible(text: str) -> bool:
+    return all(ch.isspace() or ch == "\ufeff" or category(ch) == "Cf" for ch in text)
 
 
 class BodyRenderer(TreeRenderer):
@@ -78,13 +123,13 @@ class BodyRenderer(TreeRenderer):
     """
 
     def __init__(self, context: RenderContext, xhtml: bool = False, heading_shift: int = 1,
-                 href_for: Callable[[str], str | None] = same_page_href,
+                 href_for: Callable[[str], str | None] | None = None,
                  image_src: Callable[[Resource], str] | None = None, remote_images: bool = True,
                  anchor_ids: Iterable[str] = ()) -> None:
         self.context = context
         self.xhtml = xhtml
         self.heading_shift = heading_shift
-        self.href_for = href_for
+        self.href_for = href_for or SamePageHrefs(context.doc)
         self.image_src = image_src or self._data_uri
         self.remote_images = remote_images
         self.anchor_ids = anchor_ids  # ids beyond context.anchors (divs, spans) raw markup must not reuse
@@ -100,6 +145,10 @@ class BodyRenderer(TreeRenderer):
         self._raw_ill_formed = 0                  # raw HTML an XHTML file cannot hold
         self._math_as_tex, self._math_first = 0, ""  # formulas shown as TeX source, the first
         self._bad_languages: list[str] = []
+        self._unheaded_bibliographies = 0  # References lists named "References", "References 2"...
+        self._missing_links = 0  # in-document links to an id the output does not hold
+        self._missing_targets: list[str] = []  # the first MISSING_TARGETS_NAMED such targets
+        self._more_missing_targets = False  # another target besides those
         if xhtml:  # raw tags split across inlines (pandoc's `<kbd>`, text, `</kbd>`) are paired up
             self.inlines = self._xhtml_inlines  # type: ignore[method-assign]
 
@@ -131,7 +180,6 @@ class BodyRenderer(TreeRenderer):
         once, in order, with one block of lookahead (a long IR sequence is never copied)."""
         open_levels: list[int] = []
         previous = None
-        unheaded = 0  # bibliographies without a heading of their own so far
         remaining = iter(blocks)
         block = next(remaining, _END)
         while block is not _END:
@@ -149,7 +197,10 @@ class BodyRenderer(TreeRenderer):
                 open_levels.append(block.level)
                 yield from self.block_stream(block)
             elif type(block) is References and not (type(previous) is Heading and sections):
-                unheaded += 1  # landmarks must differ by name: "References", "References 2"...
+                # landmarks must differ by name: "References", "References 2"... counted over
+                # the whole rendering, as a quote's or div's blocks are a block_pieces of their own
+                self._unheaded_bibliographies += 1
+                unheaded = self._unheaded_bibliographies
                 name = self.context.labels.references + (f" {unheaded}" if unheaded > 1 else "")
                 yield from _around(f'<section class="bibliography" role="doc-bibliography" '
                                    f'aria-label="{self.text(name)}">',
@@ -395,11 +446,23 @@ class BodyRenderer(TreeRenderer):
         self.link_depth -= 1
         if url is not None and url.startswith("#"):
             url = self.href_for(url[1:])  # None: the anchor is not in this output
+            if url is None and not self.link_depth:  # its text is kept, unlinked, as in the PDF
+                self._note_missing_target(node.url.strip())
         if url is None or self.link_depth:
             return f'<span class="link">{inner}</span>'
-        if not plain_text(node).strip():  # a link nothing names cannot be chosen by ear: show where it goes
+        if shows_nothing(inner):  # a link nothing names cannot be chosen by ear: show where it goes
             inner += f'<span class="link-url">{self.text(node.url.strip())}</span>'
         return f'<a href="{self.text(url)}">{inner}</a>'
+
+    def _note_missing_target(self, target: str) -> None:
+        """Count a link to `target` ("#id"), which no anchor has; the first few are named
+        (only they are kept: a document of broken links would keep them all)."""
+        self._missing_links += 1
+        if target not in self._missing_targets:
+            if len(self._missing_targets) < MISSING_TARGETS_NAMED:
+                self._missing_targets.append(target)
+            else:
+                self._more_missing_targets = True
 
     def inline_citation_ref(self, node: CitationRef) -> str:
         label = self.text(self.context.citation_label(node.ref_id))
@@ -630,7 +693,14 @@ class BodyRenderer(TreeRenderer):
             count, first = len(self._bad_languages), self._bad_languages[0]
             add(f"{count} span/div {_plural(count, 'language was', 'languages were')} left unmarked: "
                 f"{first!r} is not a BCP 47 tag (write it like 'de' or 'pt-BR')")
+        if self._missing_links:
+            count, targets = self._missing_links, self._missing_targets
+            named = ", ".join(map(repr, targets)) + (" and others" if self._more_missing_targets else "")
+            add(f"{count} in-document {_plural(count, 'link points', 'links point')} at "
+                f"{_plural(len(targets), 'an id', 'ids')} no heading, table, figure, reference, div or span "
+                f"has ({named}): {_plural(count, 'its', 'their')} text is shown without a link")
         self._raw_left_out, self._raw_ill_formed, self._bad_languages = {}, 0, []
+        self._missing_links, self._missing_targets, self._more_missing_targets = 0, [], False
         self._math_as_tex, self._math_first = 0, ""
 
     # ------------------------------------------------------------- page parts
