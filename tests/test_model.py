@@ -189,3 +189,45 @@ def test_a_builder_goes_on_from_a_packed_sequence_sharing_its_chunks():
     builder.append("more")
     built = builder.build()
     assert built == tuple(range(300)) + ("more",) and built._chunks[:start.chunk_count] == start._chunks
+
+
+def test_a_chunk_changed_in_a_few_items_keeps_its_encoded_base_and_gets_a_patch():
+    import pickle
+    from docforge import packed
+    doc = Document(blocks=_paragraphs(1000))
+
+    def rename(targets):
+        def fn(node):
+            if type(node) is Text and node.text in targets:
+                return Text(node.text.upper())
+            return node
+        return fn
+    once = map_tree(doc, rename({"p3", "p130"}))
+    first, second = once.blocks._chunks[0], once.blocks._chunks[1]
+    # blocks 3 and 130 are in chunks 0 and 1: each is its old bytes and a patch
+    assert type(first) is tuple and first[0] is doc.blocks._chunks[0]
+    assert type(second) is tuple and second[0] is doc.blocks._chunks[1]
+    assert once.blocks._chunks[2:] == doc.blocks._chunks[2:]
+    expected = [f"P{i}" if i in (3, 130) else f"p{i}" for i in range(1000)]
+    assert [b.inlines[0].text for b in once.blocks] == expected
+    assert [b.inlines[0].text for b in reversed(once.blocks)] == expected[::-1]
+    assert once.blocks[130].inlines[0].text == "P130" and once.blocks[-997].inlines[0].text == "P3"
+    assert [b.inlines[0].text for b in once.blocks[1:5]] == expected[1:5]
+    assert pickle.loads(pickle.dumps(once)) == once == Document(blocks=tuple(once.blocks))
+    # a second pass over a patched chunk patches the same base again (no chain of patches)
+    twice = map_tree(once, lambda n: Text("again") if type(n) is Text and n.text == "P3" else n, frozenset({Text}))
+    assert twice.blocks._chunks[0][0] is doc.blocks._chunks[0] and twice.blocks[3].inlines[0].text == "again"
+    positions, _ = packed.decode(twice.blocks._chunks[0][1])
+    assert positions == (3,)
+    # the test of a chunk's pickle reads its patch too: only the patch names Heading here
+    headed = map_tree(doc, lambda n: Heading(1, n.inlines) if n.inlines[0].text == "p7" else n, frozenset({Paragraph}))
+    ids = map_tree(headed, lambda n: Heading(n.level, n.inlines, id="seven"), frozenset({Heading}))
+    assert ids.blocks[7] == Heading(1, (Text("p7"),), id="seven")
+    # a chunk changed in more than a quarter of its items is encoded again, whole
+    many = map_tree(doc, rename({f"p{i}" for i in range(40)}))
+    assert type(many.blocks._chunks[0]) is bytes and many.blocks._chunks[0] is not doc.blocks._chunks[0]
+    assert [b.inlines[0].text for b in many.blocks][:41] == [f"P{i}" for i in range(40)] + ["p40"]
+    builder = packed.PackedBuilder.of(once.blocks)
+    builder.append(Paragraph((Text("end"),)))
+    builder.truncate(5)
+    assert [b.inlines[0].text for b in builder.build()] == expected[:5]

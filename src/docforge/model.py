@@ -368,7 +368,8 @@ _GENERATOR = type(_nodes_in(()))
 _END = object()
 
 
-def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type] | None = None) -> object:
+def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type] | None = None,
+             inline_fn: Callable[[object], object] | None = None) -> object:
     """Rebuild `node` bottom-up, replacing every node n by fn(n) after its children were mapped.
 
     `fn` returns the node unchanged (the same object) when it has nothing to do; untouched
@@ -376,7 +377,14 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
     on: it is called for those alone, and inline content (a node's `inlines`, a table's
     `caption`) is not entered at all unless `only` holds an inline class. On a large
     document that skips most of the nodes.
+
+    `inline_fn`, when given (with an `only` that holds an inline class), is called instead
+    of fn for the nodes inside inline content: what `walk(inlines=False)` does not reach (a
+    paragraph's text, a note's blocks, a caption). So one traversal can do what two did,
+    one over the blocks alone and one over everything (transforms.prepare).
     """
+    if inline_fn is not None:
+        return _map_tree_split(node, fn, only or frozenset(), inline_fn)
     child_fields = _CHILD_FIELDS if only is None or not only.isdisjoint(INLINE_TYPES) else _BLOCK_CHILD_FIELDS
     acts_on = only
     # leaves fn never sees: a tuple holding only these (most runs of text) is left as it is
@@ -422,6 +430,64 @@ def map_tree(node: object, fn: Callable[[object], object], only: frozenset[type]
         # rebuild refers to itself through its closure: without this the cycle, and the
         # fixers' state it holds (every heading id...), would wait for the cyclic collector
         del rebuild
+
+
+def _map_tree_split(node: object, fn: Callable[[object], object], only: frozenset[type],
+                    inline_fn: Callable[[object], object]) -> object:
+    """map_tree with fn for the nodes walk(inlines=False) reaches and inline_fn for the
+    rest: two rebuilders, the outer one handing inline fields and inline nodes to the inner
+    one (which is map_tree's usual rebuilder over every field)."""
+    inert = frozenset([str] + [cls for cls, names in _CHILD_FIELDS.items() if not names and cls not in only])
+    may_change = _mentions_any(only)
+
+    def rebuilder(fields_of: dict, call: Callable[[object], object], handed: frozenset, to=None):
+        def rebuild(value: object) -> object:
+            cls = type(value)
+            if cls is Packed:
+                return value.map(rebuild, may_change)  # type: ignore[union-attr]
+            if cls is PackedSlice:
+                items = [rebuild(v) for v in value]  # type: ignore[union-attr]
+                return value if all(a is b for a, b in zip(items, value)) else pack(items)  # type: ignore[call-overload]
+            if cls is tuple:
+                if inert.issuperset(map(type, value)):  # type: ignore[call-overload]
+                    return value
+                new = tuple([rebuild(v) for v in value])  # type: ignore[union-attr]
+                for a, b in zip(new, value):  # type: ignore[call-overload]
+                    if a is not b:
+                        return new
+                return value
+            if cls in handed:  # an inline node among blocks: it is inline content
+                return to(value)
+            fields = fields_of.get(cls)
+            if fields is None:
+                return value
+            changes = None
+            for name, through in fields:
+                old = getattr(value, name)
+                new = (through or rebuild)(old)
+                if new is not old:
+                    if changes is None:
+                        changes = {}
+                    changes[name] = new
+            if changes:
+                value = replace(value, **changes)  # type: ignore[arg-type]
+            return call(value) if cls in only else value
+
+        def forget() -> None:  # rebuild refers to itself through its closure (see map_tree)
+            nonlocal rebuild
+            rebuild = None  # type: ignore[assignment]
+        return rebuild, forget
+
+    inner, forget_inner = rebuilder({cls: tuple((name, None) for name in names)
+                                     for cls, names in _CHILD_FIELDS.items()}, inline_fn, frozenset())
+    outer_fields = {cls: tuple((name, None if name in _BLOCK_CHILD_FIELDS[cls] else inner) for name in names)
+                    for cls, names in _CHILD_FIELDS.items() if cls not in INLINE_TYPES}
+    outer, forget_outer = rebuilder(outer_fields, fn, frozenset(INLINE_TYPES), inner)
+    try:
+        return outer(node)
+    finally:
+        forget_outer()
+        forget_inner()
 
 
 def _mentions_any(classes: frozenset) -> Callable[[bytes], bool]:

@@ -21,7 +21,10 @@ short sequences stay tuples, so small documents and hand-built records see no ch
 fills, so the whole unpacked sequence never exists; `Packed.map(fn)` builds the mapped
 sequence chunk by chunk, sharing every chunk whose items fn left unchanged, and with
 `may_change` (a test of a chunk's pickle, which names its records' classes and holds
-their text as UTF-8) shares the chunks it rules out without unpickling them.
+their text as UTF-8) shares the chunks it rules out without unpickling them. A chunk that
+fn changed in a few items is stored as (base, patch): the old encoded chunk, shared, and
+the encoded positions and new items (`decode_chunk` puts them in place), so a pass that
+changes a block here and there (citation links, heading ids) encodes only those blocks.
 
 This module knows nothing of the IR's node types and must never keep decoded items
 beyond its bounded cache (that would undo what it is for).
@@ -51,6 +54,23 @@ def decode(blob: bytes) -> tuple:
     return pickle.loads(zlib.decompress(blob))
 
 
+def decode_chunk(chunk) -> tuple:
+    """The items of a chunk: an encoded tuple, or (base, patch) as Packed.map leaves a
+    chunk it changed in a few places: the base's items with the patch's put in place."""
+    if type(chunk) is bytes:
+        return decode(chunk)
+    base, patch = chunk
+    return _patched(decode(base), decode(patch))
+
+
+def _patched(items: tuple, patch: tuple) -> tuple:
+    positions, replacements = patch
+    patched = list(items)
+    for position, item in zip(positions, replacements):
+        patched[position] = item
+    return tuple(patched)
+
+
 # (id(blob), blob, items) of the chunks decoded last; the blob is held, so its id cannot
 # be reused while it is cached
 _decoded: list = []
@@ -61,7 +81,7 @@ def _cached(blob: bytes) -> tuple:
     for entry in _decoded:
         if entry[0] == key:
             return entry[2]
-    items = decode(blob)
+    items = decode_chunk(blob)
     _decoded.insert(0, (key, blob, items))
     del _decoded[DECODED_CHUNKS:]
     return items
@@ -117,7 +137,7 @@ class Packed(PackedSequence):
     __slots__ = ("_chunks", "_ends", "_hash")
 
     def __init__(self, chunks: tuple, ends: array) -> None:
-        self._chunks = chunks   # encoded chunks
+        self._chunks = chunks   # encoded chunks, each bytes or (base, patch) (decode_chunk)
         self._ends = ends       # items up to and including chunk k (cumulative)
         self._hash = None
 
@@ -143,21 +163,23 @@ class Packed(PackedSequence):
         return _cached(self._chunks[k])[index - self._start(k)]
 
     def __iter__(self) -> Iterator:
-        for blob in self._chunks:
-            yield from decode(blob)
+        for chunk in self._chunks:
+            yield from decode_chunk(chunk)
 
     def __reversed__(self) -> Iterator:
         for blob in reversed(self._chunks):
-            yield from reversed(decode(blob))
+            yield from reversed(decode_chunk(blob))
 
     def iter_range(self, start: int, stop: int) -> Iterator:
-        """Items start..stop-1, decoding only the chunks that hold them."""
+        """Items start..stop-1, decoding only the chunks that hold them (through the cache
+        of decoded chunks: a writer reads a section, a page or a list as a slice, and the
+        next slice usually starts in the chunk this one ended in)."""
         if start >= stop:
             return
         k = bisect_right(self._ends, start)
         while k < len(self._chunks) and self._start(k) < stop:
             first = self._start(k)
-            items = decode(self._chunks[k])
+            items = _cached(self._chunks[k])
             yield from islice(items, max(0, start - first), min(len(items), stop - first))
             k += 1
 
@@ -175,23 +197,36 @@ class Packed(PackedSequence):
         unchanged (the same objects) is shared, and when every chunk is, self is returned.
         `may_change(pickle)`, when given, is asked first with the chunk's pickle (which
         names the classes of its records, and holds its text as UTF-8): when it says no,
-        the chunk is shared without being unpickled (the dearest part of a decode)."""
+        the chunk is shared without being unpickled (the dearest part of a decode).
+        A chunk fn changes in at most a quarter of its items keeps its encoded base and
+        gets a patch (the changed items and their positions, encoded): the text reader's
+        citation links and transforms.prepare change a few blocks per chunk, and encoding
+        only those costs a fraction of encoding the chunk again."""
         chunks, changed = [], False
-        for blob in self._chunks:
+        for chunk in self._chunks:
+            base_blob, patch_blob = (chunk, None) if type(chunk) is bytes else chunk
             if may_change is not None:
-                raw = zlib.decompress(blob)
-                if not may_change(raw):
-                    chunks.append(blob)
+                raw = zlib.decompress(base_blob)
+                raw_patch = zlib.decompress(patch_blob) if patch_blob is not None else None
+                if not may_change(raw) and (raw_patch is None or not may_change(raw_patch)):
+                    chunks.append(chunk)
                     continue
-                items = pickle.loads(raw)
+                base = pickle.loads(raw)
+                patch = pickle.loads(raw_patch) if raw_patch is not None else None
             else:
-                items = decode(blob)
-            new = tuple([fn(item) for item in items])
-            if any(a is not b for a, b in zip(new, items)):
-                chunks.append(encode(new))
-                changed = True
+                base = decode(base_blob)
+                patch = decode(patch_blob) if patch_blob is not None else None
+            items = base if patch is None else _patched(base, patch)
+            new = [fn(item) for item in items]
+            if all(a is b for a, b in zip(new, items)):
+                chunks.append(chunk)
+                continue
+            changed = True
+            positions = tuple([i for i, (a, b) in enumerate(zip(new, base)) if a is not b])
+            if len(positions) * 4 > len(base):
+                chunks.append(encode(tuple(new)))
             else:
-                chunks.append(blob)
+                chunks.append((base_blob, encode((positions, tuple([new[i] for i in positions])))))
         return Packed(tuple(chunks), self._ends) if changed else self
 
 
@@ -304,8 +339,8 @@ class PackedBuilder:
         return _cached(self._chunks[k])[index - (self._ends[k - 1] if k else 0)]
 
     def __iter__(self) -> Iterator:
-        for blob in self._chunks:
-            yield from decode(blob)
+        for chunk in self._chunks:
+            yield from decode_chunk(chunk)
         yield from list(self._pending)
 
     def truncate(self, n: int) -> None:
@@ -315,7 +350,7 @@ class PackedBuilder:
             return
         k = bisect_right(self._ends, n)
         start = self._ends[k - 1] if k else 0
-        kept = list(decode(self._chunks[k])[:n - start])
+        kept = list(decode_chunk(self._chunks[k])[:n - start])
         del self._chunks[k:]
         del self._ends[k:]
         self._packed = start

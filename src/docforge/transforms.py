@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from typing import Callable
 
 from .labels import labels_for
@@ -263,14 +264,30 @@ def normalize_language(doc: Document, fallback: str = "en") -> Document:
 
 
 def prepare(doc: Document, style=None) -> Document:
-    """Everything writers need, computed once, in two traversals after the language is
-    normalised: (1) square tables, number tables and figures (labelled in the document's
-    language, labels.py), label references; (2) heading ids (avoiding the ids of pass 1),
-    citations resolved against the references, footnotes numbered, optional heading
-    numbers. Idempotent, except heading numbering, which is applied only when the theme
-    asks for it."""
+    """Everything writers need, computed once, after the language is normalised: square
+    tables, number tables and figures (labelled in the document's language, labels.py),
+    label references; then heading ids (avoiding the ids of the tables, figures and
+    references), citations resolved against the references, footnotes numbered, optional
+    heading numbers. Idempotent, except heading numbering, which is applied only when the
+    theme asks for it.
+
+    The second group depends on ids the first hands out anywhere in the document, so this
+    is two traversals (`_prepare_in_two_passes`), but done as one (`_prepare_in_one_pass`)
+    whenever one gives the same document: it does unless a heading's id is one a table,
+    figure or reference gets, or a citation names no reference; then the two passes run.
+    One traversal decodes and re-encodes each packed chunk once, not twice (model.Packed).
+    A document made in one pass also gets its anchors and reference labels recorded
+    (`prepared_facts`), so RenderContext need not walk it again."""
     doc = normalize_language(doc, style.text.language if style else "en")
     labels = labels_for(doc.meta.language, style)  # "Table 1" / "表 1" / "Tableau 1"
+    numbering = style is not None and style.headings.numbering
+    prepared = _prepare_in_one_pass(doc, labels, numbering)
+    return prepared if prepared is not None else _prepare_in_two_passes(doc, labels, numbering)
+
+
+def _prepare_in_two_passes(doc: Document, labels, numbering: bool) -> Document:
+    """(1) square tables, number tables and figures, label references; (2) heading ids
+    (avoiding the ids of pass 1), citations, footnotes, optional heading numbers."""
     references, reference_ids = _references_fixer()
     tables, table_ids = _tables_fixer(labels.table_label)
     figures, figure_ids = _figures_fixer(labels.figure_label)
@@ -279,11 +296,92 @@ def prepare(doc: Document, style=None) -> Document:
     notes = _notes_fixer()
     second = [_heading_ids_fixer(reference_ids | table_ids | figure_ids),
               _citations_fixer(set(reference_ids)), notes]
-    if style is not None and style.headings.numbering:
+    if numbering:
         second.append(_heading_numbers_fixer())
     doc = map_tree(doc, _chain(*second), frozenset({Heading, CitationRef, Note}))  # type: ignore[assignment]
     # one note or none is in reading order already: no walk over the whole tree for it
     return _notes_in_reading_order(doc) if notes.count() > 1 else doc  # type: ignore[attr-defined]
+
+
+def _prepare_in_one_pass(doc: Document, labels, numbering: bool) -> Document | None:
+    """What _prepare_in_two_passes makes, in one traversal (map_tree's inline_fn: the
+    first pass's fixers act only where it reached, outside inline content), or None when
+    one traversal cannot know it: a heading took an id that a table, figure or reference
+    has (pass 2 would have avoided it, even one given later in the document), or a
+    citation names an id no reference has (pass 2 would have made it text before the
+    heading holding it got its slug). Otherwise every fixer saw the same nodes in the same
+    order as in two passes, so the result is the same; a citation met before its reference
+    is only checked at the end, since pass 2 keeps it."""
+    references, reference_ids = _references_fixer()
+    tables, table_ids = _tables_fixer(labels.table_label)
+    figures, figure_ids = _figures_fixer(labels.figure_label)
+    heading_ids = _UniqueIds()
+    uncited: set[str] = set()  # citations met before (or without) their reference
+    notes = _notes_fixer()
+    headings: list[str] = []   # the ids of the headings outside inline content: anchors
+    reference_labels: dict[str, str] = {}
+
+    def heading_id(node):
+        if type(node) is Heading:
+            new_id = heading_ids.claim(node.id or slugify(plain_text(node, notes=False)))
+            if new_id != node.id:
+                return replace(node, id=new_id)
+        return node
+
+    def citation(node):
+        if type(node) is CitationRef and node.ref_id not in reference_ids:
+            uncited.add(node.ref_id)
+        return node
+
+    second = [heading_id, citation, notes] + ([_heading_numbers_fixer()] if numbering else [])
+    inline_fix = _chain(*second)
+
+    def block_fix(node):
+        cls = type(node)
+        if cls is Heading:
+            node = inline_fix(node)
+            headings.append(node.id)
+            return node
+        if cls is Reference:
+            node = references(node)
+            reference_labels[node.id] = node.label
+            return node
+        if cls is Table:
+            return tables(_square_table(node))
+        if cls is Figure:
+            return figures(node)
+        return inline_fix(node)
+
+    result = map_tree(doc, block_fix, frozenset({Table, Reference, Figure, Heading, CitationRef, Note}),
+                      inline_fn=inline_fix)
+    given = reference_ids | table_ids | figure_ids
+    if not heading_ids.taken.isdisjoint(given) or not uncited <= reference_ids:
+        return None
+    if notes.count() > 1:  # type: ignore[attr-defined]
+        result = _notes_in_reading_order(result)  # type: ignore[arg-type]
+    _remember_facts(result, frozenset(headings) | given, reference_labels)  # type: ignore[arg-type]
+    return result  # type: ignore[return-value]
+
+
+# What a one-pass prepare learnt of the document it made, by the document's id, held with
+# a weak reference (the entry goes when the document does, so an id never names another)
+_FACTS: dict[int, tuple] = {}
+
+
+def _remember_facts(doc: Document, anchors: frozenset, reference_labels: dict) -> None:
+    key = id(doc)
+    ref = weakref.ref(doc, lambda gone, key=key: _FACTS.pop(key, None) if _FACTS.get(key, (None,))[0] is gone else None)
+    _FACTS[key] = (ref, anchors, reference_labels)
+
+
+def prepared_facts(doc: Document) -> tuple[frozenset, dict] | None:
+    """(anchors, reference labels) of a document prepare() made in one pass: the ids of
+    the headings, tables, figures and references outside inline content (what
+    walk(inlines=False) reaches) and reference id -> label; None for any other document."""
+    entry = _FACTS.get(id(doc))
+    if entry is None or entry[0]() is not doc:
+        return None
+    return entry[1], entry[2]
 
 
 class OutlineEntry(Record):

@@ -21,6 +21,7 @@ from .. import formats
 from ..errors import Diagnostic, FormatError, UsageError
 from ..model import Document
 from ..options import ReadOptions
+from ..validate import vouch
 from . import pandoc
 
 # Inputs that are containers of files (zip): read as bytes, never decoded as text.
@@ -92,7 +93,8 @@ class PandocReader:
     def _read_json(ast: str, options: ReadOptions, diagnostics: list[Diagnostic]):
         doc, more = formats.get_reader("json").read(ast, options)
         from ..readers.pandoc_json import with_detected_language  # pandoc's lang, else detected
-        return with_detected_language(doc, diagnostics + list(more))
+        doc, diagnostics = with_detected_language(doc, diagnostics + list(more))
+        return vouch(doc), diagnostics  # the JSON reader's document (or it with a language)
 
 
 def options_filters(args: list[str]) -> str:

@@ -64,6 +64,7 @@ from ..options import ReadOptions
 from ..records import replace
 from .language import SAMPLE_CHARS, detect, diagnostic
 from .references import recover_references
+from ..validate import vouch
 
 ALIGN = {"AlignLeft": "left", "AlignCenter": "center", "AlignRight": "right", "AlignDefault": "default"}
 _KNOWN_META = {"title", "subtitle", "author", "date", "lang", "keywords", "source"}
@@ -989,7 +990,7 @@ class PandocJsonReader:
         except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
             raise FormatError(f"{source}: malformed pandoc AST ({type(exc).__name__}: {exc}); "
                               "check that it was written by pandoc-api-version 1.23") from None
-        return doc, conv.report()
+        return vouch(doc), conv.report()  # valid by construction: write() need not walk it
 
 
 def _stream_reference_ids(text: str) -> set[str]:

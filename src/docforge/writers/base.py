@@ -22,6 +22,7 @@ from ..labels import direction, labels_for
 from ..model import BLOCK_TYPES, INLINE_TYPES, Document, Figure, Heading, Reference, Table, walk
 from ..options import WriteOptions
 from ..style import Style, paper_size
+from ..transforms import prepared_facts
 from . import semantics
 from .resources import Resource, ResourceLoader
 from .xmltext import dropped_diagnostic
@@ -114,15 +115,7 @@ it (labels.py, with the theme's overrides) and `direction` "rtl" or "ltr"; `toc`
         self.direction = direction(self.language)
         self.timestamp: datetime = options.timestamp(doc.meta.date)
         self.paper = paper_size(options.paper) if options.paper else style.page.size
-        labels: dict[str, str] = {}
-        anchors: set[str] = set()
-        for node in walk(doc, inlines=False):
-            kind = type(node)
-            if kind is Reference:
-                labels[node.id] = node.label
-            if (kind is Heading or kind is Table or kind is Reference or kind is Figure) and node.id:
-                anchors.add(node.id)
-        self.reference_labels, self.anchors = labels, anchors
+        self.anchors, self.reference_labels = prepared_facts(doc) or _anchors_and_labels(doc)
         self.byline = semantics.byline_parts(doc.meta, self.labels)
         self.resources = ResourceLoader(options.resource_path)
         self.diagnostics = Diagnostics()
@@ -165,6 +158,21 @@ it (labels.py, with the theme's overrides) and `direction` "rtl" or "ltr"; `toc`
 
     def citation_label(self, ref_id: str) -> str:
         return semantics.citation_label(self.reference_labels, ref_id)
+
+
+def _anchors_and_labels(doc: Document) -> tuple[set[str], dict[str, str]]:
+    """The ids that exist in `doc` (headings, tables, references, figures outside inline
+    content) and reference id -> label, by a walk over its blocks: for a document that
+    transforms.prepare did not record them for (prepared_facts)."""
+    labels: dict[str, str] = {}
+    anchors: set[str] = set()
+    for node in walk(doc, inlines=False):
+        kind = type(node)
+        if kind is Reference:
+            labels[node.id] = node.label
+        if (kind is Heading or kind is Table or kind is Reference or kind is Figure) and node.id:
+            anchors.add(node.id)
+    return anchors, labels
 
 
 @runtime_checkable
