@@ -1,7 +1,8 @@
 """Fixtures for the service tests: real `docforge serve` processes on free loopback ports.
 
 `service` is shared by the API and page tests (2 workers, a 1 MiB body limit); `tight`
-has one worker, a queue of one and a one-second timeout, for the 503 and 504 paths.
+has one worker, a queue of one and an eight-second timeout (long enough to queue a request behind
+the slow one on a loaded machine), for the 503 and 504 paths.
 Each is stopped by its finaliser.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ def service(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tight(tmp_path_factory):
-    server = Service("--workers", "1", "--queue", "1", "--timeout", "1", "--max-body", str(4 * MAX_BODY),
+    server = Service("--workers", "1", "--queue", "1", "--timeout", "8", "--max-body", str(4 * MAX_BODY),
                      log=tmp_path_factory.mktemp("tight") / "serve.log")
     yield server
     server.stop()
