@@ -431,12 +431,15 @@ def _timed(text: str) -> float:
 
 
 def test_a_two_megabyte_line_and_a_hundred_thousand_lines_are_linear():
-    one_line = "word, [1] https://x.org/" + "a" * 50 + " | " + "é " * 1_000_000
-    assert _timed("Title\n" + one_line) < 20
+    # growth ratios within one run (10x the input in under 25x the time), never a wall-clock
+    # bound: a quadratic reader takes ~100x, and these machines are shared
+    def one_line(n: int) -> str:
+        return "Title\nword, [1] https://x.org/" + "a" * 50 + " | " + "é " * n
+    assert _timed(one_line(1_000_000)) < 25 * max(_timed(one_line(100_000)), 0.05)
     lines = "\n".join(f"{'  ' * (k % 7)}- item {k}" if k % 3 else f"Heading {k}" for k in range(100_000))
     small = "\n".join(lines.split("\n")[:10_000])
     t_small, t_large = _timed(small), _timed(lines)
-    assert t_large < 30 and t_large < 25 * max(t_small, 0.05)
+    assert t_large < 25 * max(t_small, 0.05)
 
 
 def test_deep_nesting_does_not_recurse():
