@@ -142,9 +142,8 @@ def _square_table(node):
     return node
 
 
-def _heading_ids_fixer(taken: set[str]):
-    ids = _UniqueIds(taken)
-
+def _heading_ids_fixer(ids: _UniqueIds):
+    """Gives each heading an id `ids` has not handed out yet (its own, else its slug)."""
     def fix(node):
         if type(node) is Heading:
             new_id = ids.claim(node.id or slugify(plain_text(node, notes=False)))
@@ -235,7 +234,7 @@ def assign_heading_ids(doc: Document) -> Document:
     """Give every heading a unique id: its own if set, else a slug of its text, never one
     that a reference or table already uses."""
     taken = {n.id for n in walk(doc, inlines=False) if isinstance(n, (Reference, Table)) and n.id}
-    return map_tree(doc, _heading_ids_fixer(taken), frozenset({Heading}))  # type: ignore[return-value]
+    return map_tree(doc, _heading_ids_fixer(_UniqueIds(taken)), frozenset({Heading}))  # type: ignore[return-value]
 
 
 def number_headings(doc: Document) -> Document:
@@ -294,7 +293,7 @@ def _prepare_in_two_passes(doc: Document, labels, numbering: bool) -> Document:
     doc = map_tree(doc, _chain(_square_table, references, tables, figures),
                    frozenset({Table, Reference, Figure}))  # type: ignore[assignment]
     notes = _notes_fixer()
-    second = [_heading_ids_fixer(reference_ids | table_ids | figure_ids),
+    second = [_heading_ids_fixer(_UniqueIds(reference_ids | table_ids | figure_ids)),
               _citations_fixer(set(reference_ids)), notes]
     if numbering:
         second.append(_heading_numbers_fixer())
@@ -321,12 +320,7 @@ def _prepare_in_one_pass(doc: Document, labels, numbering: bool) -> Document | N
     headings: list[str] = []   # the ids of the headings outside inline content: anchors
     reference_labels: dict[str, str] = {}
 
-    def heading_id(node):
-        if type(node) is Heading:
-            new_id = heading_ids.claim(node.id or slugify(plain_text(node, notes=False)))
-            if new_id != node.id:
-                return replace(node, id=new_id)
-        return node
+    heading_id = _heading_ids_fixer(heading_ids)
 
     def citation(node):
         if type(node) is CitationRef and node.ref_id not in reference_ids:
